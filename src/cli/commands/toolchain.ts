@@ -1,0 +1,35 @@
+import { Command } from "commander";
+import { bootstrapToolchain } from "../../toolchain/bootstrap.js";
+import { toolchainPaths } from "../../toolchain/paths.js";
+
+/** `tempgrant toolchain`: installs or finds the pinned tofu, opa and provider mirror. */
+export function toolchainCommand(): Command {
+  return new Command("toolchain")
+    .description(
+      "Find or build the pinned toolchain (OpenTofu, OPA, the cyrilgdn/postgresql provider) " +
+        "and write a CLI config that installs providers from a local mirror only.",
+    )
+    .option("--require-provider", "fail when the postgresql provider cannot be built", false)
+    .option("--json", "print the resolved toolchain as JSON", false)
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Binaries of the pinned version on PATH are used as they are; otherwise they are built",
+        "with Go into the cache (TEMPGRANT_CACHE_DIR, default ~/.cache/tempgrant) and reused.",
+        "",
+        "Examples:",
+        "  $ tempgrant toolchain",
+        "  $ TEMPGRANT_CACHE_DIR=/ci/cache tempgrant toolchain --require-provider",
+        "  $ export TF_CLI_CONFIG_FILE=$(tempgrant toolchain --json | jq -r .cliConfigFile)",
+      ].join("\n"),
+    )
+    .action(async (options: { requireProvider: boolean; json: boolean }) => {
+      const toolchain = await bootstrapToolchain({
+        paths: toolchainPaths(),
+        requireProvider: options.requireProvider,
+        onProgress: (line) => process.stderr.write(`[toolchain] ${line}\n`),
+      });
+      if (options.json) process.stdout.write(`${JSON.stringify(toolchain, null, 2)}\n`);
+    });
+}

@@ -1,0 +1,86 @@
+import { spawn } from "node:child_process";
+import { TempgrantError } from "../errors.js";
+
+/** What to run: a program and its argument vector. Never a shell string. */
+export interface CommandSpec {
+  readonly program: string;
+  readonly args: readonly string[];
+  /** Working directory; defaults to the current one. */
+  readonly cwd?: string;
+  /** Full environment for the child; defaults to this process's environment. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Text written to the child's standard input, which is otherwise closed. */
+  readonly input?: string;
+  /** Kill the child after this many milliseconds. */
+  readonly timeoutMs?: number;
+}
+
+/** The outcome of a finished command. */
+export interface CommandResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A command that ran and exited non-zero (or could not start). Carries its stderr. */
+export class CommandFailedError extends TempgrantError {
+  readonly result: CommandResult;
+
+  constructor(spec: CommandSpec, result: CommandResult, hint = "") {
+    const tail = lastLines(result.stderr.trim() || result.stdout.trim(), 30);
+    super(
+      "COMMAND_FAILED",
+      `\`${describeCommand(spec)}\` exited with ${result.exitCode}` +
+        (spec.cwd ? ` in ${spec.cwd}` : "") +
+        (tail ? `:\n${tail}` : "") +
+        (hint ? `\n${hint}` : ""),
+    );
+    this.result = result;
+  }
+}
+
+/** Renders a command for a message, quoting arguments that need it. For display only. */
+export function describeCommand(spec: Pick<CommandSpec, "program" | "args">): string {
+  return [spec.program, ...spec.args]
+    .map((part) => (/^[\w@%+=:,./-]+$/.test(part) ? part : JSON.stringify(part)))
+    .join(" ");
+}
+
+function lastLines(text: string, count: number): string {
+  const lines = text.split("\n");
+  return lines.length <= count ? text : ["...", ...lines.slice(-count)].join("\n");
+}
+
+/** Runs a command to completion and returns its output, whatever its exit code. */
+export function runCommand(spec: CommandSpec): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    const child = spawn(spec.program, [...spec.args], {
+      cwd: spec.cwd,
+      env: spec.env ?? process.env,
+      stdio: [spec.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      timeout: spec.timeoutMs,
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
+    if (spec.input !== undefined) child.stdin?.end(spec.input);
+    child.on("error", (error) => {
+      resolve({ exitCode: 127, stdout: "", stderr: `cannot start ${spec.program}: ${error.message}` });
+    });
+    child.on("close", (code, signal) => {
+      resolve({
+        exitCode: code ?? 128,
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8") + (signal ? `\nkilled by ${signal}` : ""),
+      });
+    });
+  });
+}
+
+/** Runs a command and throws {@link CommandFailedError} unless it exits 0. */
+export async function runCommandOrThrow(spec: CommandSpec, hint?: string): Promise<CommandResult> {
+  const result = await runCommand(spec);
+  if (result.exitCode !== 0) throw new CommandFailedError(spec, result, hint);
+  return result;
+}

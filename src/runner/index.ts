@@ -1,0 +1,7 @@
+/** Driving the tofu/terraform CLI: one file per subcommand, pure argv builders. */
+export { apply, applyArgs } from "./apply.js";
+export { resolveEngine, type Engine, type EngineChoice, type EngineKind } from "./engine.js";
+export { init, initArgs, type InitOptions } from "./init.js";
+export { plan, planArgs, type PlanOptions, type PlanResult } from "./plan.js";
+export { showArgs, showJson } from "./show.js";
+export { DEFAULT_LOCK_TIMEOUT, engineEnvironment, type Workspace } from "./workspace.js";

@@ -1,0 +1,25 @@
+import type { Workspace } from "./workspace.js";
+import { runEngine } from "./workspace.js";
+
+/** Options of `init`. */
+export interface InitOptions {
+  /** Re-resolve providers even when a lock file exists. */
+  readonly upgrade?: boolean;
+  /** Partial backend configuration, as key=value pairs (`-backend-config`). */
+  readonly backendConfig?: Readonly<Record<string, string>>;
+}
+
+/** Pure argv for `init`. */
+export function initArgs(workspace: Pick<Workspace, "lockTimeout">, options: InitOptions = {}): string[] {
+  const args = ["init", "-input=false", "-no-color", `-lock-timeout=${workspace.lockTimeout}`];
+  if (options.upgrade) args.push("-upgrade");
+  for (const [key, value] of Object.entries(options.backendConfig ?? {})) {
+    args.push(`-backend-config=${key}=${value}`);
+  }
+  return args;
+}
+
+/** Runs `init` in the workspace; providers come from the mirror in the CLI config. */
+export async function init(workspace: Workspace, options: InitOptions = {}): Promise<void> {
+  await runEngine(workspace, initArgs(workspace, options));
+}

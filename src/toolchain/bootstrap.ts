@@ -1,0 +1,148 @@
+import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { TempgrantError, wrapStep } from "../errors.js";
+import { renderCliConfig } from "./cli-config.js";
+import { findAllOnPath } from "./find-on-path.js";
+import { buildOpa, buildPostgresqlProvider, buildTofu, requireGo } from "./go-build.js";
+import { type Toolchain } from "./manifest.js";
+import { toolchainPaths, type ToolchainPaths } from "./paths.js";
+import { PINS } from "./pins.js";
+import { opaVersion, terraformFamilyVersion } from "./tool-version.js";
+
+/** Options for {@link bootstrapToolchain}. */
+export interface BootstrapOptions {
+  /** Where the cache lives; defaults to {@link toolchainPaths}(). */
+  readonly paths?: ToolchainPaths;
+  /** Receives one line per step. */
+  readonly onProgress?: (line: string) => void;
+  /**
+   * Fail when the postgresql provider cannot be built. Off by default: tofu and opa are
+   * enough to synthesize, plan and check, and the provider failure is recorded and shown.
+   */
+  readonly requireProvider?: boolean;
+}
+
+type Probe = (binary: string) => Promise<string | undefined>;
+
+/**
+ * Makes the pinned toolchain available and returns where it is. Idempotent: each tool is
+ * taken from the cache, else from PATH when its version is the pinned one, else built from
+ * the Go module proxy into the cache. A failed build is reported with its command and
+ * error, never replaced by anything else.
+ */
+export async function bootstrapToolchain(options: BootstrapOptions = {}): Promise<Toolchain> {
+  const paths = options.paths ?? toolchainPaths();
+  const progress = options.onProgress ?? (() => {});
+  const tofu = await ensureBinary(
+    "tofu",
+    PINS.tofu.version,
+    paths.tofu,
+    terraformFamilyVersion,
+    buildTofu,
+    progress,
+  );
+  const opa = await ensureBinary("opa", PINS.opa.version, paths.opa, opaVersion, buildOpa, progress);
+  const mirrorDir = process.env.TEMPGRANT_PROVIDER_MIRROR || paths.mirrorDir;
+  let postgresqlProvider: Toolchain["postgresqlProvider"] = { available: true };
+  try {
+    await ensureProviderMirror(paths, progress);
+  } catch (error) {
+    if (options.requireProvider || !(error instanceof TempgrantError)) throw error;
+    postgresqlProvider = { available: false, problem: error.message };
+    progress(`WARNING: ${error.message}`);
+    progress("WARNING: continuing without the postgresql provider; stacks that use it fail at init");
+  }
+  writeAtomically(paths.cliConfigFile, renderCliConfig(mirrorDir));
+  const toolchain: Toolchain = {
+    tofu,
+    opa,
+    cliConfigFile: paths.cliConfigFile,
+    mirrorDir,
+    postgresqlProvider,
+    versions: {
+      tofu: PINS.tofu.version,
+      opa: PINS.opa.version,
+      postgresqlProvider: PINS.postgresqlProvider.version,
+    },
+  };
+  writeAtomically(paths.manifest, `${JSON.stringify(toolchain, null, 2)}\n`);
+  progress(`toolchain ready: CLI config ${paths.cliConfigFile}`);
+  return toolchain;
+}
+
+async function ensureBinary(
+  name: string,
+  version: string,
+  cached: string,
+  probe: Probe,
+  build: (go: string, destination: string) => Promise<void>,
+  progress: (line: string) => void,
+): Promise<string> {
+  if (existsSync(cached) && (await probe(cached)) === version) {
+    progress(`${name} ${version}: cached at ${cached}`);
+    return cached;
+  }
+  for (const candidate of findAllOnPath(name)) {
+    if ((await probe(candidate)) === version) {
+      progress(`${name} ${version}: found on PATH at ${candidate}`);
+      return candidate;
+    }
+  }
+  const go = requireGo();
+  progress(`${name} ${version}: building from the Go module proxy (first run only; several minutes)...`);
+  const started = Date.now();
+  try {
+    await build(go, cached);
+  } catch (error) {
+    throw wrapStep(`build ${name} ${version}`, error);
+  }
+  const built = await probe(cached);
+  if (built !== version) {
+    throw new TempgrantError(
+      "TOOLCHAIN_BUILD_FAILED",
+      `build ${name} ${version}: the built binary reports version ${built ?? "nothing"}`,
+    );
+  }
+  progress(`${name} ${version}: built in ${Math.round((Date.now() - started) / 1000)}s -> ${cached}`);
+  return cached;
+}
+
+async function ensureProviderMirror(paths: ToolchainPaths, progress: (line: string) => void): Promise<void> {
+  const pin = PINS.postgresqlProvider;
+  const label = `${pin.namespace}/${pin.type} provider ${pin.version}`;
+  const external = process.env.TEMPGRANT_PROVIDER_MIRROR;
+  if (external) {
+    progress(`${label}: using the mirror in TEMPGRANT_PROVIDER_MIRROR (${external})`);
+    return;
+  }
+  const [first, ...others] = paths.providerBinaries;
+  if (!first) throw new TempgrantError("INTERNAL", "no provider mirror path");
+  if (paths.providerBinaries.every((binary) => existsSync(binary))) {
+    progress(`${label}: cached in ${paths.mirrorDir}`);
+    return;
+  }
+  if (!existsSync(first)) {
+    const go = requireGo();
+    progress(`${label}: building from the Go module proxy (first run only; a few minutes)...`);
+    const started = Date.now();
+    try {
+      await buildPostgresqlProvider(go, first);
+    } catch (error) {
+      throw wrapStep(`build ${label}`, error);
+    }
+    progress(`${label}: built in ${Math.round((Date.now() - started) / 1000)}s`);
+  }
+  for (const other of others) {
+    mkdirSync(dirname(other), { recursive: true });
+    copyFileSync(first, `${other}.partial`);
+    renameSync(`${other}.partial`, other);
+  }
+  progress(`${label}: installed in the filesystem mirror ${paths.mirrorDir}`);
+}
+
+function writeAtomically(path: string, content: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const partial = `${path}.${process.pid}.partial`;
+  writeFileSync(partial, content);
+  renameSync(partial, path);
+}
