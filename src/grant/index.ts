@@ -7,3 +7,10 @@ export { GRANT_RECORD_MARKER, grantRecord, isGrantRecord, type GrantRecord } fro
 export { grantStatus, type GrantStatus } from "./status.js";
 export { formatPostgresTimestamp, formatTimestamp, parseTimestamp, type Instant } from "./time.js";
 export { GRANTS_FILE_SCHEMA, requireValidGrant, validateGrant, validateGrantsFileShape } from "./validate.js";
+export {
+  formatLocatedProblem,
+  parseGrantsFile,
+  type GrantsFile,
+  type GrantsFileEntry,
+  type LocatedProblem,
+} from "./grants-file.js";

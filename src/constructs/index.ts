@@ -1,0 +1,22 @@
+/** cdktf constructs: the only room that imports cdktf. */
+export { CONTEXT, grantClock, setGrantClock } from "./grant-clock.js";
+export { objectName, resourceName } from "./naming.js";
+export { RawProvider, type RawProviderProps } from "./raw-provider.js";
+export { RawResource, type RawResourceProps } from "./raw-resource.js";
+export { TemporaryGrant, type TemporaryGrantProps } from "./temporary-grant.js";
+export { grantFilesIn, YamlGrants, type YamlGrantsProps } from "./yaml-grants.js";
+export { AwsIamTarget, type AwsAccessLevel, type AwsIamTargetProps } from "./targets/aws-iam.js";
+export { CustomTarget, type CustomResourceSpec, type CustomTargetProps } from "./targets/custom.js";
+export { GcpIamTarget, type GcpIamTargetProps } from "./targets/gcp-iam.js";
+export {
+  KubernetesTarget,
+  type KubernetesRoleRef,
+  type KubernetesTargetProps,
+} from "./targets/kubernetes.js";
+export {
+  POSTGRESQL_PROVIDER,
+  PostgresqlTarget,
+  postgresqlProvider,
+  type PostgresqlTargetProps,
+} from "./targets/postgresql.js";
+export type { TargetBinding } from "./targets/target-binding.js";

@@ -1,0 +1,39 @@
+import { TerraformProvider } from "cdktf";
+import type { Construct } from "constructs";
+
+/** Props of {@link RawProvider}. */
+export interface RawProviderProps {
+  /** Local provider name, for example `postgresql`. */
+  readonly type: string;
+  /** Registry source, for example `cyrilgdn/postgresql`. */
+  readonly source: string;
+  /** Version constraint, for example `1.26.0`. */
+  readonly version?: string;
+  /** Provider configuration as Terraform JSON spells it. Keep credentials in the environment. */
+  readonly attributes?: Readonly<Record<string, unknown>>;
+}
+
+/** A provider block and its required_providers entry, without generated bindings. */
+export class RawProvider extends TerraformProvider {
+  private readonly attributes: Readonly<Record<string, unknown>>;
+
+  constructor(scope: Construct, id: string, props: RawProviderProps) {
+    super(scope, id, {
+      terraformResourceType: props.type,
+      terraformGeneratorMetadata: {
+        providerName: props.type,
+        ...(props.version ? { providerVersionConstraint: props.version } : {}),
+      },
+      terraformProviderSource: props.source,
+    });
+    this.attributes = props.attributes ?? {};
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    return { ...this.attributes };
+  }
+
+  protected override synthesizeHclAttributes(): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(this.attributes).map(([key, value]) => [key, { value }]));
+  }
+}

@@ -1,0 +1,43 @@
+import { TerraformResource, type TerraformMetaArguments } from "cdktf";
+import type { Construct } from "constructs";
+
+/** Props of {@link RawResource}. */
+export interface RawResourceProps extends TerraformMetaArguments {
+  /** The Terraform resource type, for example `postgresql_role`. */
+  readonly type: string;
+  /** The resource name in addresses (`<type>.<name>`): deterministic, never a generated hash. */
+  readonly name: string;
+  /** Attributes exactly as Terraform JSON spells them (snake_case). */
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A Terraform resource of any type with attributes written as Terraform JSON. Targets use
+ * it instead of the generated provider bindings, which keeps hundreds of megabytes of
+ * bindings (aws, google) out of the install and keeps the attribute names the plan shows.
+ */
+export class RawResource extends TerraformResource {
+  /** The resource's address in plans and state, for example `postgresql_role.grant_x`. */
+  readonly address: string;
+  private readonly attributes: Readonly<Record<string, unknown>>;
+
+  constructor(scope: Construct, id: string, props: RawResourceProps) {
+    const { type, name, attributes, ...meta } = props;
+    super(scope, id, {
+      terraformResourceType: type,
+      terraformGeneratorMetadata: { providerName: type.split("_")[0] ?? type },
+      ...meta,
+    });
+    this.overrideLogicalId(name);
+    this.address = `${type}.${name}`;
+    this.attributes = attributes;
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    return { ...this.attributes };
+  }
+
+  protected override synthesizeHclAttributes(): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(this.attributes).map(([key, value]) => [key, { value }]));
+  }
+}

@@ -1,0 +1,171 @@
+import type { TerraformStack } from "cdktf";
+import { describe, expect, it } from "vitest";
+import { RawProvider } from "../raw-provider.js";
+import { synthAt } from "../synth-test-helpers.js";
+import { TemporaryGrant, type TemporaryGrantProps } from "../temporary-grant.js";
+import { AwsIamTarget } from "./aws-iam.js";
+import { CustomTarget } from "./custom.js";
+import { GcpIamTarget } from "./gcp-iam.js";
+import { KubernetesTarget } from "./kubernetes.js";
+import { postgresqlProvider, PostgresqlTarget } from "./postgresql.js";
+
+const NOW = "2026-11-25T10:00:00Z";
+const grant = (id: string, target: TemporaryGrantProps["target"], extra: Partial<TemporaryGrantProps> = {}) =>
+  ({
+    id,
+    principal: "alice@example.com",
+    target,
+    access: "read",
+    startsAt: "2026-11-25T09:00:00Z",
+    expiresAt: "2026-11-25T17:00:00Z",
+    reason: "investigate INC-42",
+    ticket: "INC-42",
+    requestedBy: "alice@example.com",
+    approvedBy: ["bob@example.com"],
+    ...extra,
+  }) satisfies TemporaryGrantProps;
+
+function provider(stack: TerraformStack, type: string, source: string): void {
+  new RawProvider(stack, type, { type, source });
+}
+
+describe("PostgreSQL membership mode", () => {
+  const ordersDb = new PostgresqlTarget({
+    name: "orders-db",
+    mode: "membership",
+    privilegeRoles: { read: "orders_read" },
+  });
+
+  it("gives each grant a role of its own, so overlapping grants never fight", () => {
+    const json = synthAt(NOW, (stack) => {
+      postgresqlProvider(stack);
+      new TemporaryGrant(stack, "a", grant("alice-read-1", ordersDb));
+      new TemporaryGrant(stack, "b", grant("alice-read-2", ordersDb, { expiresAt: "2026-11-25T19:00:00Z" }));
+    });
+    expect(json.resource?.postgresql_role).toEqual({
+      grant_alice_read_1: { name: "tg_alice_read_1", login: false, roles: ["orders_read"] },
+      grant_alice_read_2: { name: "tg_alice_read_2", login: false, roles: ["orders_read"] },
+    });
+    expect(json.resource?.postgresql_grant_role).toEqual({
+      grant_alice_read_1_member: {
+        role: "alice@example.com",
+        grant_role: "${postgresql_role.grant_alice_read_1.name}",
+      },
+      grant_alice_read_2_member: {
+        role: "alice@example.com",
+        grant_role: "${postgresql_role.grant_alice_read_2.name}",
+      },
+    });
+    const record = json.resource?.terraform_data?.grant_alice_read_1?.input as {
+      nativeExpiry: boolean;
+      resources: string[];
+    };
+    expect(record.nativeExpiry).toBe(false);
+    expect(record.resources).toEqual([
+      "postgresql_role.grant_alice_read_1",
+      "postgresql_grant_role.grant_alice_read_1_member",
+    ]);
+  });
+
+  it("declares the cyrilgdn provider, pinned", () => {
+    const json = synthAt(NOW, (stack) => {
+      postgresqlProvider(stack, { sslmode: "disable" });
+      new TemporaryGrant(stack, "a", grant("alice-read", ordersDb));
+    });
+    expect(json.terraform?.required_providers?.postgresql).toEqual({
+      source: "cyrilgdn/postgresql",
+      version: "1.26.0",
+    });
+    expect(json.provider?.postgresql).toEqual([{ sslmode: "disable", superuser: false }]);
+  });
+});
+
+describe("synth-level targets", () => {
+  it("AWS IAM: a policy per grant whose condition ends it at the expiry", () => {
+    const target = new AwsIamTarget({
+      name: "prod-aws",
+      principalType: "role",
+      accessLevels: { read: { actions: ["rds:Describe*"], resources: ["*"] } },
+    });
+    const json = synthAt(NOW, (stack) => {
+      provider(stack, "aws", "hashicorp/aws");
+      new TemporaryGrant(stack, "a", grant("alice-aws", target, { principal: "oncall-alice" }));
+    });
+    const policy = json.resource?.aws_iam_policy?.grant_alice_aws as { policy: string };
+    expect(JSON.parse(policy.policy).Statement[0].Condition).toEqual({
+      DateLessThan: { "aws:CurrentTime": "2026-11-25T17:00:00Z" },
+      DateGreaterThan: { "aws:CurrentTime": "2026-11-25T09:00:00Z" },
+    });
+    expect(json.resource?.aws_iam_role_policy_attachment?.grant_alice_aws).toEqual({
+      role: "oncall-alice",
+      policy_arn: "${aws_iam_policy.grant_alice_aws.arn}",
+    });
+    expect(json.resource).toMatchSnapshot();
+  });
+
+  it("GCP IAM: a conditional member per grant on request.time", () => {
+    const target = new GcpIamTarget({
+      name: "prod-gcp",
+      project: "acme-prod",
+      roles: { read: "roles/cloudsql.viewer" },
+    });
+    const json = synthAt(NOW, (stack) => {
+      provider(stack, "google", "hashicorp/google");
+      new TemporaryGrant(stack, "a", grant("alice-gcp", target));
+    });
+    expect(json.resource?.google_project_iam_member?.grant_alice_gcp).toMatchObject({
+      member: "user:alice@example.com",
+      role: "roles/cloudsql.viewer",
+      condition: {
+        title: "tempgrant-alice-gcp",
+        expression:
+          'request.time >= timestamp("2026-11-25T09:00:00Z") && request.time < timestamp("2026-11-25T17:00:00Z")',
+      },
+    });
+    expect(json.resource).toMatchSnapshot();
+  });
+
+  it("Kubernetes: a RoleBinding per grant, with no native expiry", () => {
+    const target = new KubernetesTarget({
+      name: "prod-k8s",
+      namespace: "orders",
+      roles: { read: { kind: "ClusterRole", name: "view" } },
+    });
+    const json = synthAt(NOW, (stack) => {
+      provider(stack, "kubernetes", "hashicorp/kubernetes");
+      new TemporaryGrant(stack, "a", grant("alice-k8s", target));
+    });
+    expect(json.resource?.kubernetes_role_binding_v1?.grant_alice_k8s).toMatchObject({
+      metadata: { name: "tempgrant-alice-k8s", namespace: "orders" },
+      role_ref: { kind: "ClusterRole", name: "view" },
+      subject: [{ kind: "User", name: "alice@example.com" }],
+    });
+    expect(
+      (json.resource?.terraform_data?.grant_alice_k8s?.input as { nativeExpiry: boolean }).nativeExpiry,
+    ).toBe(false);
+    expect(json.resource).toMatchSnapshot();
+  });
+
+  it("custom: wraps any resource type under deterministic names", () => {
+    const target = new CustomTarget({
+      name: "github",
+      kind: "github-team",
+      accessLevels: ["maintain"],
+      resources: (g) => [
+        {
+          type: "github_team_membership",
+          attributes: { team_id: "sre", username: g.principal, role: "maintainer" },
+        },
+      ],
+    });
+    const json = synthAt(NOW, (stack) => {
+      provider(stack, "github", "integrations/github");
+      new TemporaryGrant(stack, "a", grant("alice-gh", target, { access: "maintain", principal: "alice" }));
+    });
+    expect(json.resource?.github_team_membership?.grant_alice_gh).toEqual({
+      team_id: "sre",
+      username: "alice",
+      role: "maintainer",
+    });
+  });
+});
