@@ -20,3 +20,4 @@ export {
   type PostgresqlTargetProps,
 } from "./targets/postgresql.js";
 export type { TargetBinding } from "./targets/target-binding.js";
+export { synthesize, type SynthesizeOptions } from "./synth.js";

@@ -13,6 +13,7 @@ export function epoch(text: string): number {
 export interface SynthesizedStack {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
   provider?: Record<string, unknown[]>;
+  locals?: Record<string, unknown>;
   terraform?: { required_providers?: Record<string, { source: string; version?: string }> };
 }
 

@@ -66,10 +66,11 @@ describe("TemporaryGrant", () => {
       nativeExpiry: true,
       resources: ["postgresql_role.grant_alice_orders"],
     });
+    expect(json.locals).toEqual({ grant_alice_orders_expires_at: "2026-11-25T17:00:00Z" });
     expect(record?.lifecycle).toEqual({
       precondition: [
         {
-          condition: '${timecmp(plantimestamp(), "2026-11-25T17:00:00Z") < 0}',
+          condition: "${timecmp(plantimestamp(), local.grant_alice_orders_expires_at) < 0}",
           error_message: expect.stringContaining("grant alice-orders expired at 2026-11-25T17:00:00Z"),
         },
       ],

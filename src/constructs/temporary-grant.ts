@@ -1,4 +1,4 @@
-import { DataResource, TerraformStack } from "cdktf";
+import { DataResource, TerraformLocal, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import {
   formatTimestamp,
@@ -83,6 +83,9 @@ export class TemporaryGrant extends Construct {
       return;
     }
     const resources = target.bind(this, this.grant);
+    // Terraform wants a condition to refer to some object, so the expiry lives in a local.
+    const expiry = new TerraformLocal(this, "expiry", formatTimestamp(this.grant.expiresAt));
+    expiry.overrideLogicalId(resourceName(this.grant.id, "expires_at"));
     const record = new DataResource(this, "record", {
       input: grantRecord(
         this.grant,
@@ -92,7 +95,7 @@ export class TemporaryGrant extends Construct {
       lifecycle: {
         precondition: [
           {
-            condition: `\${timecmp(plantimestamp(), "${formatTimestamp(this.grant.expiresAt)}") < 0}`,
+            condition: `\${timecmp(plantimestamp(), local.${resourceName(this.grant.id, "expires_at")}) < 0}`,
             errorMessage: `grant ${this.grant.id} expired at ${formatTimestamp(this.grant.expiresAt)}: this synth is stale; synthesize again at the current time`,
           },
         ],
