@@ -22,7 +22,7 @@ function packageVersion(): string {
   return "0.0.0";
 }
 
-const program = buildProgram(packageVersion()).exitOverride();
+const program = buildProgram(packageVersion());
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

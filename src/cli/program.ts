@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { grantsCommand } from "./commands/grants.js";
 import { toolchainCommand } from "./commands/toolchain.js";
 
 /** The tempgrant command line: one command per file under commands/. */
@@ -9,6 +10,7 @@ export function buildProgram(version: string): Command {
       "Temporary production access as code: time-boxed grants, checked plans, verified revocation.",
     )
     .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
     .addHelpText(
       "after",
       [
@@ -16,10 +18,15 @@ export function buildProgram(version: string): Command {
         "Exit codes: 0 done, 1 the work failed, 2 bad command line or input.",
         "",
         "Examples:",
-        "  $ tempgrant toolchain          # find or build tofu, opa and the provider mirror",
+        "  $ tempgrant grants --at 2026-11-26T09:00:00Z   # declared grants and their status then",
+        "  $ tempgrant toolchain                          # find or build tofu, opa and the provider mirror",
         "  $ tempgrant toolchain --help",
       ].join("\n"),
     );
-  program.addCommand(toolchainCommand());
+  for (const command of [grantsCommand(), toolchainCommand()]) {
+    // Subcommands made with `new Command` do not inherit settings: exit codes and the
+    // usage hint must be the same everywhere.
+    program.addCommand(command.copyInheritedSettings(program));
+  }
   return program;
 }

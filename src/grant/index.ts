@@ -14,3 +14,4 @@ export {
   type GrantsFileEntry,
   type LocatedProblem,
 } from "./grants-file.js";
+export { listGrants, type GrantListing, type ListGrantsOptions } from "./listing.js";

@@ -1,0 +1,112 @@
+import { readFileSync } from "node:fs";
+import { Command, Option } from "commander";
+import { grantFilesIn } from "../../constructs/yaml-grants.js";
+import { TempgrantError } from "../../errors.js";
+import {
+  formatLocatedProblem,
+  listGrants,
+  parseDuration,
+  parseGrantsFile,
+  resolveClock,
+  type Grant,
+  type LocatedProblem,
+} from "../../grant/index.js";
+import {
+  GRANT_LISTING_FORMATS,
+  grantsJson,
+  grantsTable,
+  type GrantListingFormat,
+} from "../../report/grants-listing.js";
+
+interface GrantsOptions {
+  dir: string;
+  at?: string;
+  expiringWithin?: string;
+  margin: string;
+  format: GrantListingFormat;
+}
+
+/** `tempgrant grants`: the declared YAML grants and their status at an instant. */
+export function grantsCommand(): Command {
+  return new Command("grants")
+    .description(
+      "List the grants declared in YAML files and their status (pending, active, expired) at an instant.",
+    )
+    .argument("[files...]", "grant files to read (default: every *.yaml in --dir)")
+    .option("--dir <folder>", "folder of grant files", "grants")
+    .option(
+      "--at <time>",
+      "the instant to evaluate, RFC 3339 with a zone (default: --now, TEMPGRANT_NOW or the clock)",
+    )
+    .option("--now <time>", "alias of --at, like every other command")
+    .option(
+      "--expiring-within <duration>",
+      "only active grants that expire within this duration (e.g. 2h, 1d)",
+    )
+    .option("--margin <duration>", "early-revocation margin: grants end this long before their expiry", "0s")
+    .addOption(
+      new Option("--format <format>", "output format").choices(GRANT_LISTING_FORMATS).default("table"),
+    )
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Exit codes: 0 listed, 2 a grant file or an option is invalid (one line per problem, with file:line).",
+        "",
+        "Examples:",
+        "  $ tempgrant grants",
+        "  $ tempgrant grants --at 2026-11-26T09:00:00+01:00 --expiring-within 4h",
+        "  $ tempgrant grants grants/team-a.yaml --format json",
+      ].join("\n"),
+    )
+    .action((files: string[], options: GrantsOptions & { now?: string }) => {
+      const clock = resolveClock(options.at ?? options.now);
+      const margin = durationOption("--margin", options.margin);
+      const expiringWithin =
+        options.expiringWithin === undefined
+          ? undefined
+          : durationOption("--expiring-within", options.expiringWithin);
+      const paths = files.length > 0 ? files : grantFilesIn(options.dir);
+      const declared: { grant: Grant; source: string }[] = [];
+      const problems: LocatedProblem[] = [];
+      for (const path of paths) {
+        const parsed = parseGrantsFile(readText(path), path);
+        problems.push(...parsed.problems);
+        for (const entry of parsed.entries) {
+          problems.push(...entry.problems);
+          if (entry.grant) declared.push({ grant: entry.grant, source: `${path}:${entry.line ?? "?"}` });
+        }
+      }
+      if (problems.length > 0)
+        throw new TempgrantError("INVALID_INPUT", problems.map(formatLocatedProblem).join("\n"));
+      const rows = listGrants(declared, {
+        now: clock.now,
+        marginSeconds: margin,
+        ...(expiringWithin !== undefined ? { expiringWithinSeconds: expiringWithin } : {}),
+      });
+      process.stdout.write(
+        options.format === "json" ? grantsJson(rows, clock.now) : grantsTable(rows, clock.now),
+      );
+    });
+}
+
+function durationOption(flag: string, value: string): number {
+  const seconds = parseDuration(value);
+  if (seconds === undefined) {
+    throw new TempgrantError(
+      "USAGE",
+      `${flag} "${value}" is not a duration: use for example 90s, 15m, 2h, 7d or 1h30m`,
+    );
+  }
+  return seconds;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
+    throw new TempgrantError("INVALID_INPUT", `${path}: ${reason}`);
+  }
+}

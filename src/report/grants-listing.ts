@@ -1,0 +1,60 @@
+import Table from "cli-table3";
+import pc from "picocolors";
+import { formatDuration, formatTimestamp, type GrantListing } from "../grant/index.js";
+
+/** Output formats of `tempgrant grants`; the list also feeds `--help`. */
+export const GRANT_LISTING_FORMATS = ["table", "json"] as const;
+export type GrantListingFormat = (typeof GRANT_LISTING_FORMATS)[number];
+
+const STATUS_COLOUR = { active: pc.green, pending: pc.cyan, expired: pc.dim } as const;
+
+/** Renders a listing as a table for people (colour only when the terminal supports it). */
+export function grantsTable(rows: readonly GrantListing[], now: number): string {
+  if (rows.length === 0) return `no grants match at ${formatTimestamp(now)}\n`;
+  const table = new Table({
+    head: ["id", "principal", "target", "access", "status", "starts", "expires", "left", "source"],
+    style: { head: [], border: [] },
+  });
+  for (const row of rows) {
+    const { grant } = row;
+    table.push([
+      grant.breakGlass ? `${grant.id} ${pc.red("(break-glass)")}` : grant.id,
+      grant.principal,
+      grant.target,
+      grant.access,
+      STATUS_COLOUR[row.status](row.status),
+      grant.startsAt === undefined ? "-" : formatTimestamp(grant.startsAt),
+      formatTimestamp(grant.expiresAt),
+      row.status === "expired" ? "-" : formatDuration(row.remainingSeconds),
+      row.source,
+    ]);
+  }
+  return `${table.toString()}\n${rows.length} grant(s) at ${formatTimestamp(now)}\n`;
+}
+
+/** Renders a listing as JSON for machines: timestamps in RFC 3339 UTC and epoch seconds. */
+export function grantsJson(rows: readonly GrantListing[], now: number): string {
+  return `${JSON.stringify(
+    {
+      now: formatTimestamp(now),
+      grants: rows.map(({ grant, status, remainingSeconds, source }) => ({
+        id: grant.id,
+        principal: grant.principal,
+        target: grant.target,
+        access: grant.access,
+        status,
+        startsAt: grant.startsAt === undefined ? null : formatTimestamp(grant.startsAt),
+        expiresAt: formatTimestamp(grant.expiresAt),
+        remainingSeconds,
+        reason: grant.reason,
+        ticket: grant.ticket ?? null,
+        requestedBy: grant.requestedBy,
+        approvedBy: grant.approvedBy,
+        breakGlass: grant.breakGlass,
+        source,
+      })),
+    },
+    null,
+    2,
+  )}\n`;
+}

@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { REFERENCE_GRANTS_DIR } from "../../stacks/reference/prod-stack.js";
+import { runCli } from "../support/cli.js";
+
+describe("tempgrant grants", () => {
+  const scratch = mkdtempSync(join(tmpdir(), "tempgrant-grants-cli-"));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it("lists the declared grants with their status at --at", async () => {
+    const result = await runCli([
+      "grants",
+      "--dir",
+      REFERENCE_GRANTS_DIR,
+      "--at",
+      "2027-01-12T00:00:00Z",
+      "--format",
+      "json",
+    ]);
+    expect(result.exitCode).toBe(0);
+    const listing = JSON.parse(result.stdout) as {
+      now: string;
+      grants: { id: string; status: string; source: string }[];
+    };
+    expect(listing.now).toBe("2027-01-12T00:00:00Z");
+    expect(listing.grants.map((grant) => [grant.id, grant.status])).toEqual([
+      ["erin-orders-read", "active"],
+      ["etl-orders-read", "active"],
+    ]);
+    expect(listing.grants[0]?.source).toBe(`${REFERENCE_GRANTS_DIR}/data-team.yaml:5`);
+  });
+
+  it("moves the clock with TEMPGRANT_NOW and filters by --expiring-within", async () => {
+    const result = await runCli(
+      ["grants", "--dir", REFERENCE_GRANTS_DIR, "--expiring-within", "4d", "--format", "json"],
+      { TEMPGRANT_NOW: "2027-01-12T00:00:00Z" },
+    );
+    expect(
+      (JSON.parse(result.stdout) as { grants: { id: string }[] }).grants.map((grant) => grant.id),
+    ).toEqual(["erin-orders-read"]);
+  });
+
+  it("prints a table for people", async () => {
+    const result = await runCli(["grants", "--dir", REFERENCE_GRANTS_DIR, "--at", "2027-01-20T00:00:00Z"]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/erin-orders-read .*│ expired/);
+    expect(result.stdout).toMatch(/etl-orders-read .*│ active .*│ 11d/);
+  });
+
+  it("exits 2 with one line per problem, each with file and line, and no stack trace", async () => {
+    const file = join(scratch, "bad.yaml");
+    writeFileSync(
+      file,
+      "grants:\n  - id: Bad Id\n    principal: x\n    target: t\n    access: read\n    expiresAt: 2027-01-01T00:00:00\n    reason: r\n    requestedBy: x\n",
+    );
+    const result = await runCli(["grants", file, "--at", "2027-01-01T00:00:00Z"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim().split("\n")).toEqual([
+      `tempgrant: ${file}:2 grants[0].id: "Bad Id" is not a valid id: use lowercase letters, digits and dashes (at most 48)`,
+    ]);
+  });
+
+  it("exits 2 on a bad clock, a bad duration, a missing file and a missing folder", async () => {
+    const cases: [string[], RegExp][] = [
+      [
+        ["grants", "--dir", REFERENCE_GRANTS_DIR, "--at", "2027-01-12T00:00:00"],
+        /^tempgrant: --now: "2027-01-12T00:00:00" has no zone/,
+      ],
+      [
+        ["grants", "--dir", REFERENCE_GRANTS_DIR, "--margin", "5 minutes"],
+        /^tempgrant: --margin "5 minutes" is not a duration/,
+      ],
+      [["grants", join(scratch, "missing.yaml")], /^tempgrant: .*missing\.yaml: no such file$/],
+      [["grants", "--dir", join(scratch, "nope")], /^tempgrant: .*nope: no such folder of grant files/],
+      [["grants", "--format", "xml"], /option '--format <format>' argument 'xml' is invalid/],
+    ];
+    for (const [args, pattern] of cases) {
+      const result = await runCli(args);
+      expect([args.join(" "), result.exitCode]).toEqual([args.join(" "), 2]);
+      expect(result.stderr.trim()).toMatch(pattern);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});

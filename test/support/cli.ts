@@ -1,0 +1,14 @@
+import { fileURLToPath } from "node:url";
+import { runCommand, type CommandResult } from "../../src/exec/run-command.js";
+
+const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
+
+/** Runs the real `tempgrant` CLI (from source, through tsx) as a separate process. */
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+  return runCommand({
+    program: process.execPath,
+    args: ["--import", "tsx", MAIN, ...args],
+    env: { ...process.env, NO_COLOR: "1", TEMPGRANT_NOW: "", ...env },
+    timeoutMs: 120_000,
+  });
+}
