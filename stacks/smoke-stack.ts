@@ -1,8 +1,9 @@
-import { App, DataResource, LocalBackend, PgBackend, TerraformStack } from "cdktf";
+import { App, LocalBackend, PgBackend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { join } from "node:path";
 import { PostgresqlProvider } from "@cdktf/provider-postgresql/lib/provider/index.js";
 import { Role } from "@cdktf/provider-postgresql/lib/role/index.js";
+import { RawResource } from "../src/constructs/index.js";
 
 /** One login role of the smoke stack. */
 export interface SmokeRole {
@@ -36,7 +37,11 @@ export class SmokeStack extends TerraformStack {
     if (props.pgBackend) new PgBackend(this, props.pgBackend);
     else new LocalBackend(this, { path: "terraform.tfstate" });
     for (const [name, input] of Object.entries(props.records ?? {})) {
-      new DataResource(this, `record_${name}`, { input });
+      new RawResource(this, `record_${name}`, {
+        type: "terraform_data",
+        name: `record_${name}`,
+        attributes: { input },
+      });
     }
     if (props.roles) {
       new PostgresqlProvider(this, "postgresql", { sslmode: "disable", superuser: true });

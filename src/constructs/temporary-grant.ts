@@ -1,4 +1,4 @@
-import { DataResource, TerraformLocal, TerraformStack } from "cdktf";
+import { TerraformLocal, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import {
   formatTimestamp,
@@ -12,6 +12,7 @@ import {
 } from "../grant/index.js";
 import { CONTEXT, grantClock } from "./grant-clock.js";
 import { resourceName } from "./naming.js";
+import { RawResource } from "./raw-resource.js";
 import type { TargetBinding } from "./targets/target-binding.js";
 
 /** Props of {@link TemporaryGrant}: a grant spec whose target is a binding. */
@@ -86,12 +87,18 @@ export class TemporaryGrant extends Construct {
     // Terraform wants a condition to refer to some object, so the expiry lives in a local.
     const expiry = new TerraformLocal(this, "expiry", formatTimestamp(this.grant.expiresAt));
     expiry.overrideLogicalId(resourceName(this.grant.id, "expires_at"));
-    const record = new DataResource(this, "record", {
-      input: grantRecord(
-        this.grant,
-        target,
-        resources.map((resource) => resource.address),
-      ),
+    // A raw terraform_data rather than cdktf's DataResource: that one shells out to
+    // `terraform version` once per resource at synth (75 ms each) and fails where only tofu exists.
+    const record = new RawResource(this, "record", {
+      type: "terraform_data",
+      name: resourceName(this.grant.id),
+      attributes: {
+        input: grantRecord(
+          this.grant,
+          target,
+          resources.map((resource) => resource.address),
+        ),
+      },
       lifecycle: {
         precondition: [
           {
@@ -101,11 +108,7 @@ export class TemporaryGrant extends Construct {
         ],
       },
     });
-    record.overrideLogicalId(resourceName(this.grant.id));
-    this.addresses = [
-      ...resources.map((resource) => resource.address),
-      `terraform_data.${resourceName(this.grant.id)}`,
-    ];
+    this.addresses = [...resources.map((resource) => resource.address), record.address];
   }
 
   private claimId(grantId: string): string | undefined {

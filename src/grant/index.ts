@@ -15,3 +15,4 @@ export {
   type LocatedProblem,
 } from "./grants-file.js";
 export { listGrants, type GrantListing, type ListGrantsOptions } from "./listing.js";
+export { scramVerifier } from "./scram-verifier.js";

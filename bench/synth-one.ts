@@ -1,0 +1,82 @@
+// One synthesis run, in its own process so peak RSS is its own: prints one JSON line.
+// Usage: node --import tsx bench/synth-one.ts <grants|plain|plain-validated> <count>
+// plain: the same resources with cdktf's generated bindings, validations skipped.
+// plain-validated: the same with cdktf's default validations, which run `terraform version`
+// once per DataResource.
+import { App, DataResource, LocalBackend, TerraformStack } from "cdktf";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PostgresqlProvider } from "@cdktf/provider-postgresql/lib/provider/index.js";
+import { Role } from "@cdktf/provider-postgresql/lib/role/index.js";
+import {
+  postgresqlProvider,
+  PostgresqlTarget,
+  setGrantClock,
+  TemporaryGrant,
+} from "../src/constructs/index.js";
+
+const [mode, countText] = process.argv.slice(2);
+const count = Number(countText);
+if (!["grants", "plain", "plain-validated"].includes(mode ?? "") || !Number.isInteger(count) || count <= 0) {
+  console.error("usage: synth-one.ts <grants|plain|plain-validated> <count>");
+  process.exit(2);
+}
+
+const VERIFIER =
+  "SCRAM-SHA-256$4096:c2FsdHNhbHRzYWx0$c3RvcmVka2V5c3RvcmVka2V5c3RvcmVka2V5c3RvcmVrZXk=:c2VydmVya2V5c2VydmVya2V5c2VydmVya2V5c2VydmVrZXk=";
+const now = Date.UTC(2027, 0, 11, 12) / 1000;
+const outdir = mkdtempSync(join(tmpdir(), `tempgrant-bench-${mode}-`));
+const started = process.hrtime.bigint();
+
+const app = new App({ outdir, skipValidation: mode === "plain" });
+setGrantClock(app, { now });
+const stack = new TerraformStack(app, "bench");
+new LocalBackend(stack, { path: "terraform.tfstate" });
+if (mode === "grants") {
+  const target = new PostgresqlTarget({
+    name: "orders-db",
+    mode: "login-role",
+    privilegeRoles: { read: "orders_read" },
+  });
+  postgresqlProvider(stack);
+  for (let index = 0; index < count; index += 1) {
+    new TemporaryGrant(stack, `user-${index}`, {
+      principal: `user${index}@example.com`,
+      target,
+      access: "read",
+      expiresAt: "2027-01-12T12:00:00Z",
+      reason: "benchmark",
+      ticket: `BENCH-${index}`,
+      requestedBy: `user${index}@example.com`,
+      approvedBy: ["approver@example.com"],
+      credential: VERIFIER,
+    });
+  }
+} else {
+  // The same resources (a role and a terraform_data per grant), written with plain cdktf.
+  new PostgresqlProvider(stack, "postgresql", {});
+  for (let index = 0; index < count; index += 1) {
+    new Role(stack, `role_${index}`, {
+      name: `tg_user_${index}`,
+      login: true,
+      roles: ["orders_read"],
+      password: VERIFIER,
+      validUntil: "2027-01-12 12:00:00+00",
+    });
+    new DataResource(stack, `record_${index}`, {
+      input: {
+        id: `user-${index}`,
+        principal: `user${index}@example.com`,
+        expiresAt: "2027-01-12T12:00:00Z",
+      },
+    });
+  }
+}
+app.synth();
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+const bytes = statSync(join(outdir, "stacks", "bench", "cdk.tf.json")).size;
+rmSync(outdir, { recursive: true, force: true });
+console.log(
+  JSON.stringify({ mode, count, seconds, peakRssMiB: process.resourceUsage().maxRSS / 1024, bytes }),
+);
