@@ -2,22 +2,26 @@ import { TempgrantError } from "../errors.js";
 
 /**
  * The one table of exit codes. Commands return results; only the CLI layer exits, and it
- * maps through here. Documented in README ("Exit codes").
+ * maps through here. Documented in README ("Exit codes") and in each command's --help.
  */
 export const EXIT = {
-  /** Everything asked for was done. */
+  /** Everything asked for was done; a check passed. */
   OK: 0,
-  /** The command ran and failed (a build, a plan, an apply, a check). */
+  /** The command ran and failed: a build, a plan or an apply failed, or a check found denials. */
   FAILURE: 1,
   /** The command line or an input file is wrong; nothing was done. */
   USAGE: 2,
+  /** tempgrant itself failed: the policy bundle did not load or evaluate, or a bug. */
+  INTERNAL: 3,
 } as const;
 
-/** Error codes that mean "the input was wrong", as opposed to "the work failed". */
 const USAGE_CODES = new Set(["USAGE", "INVALID_INPUT"]);
+const INTERNAL_CODES = new Set(["POLICY_LOAD", "POLICY_EVAL", "INTERNAL"]);
 
 /** The exit code for an error that reached the top of a command. */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof TempgrantError && USAGE_CODES.has(error.code)) return EXIT.USAGE;
+  if (!(error instanceof TempgrantError)) return EXIT.INTERNAL;
+  if (USAGE_CODES.has(error.code)) return EXIT.USAGE;
+  if (INTERNAL_CODES.has(error.code)) return EXIT.INTERNAL;
   return EXIT.FAILURE;
 }

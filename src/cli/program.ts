@@ -1,5 +1,7 @@
 import { Command } from "commander";
+import { checkCommand } from "./commands/check.js";
 import { grantsCommand } from "./commands/grants.js";
+import { policyCommand } from "./commands/policy.js";
 import { toolchainCommand } from "./commands/toolchain.js";
 
 /** The tempgrant command line: one command per file under commands/. */
@@ -15,15 +17,18 @@ export function buildProgram(version: string): Command {
       "after",
       [
         "",
-        "Exit codes: 0 done, 1 the work failed, 2 bad command line or input.",
+        "Exit codes: 0 done (check: passed), 1 the work failed (check: denials), 2 bad command line or input,",
+        "3 internal error (the policy bundle did not load).",
         "",
         "Examples:",
+        "  $ tempgrant check plan.json                    # policy check of a plan (tofu show -json)",
         "  $ tempgrant grants --at 2026-11-26T09:00:00Z   # declared grants and their status then",
+        "  $ tempgrant policy build my-rules/ --out policy.wasm",
         "  $ tempgrant toolchain                          # find or build tofu, opa and the provider mirror",
         "  $ tempgrant toolchain --help",
       ].join("\n"),
     );
-  for (const command of [grantsCommand(), toolchainCommand()]) {
+  for (const command of [checkCommand(), grantsCommand(), policyCommand(), toolchainCommand()]) {
     // Subcommands made with `new Command` do not inherit settings: exit codes and the
     // usage hint must be the same everywhere.
     program.addCommand(command.copyInheritedSettings(program));

@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { grantFilesIn } from "../../constructs/yaml-grants.js";
 import { TempgrantError } from "../../errors.js";
+import { durationOption } from "../options.js";
 import {
   formatLocatedProblem,
   listGrants,
-  parseDuration,
   parseGrantsFile,
   resolveClock,
   type Grant,
@@ -88,17 +88,6 @@ export function grantsCommand(): Command {
         options.format === "json" ? grantsJson(rows, clock.now) : grantsTable(rows, clock.now),
       );
     });
-}
-
-function durationOption(flag: string, value: string): number {
-  const seconds = parseDuration(value);
-  if (seconds === undefined) {
-    throw new TempgrantError(
-      "USAGE",
-      `${flag} "${value}" is not a duration: use for example 90s, 15m, 2h, 7d or 1h30m`,
-    );
-  }
-  return seconds;
 }
 
 function readText(path: string): string {

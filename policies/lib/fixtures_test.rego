@@ -1,0 +1,72 @@
+# METADATA
+# title: test fixtures shared by the rule tests (not part of the bundle)
+package tempgrant.fixtures
+
+import rego.v1
+
+now := 1800000000
+
+hour := 3600
+
+config := {
+	"maxDurationSeconds": {
+		"default": 24 * hour,
+		"byAccess": {"read": (7 * 24) * hour, "write": 24 * hour, "admin": 2 * hour},
+		"byTarget": {"orders-db": {"admin": hour}},
+	},
+	"reason": {"minLength": 10},
+	"ticketPattern": "^[A-Z][A-Z0-9]+-[0-9]+$",
+	"approvals": {
+		"required": 1,
+		"allowed": ["*@example.com"],
+		"aliases": {"al": "alice@example.com", "a.smith": "alice@example.com"},
+	},
+	"breakGlass": {"maxDurationSeconds": 4 * hour},
+	"scope": {"forbiddenRoles": ["roles/owner", "roles/editor", "cluster-admin"], "allow": []},
+}
+
+record := {
+	"id": "g1",
+	"principal": "alice@example.com",
+	"target": "orders-db",
+	"access": "read",
+	"startsAt": null,
+	"expiresAt": now + (8 * hour),
+	"expiresAtText": "2027-01-15T16:00:00Z",
+	"reason": "investigate INC-42 refunds",
+	"ticket": "INC-42",
+	"requestedBy": "alice@example.com",
+	"approvedBy": ["bob@example.com"],
+	"breakGlass": false,
+	"binding": "postgresql",
+	"nativeExpiry": true,
+	"resources": ["postgresql_role.grant_g1"],
+}
+
+# A grant change: a created record with the fields in `after` replaced.
+grant(after) := {
+	"id": object.get(after, "id", "g1"),
+	"address": "terraform_data.grant_g1",
+	"action": "create",
+	"before": null,
+	"after": object.union(record, after),
+	"unknownExpiry": false,
+}
+
+# The role a record owns, with a native expiry matching it.
+role := {
+	"address": "postgresql_role.grant_g1",
+	"type": "postgresql_role",
+	"action": "create",
+	"owner": "g1",
+	"privileged": true,
+	"unknown": [],
+	"nativeExpiry": now + (8 * hour),
+	"expiryBearing": true,
+	"scope": {"privileges": [], "roles": ["orders_read"], "flags": []},
+}
+
+resource(overrides) := object.union(role, overrides)
+
+# The rule ids of the verdicts of a rule set.
+rules(verdicts) := {v.rule | some v in verdicts}

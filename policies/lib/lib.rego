@@ -1,0 +1,49 @@
+# METADATA
+# title: shared helpers of the tempgrant rules
+package tempgrant.lib
+
+import rego.v1
+
+# The configuration (tempgrant.yaml), with every default filled in by tempgrant.
+config := data.tempgrant.config
+
+# A verdict: which rule, which grant, which resource, and what a person should do.
+violation(rule, grant, address, message) := {
+	"rule": rule,
+	"grant": grant,
+	"address": address,
+	"message": message,
+}
+
+# Grants this plan creates or changes: the ones that need checking. Deleting access
+# (revocation) is always allowed.
+changing contains grant if {
+	some grant in input.grants
+	grant.action in {"create", "update", "replace"}
+	grant.after != null
+}
+
+# When a grant's access begins: its start, or now when it has none (or it has passed).
+begins(grant) := max({grant.after.startsAt, input.now}) if {
+	grant.after.startsAt != null
+} else := input.now
+
+# How long a grant gives access from its beginning, in seconds.
+duration(grant) := grant.after.expiresAt - begins(grant)
+
+# A person's name as compared for approvals: lower case, no surrounding blanks, aliases
+# folded into the name they stand for.
+canonical(name) := config.approvals.aliases[normalized] if {
+	normalized := lower(trim_space(name))
+	config.approvals.aliases[normalized]
+} else := lower(trim_space(name))
+
+# The distinct approvers of a grant view, canonicalized.
+approvers(view) := {canonical(name) | some name in view.approvedBy}
+
+# Renders seconds as hours (or minutes) for messages.
+human(seconds) := sprintf("%dh", [seconds / 3600]) if {
+	seconds % 3600 == 0
+} else := sprintf("%dm", [seconds / 60]) if {
+	seconds % 60 == 0
+} else := sprintf("%ds", [seconds])

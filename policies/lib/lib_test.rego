@@ -1,0 +1,36 @@
+package tempgrant.lib_test
+
+import rego.v1
+
+import data.tempgrant.lib
+
+config := {"approvals": {"aliases": {"al": "alice@example.com", "a.smith": "alice@example.com"}}}
+
+test_canonical_folds_case_blanks_and_aliases if {
+	lib.canonical("  Alice@Example.COM ") == "alice@example.com" with data.tempgrant.config as config
+	lib.canonical(" A.Smith") == "alice@example.com" with data.tempgrant.config as config
+	lib.canonical("bob") == "bob" with data.tempgrant.config as config
+}
+
+test_begins_at_start_or_now if {
+	lib.begins({"after": {"startsAt": 500}}) == 500 with input.now as 100
+	lib.begins({"after": {"startsAt": 50}}) == 100 with input.now as 100
+	lib.begins({"after": {"startsAt": null}}) == 100 with input.now as 100
+}
+
+test_human if {
+	lib.human(7200) == "2h"
+	lib.human(90) == "90s"
+	lib.human(120) == "2m"
+}
+
+test_changing_skips_deletes_and_no_ops if {
+	grants := [
+		{"id": "a", "action": "create", "after": {}},
+		{"id": "b", "action": "delete", "after": null},
+		{"id": "c", "action": "no-op", "after": {}},
+		{"id": "d", "action": "replace", "after": {}},
+	]
+	ids := {g.id | some g in lib.changing} with input.grants as grants
+	ids == {"a", "d"}
+}

@@ -1,0 +1,26 @@
+# METADATA
+# title: Approvers from the allowed list
+# description: |
+#   When approvals.allowed is set, every approver matches one of its globs
+#   (for example *@sre.example.com, or an exact name).
+# custom:
+#   id: approvals/approver-allowed
+#   severity: deny
+package tempgrant.rules.approvals.approver_allowed
+
+import rego.v1
+
+import data.tempgrant.lib
+
+deny contains lib.violation("approvals/approver-allowed", grant.id, grant.address, message) if {
+	some grant in lib.changing
+	count(lib.config.approvals.allowed) > 0
+	some name in grant.after.approvedBy
+	not allowed(lib.canonical(name))
+	message := sprintf("grant %s: \"%s\" may not approve grants (allowed: %s)", [grant.id, name, concat(", ", lib.config.approvals.allowed)])
+}
+
+allowed(name) if {
+	some pattern in lib.config.approvals.allowed
+	glob.match(lower(pattern), [], name)
+}

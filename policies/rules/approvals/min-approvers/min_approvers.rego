@@ -1,0 +1,21 @@
+# METADATA
+# title: Enough approvers
+# description: |
+#   A grant (other than break-glass) has at least approvals.required distinct approvers,
+#   not counting the requester, after case, blanks and aliases are folded.
+# custom:
+#   id: approvals/min-approvers
+#   severity: deny
+package tempgrant.rules.approvals.min_approvers
+
+import rego.v1
+
+import data.tempgrant.lib
+
+deny contains lib.violation("approvals/min-approvers", grant.id, grant.address, message) if {
+	some grant in lib.changing
+	not grant.after.breakGlass
+	others := lib.approvers(grant.after) - {lib.canonical(grant.after.requestedBy)}
+	count(others) < lib.config.approvals.required
+	message := sprintf("grant %s has %d approver(s) other than the requester; %d required", [grant.id, count(others), lib.config.approvals.required])
+}

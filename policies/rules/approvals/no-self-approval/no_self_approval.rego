@@ -1,0 +1,21 @@
+# METADATA
+# title: No self-approval
+# description: |
+#   The requester (or the principal) never approves their own grant. Names are compared
+#   after folding case, blanks and the configured aliases (approvals.aliases).
+# custom:
+#   id: approvals/no-self-approval
+#   severity: deny
+package tempgrant.rules.approvals.no_self_approval
+
+import rego.v1
+
+import data.tempgrant.lib
+
+deny contains lib.violation("approvals/no-self-approval", grant.id, grant.address, message) if {
+	some grant in lib.changing
+	some name in grant.after.approvedBy
+	some role, person in {"requester": grant.after.requestedBy, "principal": grant.after.principal}
+	lib.canonical(name) == lib.canonical(person)
+	message := sprintf("grant %s: \"%s\" approves a grant whose %s is \"%s\"; ask someone else", [grant.id, name, role, person])
+}

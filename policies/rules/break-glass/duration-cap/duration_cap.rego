@@ -1,0 +1,20 @@
+# METADATA
+# title: Break-glass only for a short time
+# description: |
+#   Break-glass access skips approval, so it is capped at breakGlass.maxDurationSeconds.
+# custom:
+#   id: break-glass/duration-cap
+#   severity: deny
+package tempgrant.rules.break_glass.duration_cap
+
+import rego.v1
+
+import data.tempgrant.lib
+
+deny contains lib.violation("break-glass/duration-cap", grant.id, grant.address, message) if {
+	some grant in lib.changing
+	grant.after.breakGlass
+	grant.after.expiresAt != null
+	lib.duration(grant) > lib.config.breakGlass.maxDurationSeconds
+	message := sprintf("break-glass grant %s lasts %s; break-glass is capped at %s: shorten it or get it approved", [grant.id, lib.human(lib.duration(grant)), lib.human(lib.config.breakGlass.maxDurationSeconds)])
+}

@@ -1,0 +1,24 @@
+package tempgrant.rules.break_glass.duration_cap_test
+
+import rego.v1
+
+import data.tempgrant.fixtures
+import data.tempgrant.rules.break_glass.duration_cap
+
+check(after) := verdicts if {
+	verdicts := duration_cap.deny with input as {"now": fixtures.now, "grants": [fixtures.grant(after)]}
+		with data.tempgrant.config as fixtures.config
+}
+
+test_short_break_glass_passes if {
+	count(check({"breakGlass": true, "expiresAt": fixtures.now + (4 * fixtures.hour)})) == 0
+}
+
+test_long_break_glass_is_denied if {
+	[v] := [v | some v in check({"breakGlass": true, "expiresAt": fixtures.now + (5 * fixtures.hour)})]
+	v.message == "break-glass grant g1 lasts 5h; break-glass is capped at 4h: shorten it or get it approved"
+}
+
+test_normal_grant_is_not_capped_here if {
+	count(check({"expiresAt": fixtures.now + (5 * fixtures.hour)})) == 0
+}

@@ -1,0 +1,18 @@
+# METADATA
+# title: A reason a reviewer can judge
+# description: |
+#   Every grant says why, in at least reason.minLength characters (blanks excluded).
+# custom:
+#   id: justification/reason-present
+#   severity: deny
+package tempgrant.rules.justification.reason_present
+
+import rego.v1
+
+import data.tempgrant.lib
+
+deny contains lib.violation("justification/reason-present", grant.id, grant.address, message) if {
+	some grant in lib.changing
+	count(trim_space(object.get(grant.after, "reason", ""))) < lib.config.reason.minLength
+	message := sprintf("grant %s: the reason must say why in at least %d characters", [grant.id, lib.config.reason.minLength])
+}

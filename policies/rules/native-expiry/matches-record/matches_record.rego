@@ -1,0 +1,32 @@
+# METADATA
+# title: Native expiry matches the record
+# description: |
+#   Where the target supports native expiry (the record says nativeExpiry), each resource
+#   of the grant that can carry one (a login role's VALID UNTIL, an AWS policy's
+#   DateLessThan, a GCP condition) carries exactly the record's expiry: the second lock.
+# custom:
+#   id: native-expiry/matches-record
+#   severity: deny
+package tempgrant.rules.native_expiry.matches_record
+
+import rego.v1
+
+import data.tempgrant.lib
+
+deny contains lib.violation("native-expiry/matches-record", grant.id, resource.address, message) if {
+	some grant in lib.changing
+	grant.after.nativeExpiry
+	grant.after.expiresAt != null
+	some resource in input.resources
+	resource.owner == grant.id
+	resource.expiryBearing
+	resource.action != "delete"
+	resource.nativeExpiry != grant.after.expiresAt
+	message := sprintf("%s of grant %s: %s, not the record's expiry %s", [resource.address, grant.id, describe(resource, grant), grant.after.expiresAtText])
+}
+
+describe(resource, grant) := "it has no native expiry" if {
+	resource.nativeExpiry == null
+} else := sprintf("its native expiry is %s later", [lib.human(resource.nativeExpiry - grant.after.expiresAt)]) if {
+	resource.nativeExpiry > grant.after.expiresAt
+} else := "its native expiry is earlier"

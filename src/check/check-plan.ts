@@ -1,0 +1,68 @@
+import { TempgrantError, wrapStep } from "../errors.js";
+import {
+  parsePlanText,
+  readPlanFile,
+  toPolicyInput,
+  type PlanJson,
+  type PolicyInput,
+} from "../plan/index.js";
+import type { CheckConfig, PolicyEngine, Verdicts } from "../policy/index.js";
+
+/** The outcome of checking one plan. */
+export interface CheckReport {
+  /** The plan file, as given. */
+  readonly source: string;
+  /** The instant checked at (epoch seconds). */
+  readonly now: number;
+  readonly grants: number;
+  readonly resources: number;
+  readonly verdicts: Verdicts;
+}
+
+/** Options of {@link checkPlan}. */
+export interface CheckPlanOptions {
+  readonly source: string;
+  readonly config: CheckConfig;
+  readonly engine: PolicyEngine;
+  /** `--now`; otherwise the plan's timestamp, otherwise `fallbackNow`. */
+  readonly now?: number;
+  readonly fallbackNow: number;
+  readonly maxPlanBytes?: number;
+  /** Renders a binary plan file as JSON (through tofu/terraform `show -json`). */
+  readonly renderBinaryPlan?: (path: string) => Promise<unknown>;
+}
+
+/** Reads a plan, builds the policy input and evaluates it: a straight pipeline, each step named in errors. */
+export async function checkPlan(options: CheckPlanOptions): Promise<CheckReport> {
+  const plan = await loadPlan(options);
+  const input = toPolicyInput(plan, {
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    fallbackNow: options.fallbackNow,
+    privilegedTypes: options.config.privilegedTypes,
+  });
+  return evaluateInput(options.source, input, options.engine);
+}
+
+/** Evaluates a policy input that is already built (used by `plan`, `apply` and `sweep`). */
+export function evaluateInput(source: string, input: PolicyInput, engine: PolicyEngine): CheckReport {
+  let verdicts: Verdicts;
+  try {
+    verdicts = engine.evaluate(input);
+  } catch (error) {
+    throw wrapStep("evaluate policies", error);
+  }
+  return { source, now: input.now, grants: input.grants.length, resources: input.resources.length, verdicts };
+}
+
+async function loadPlan(options: CheckPlanOptions): Promise<PlanJson> {
+  const contents = readPlanFile(options.source, options.maxPlanBytes);
+  if (contents.kind === "json") return parsePlanText(contents.text, options.source);
+  if (!options.renderBinaryPlan) {
+    throw new TempgrantError(
+      "INVALID_INPUT",
+      `${options.source}: is a binary plan; render it with \`tofu show -json\``,
+    );
+  }
+  const rendered = await options.renderBinaryPlan(options.source);
+  return parsePlanText(JSON.stringify(rendered), options.source);
+}

@@ -1,0 +1,83 @@
+import { Command, Option } from "commander";
+import { checkPlan } from "../../check/check-plan.js";
+import { resolveClock } from "../../grant/index.js";
+import { DEFAULT_MAX_PLAN_BYTES } from "../../plan/index.js";
+import { loadPolicyEngine, shippedBundlePath } from "../../policy/index.js";
+import { CHECK_FORMATS, type CheckFormat } from "../../report/check-formats.js";
+import { resolveEngine, showJson } from "../../runner/index.js";
+import { EXIT } from "../exit-codes.js";
+import { loadCheckConfig, sizeOption } from "../options.js";
+
+interface CheckOptions {
+  now?: string;
+  config?: string;
+  bundle: string;
+  format: CheckFormat;
+  maxPlanSize: string;
+  chdir: string;
+  engine?: string;
+}
+
+/** `tempgrant check <plan>`: evaluates a plan against the compiled policy bundle. */
+export function checkCommand(): Command {
+  return new Command("check")
+    .description("Check a plan (`tofu show -json` output, or a saved binary plan) against the policy pack.")
+    .argument("<plan>", "plan JSON file, or a binary plan file (rendered with `show -json` in --chdir)")
+    .option("--now <time>", "check as of this instant, RFC 3339 with a zone (default: the plan's timestamp)")
+    .option("--config <file>", "limits for the policy pack (default: ./tempgrant.yaml when present)")
+    .option(
+      "--bundle <file>",
+      "compiled policy bundle (built by `tempgrant policy build`)",
+      shippedBundlePath(),
+    )
+    .addOption(
+      new Option("--format <format>", "output format").choices(Object.keys(CHECK_FORMATS)).default("text"),
+    )
+    .option(
+      "--max-plan-size <size>",
+      "refuse larger plan files",
+      `${DEFAULT_MAX_PLAN_BYTES / 1024 / 1024}MiB`,
+    )
+    .option("--chdir <dir>", "initialized working directory for rendering a binary plan", ".")
+    .option("--engine <engine>", "tofu or terraform, for a binary plan (default: TEMPGRANT_ENGINE or tofu)")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Exit codes:",
+        "  0  the plan passes (warnings may be printed)",
+        "  1  policy denials",
+        "  2  bad input or usage: not a plan, truncated, a state file, too large, format_version 2, ...",
+        "  3  internal error: the policy bundle did not load or evaluate",
+        "",
+        "Examples:",
+        "  $ tofu show -json plan.tfplan > plan.json && tempgrant check plan.json",
+        "  $ tempgrant check plan.tfplan --chdir cdktf.out/stacks/prod --format json",
+        "  $ tempgrant check plan.json --config tempgrant.yaml --now 2027-01-11T09:00:00Z",
+      ].join("\n"),
+    )
+    .action(async (planPath: string, options: CheckOptions) => {
+      const clock = options.now === undefined ? undefined : resolveClock(options.now);
+      const config = loadCheckConfig(options.config);
+      const engine = await loadPolicyEngine(config.policy, options.bundle);
+      const report = await checkPlan({
+        source: planPath,
+        config,
+        engine,
+        ...(clock ? { now: clock.now } : {}),
+        fallbackNow: resolveClock().now,
+        maxPlanBytes: sizeOption("--max-plan-size", options.maxPlanSize),
+        renderBinaryPlan: (path) =>
+          showJson(
+            {
+              engine: resolveEngine({ ...(options.engine ? { kind: options.engine } : {}) }),
+              workingDir: options.chdir,
+              lockTimeout: "0s",
+            },
+            path,
+          ),
+      });
+      process.stdout.write(CHECK_FORMATS[options.format](report));
+      if (report.verdicts.deny.length > 0) process.exitCode = EXIT.FAILURE;
+    });
+}

@@ -1,0 +1,55 @@
+import { isAbsolute, join, resolve } from "node:path";
+import { Command } from "commander";
+import { TempgrantError } from "../../errors.js";
+import { buildPolicyBundle, policiesDir } from "../../policy/index.js";
+import { findAllOnPath } from "../../toolchain/find-on-path.js";
+import { readToolchainManifest } from "../../toolchain/manifest.js";
+
+/** `tempgrant policy build`: compiles the shipped pack plus an organisation's own Rego. */
+export function policyCommand(): Command {
+  const policy = new Command("policy").description("Build the policy bundle (Rego compiled to WebAssembly).");
+  policy
+    .command("build")
+    .description("Compile the shipped Rego pack, plus your own modules, into one WASM bundle.")
+    .argument(
+      "[dirs...]",
+      "folders of your own Rego modules (packages under tempgrant.rules.<category>.<rule>)",
+    )
+    .option("--out <file>", "where to write the bundle", "policy.wasm")
+    .option("--opa <binary>", "the opa binary (default: the bootstrapped one, else opa on PATH)")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Rules under data.tempgrant.rules.<category>.<name> with `deny` or `warn` sets are picked up",
+        "by the shipped main policy; no registry to edit. Builtins are limited to what the WASM",
+        "runtime has (policies/capabilities.json): anything else fails the build.",
+        "",
+        "Examples:",
+        "  $ tempgrant policy build policies/ --out policies/bundle/policy.wasm",
+        "  $ tempgrant check plan.json --bundle policies/bundle/policy.wasm",
+      ].join("\n"),
+    )
+    .action(async (dirs: string[], options: { out: string; opa?: string }) => {
+      const opa = options.opa ?? readToolchainManifest()?.opa ?? findAllOnPath("opa")[0];
+      if (!opa)
+        throw new TempgrantError(
+          "USAGE",
+          "no opa binary: run `tempgrant toolchain`, install opa, or pass --opa",
+        );
+      const pack = policiesDir();
+      const built = await buildPolicyBundle({
+        opa,
+        sources: [
+          join(pack, "main.rego"),
+          join(pack, "lib"),
+          join(pack, "rules"),
+          ...dirs.map((dir) => resolve(dir)),
+        ],
+        capabilities: join(pack, "capabilities.json"),
+        out: isAbsolute(options.out) ? options.out : resolve(options.out),
+      });
+      process.stdout.write(`${built.path}: ${built.bytes} bytes, sha256 ${built.sha256}\n`);
+    });
+  return policy;
+}

@@ -1,0 +1,171 @@
+import { isGrantRecord, parseTimestamp, type GrantRecord } from "../grant/index.js";
+import { isExpiryBearing, nativeExpiryOf } from "./native-expiry.js";
+import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
+import { DEFAULT_PRIVILEGED_TYPES, typeMatcher } from "./privileged-types.js";
+import { grantedScope, type GrantedScope } from "./scope.js";
+
+/** A change's actions, summarized. `replace` is delete+create in either order. */
+export type ChangeAction = "create" | "update" | "delete" | "replace" | "no-op" | "read" | "forget";
+
+/** A grant record as the policy sees it: timestamps as epoch seconds (null when unknown or invalid). */
+export interface GrantView extends Omit<GrantRecord, "startsAt" | "expiresAt" | "tempgrant"> {
+  readonly startsAt: number | null;
+  readonly expiresAt: number | null;
+  /** The expiry as written in the record, for messages. */
+  readonly expiresAtText: string | null;
+}
+
+/** A grant record's change in the plan. */
+export interface GrantChange {
+  readonly address: string;
+  readonly id: string;
+  readonly action: ChangeAction;
+  readonly before: GrantView | null;
+  readonly after: GrantView | null;
+  /** True when the planned record's input (or its expiry) is only known after apply. */
+  readonly unknownExpiry: boolean;
+}
+
+/** One resource change, as the policy sees it. */
+export interface ResourceView {
+  readonly address: string;
+  readonly type: string;
+  readonly action: ChangeAction;
+  /** The id of the grant record that lists this address; null for none. */
+  readonly owner: string | null;
+  readonly privileged: boolean;
+  /** Attribute paths whose planned value is unknown until apply. */
+  readonly unknown: readonly string[];
+  /** The expiry the target enforces by itself (epoch seconds), when it has one. */
+  readonly nativeExpiry: number | null;
+  /** Whether this type can carry a native expiry that tempgrant reads (role VALID UNTIL, IAM conditions). */
+  readonly expiryBearing: boolean;
+  readonly scope: GrantedScope;
+}
+
+/** The compact input every policy evaluates. */
+export interface PolicyInput {
+  /** The instant the checks are made at (epoch seconds). */
+  readonly now: number;
+  readonly grants: readonly GrantChange[];
+  readonly resources: readonly ResourceView[];
+}
+
+/** Options of {@link toPolicyInput}. */
+export interface PolicyInputOptions {
+  /** Overrides the plan's own timestamp (`--now`). */
+  readonly now?: number;
+  /** Used when neither `now` nor the plan's timestamp is there (older Terraform). */
+  readonly fallbackNow: number;
+  /** Globs of privileged resource types; default {@link DEFAULT_PRIVILEGED_TYPES}. */
+  readonly privilegedTypes?: readonly string[];
+}
+
+/** Turns a plan into the policy input: grant records, resource changes, owners, unknowns. */
+export function toPolicyInput(plan: PlanJson, options: PolicyInputOptions): PolicyInput {
+  const planTime = plan.timestamp === undefined ? undefined : parseTimestamp(plan.timestamp);
+  const now = options.now ?? (planTime?.ok ? planTime.instant.seconds : options.fallbackNow);
+  const isPrivileged = typeMatcher(options.privilegedTypes ?? DEFAULT_PRIVILEGED_TYPES);
+  const changes = plan.resource_changes ?? [];
+
+  const grants: GrantChange[] = [];
+  const owners = new Map<string, string>();
+  for (const change of changes) {
+    const grant = grantChange(change);
+    if (!grant) continue;
+    grants.push(grant);
+    // A deleted record owns what it listed before; any other owns what it will list.
+    const view = grant.action === "delete" ? grant.before : (grant.after ?? grant.before);
+    for (const address of view?.resources ?? []) owners.set(address, grant.id);
+  }
+
+  const resources = changes
+    .filter((change) => (change.mode ?? "managed") === "managed")
+    .map((change): ResourceView => {
+      const action = summarize(change.change.actions);
+      const values = action === "delete" ? change.change.before : change.change.after;
+      return {
+        address: change.address,
+        type: change.type,
+        action,
+        owner: owners.get(change.address) ?? null,
+        privileged: isPrivileged(change.type),
+        unknown: unknownPaths(change.change.after_unknown),
+        nativeExpiry: nativeExpiryOf(change.type, values) ?? null,
+        expiryBearing: isExpiryBearing(change.type, values),
+        scope: grantedScope(change.type, values),
+      };
+    });
+  return { now, grants, resources };
+}
+
+function grantChange(change: ResourceChangeJson): GrantChange | undefined {
+  if (change.type !== "terraform_data") return undefined;
+  const beforeInput = (change.change.before as { input?: unknown } | null | undefined)?.input;
+  const afterInput = (change.change.after as { input?: unknown } | null | undefined)?.input;
+  const afterUnknown = change.change.after_unknown as { input?: unknown } | undefined;
+  const inputUnknown = afterUnknown?.input === true;
+  const expiryUnknown =
+    inputUnknown ||
+    (typeof afterUnknown?.input === "object" &&
+      (afterUnknown.input as { expiresAt?: unknown }).expiresAt === true);
+  const before = isGrantRecord(beforeInput) ? view(beforeInput) : null;
+  const after = isGrantRecord(afterInput) ? view(afterInput) : null;
+  if (!before && !after && !inputUnknown) return undefined;
+  if (!before && !after) return undefined;
+  const action = summarize(change.change.actions);
+  return {
+    address: change.address,
+    id: (after ?? before)?.id ?? change.address,
+    action,
+    before,
+    after: action === "delete" ? null : after,
+    unknownExpiry: action !== "delete" && (expiryUnknown || (after !== null && after.expiresAt === null)),
+  };
+}
+
+function view(record: GrantRecord): GrantView {
+  const { tempgrant: _marker, startsAt, expiresAt, ...rest } = record;
+  return {
+    ...rest,
+    approvedBy: Array.isArray(rest.approvedBy) ? rest.approvedBy : [],
+    resources: Array.isArray(rest.resources) ? rest.resources : [],
+    startsAt: epochOrNull(startsAt),
+    expiresAt: epochOrNull(expiresAt),
+    expiresAtText: typeof expiresAt === "string" ? expiresAt : null,
+  };
+}
+
+function epochOrNull(text: unknown): number | null {
+  if (typeof text !== "string") return null;
+  const parsed = parseTimestamp(text);
+  return parsed.ok ? parsed.instant.seconds : null;
+}
+
+/** Summarizes a plan's action list. */
+export function summarize(actions: readonly string[]): ChangeAction {
+  if (actions.length === 2 && actions.includes("delete") && actions.includes("create")) return "replace";
+  const [first] = actions;
+  if (
+    first === "create" ||
+    first === "update" ||
+    first === "delete" ||
+    first === "read" ||
+    first === "forget"
+  ) {
+    return first;
+  }
+  return "no-op";
+}
+
+/** Flattens `after_unknown` (true where unknown) into attribute paths. */
+function unknownPaths(value: unknown, prefix = ""): string[] {
+  if (value === true) return [prefix || "*"];
+  if (Array.isArray(value)) return value.flatMap((item, index) => unknownPaths(item, `${prefix}[${index}]`));
+  if (typeof value === "object" && value !== null) {
+    return Object.entries(value).flatMap(([key, item]) =>
+      unknownPaths(item, prefix ? `${prefix}.${key}` : key),
+    );
+  }
+  return [];
+}

@@ -1,0 +1,151 @@
+import { Ajv } from "ajv";
+import { parseDocument } from "yaml";
+import { InvalidInputError, parseDuration, type Problem } from "../grant/index.js";
+import { DEFAULT_PRIVILEGED_TYPES } from "../plan/index.js";
+import schema from "./config.schema.json" with { type: "json" };
+
+/** The published JSON Schema of tempgrant.yaml. */
+export const CONFIG_SCHEMA = schema;
+
+/** tempgrant.yaml as written (durations as text). */
+export interface ConfigFile {
+  readonly maxDuration?: {
+    readonly default?: string;
+    readonly byAccess?: Readonly<Record<string, string>>;
+    readonly byTarget?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  };
+  readonly reason?: { readonly minLength?: number };
+  readonly ticketPattern?: string;
+  readonly approvals?: {
+    readonly required?: number;
+    readonly allowed?: readonly string[];
+    readonly aliases?: Readonly<Record<string, string>>;
+  };
+  readonly breakGlass?: { readonly maxDuration?: string };
+  readonly scope?: { readonly forbiddenRoles?: readonly string[]; readonly allow?: readonly string[] };
+  readonly privilegedTypes?: readonly string[];
+  readonly revocationMargin?: string;
+}
+
+/** The configuration the policies read (data.tempgrant.config): every default filled, durations in seconds. */
+export interface PolicyConfig {
+  readonly maxDurationSeconds: {
+    readonly default: number;
+    readonly byAccess: Readonly<Record<string, number>>;
+    readonly byTarget: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  };
+  readonly reason: { readonly minLength: number };
+  readonly ticketPattern: string;
+  readonly approvals: {
+    readonly required: number;
+    readonly allowed: readonly string[];
+    readonly aliases: Readonly<Record<string, string>>;
+  };
+  readonly breakGlass: { readonly maxDurationSeconds: number };
+  readonly scope: { readonly forbiddenRoles: readonly string[]; readonly allow: readonly string[] };
+}
+
+/** Everything a check needs from the configuration. */
+export interface CheckConfig {
+  readonly policy: PolicyConfig;
+  readonly privilegedTypes: readonly string[];
+  readonly revocationMarginSeconds: number;
+}
+
+/** The defaults, as a commented tempgrant.yaml would state them. */
+export const DEFAULT_CONFIG: Required<Omit<ConfigFile, "privilegedTypes">> = {
+  maxDuration: { default: "24h", byAccess: { read: "7d", write: "24h", admin: "2h" }, byTarget: {} },
+  reason: { minLength: 10 },
+  ticketPattern: "^[A-Z][A-Z0-9]+-[0-9]+$",
+  approvals: { required: 1, allowed: [], aliases: {} },
+  breakGlass: { maxDuration: "4h" },
+  scope: {
+    forbiddenRoles: ["roles/owner", "roles/editor", "cluster-admin", "admin", "rds_superuser"],
+    allow: [],
+  },
+  revocationMargin: "0s",
+};
+
+const validateShape = new Ajv({ allErrors: true, strict: true }).compile(schema);
+
+/** Parses and validates tempgrant.yaml text; problems name the field. */
+export function parseConfig(text: string, source: string): CheckConfig {
+  const document = parseDocument(text, { uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new InvalidInputError(source, [
+      {
+        path: "",
+        code: "YAML_SYNTAX",
+        message: `not valid YAML: ${document.errors[0]?.message.split("\n")[0]}`,
+      },
+    ]);
+  }
+  const raw: unknown = document.toJS() ?? {};
+  if (!validateShape(raw)) {
+    const problems: Problem[] = (validateShape.errors ?? []).map((error) => ({
+      path: error.instancePath.slice(1).replaceAll("/", "."),
+      code: "CONFIG_INVALID",
+      message:
+        error.keyword === "additionalProperties"
+          ? `unknown setting "${(error.params as { additionalProperty: string }).additionalProperty}"`
+          : (error.message ?? "is invalid"),
+    }));
+    throw new InvalidInputError(source, problems);
+  }
+  const config = raw as ConfigFile;
+  try {
+    new RegExp(config.ticketPattern ?? DEFAULT_CONFIG.ticketPattern);
+  } catch (error) {
+    throw new InvalidInputError(source, [
+      {
+        path: "ticketPattern",
+        code: "CONFIG_INVALID",
+        message: `not a regular expression: ${(error as Error).message}`,
+      },
+    ]);
+  }
+  return resolveConfig(config);
+}
+
+/** Fills defaults and converts durations to seconds. */
+export function resolveConfig(file: ConfigFile = {}): CheckConfig {
+  const seconds = (text: string): number => parseDuration(text) ?? 0;
+  const mapSeconds = (map: Readonly<Record<string, string>>) =>
+    Object.fromEntries(Object.entries(map).map(([key, value]) => [key, seconds(value)]));
+  const max = { ...DEFAULT_CONFIG.maxDuration, ...file.maxDuration };
+  return {
+    policy: {
+      maxDurationSeconds: {
+        default: seconds(max.default ?? "24h"),
+        byAccess: mapSeconds({ ...DEFAULT_CONFIG.maxDuration.byAccess, ...file.maxDuration?.byAccess }),
+        byTarget: Object.fromEntries(
+          Object.entries(max.byTarget ?? {}).map(([target, byAccess]) => [target, mapSeconds(byAccess)]),
+        ),
+      },
+      reason: { minLength: file.reason?.minLength ?? DEFAULT_CONFIG.reason.minLength ?? 10 },
+      ticketPattern: file.ticketPattern ?? DEFAULT_CONFIG.ticketPattern,
+      approvals: {
+        required: file.approvals?.required ?? DEFAULT_CONFIG.approvals.required ?? 1,
+        allowed: file.approvals?.allowed ?? [],
+        // Keys are compared the way the policy folds names: lower case, no blanks.
+        aliases: Object.fromEntries(
+          Object.entries(file.approvals?.aliases ?? {}).map(([alias, name]) => [
+            alias.trim().toLowerCase(),
+            name.trim().toLowerCase(),
+          ]),
+        ),
+      },
+      breakGlass: {
+        maxDurationSeconds: seconds(
+          file.breakGlass?.maxDuration ?? DEFAULT_CONFIG.breakGlass.maxDuration ?? "4h",
+        ),
+      },
+      scope: {
+        forbiddenRoles: file.scope?.forbiddenRoles ?? DEFAULT_CONFIG.scope.forbiddenRoles ?? [],
+        allow: file.scope?.allow ?? [],
+      },
+    },
+    privilegedTypes: file.privilegedTypes ?? DEFAULT_PRIVILEGED_TYPES,
+    revocationMarginSeconds: seconds(file.revocationMargin ?? "0s"),
+  };
+}

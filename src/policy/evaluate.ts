@@ -1,0 +1,110 @@
+import { readFileSync } from "node:fs";
+import { loadPolicy, type LoadedPolicy } from "@open-policy-agent/opa-wasm";
+import { TempgrantError } from "../errors.js";
+import type { PolicyInput } from "../plan/index.js";
+import { shippedBundlePath, VERDICTS_ENTRYPOINT } from "./bundle-location.js";
+import type { PolicyConfig } from "./config.js";
+import { requiredHostBuiltins, SDK_BUILTINS } from "./host-builtins.js";
+import type { Verdict, Verdicts } from "./verdict.js";
+
+/** A policy bundle loaded once and ready to evaluate many inputs. */
+export interface PolicyEngine {
+  evaluate(input: PolicyInput): Verdicts;
+}
+
+/**
+ * Loads a compiled bundle (default: the shipped one) with the configuration as data.
+ * Fails closed: a missing or corrupt bundle, a missing entrypoint, or a builtin the runtime
+ * lacks is an error with code POLICY_LOAD, never a pass.
+ */
+export async function loadPolicyEngine(
+  config: PolicyConfig,
+  bundlePath = shippedBundlePath(),
+): Promise<PolicyEngine> {
+  let wasm: Buffer;
+  try {
+    wasm = readFileSync(bundlePath);
+  } catch (error) {
+    throw new TempgrantError(
+      "POLICY_LOAD",
+      `cannot read the policy bundle ${bundlePath}: ${(error as Error).message}`,
+    );
+  }
+  let policy: LoadedPolicy;
+  try {
+    policy = await loadPolicy(wasm);
+  } catch (error) {
+    throw new TempgrantError(
+      "POLICY_LOAD",
+      `${bundlePath} is not a valid OPA WASM bundle: ${describe(error)}`,
+    );
+  }
+  const missing = (await requiredHostBuiltins(wasm)).filter((name) => !SDK_BUILTINS.includes(name));
+  if (missing.length > 0) {
+    throw new TempgrantError(
+      "POLICY_LOAD",
+      `${bundlePath} needs builtins the WASM runtime lacks: ${missing.join(", ")}`,
+    );
+  }
+  const entrypoints = Object.keys(
+    (policy as unknown as { entrypoints: Record<string, number> }).entrypoints ?? {},
+  );
+  if (!entrypoints.includes(VERDICTS_ENTRYPOINT)) {
+    throw new TempgrantError(
+      "POLICY_LOAD",
+      `${bundlePath} has no ${VERDICTS_ENTRYPOINT} entrypoint (it has: ${entrypoints.join(", ") || "none"})`,
+    );
+  }
+  policy.setData({ tempgrant: { config } });
+  return {
+    evaluate(input: PolicyInput): Verdicts {
+      let result: unknown;
+      try {
+        result = policy.evaluate(input, VERDICTS_ENTRYPOINT);
+      } catch (error) {
+        throw new TempgrantError("POLICY_EVAL", `policy evaluation failed: ${describe(error)}`);
+      }
+      return decodeVerdicts(result);
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === "object" && error !== null && "message" in error) return String(error.message);
+  return String(error);
+}
+
+/** Turns the raw WASM result into verdict lists; an unexpected shape is an error, not a pass. */
+function decodeVerdicts(result: unknown): Verdicts {
+  const value = (result as { result?: unknown }[] | undefined)?.[0]?.result as
+    { deny?: unknown; warn?: unknown } | undefined;
+  if (!value || !Array.isArray(value.deny) || !Array.isArray(value.warn)) {
+    throw new TempgrantError(
+      "POLICY_EVAL",
+      "the policy returned no verdict lists (is the entrypoint right?)",
+    );
+  }
+  const check = (list: unknown[], level: Verdict["level"]): Verdict[] =>
+    list.map((item) => {
+      const v = item as Partial<Record<"rule" | "grant" | "address" | "message", unknown>>;
+      if (typeof v.rule !== "string" || typeof v.message !== "string") {
+        throw new TempgrantError(
+          "POLICY_EVAL",
+          `the policy returned a malformed verdict: ${JSON.stringify(item)}`,
+        );
+      }
+      return {
+        level,
+        rule: v.rule,
+        grant: typeof v.grant === "string" ? v.grant : null,
+        address: typeof v.address === "string" ? v.address : null,
+        message: v.message,
+      };
+    });
+  const order = (a: Verdict, b: Verdict) =>
+    (a.grant ?? "").localeCompare(b.grant ?? "") ||
+    a.rule.localeCompare(b.rule) ||
+    a.message.localeCompare(b.message);
+  return { deny: check(value.deny, "deny").sort(order), warn: check(value.warn, "warn").sort(order) };
+}
