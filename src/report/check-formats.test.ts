@@ -1,0 +1,90 @@
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { describe, expect, it } from "vitest";
+import type { CheckReport } from "../check/check-plan.js";
+import { CHECK_FORMATS } from "./check-formats.js";
+
+const report: CheckReport = {
+  source: "plans/prod.json",
+  now: Date.UTC(2027, 0, 11, 9) / 1000,
+  grants: 2,
+  resources: 5,
+  verdicts: {
+    deny: [
+      {
+        level: "deny",
+        rule: "approvals/no-self-approval",
+        grant: "alice-orders-read",
+        address: "terraform_data.grant_alice_orders_read",
+        message:
+          'grant alice-orders-read: "Alice@example.com" approves a grant whose requester is "alice@example.com"; ask someone else',
+      },
+      {
+        level: "deny",
+        rule: "unmanaged/privileged-without-grant",
+        grant: null,
+        address: "aws_iam_user_policy.backdoor",
+        message:
+          'aws_iam_user_policy.backdoor (aws_iam_user_policy) gives access but belongs to no grant <&> | "quoted"',
+      },
+    ],
+    warn: [
+      {
+        level: "warn",
+        rule: "break-glass/reported",
+        grant: "bob-breakglass",
+        address: "terraform_data.grant_bob_breakglass",
+        message:
+          "break-glass grant bob-breakglass for bob@example.com on orders-db (INC-981: stuck refunds): review it after the incident",
+      },
+    ],
+  },
+};
+const passing: CheckReport = { ...report, verdicts: { deny: [], warn: [] } };
+
+describe("check output formats", () => {
+  it.each(Object.keys(CHECK_FORMATS))("%s matches its golden file", async (name) => {
+    const render = CHECK_FORMATS[name as keyof typeof CHECK_FORMATS];
+    await expect(render(report)).toMatchFileSnapshot(join("golden", `check.${name}`));
+    await expect(render(passing)).toMatchFileSnapshot(join("golden", `check-pass.${name}`));
+  });
+
+  it("writes SARIF that validates against the SARIF 2.1.0 schema", () => {
+    const require = createRequire(import.meta.url);
+    const schemaPath = join(
+      dirname(require.resolve("@microsoft/jest-sarif/package.json")),
+      "lib",
+      "schemas",
+      "sarif-2.1.0-rtm.5.json",
+    );
+    // The SARIF schema is draft-04; its CommonJS module is the validator class itself.
+    const Ajv04 = require("ajv-draft-04") as typeof import("ajv-draft-04").default;
+    const ajv = new Ajv04({ allErrors: true, strict: false, unicodeRegExp: false });
+    const validate = ajv.compile(require(schemaPath) as object);
+    for (const input of [report, passing]) {
+      const valid = validate(JSON.parse(CHECK_FORMATS.sarif(input)));
+      expect(validate.errors ?? []).toEqual([]);
+      expect(valid).toBe(true);
+    }
+  });
+
+  it("writes well-formed JUnit XML with one failing case per grant with denials", () => {
+    const xml = CHECK_FORMATS.junit(report);
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false, isArray: (name) => name === "testcase" }).parse(
+      xml,
+    ) as {
+      testsuites: {
+        "@_failures": string;
+        testsuite: { testcase: { "@_name": string; failure?: unknown }[] };
+      };
+    };
+    expect(doc.testsuites["@_failures"]).toBe("2");
+    expect(doc.testsuites.testsuite.testcase.map((c) => [c["@_name"], c.failure !== undefined])).toEqual([
+      ["grant alice-orders-read", true],
+      ["resources outside grants", true],
+      ["grant bob-breakglass", false],
+    ]);
+  });
+});

@@ -1,0 +1,74 @@
+import type { CheckReport } from "../check/check-plan.js";
+import { policiesDir, ruleCatalog, type RuleEntry, type Verdict } from "../policy/index.js";
+
+const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/**
+ * SARIF 2.1.0 for GitHub code scanning: one result per verdict (deny = error, warn =
+ * warning), located in the plan file and named by resource address; rule metadata from the
+ * pack's METADATA.
+ */
+export function checkSarif(report: CheckReport): string {
+  const catalog = new Map(safeCatalog().map((rule) => [rule.id, rule]));
+  const verdicts = [...report.verdicts.deny, ...report.verdicts.warn];
+  const ruleIds = [...new Set(verdicts.map((verdict) => verdict.rule))].sort();
+  const log = {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "tempgrant",
+            rules: ruleIds.map((id) => sarifRule(id, catalog.get(id))),
+          },
+        },
+        results: verdicts.map((verdict) =>
+          sarifResult(verdict, report.source, ruleIds.indexOf(verdict.rule)),
+        ),
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function sarifRule(id: string, entry: RuleEntry | undefined) {
+  return {
+    id,
+    name: id.replace(/[^A-Za-z0-9]+(.)/g, (_match, next: string) => next.toUpperCase()),
+    shortDescription: { text: entry?.title || id },
+    fullDescription: { text: entry?.description || entry?.title || id },
+    defaultConfiguration: { level: entry?.severity === "warn" ? "warning" : "error" },
+    help: { text: `See docs/rules/${id}.md in the tempgrant package.` },
+  };
+}
+
+function sarifResult(verdict: Verdict, source: string, ruleIndex: number) {
+  return {
+    ruleId: verdict.rule,
+    ruleIndex,
+    level: verdict.level === "deny" ? "error" : "warning",
+    message: { text: verdict.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: source.replaceAll("\\", "/") },
+          region: { startLine: 1 },
+        },
+        ...(verdict.address
+          ? { logicalLocations: [{ fullyQualifiedName: verdict.address, kind: "resource" }] }
+          : {}),
+      },
+    ],
+    ...(verdict.grant ? { properties: { grant: verdict.grant } } : {}),
+  };
+}
+
+/** The shipped pack's rules; an empty list when the pack is not beside the code. */
+function safeCatalog(): RuleEntry[] {
+  try {
+    return ruleCatalog(policiesDir());
+  } catch {
+    return [];
+  }
+}
