@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { checkCommand } from "./commands/check.js";
 import { grantsCommand } from "./commands/grants.js";
+import { planCommand } from "./commands/plan.js";
 import { policyCommand } from "./commands/policy.js";
 import { toolchainCommand } from "./commands/toolchain.js";
 
@@ -28,7 +29,13 @@ export function buildProgram(version: string): Command {
         "  $ tempgrant toolchain --help",
       ].join("\n"),
     );
-  for (const command of [checkCommand(), grantsCommand(), policyCommand(), toolchainCommand()]) {
+  for (const command of [
+    checkCommand(),
+    grantsCommand(),
+    planCommand(),
+    policyCommand(),
+    toolchainCommand(),
+  ]) {
     // Subcommands made with `new Command` do not inherit settings: exit codes and the
     // usage hint must be the same everywhere.
     program.addCommand(command.copyInheritedSettings(program));

@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import type { Clock } from "../grant/index.js";
+import { parseDuration, resolveClock, type Clock } from "../grant/index.js";
 import { TempgrantError } from "../errors.js";
 
 /** Context keys the constructs read. Set them on the App before declaring grants. */
@@ -39,4 +39,21 @@ export function grantClock(scope: Construct): { now: number; margin: number } {
     throw new TempgrantError("USAGE", `${CONTEXT.revocationMargin} must be a number of seconds >= 0`);
   }
   return { now, margin };
+}
+
+/**
+ * Configures an app the way `tempgrant plan` and `sweep` run it: the clock from
+ * TEMPGRANT_NOW (else the system clock, read once), the margin from
+ * TEMPGRANT_REVOCATION_MARGIN, and TEMPGRANT_INVALID_GRANTS=skip for sweeps.
+ */
+export function configureFromEnvironment(app: Construct, env: NodeJS.ProcessEnv = process.env): void {
+  const margin = env.TEMPGRANT_REVOCATION_MARGIN ? parseDuration(env.TEMPGRANT_REVOCATION_MARGIN) : 0;
+  if (margin === undefined) {
+    throw new TempgrantError(
+      "USAGE",
+      `TEMPGRANT_REVOCATION_MARGIN "${env.TEMPGRANT_REVOCATION_MARGIN}" is not a duration`,
+    );
+  }
+  setGrantClock(app, resolveClock(undefined, env), margin);
+  if (env.TEMPGRANT_INVALID_GRANTS === "skip") app.node.setContext(CONTEXT.invalidGrants, "skip");
 }

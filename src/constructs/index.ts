@@ -1,5 +1,5 @@
 /** cdktf constructs: the only room that imports cdktf. */
-export { CONTEXT, grantClock, setGrantClock } from "./grant-clock.js";
+export { CONTEXT, configureFromEnvironment, grantClock, setGrantClock } from "./grant-clock.js";
 export { objectName, resourceName } from "./naming.js";
 export { RawProvider, type RawProviderProps } from "./raw-provider.js";
 export { RawResource, type RawResourceProps } from "./raw-resource.js";

@@ -1,0 +1,76 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parse } from "shell-quote";
+import { runCommandOrThrow } from "../exec/run-command.js";
+import { TempgrantError } from "../errors.js";
+
+/** Options of {@link synthApp}. */
+export interface SynthAppOptions {
+  /** The project folder holding cdktf.json. */
+  readonly projectDir: string;
+  /** Where cdktf writes; relative to the project. */
+  readonly outdir: string;
+  /** The run's clock (epoch seconds), passed to the app as TEMPGRANT_NOW. */
+  readonly now: string;
+  /** Early-revocation margin, passed as TEMPGRANT_REVOCATION_MARGIN. */
+  readonly revocationMargin?: string;
+}
+
+/**
+ * Runs the project's cdktf app (the `app` command of cdktf.json) with the run's clock, the
+ * way cdktf-cli would, and returns the working directory of each synthesized stack. The
+ * command is split into an argument vector; shell operators are refused, not interpreted.
+ */
+export async function synthApp(options: SynthAppOptions): Promise<Record<string, string>> {
+  const configPath = join(options.projectDir, "cdktf.json");
+  if (!existsSync(configPath)) {
+    throw new TempgrantError(
+      "INVALID_INPUT",
+      `${configPath}: no such file (run in a cdktf project, or pass --chdir)`,
+    );
+  }
+  let app: unknown;
+  try {
+    app = (JSON.parse(readFileSync(configPath, "utf8")) as { app?: unknown }).app;
+  } catch (error) {
+    throw new TempgrantError("INVALID_INPUT", `${configPath}: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof app !== "string" || app.trim() === "") {
+    throw new TempgrantError(
+      "INVALID_INPUT",
+      `${configPath}: "app" must be the command that synthesizes the stacks`,
+    );
+  }
+  const argv = parse(app);
+  if (!argv.every((part): part is string => typeof part === "string") || argv.length === 0) {
+    throw new TempgrantError(
+      "INVALID_INPUT",
+      `${configPath}: "app" must be a plain command; shell operators are not run`,
+    );
+  }
+  const outdir = resolve(options.projectDir, options.outdir);
+  mkdirSync(outdir, { recursive: true });
+  const [program, ...args] = argv as [string, ...string[]];
+  await runCommandOrThrow(
+    {
+      program,
+      args,
+      cwd: options.projectDir,
+      env: {
+        ...process.env,
+        TEMPGRANT_NOW: options.now,
+        CDKTF_OUTDIR: outdir,
+        ...(options.revocationMargin ? { TEMPGRANT_REVOCATION_MARGIN: options.revocationMargin } : {}),
+      },
+    },
+    "the cdktf app failed: fix it, then run again",
+  );
+  const stacksDir = join(outdir, "stacks");
+  if (!existsSync(stacksDir))
+    throw new TempgrantError("INVALID_INPUT", `the app synthesized no stacks into ${outdir}`);
+  return Object.fromEntries(
+    readdirSync(stacksDir)
+      .sort()
+      .map((name) => [name, join(stacksDir, name)]),
+  );
+}
