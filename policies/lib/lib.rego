@@ -16,12 +16,13 @@ violation(rule, grant, address, message) := {
 }
 
 # Grants this plan creates or changes: the ones that need checking. Deleting access
-# (revocation) is always allowed.
-changing contains grant if {
+# (revocation) is always allowed. An array, not a set: the WASM runtime would hash every
+# grant object to build a set.
+changing := [grant |
 	some grant in input.grants
 	grant.action in {"create", "update", "replace"}
 	grant.after != null
-}
+]
 
 # When a grant's access begins: its start, or now when it has none (or it has passed).
 begins(grant) := max({grant.after.startsAt, input.now}) if {
@@ -47,3 +48,7 @@ human(seconds) := sprintf("%dh", [seconds / 3600]) if {
 } else := sprintf("%dm", [seconds / 60]) if {
 	seconds % 60 == 0
 } else := sprintf("%ds", [seconds])
+
+# What identifies "the same access" across a rename; tempgrant folds the principal the
+# same way when it indexes removed grants (input.removedUnexpired).
+access_key(view) := concat("|", [canonical(view.principal), view.target, view.access])

@@ -39,6 +39,7 @@ export async function checkPlan(options: CheckPlanOptions): Promise<CheckReport>
     ...(options.now !== undefined ? { now: options.now } : {}),
     fallbackNow: options.fallbackNow,
     privilegedTypes: options.config.privilegedTypes,
+    aliases: options.config.policy.approvals.aliases,
   });
   return evaluateInput(options.source, input, options.engine);
 }

@@ -1,13 +1,20 @@
-import { Ajv, type ErrorObject } from "ajv";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { Grant, GrantSpec } from "./model.js";
 import { childPath, InvalidInputError, type Problem } from "./problem.js";
 import schema from "./grants.schema.json" with { type: "json" };
 import { parseTimestamp } from "./time.js";
 
-const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
-ajv.addSchema(schema, "grants");
-const validateGrantShape = ajv.getSchema("grants#/definitions/grant")!;
-const validateFileShape = ajv.getSchema("grants")!;
+// Compiled on first use: compiling costs about 100 ms, which commands that never validate
+// a grant (check, --help) should not pay.
+let compiled: { grant: ValidateFunction; file: ValidateFunction } | undefined;
+function validators(): { grant: ValidateFunction; file: ValidateFunction } {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
+    ajv.addSchema(schema, "grants");
+    compiled = { grant: ajv.getSchema("grants#/definitions/grant")!, file: ajv.getSchema("grants")! };
+  }
+  return compiled;
+}
 const GRANT_FIELDS = Object.keys(schema.definitions.grant.properties);
 
 /** The published JSON Schema of a grants file (grants/*.yaml), for editors and CI. */
@@ -23,6 +30,7 @@ export type GrantValidation =
  * timestamps and window. Collects every problem; `path` prefixes each problem's path.
  */
 export function validateGrant(raw: unknown, path = ""): GrantValidation {
+  const validateGrantShape = validators().grant;
   if (!validateGrantShape(raw)) {
     return { grant: undefined, problems: shapeProblems(validateGrantShape.errors ?? [], path) };
   }
@@ -87,6 +95,7 @@ export function validateGrantsFileShape(raw: unknown): Problem[] {
     const { grants: _grants, ...rest } = raw as Record<string, unknown>;
     return Object.keys(rest).map((key) => unknownField(key, "", ["grants"]));
   }
+  const validateFileShape = validators().file;
   if (validateFileShape(raw)) return [];
   return shapeProblems(validateFileShape.errors ?? [], "");
 }

@@ -24,6 +24,8 @@ export interface GrantChange {
   readonly after: GrantView | null;
   /** True when the planned record's input (or its expiry) is only known after apply. */
   readonly unknownExpiry: boolean;
+  /** The resource changes this grant owns, grouped here so policies never scan all resources per grant. */
+  readonly owned: readonly ResourceView[];
 }
 
 /** One resource change, as the policy sees it. */
@@ -49,6 +51,11 @@ export interface PolicyInput {
   readonly now: number;
   readonly grants: readonly GrantChange[];
   readonly resources: readonly ResourceView[];
+  /**
+   * Unexpired grants this plan removes, by access key (`principal|target|access`,
+   * principal folded like approver names), so a rename that restarts the clock is found by lookup.
+   */
+  readonly removedUnexpired: Readonly<Record<string, readonly Omit<GrantChange, "owned">[]>>;
 }
 
 /** Options of {@link toPolicyInput}. */
@@ -59,6 +66,8 @@ export interface PolicyInputOptions {
   readonly fallbackNow: number;
   /** Globs of privileged resource types; default {@link DEFAULT_PRIVILEGED_TYPES}. */
   readonly privilegedTypes?: readonly string[];
+  /** Other spellings of people (lower case), folded into one name in access keys. */
+  readonly aliases?: Readonly<Record<string, string>>;
 }
 
 /** Turns a plan into the policy input: grant records, resource changes, owners, unknowns. */
@@ -68,7 +77,7 @@ export function toPolicyInput(plan: PlanJson, options: PolicyInputOptions): Poli
   const isPrivileged = typeMatcher(options.privilegedTypes ?? DEFAULT_PRIVILEGED_TYPES);
   const changes = plan.resource_changes ?? [];
 
-  const grants: GrantChange[] = [];
+  const grants: Omit<GrantChange, "owned">[] = [];
   const owners = new Map<string, string>();
   for (const change of changes) {
     const grant = grantChange(change);
@@ -96,10 +105,41 @@ export function toPolicyInput(plan: PlanJson, options: PolicyInputOptions): Poli
         scope: grantedScope(change.type, values),
       };
     });
-  return { now, grants, resources };
+  const byOwner = new Map<string, ResourceView[]>();
+  for (const resource of resources) {
+    if (resource.owner !== null)
+      byOwner.set(resource.owner, [...(byOwner.get(resource.owner) ?? []), resource]);
+  }
+  const removedUnexpired: Record<string, Omit<GrantChange, "owned">[]> = {};
+  for (const grant of grants) {
+    if (
+      grant.action !== "delete" ||
+      !grant.before ||
+      grant.before.expiresAt === null ||
+      grant.before.expiresAt <= now
+    )
+      continue;
+    const key = accessKey(grant.before, options.aliases ?? {});
+    (removedUnexpired[key] ??= []).push(grant);
+  }
+  return {
+    now,
+    grants: grants.map((grant) => ({ ...grant, owned: byOwner.get(grant.id) ?? [] })),
+    resources,
+    removedUnexpired,
+  };
 }
 
-function grantChange(change: ResourceChangeJson): GrantChange | undefined {
+/** `principal|target|access`, the principal folded the way the policies fold names. */
+export function accessKey(
+  view: Pick<GrantView, "principal" | "target" | "access">,
+  aliases: Readonly<Record<string, string>>,
+): string {
+  const name = view.principal.trim().toLowerCase();
+  return `${aliases[name] ?? name}|${view.target}|${view.access}`;
+}
+
+function grantChange(change: ResourceChangeJson): Omit<GrantChange, "owned"> | undefined {
   if (change.type !== "terraform_data") return undefined;
   const beforeInput = (change.change.before as { input?: unknown } | null | undefined)?.input;
   const afterInput = (change.change.after as { input?: unknown } | null | undefined)?.input;

@@ -1,4 +1,4 @@
-import { Ajv } from "ajv";
+import { Ajv, type ValidateFunction } from "ajv";
 import { parseDocument } from "yaml";
 import { InvalidInputError, parseDuration, type Problem } from "../grant/index.js";
 import { DEFAULT_PRIVILEGED_TYPES } from "../plan/index.js";
@@ -66,7 +66,7 @@ export const DEFAULT_CONFIG: Required<Omit<ConfigFile, "privilegedTypes">> = {
   revocationMargin: "0s",
 };
 
-const validateShape = new Ajv({ allErrors: true, strict: true }).compile(schema);
+let validateShape: ValidateFunction | undefined;
 
 /** Parses and validates tempgrant.yaml text; problems name the field. */
 export function parseConfig(text: string, source: string): CheckConfig {
@@ -81,6 +81,7 @@ export function parseConfig(text: string, source: string): CheckConfig {
     ]);
   }
   const raw: unknown = document.toJS() ?? {};
+  validateShape ??= new Ajv({ allErrors: true, strict: true }).compile(schema);
   if (!validateShape(raw)) {
     const problems: Problem[] = (validateShape.errors ?? []).map((error) => ({
       path: error.instancePath.slice(1).replaceAll("/", "."),

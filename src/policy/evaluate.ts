@@ -39,7 +39,7 @@ export async function loadPolicyEngine(
       `${bundlePath} is not a valid OPA WASM bundle: ${describe(error)}`,
     );
   }
-  const missing = (await requiredHostBuiltins(wasm)).filter((name) => !SDK_BUILTINS.includes(name));
+  const missing = (await requiredHostBuiltins(policy)).filter((name) => !SDK_BUILTINS.includes(name));
   if (missing.length > 0) {
     throw new TempgrantError(
       "POLICY_LOAD",

@@ -1,4 +1,4 @@
-import { loadPolicy } from "@open-policy-agent/opa-wasm";
+import { loadPolicy, type LoadedPolicy } from "@open-policy-agent/opa-wasm";
 
 /**
  * Builtins the JS SDK (@open-policy-agent/opa-wasm) implements on the host side. Every
@@ -20,9 +20,9 @@ interface OpaExports {
 }
 
 /** The builtins a compiled policy calls back into the host for (its `builtins()` export). */
-export async function requiredHostBuiltins(wasm: Buffer): Promise<string[]> {
+export async function requiredHostBuiltins(wasm: Buffer | LoadedPolicy): Promise<string[]> {
   // The SDK keeps the instance and memory on the loaded policy; they are not in its types.
-  const policy = (await loadPolicy(wasm)) as unknown as {
+  const policy = (Buffer.isBuffer(wasm) ? await loadPolicy(wasm) : wasm) as unknown as {
     wasmInstance: { exports: unknown };
     mem: { buffer: ArrayBuffer };
   };

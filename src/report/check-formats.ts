@@ -6,14 +6,14 @@ import { checkMarkdown } from "./check-markdown.js";
 import { checkSarif } from "./check-sarif.js";
 import { checkText } from "./check-text.js";
 
-/** Every output format of `tempgrant check`, by name: the one lookup that also feeds --help. */
-export const CHECK_FORMATS = {
+import type { CheckFormat } from "./format-names.js";
+
+/** Every output format of `tempgrant check`, by name (the names, for --help, are in format-names.ts). */
+export const CHECK_FORMATS: Record<CheckFormat, (report: CheckReport) => string> = {
   text: checkText,
   json: checkJson,
   sarif: checkSarif,
   junit: checkJunit,
   github: checkGithub,
   markdown: checkMarkdown,
-} as const satisfies Record<string, (report: CheckReport) => string>;
-
-export type CheckFormat = keyof typeof CHECK_FORMATS;
+};

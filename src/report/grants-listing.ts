@@ -2,10 +2,6 @@ import Table from "cli-table3";
 import pc from "picocolors";
 import { formatDuration, formatTimestamp, type GrantListing } from "../grant/index.js";
 
-/** Output formats of `tempgrant grants`; the list also feeds `--help`. */
-export const GRANT_LISTING_FORMATS = ["table", "json"] as const;
-export type GrantListingFormat = (typeof GRANT_LISTING_FORMATS)[number];
-
 const STATUS_COLOUR = { active: pc.green, pending: pc.cyan, expired: pc.dim } as const;
 
 /** Renders a listing as a table for people (colour only when the terminal supports it). */

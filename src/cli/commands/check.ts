@@ -1,12 +1,8 @@
 import { Command, Option } from "commander";
-import { checkPlan } from "../../check/check-plan.js";
-import { resolveClock } from "../../grant/index.js";
-import { DEFAULT_MAX_PLAN_BYTES } from "../../plan/index.js";
-import { loadPolicyEngine, shippedBundlePath } from "../../policy/index.js";
-import { CHECK_FORMATS, type CheckFormat } from "../../report/check-formats.js";
-import { resolveEngine, showJson } from "../../runner/index.js";
+import { DEFAULT_MAX_PLAN_BYTES } from "../../plan/read-plan.js";
+import { shippedBundlePath } from "../../policy/bundle-location.js";
+import { CHECK_FORMAT_NAMES, type CheckFormat } from "../../report/format-names.js";
 import { EXIT } from "../exit-codes.js";
-import { loadCheckConfig, sizeOption } from "../options.js";
 
 interface CheckOptions {
   now?: string;
@@ -30,9 +26,7 @@ export function checkCommand(): Command {
       "compiled policy bundle (built by `tempgrant policy build`)",
       shippedBundlePath(),
     )
-    .addOption(
-      new Option("--format <format>", "output format").choices(Object.keys(CHECK_FORMATS)).default("text"),
-    )
+    .addOption(new Option("--format <format>", "output format").choices(CHECK_FORMAT_NAMES).default("text"))
     .option(
       "--max-plan-size <size>",
       "refuse larger plan files",
@@ -57,6 +51,22 @@ export function checkCommand(): Command {
       ].join("\n"),
     )
     .action(async (planPath: string, options: CheckOptions) => {
+      // Loaded here, not at the top: --help and other commands should not pay for them.
+      const [
+        { checkPlan },
+        { resolveClock },
+        { loadPolicyEngine },
+        { CHECK_FORMATS },
+        { resolveEngine, showJson },
+        { loadCheckConfig, sizeOption },
+      ] = await Promise.all([
+        import("../../check/check-plan.js"),
+        import("../../grant/clock.js"),
+        import("../../policy/evaluate.js"),
+        import("../../report/check-formats.js"),
+        import("../../runner/index.js"),
+        import("../options.js"),
+      ]);
       const clock = options.now === undefined ? undefined : resolveClock(options.now);
       const config = loadCheckConfig(options.config);
       const engine = await loadPolicyEngine(config.policy, options.bundle);

@@ -1,22 +1,8 @@
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import { grantFilesIn } from "../../constructs/yaml-grants.js";
 import { TempgrantError } from "../../errors.js";
-import { durationOption } from "../options.js";
-import {
-  formatLocatedProblem,
-  listGrants,
-  parseGrantsFile,
-  resolveClock,
-  type Grant,
-  type LocatedProblem,
-} from "../../grant/index.js";
-import {
-  GRANT_LISTING_FORMATS,
-  grantsJson,
-  grantsTable,
-  type GrantListingFormat,
-} from "../../report/grants-listing.js";
+import type { Grant, LocatedProblem } from "../../grant/index.js";
+import { GRANT_LISTING_FORMATS, type GrantListingFormat } from "../../report/format-names.js";
 
 interface GrantsOptions {
   dir: string;
@@ -59,7 +45,15 @@ export function grantsCommand(): Command {
         "  $ tempgrant grants grants/team-a.yaml --format json",
       ].join("\n"),
     )
-    .action((files: string[], options: GrantsOptions & { now?: string }) => {
+    .action(async (files: string[], options: GrantsOptions & { now?: string }) => {
+      const [{ grantFilesIn }, grantModel, { grantsJson, grantsTable }, { durationOption }] =
+        await Promise.all([
+          import("../../constructs/yaml-grants.js"),
+          import("../../grant/index.js"),
+          import("../../report/grants-listing.js"),
+          import("../options.js"),
+        ]);
+      const { formatLocatedProblem, listGrants, parseGrantsFile, resolveClock } = grantModel;
       const clock = resolveClock(options.at ?? options.now);
       const margin = durationOption("--margin", options.margin);
       const expiringWithin =

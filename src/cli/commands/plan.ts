@@ -1,14 +1,10 @@
 import { Command, Option } from "commander";
-import { evaluateInput, type CheckReport } from "../../check/check-plan.js";
-import { synthApp } from "../../check/synth-app.js";
+import type { CheckReport } from "../../check/check-plan.js";
 import { TempgrantError, wrapStep } from "../../errors.js";
-import { formatTimestamp, resolveClock } from "../../grant/index.js";
-import { checkPlanShape, toPolicyInput } from "../../plan/index.js";
-import { loadPolicyEngine, shippedBundlePath } from "../../policy/index.js";
-import { CHECK_FORMATS, type CheckFormat } from "../../report/check-formats.js";
-import { init, plan, resolveEngine, showJson, DEFAULT_LOCK_TIMEOUT } from "../../runner/index.js";
+import { shippedBundlePath } from "../../policy/bundle-location.js";
+import { CHECK_FORMAT_NAMES, type CheckFormat } from "../../report/format-names.js";
+import { DEFAULT_LOCK_TIMEOUT } from "../../runner/workspace.js";
 import { EXIT } from "../exit-codes.js";
-import { loadCheckConfig } from "../options.js";
 
 interface PlanOptions {
   now?: string;
@@ -31,9 +27,7 @@ export function planCommand(): Command {
     .option("--now <time>", "synthesize and check as of this instant (default: TEMPGRANT_NOW or the clock)")
     .option("--config <file>", "limits for the policy pack (default: ./tempgrant.yaml when present)")
     .option("--bundle <file>", "compiled policy bundle", shippedBundlePath())
-    .addOption(
-      new Option("--format <format>", "output format").choices(Object.keys(CHECK_FORMATS)).default("text"),
-    )
+    .addOption(new Option("--format <format>", "output format").choices(CHECK_FORMAT_NAMES).default("text"))
     .option(
       "--stack <name>",
       "only this stack (repeatable)",
@@ -59,6 +53,27 @@ export function planCommand(): Command {
       ].join("\n"),
     )
     .action(async (options: PlanOptions) => {
+      const [
+        { evaluateInput },
+        { synthApp },
+        { formatTimestamp, resolveClock },
+        plans,
+        { loadPolicyEngine },
+        { CHECK_FORMATS },
+        runner,
+        { loadCheckConfig },
+      ] = await Promise.all([
+        import("../../check/check-plan.js"),
+        import("../../check/synth-app.js"),
+        import("../../grant/index.js"),
+        import("../../plan/index.js"),
+        import("../../policy/evaluate.js"),
+        import("../../report/check-formats.js"),
+        import("../../runner/index.js"),
+        import("../options.js"),
+      ]);
+      const { checkPlanShape, toPolicyInput } = plans;
+      const { init, plan, resolveEngine, showJson } = runner;
       const clock = resolveClock(options.now);
       const config = loadCheckConfig(options.config);
       const policy = await loadPolicyEngine(config.policy, options.bundle);
@@ -97,6 +112,7 @@ export function planCommand(): Command {
           now: clock.now,
           fallbackNow: clock.now,
           privilegedTypes: config.privilegedTypes,
+          aliases: config.policy.approvals.aliases,
         });
         reports.push(evaluateInput(`${name} (${workingDir}/tempgrant.tfplan)`, input, policy));
       }

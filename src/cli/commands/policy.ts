@@ -1,7 +1,7 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { Command } from "commander";
 import { TempgrantError } from "../../errors.js";
-import { buildPolicyBundle, policiesDir } from "../../policy/index.js";
+import { policiesDir } from "../../policy/bundle-location.js";
 import { findAllOnPath } from "../../toolchain/find-on-path.js";
 import { readToolchainManifest } from "../../toolchain/manifest.js";
 
@@ -37,6 +37,7 @@ export function policyCommand(): Command {
           "USAGE",
           "no opa binary: run `tempgrant toolchain`, install opa, or pass --opa",
         );
+      const { buildPolicyBundle } = await import("../../policy/build-bundle.js");
       const pack = policiesDir();
       const built = await buildPolicyBundle({
         opa,

@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { bootstrapToolchain } from "../../toolchain/bootstrap.js";
 import { toolchainPaths } from "../../toolchain/paths.js";
 
 /** `tempgrant toolchain`: installs or finds the pinned tofu, opa and provider mirror. */
@@ -25,6 +24,7 @@ export function toolchainCommand(): Command {
       ].join("\n"),
     )
     .action(async (options: { requireProvider: boolean; json: boolean }) => {
+      const { bootstrapToolchain } = await import("../../toolchain/bootstrap.js");
       const toolchain = await bootstrapToolchain({
         paths: toolchainPaths(),
         requireProvider: options.requireProvider,

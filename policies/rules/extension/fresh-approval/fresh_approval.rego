@@ -23,12 +23,10 @@ deny contains lib.violation("extension/fresh-approval", grant.id, grant.address,
 }
 
 deny contains lib.violation("extension/fresh-approval", created.id, created.address, message) if {
+	count(input.removedUnexpired) > 0
 	some created in lib.changing
 	created.action == "create"
-	some removed in input.grants
-	removed.action == "delete"
-	removed.before.expiresAt > input.now
-	same_access(removed.before, created.after)
+	some removed in input.removedUnexpired[lib.access_key(created.after)]
 	extends(removed.before, created.after)
 	not fresh(removed.before, created.after)
 	message := sprintf("grant %s replaces unexpired grant %s and ends later, without a new approver: renaming does not restart the clock", [created.id, removed.id])
@@ -37,9 +35,3 @@ deny contains lib.violation("extension/fresh-approval", created.id, created.addr
 extends(before, after) if after.expiresAt > before.expiresAt
 
 fresh(before, after) if count(lib.approvers(after) - lib.approvers(before)) > 0
-
-same_access(a, b) if {
-	lib.canonical(a.principal) == lib.canonical(b.principal)
-	a.target == b.target
-	a.access == b.access
-}

@@ -9,8 +9,14 @@ later := fixtures.record.expiresAt + (4 * fixtures.hour)
 
 update(after) := object.union(fixtures.grant(after), {"action": "update", "before": fixtures.record})
 
+# The input tempgrant builds: removed unexpired grants indexed by access key.
 check(grants) := verdicts if {
-	verdicts := fresh_approval.deny with input as {"now": fixtures.now, "grants": grants}
+	removed := {key: [g | some g in grants; g.action == "delete"; g.before.expiresAt > fixtures.now; concat("|", [g.before.principal, g.before.target, g.before.access]) == key] |
+		some g0 in grants
+		g0.action == "delete"
+		key := concat("|", [g0.before.principal, g0.before.target, g0.before.access])
+	}
+	verdicts := fresh_approval.deny with input as {"now": fixtures.now, "grants": grants, "removedUnexpired": removed}
 		with data.tempgrant.config as fixtures.config
 }
 

@@ -17,8 +17,7 @@ deny contains lib.violation("native-expiry/matches-record", grant.id, resource.a
 	some grant in lib.changing
 	grant.after.nativeExpiry
 	grant.after.expiresAt != null
-	some resource in input.resources
-	resource.owner == grant.id
+	some resource in grant.owned
 	resource.expiryBearing
 	resource.action != "delete"
 	resource.nativeExpiry != grant.after.expiresAt

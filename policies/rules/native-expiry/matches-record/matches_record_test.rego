@@ -6,7 +6,8 @@ import data.tempgrant.fixtures
 import data.tempgrant.rules.native_expiry.matches_record
 
 check(resource) := verdicts if {
-	verdicts := matches_record.deny with input as {"now": fixtures.now, "grants": [fixtures.grant({})], "resources": [resource]}
+	grant := object.union(fixtures.grant({}), {"owned": [resource]})
+	verdicts := matches_record.deny with input as {"now": fixtures.now, "grants": [grant], "resources": [resource]}
 }
 
 test_matching_valid_until_passes if {

@@ -1,0 +1,242 @@
+// Check benchmark: `tempgrant check` versus `opa eval` and conftest on the same plans, and
+// the floor (a node process that only reads and JSON.parses the plan). Wall time and peak
+// RSS (GNU time) of each whole process, median of R runs, interleaved.
+// Usage: npm run bench:check [-- --grants 1000,10000,50000 --runs 3]
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runCommand, runCommandOrThrow } from "../src/exec/run-command.js";
+import { formatPostgresTimestamp, formatTimestamp, GRANT_RECORD_MARKER } from "../src/grant/index.js";
+import { checkPlanShape, toPolicyInput } from "../src/plan/index.js";
+import { policiesDir, resolveConfig } from "../src/policy/index.js";
+import { cacheRoot } from "../src/toolchain/paths.js";
+import { readToolchainManifest } from "../src/toolchain/manifest.js";
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const index = args.indexOf(name);
+  return index >= 0 && args[index + 1] ? (args[index + 1] as string) : fallback;
+};
+const sizes = option("--grants", "1000,10000,50000").split(",").map(Number);
+const runs = Number(option("--runs", "3"));
+const root = fileURLToPath(new URL("..", import.meta.url));
+const CONFTEST_VERSION = "0.71.1";
+
+/** A plan with `grants` grants (record + login role each) and half as many unrelated resources. */
+function syntheticPlan(grants: number, now: number): object {
+  const changes: object[] = [];
+  const expires = now + 3_600;
+  for (let index = 0; index < grants; index += 1) {
+    const id = `user-${index}`;
+    const role = `postgresql_role.grant_user_${index}`;
+    changes.push({
+      address: `terraform_data.grant_user_${index}`,
+      mode: "managed",
+      type: "terraform_data",
+      name: `grant_user_${index}`,
+      change: {
+        actions: ["create"],
+        before: null,
+        after: {
+          input: {
+            tempgrant: GRANT_RECORD_MARKER,
+            id,
+            principal: `user${index}@example.com`,
+            target: "orders-db",
+            access: "read",
+            expiresAt: formatTimestamp(expires),
+            reason: "benchmark: reconcile ledgers",
+            ticket: `BENCH-${index}`,
+            requestedBy: `user${index}@example.com`,
+            approvedBy: ["approver@example.com"],
+            breakGlass: false,
+            binding: "postgresql",
+            nativeExpiry: true,
+            resources: [role],
+          },
+        },
+        after_unknown: { id: true, output: true },
+      },
+    });
+    changes.push({
+      address: role,
+      mode: "managed",
+      type: "postgresql_role",
+      name: `grant_user_${index}`,
+      change: {
+        actions: ["create"],
+        before: null,
+        after: {
+          name: `tg_user_${index}`,
+          login: true,
+          roles: ["orders_read"],
+          valid_until: formatPostgresTimestamp(expires),
+        },
+        after_unknown: { id: true },
+      },
+    });
+  }
+  for (let index = 0; index < grants / 2; index += 1) {
+    changes.push({
+      address: `null_resource.other_${index}`,
+      mode: "managed",
+      type: "null_resource",
+      name: `other_${index}`,
+      change: {
+        actions: ["create"],
+        before: null,
+        after: { triggers: { n: String(index) } },
+        after_unknown: { id: true },
+      },
+    });
+  }
+  return {
+    format_version: "1.2",
+    timestamp: formatTimestamp(now),
+    planned_values: {},
+    resource_changes: changes,
+  };
+}
+
+interface Sample {
+  seconds: number;
+  rssMiB: number;
+  exitCode: number;
+}
+
+async function measure(program: string, argv: string[], scratch: string): Promise<Sample> {
+  const timing = join(scratch, "time.txt");
+  const result = await runCommand({
+    program: "/usr/bin/time",
+    args: ["-f", "%e %M", "-o", timing, program, ...argv],
+    cwd: root,
+  });
+  const [seconds, kib] = (await import("node:fs"))
+    .readFileSync(timing, "utf8")
+    .trim()
+    .split("\n")
+    .pop()!
+    .split(" ")
+    .map(Number);
+  return { seconds: seconds ?? Number.NaN, rssMiB: (kib ?? 0) / 1024, exitCode: result.exitCode };
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+async function conftestBinary(): Promise<string> {
+  const binary = join(cacheRoot(), "tools", "conftest", CONFTEST_VERSION, "conftest");
+  if (existsSync(binary)) return binary;
+  process.stderr.write(`building conftest ${CONFTEST_VERSION} from the Go module proxy (once)...\n`);
+  mkdirSync(join(binary, ".."), { recursive: true });
+  await runCommandOrThrow({
+    program: "go",
+    args: ["install", `github.com/open-policy-agent/conftest@v${CONFTEST_VERSION}`],
+    env: { ...process.env, GOBIN: join(binary, ".."), CGO_ENABLED: "0" },
+  });
+  return binary;
+}
+
+async function main(): Promise<void> {
+  const opa = readToolchainManifest()?.opa ?? "opa";
+  const conftest = await conftestBinary();
+  process.stderr.write("building dist/ (tempgrant runs compiled, as installed)...\n");
+  await runCommandOrThrow({ program: "npx", args: ["tsc", "-p", "tsconfig.json"], cwd: root });
+  const scratch = mkdtempSync(join(tmpdir(), "tempgrant-bench-check-"));
+  const pack = policiesDir();
+  const config = resolveConfig({ approvals: { allowed: ["*@example.com"] } });
+  writeFileSync(join(scratch, "data.json"), JSON.stringify({ tempgrant: { config: config.policy } }));
+  writeFileSync(join(scratch, "tempgrant.yaml"), "approvals:\n  allowed: ['*@example.com']\n");
+  // conftest wants string messages from deny/warn in one namespace: a two-line adapter.
+  mkdirSync(join(scratch, "conftest"));
+  writeFileSync(
+    join(scratch, "conftest", "adapter.rego"),
+    "package tempgrant.conftest\n\nimport rego.v1\n\ndeny contains v.message if some v in data.tempgrant.main.deny\n\nwarn contains v.message if some v in data.tempgrant.main.warn\n",
+  );
+  const regoDirs = [join(pack, "main.rego"), join(pack, "lib"), join(pack, "rules")];
+  const now = Math.floor(Date.now() / 1000);
+  console.log(`node ${process.version}, opa ${opa}, conftest ${CONFTEST_VERSION}; median of ${runs} runs`);
+  console.log("| grants | plan MiB | tool | wall s | peak RSS MiB | exit |");
+  console.log("| ---: | ---: | --- | ---: | ---: | ---: |");
+  try {
+    for (const grants of sizes) {
+      const planPath = join(scratch, `plan-${grants}.json`);
+      const plan = syntheticPlan(grants, now);
+      writeFileSync(planPath, JSON.stringify(plan));
+      // opa and conftest get the normalized policy input: the same Rego, the same facts.
+      const inputPath = join(scratch, `input-${grants}.json`);
+      writeFileSync(
+        inputPath,
+        JSON.stringify(toPolicyInput(checkPlanShape(plan, planPath), { fallbackNow: now })),
+      );
+      const mib = statSync(planPath).size / 1024 / 1024;
+      const tools: Record<string, [string, string[]]> = {
+        "node JSON.parse (floor)": [
+          process.execPath,
+          ["-e", `JSON.parse(require("fs").readFileSync(${JSON.stringify(planPath)}, "utf8"))`],
+        ],
+        "tempgrant check": [
+          process.execPath,
+          [
+            join(root, "dist", "src", "cli", "main.js"),
+            "check",
+            planPath,
+            "--format",
+            "json",
+            "--config",
+            join(scratch, "tempgrant.yaml"),
+            "--max-plan-size",
+            "1GiB",
+          ],
+        ],
+        "opa eval": [
+          opa,
+          [
+            "eval",
+            "--format",
+            "json",
+            "--fail-defined",
+            ...regoDirs.flatMap((dir) => ["-d", dir]),
+            "-d",
+            join(scratch, "data.json"),
+            "-i",
+            inputPath,
+            "data.tempgrant.main.verdicts.deny[_]",
+          ],
+        ],
+        conftest: [
+          conftest,
+          [
+            "test",
+            "--no-color",
+            "--namespace",
+            "tempgrant.conftest",
+            ...regoDirs.flatMap((dir) => ["-p", dir]),
+            "-p",
+            join(scratch, "conftest"),
+            "--data",
+            join(scratch, "data.json"),
+            inputPath,
+          ],
+        ],
+      };
+      const samples: Record<string, Sample[]> = {};
+      for (let run = 0; run < runs; run += 1) {
+        for (const [name, [program, argv]] of Object.entries(tools)) {
+          process.stderr.write(`  ${grants} grants: ${name} run ${run + 1}/${runs}\n`);
+          (samples[name] ??= []).push(await measure(program, argv, scratch));
+        }
+      }
+      for (const [name, list] of Object.entries(samples)) {
+        console.log(
+          `| ${grants} | ${mib.toFixed(1)} | ${name} | ${median(list.map((s) => s.seconds)).toFixed(2)} | ${median(list.map((s) => s.rssMiB)).toFixed(0)} | ${list.map((s) => s.exitCode).join(",")} |`,
+        );
+      }
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();
