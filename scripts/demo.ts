@@ -7,7 +7,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { LocalBackend, TerraformStack } from "cdktf";
 import { synthSmokeStack, type SmokeStackProps } from "../stacks/smoke-stack.js";
+import { evaluateInput } from "../src/check/check-plan.js";
+import { CustomTarget, synthesize, TemporaryGrant } from "../src/constructs/index.js";
+import { formatTimestamp } from "../src/grant/index.js";
+import { checkPlanShape, toPolicyInput } from "../src/plan/index.js";
+import { loadPolicyEngine, resolveConfig } from "../src/policy/index.js";
+import { checkText } from "../src/report/check-text.js";
 import { TempgrantError } from "../src/errors.js";
 import { apply, init, plan, resolveEngine, showJson, type Workspace } from "../src/runner/index.js";
 import { bootstrapToolchain } from "../src/toolchain/bootstrap.js";
@@ -98,11 +105,55 @@ async function main(): Promise<void> {
     const settled = await plan(workspace, { out: "settled.tfplan" });
     detail(settled.hasChanges ? "a re-plan still shows changes!" : "a re-plan shows no changes left");
     if (settled.hasChanges) process.exitCode = 1;
+
+    step("5. check a grant's plan against the policy pack: a self-approved one, then a proper one");
+    await checkDemoGrants(outdir);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
     await server.stop();
   }
   step(`done in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+}
+
+/** Plans a one-grant stack with real tofu and checks it with the compiled policy bundle. */
+async function checkDemoGrants(outdir: string): Promise<void> {
+  const engine = await loadPolicyEngine(resolveConfig().policy);
+  const target = new CustomTarget({
+    name: "ledger-db",
+    resources: (grant) => [
+      { type: "terraform_data", suffix: "access", attributes: { input: grant.principal } },
+    ],
+  });
+  const now = Math.floor(Date.now() / 1000);
+  let workspace: Workspace | undefined;
+  for (const approvedBy of [["Alice@Example.com"], ["bob@example.com"]]) {
+    const stacks = synthesize({
+      outdir: join(outdir, "check"),
+      now,
+      declare: (app) => {
+        const stack = new TerraformStack(app, "ledger");
+        new LocalBackend(stack, { path: "terraform.tfstate" });
+        new TemporaryGrant(stack, "alice-ledger", {
+          principal: "alice@example.com",
+          target,
+          access: "read",
+          expiresAt: formatTimestamp(now + 4 * 3_600),
+          reason: "reconcile the January ledger",
+          ticket: "FIN-12",
+          requestedBy: "alice@example.com",
+          approvedBy,
+        });
+      },
+    });
+    workspace ??= { engine: resolveEngine(), workingDir: stacks.ledger ?? "", lockTimeout: "30s" };
+    if (approvedBy[0] === "Alice@Example.com") await init(workspace);
+    const planned = await plan(workspace, { out: "check.tfplan" });
+    const input = toPolicyInput(checkPlanShape(await showJson(workspace, planned.planFile), "ledger"), {
+      fallbackNow: now,
+    });
+    const report = await evaluateInput(`approvedBy ${JSON.stringify(approvedBy)}`, input, engine);
+    detail(checkText(report).trimEnd());
+  }
 }
 
 try {

@@ -45,10 +45,14 @@ export async function checkPlan(options: CheckPlanOptions): Promise<CheckReport>
 }
 
 /** Evaluates a policy input that is already built (used by `plan`, `apply` and `sweep`). */
-export function evaluateInput(source: string, input: PolicyInput, engine: PolicyEngine): CheckReport {
+export async function evaluateInput(
+  source: string,
+  input: PolicyInput,
+  engine: PolicyEngine,
+): Promise<CheckReport> {
   let verdicts: Verdicts;
   try {
-    verdicts = engine.evaluate(input);
+    verdicts = await engine.evaluate(input);
   } catch (error) {
     throw wrapStep("evaluate policies", error);
   }

@@ -4,6 +4,7 @@ import {
   formatTimestamp,
   grantRecord,
   grantStatus,
+  specOf,
   validateGrant,
   type Grant,
   type GrantSpec,
@@ -63,9 +64,15 @@ export class TemporaryGrant extends Construct {
     }
     this.problems = allProblems;
     this.grant = allProblems.length === 0 ? grant : undefined;
+    const declaredAt = source ?? this.node.path;
     if (!this.grant) {
       this.status = "invalid";
       this.addresses = [];
+      listDeclaredGrant(this, props.id ?? id, {
+        status: "invalid",
+        source: declaredAt,
+        problems: allProblems,
+      });
       if (this.node.tryGetContext(CONTEXT.invalidGrants) !== "skip") {
         const where = source ?? this.node.path;
         this.node.addValidation({
@@ -81,6 +88,7 @@ export class TemporaryGrant extends Construct {
     this.status = grantStatus(this.grant, clock.now, clock.margin);
     if (this.status !== "active") {
       this.addresses = [];
+      listDeclaredGrant(this, this.grant.id, { status: this.status, source: declaredAt, grant: this.grant });
       return;
     }
     const resources = target.bind(this, this.grant);
@@ -109,6 +117,7 @@ export class TemporaryGrant extends Construct {
       },
     });
     this.addresses = [...resources.map((resource) => resource.address), record.address];
+    listDeclaredGrant(this, this.grant.id, { status: "active", source: declaredAt, grant: this.grant });
   }
 
   private claimId(grantId: string): string | undefined {
@@ -119,4 +128,22 @@ export class TemporaryGrant extends Construct {
     if (existing === undefined) ids.set(grantId, this.node.path);
     return existing;
   }
+}
+
+/**
+ * Lists every declared grant (active or not) in the synthesized JSON under the comment key
+ * "//" (which Terraform ignores), so `tempgrant grants --app` can list TypeScript grants too.
+ */
+function listDeclaredGrant(
+  scope: Construct,
+  id: string,
+  entry: { status: GrantStatus | "invalid"; source: string; grant?: Grant; problems?: readonly Problem[] },
+): void {
+  const grant = entry.grant;
+  TerraformStack.of(scope).addOverride(`//.tempgrant.grants.${id}`, {
+    status: entry.status,
+    source: entry.source,
+    ...(grant ? { spec: specOf(grant) } : {}),
+    ...(entry.problems && entry.problems.length > 0 ? { problems: entry.problems } : {}),
+  });
 }

@@ -1,4 +1,4 @@
-import type { Grant } from "./model.js";
+import type { Grant, GrantSpec } from "./model.js";
 import { formatTimestamp } from "./time.js";
 
 /** Marks a `terraform_data` input as a tempgrant grant record, and its version. */
@@ -64,4 +64,21 @@ export function isGrantRecord(value: unknown): value is GrantRecord {
     value !== null &&
     (value as { tempgrant?: unknown }).tempgrant === GRANT_RECORD_MARKER
   );
+}
+
+/** A validated grant written back as a spec, timestamps in RFC 3339 UTC (the credential left out). */
+export function specOf(grant: Grant): GrantSpec {
+  return {
+    id: grant.id,
+    principal: grant.principal,
+    target: grant.target,
+    access: grant.access,
+    ...(grant.startsAt !== undefined ? { startsAt: formatTimestamp(grant.startsAt) } : {}),
+    expiresAt: formatTimestamp(grant.expiresAt),
+    reason: grant.reason,
+    ...(grant.ticket !== undefined ? { ticket: grant.ticket } : {}),
+    requestedBy: grant.requestedBy,
+    approvedBy: [...grant.approvedBy],
+    breakGlass: grant.breakGlass,
+  };
 }

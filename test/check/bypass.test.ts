@@ -24,14 +24,10 @@ beforeAll(async () => {
   engine = await loadPolicyEngine(config.policy);
 });
 
-const rulesOf = (doc: unknown) =>
-  [
-    ...new Set(
-      engine
-        .evaluate(toPolicyInput(checkPlanShape(doc, "test"), { fallbackNow: now() }))
-        .deny.map((v) => v.rule),
-    ),
-  ].sort();
+const rulesOf = async (doc: unknown): Promise<string[]> => {
+  const verdicts = await engine.evaluate(toPolicyInput(checkPlanShape(doc, "test"), { fallbackNow: now() }));
+  return [...new Set(verdicts.deny.map((v) => v.rule))].sort();
+};
 const now = () => Math.floor(Date.now() / 1000);
 
 const target = new CustomTarget({
@@ -79,7 +75,7 @@ describe("bypass attempts through real tofu plans", () => {
   }
 
   it("passes a well-formed grant", async () => {
-    expect(rulesOf(await planOf({ "alice-read": base }))).toEqual([]);
+    expect(await rulesOf(await planOf({ "alice-read": base }))).toEqual([]);
   });
 
   it("denies self-approval in every spelling of the requester", async () => {
@@ -90,7 +86,7 @@ describe("bypass attempts through real tofu plans", () => {
       "a.smith",
       "AL",
     ]) {
-      const rules = rulesOf(await planOf({ "alice-read": { ...base, approvedBy: [approver] } }));
+      const rules = await rulesOf(await planOf({ "alice-read": { ...base, approvedBy: [approver] } }));
       expect([approver, rules]).toEqual([
         approver,
         ["approvals/min-approvers", "approvals/no-self-approval"],
@@ -101,11 +97,11 @@ describe("bypass attempts through real tofu plans", () => {
   it("denies extending expiresAt without a fresh approval, and allows it with one", async () => {
     await planOf({ "alice-read": base }, true);
     const later = formatTimestamp(t0 + 7_200);
-    expect(rulesOf(await planOf({ "alice-read": { ...base, expiresAt: later } }))).toEqual([
+    expect(await rulesOf(await planOf({ "alice-read": { ...base, expiresAt: later } }))).toEqual([
       "extension/fresh-approval",
     ]);
     expect(
-      rulesOf(
+      await rulesOf(
         await planOf({
           "alice-read": { ...base, expiresAt: later, approvedBy: ["bob@example.com", "carol@example.com"] },
         }),
@@ -116,7 +112,9 @@ describe("bypass attempts through real tofu plans", () => {
   it("denies renaming a grant to restart its clock", async () => {
     await planOf({ "alice-read": base }, true);
     const renamed = { ...base, expiresAt: formatTimestamp(t0 + 7_200) };
-    expect(rulesOf(await planOf({ "alice-read-again": renamed }))).toEqual(["extension/fresh-approval"]);
+    expect(await rulesOf(await planOf({ "alice-read-again": renamed }))).toEqual([
+      "extension/fresh-approval",
+    ]);
   });
 });
 
@@ -165,11 +163,11 @@ describe("bypass attempts through resources beside the grants", () => {
       ...extra,
     });
 
-  it("passes the grant's own role with a matching VALID UNTIL", () => {
-    expect(rulesOf(doc(role({})))).toEqual([]);
+  it("passes the grant's own role with a matching VALID UNTIL", async () => {
+    expect(await rulesOf(doc(role({})))).toEqual([]);
   });
 
-  it("denies standing access smuggled in through other privileged types", () => {
+  it("denies standing access smuggled in through other privileged types", async () => {
     for (const smuggled of [
       change("postgresql_grant.backdoor", "postgresql_grant", { role: "mallory", privileges: ["SELECT"] }),
       change("aws_iam_user_policy_attachment.x", "aws_iam_user_policy_attachment", { user: "mallory" }),
@@ -182,17 +180,17 @@ describe("bypass attempts through resources beside the grants", () => {
       }),
       change("module.inner.github_team_membership.x", "github_team_membership", { username: "mallory" }),
     ]) {
-      expect(rulesOf(doc(role({}), smuggled))).toEqual(["unmanaged/privileged-without-grant"]);
+      expect(await rulesOf(doc(role({}), smuggled))).toEqual(["unmanaged/privileged-without-grant"]);
     }
   });
 
-  it("denies wildcard access however it is spelled", () => {
+  it("denies wildcard access however it is spelled", async () => {
     for (const extra of [
       { superuser: true },
       { roles: ["cluster-admin"] },
       { bypass_row_level_security: true },
     ]) {
-      expect(rulesOf(doc(role(extra)))).toEqual(["scope/no-wildcard"]);
+      expect(await rulesOf(doc(role(extra)))).toEqual(["scope/no-wildcard"]);
     }
     const owned = {
       ...record,
@@ -211,18 +209,18 @@ describe("bypass attempts through resources beside the grants", () => {
           grant,
         ],
       };
-      expect([privileges, rulesOf(plan)]).toEqual([privileges, ["scope/no-wildcard"]]);
+      expect([privileges, await rulesOf(plan)]).toEqual([privileges, ["scope/no-wildcard"]]);
     }
   });
 
-  it("denies a login role whose VALID UNTIL is missing or later than the record", () => {
-    expect(rulesOf(doc(role({ valid_until: undefined })))).toEqual(["native-expiry/matches-record"]);
-    expect(rulesOf(doc(role({ valid_until: "2999-01-01 00:00:00+00" })))).toEqual([
+  it("denies a login role whose VALID UNTIL is missing or later than the record", async () => {
+    expect(await rulesOf(doc(role({ valid_until: undefined })))).toEqual(["native-expiry/matches-record"]);
+    expect(await rulesOf(doc(role({ valid_until: "2999-01-01 00:00:00+00" })))).toEqual([
       "native-expiry/matches-record",
     ]);
   });
 
-  it("fails (not passes) an expiry unknown at plan time", () => {
+  it("fails (not passes) an expiry unknown at plan time", async () => {
     const unknown = {
       ...change("terraform_data.grant_alice_read", "terraform_data", {
         input: { ...record, expiresAt: undefined },
@@ -230,6 +228,6 @@ describe("bypass attempts through resources beside the grants", () => {
     };
     (unknown.change as { after_unknown: object }).after_unknown = { input: { expiresAt: true } };
     const plan = { ...doc(role({})), resource_changes: [unknown, role({})] };
-    expect(rulesOf(plan)).toContain("expiry/expiry-known");
+    expect(await rulesOf(plan)).toContain("expiry/expiry-known");
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { REFERENCE_GRANTS_DIR } from "../../stacks/reference/prod-stack.js";
 import { runCli } from "../support/cli.js";
@@ -40,6 +41,31 @@ describe("tempgrant grants", () => {
     expect(
       (JSON.parse(result.stdout) as { grants: { id: string }[] }).grants.map((grant) => grant.id),
     ).toEqual(["erin-orders-read"]);
+  });
+
+  it("with --app, runs the cdktf app and lists TypeScript and YAML grants, active or not", async () => {
+    const repo = fileURLToPath(new URL("../..", import.meta.url));
+    const result = await runCli([
+      "grants",
+      "--app",
+      "--chdir",
+      repo,
+      "--at",
+      "2027-01-12T02:30:00Z",
+      "--format",
+      "json",
+    ]);
+    expect(result.exitCode).toBe(0);
+    const listing = JSON.parse(result.stdout) as {
+      grants: { id: string; status: string; breakGlass: boolean }[];
+    };
+    expect(listing.grants.map((grant) => [grant.id, grant.status, grant.breakGlass])).toEqual([
+      ["alice-orders-read", "expired", false],
+      ["bob-orders-breakglass", "active", true],
+      ["payouts-svc-write", "active", false],
+      ["erin-orders-read", "active", false],
+      ["etl-orders-read", "active", false],
+    ]);
   });
 
   it("prints a table for people", async () => {

@@ -6,6 +6,8 @@ import { GRANT_LISTING_FORMATS, type GrantListingFormat } from "../../report/for
 
 interface GrantsOptions {
   dir: string;
+  app: boolean;
+  chdir: string;
   at?: string;
   expiringWithin?: string;
   margin: string;
@@ -20,6 +22,8 @@ export function grantsCommand(): Command {
     )
     .argument("[files...]", "grant files to read (default: every *.yaml in --dir)")
     .option("--dir <folder>", "folder of grant files", "grants")
+    .option("--app", "list the grants the cdktf app declares (TypeScript and YAML), by running it", false)
+    .option("--chdir <dir>", "with --app: the project folder holding cdktf.json", ".")
     .option(
       "--at <time>",
       "the instant to evaluate, RFC 3339 with a zone (default: --now, TEMPGRANT_NOW or the clock)",
@@ -43,6 +47,7 @@ export function grantsCommand(): Command {
         "  $ tempgrant grants",
         "  $ tempgrant grants --at 2026-11-26T09:00:00+01:00 --expiring-within 4h",
         "  $ tempgrant grants grants/team-a.yaml --format json",
+        "  $ tempgrant grants --app --chdir my-grants-repo",
       ].join("\n"),
     )
     .action(async (files: string[], options: GrantsOptions & { now?: string }) => {
@@ -60,9 +65,15 @@ export function grantsCommand(): Command {
         options.expiringWithin === undefined
           ? undefined
           : durationOption("--expiring-within", options.expiringWithin);
-      const paths = files.length > 0 ? files : grantFilesIn(options.dir);
       const declared: { grant: Grant; source: string }[] = [];
       const problems: LocatedProblem[] = [];
+      if (options.app) {
+        const { declaredByApp } = await import("../../check/declared-grants.js");
+        const listed = await declaredByApp(options.chdir, clock.now);
+        declared.push(...listed.declared);
+        problems.push(...listed.problems);
+      }
+      const paths = options.app ? [] : files.length > 0 ? files : grantFilesIn(options.dir);
       for (const path of paths) {
         const parsed = parseGrantsFile(readText(path), path);
         problems.push(...parsed.problems);

@@ -114,7 +114,7 @@ export function planCommand(): Command {
           privilegedTypes: config.privilegedTypes,
           aliases: config.policy.approvals.aliases,
         });
-        reports.push(evaluateInput(`${name} (${workingDir}/tempgrant.tfplan)`, input, policy));
+        reports.push(await evaluateInput(`${name} (${workingDir}/tempgrant.tfplan)`, input, policy));
       }
       for (const report of reports) process.stdout.write(CHECK_FORMATS[options.format](report));
       if (reports.some((report) => report.verdicts.deny.length > 0)) process.exitCode = EXIT.FAILURE;
