@@ -40,17 +40,7 @@ export function grantRecord(
 ): GrantRecord {
   return {
     tempgrant: GRANT_RECORD_MARKER,
-    id: grant.id,
-    principal: grant.principal,
-    target: grant.target,
-    access: grant.access,
-    ...(grant.startsAt !== undefined ? { startsAt: formatTimestamp(grant.startsAt) } : {}),
-    expiresAt: formatTimestamp(grant.expiresAt),
-    reason: grant.reason,
-    ...(grant.ticket !== undefined ? { ticket: grant.ticket } : {}),
-    requestedBy: grant.requestedBy,
-    approvedBy: grant.approvedBy,
-    breakGlass: grant.breakGlass,
+    ...specOf(grant),
     binding: binding.kind,
     nativeExpiry: binding.nativeExpiry,
     resources,
@@ -67,7 +57,7 @@ export function isGrantRecord(value: unknown): value is GrantRecord {
 }
 
 /** A validated grant written back as a spec, timestamps in RFC 3339 UTC (the credential left out). */
-export function specOf(grant: Grant): GrantSpec {
+export function specOf(grant: Grant): GrantSpec & { approvedBy: readonly string[]; breakGlass: boolean } {
   return {
     id: grant.id,
     principal: grant.principal,
