@@ -12,8 +12,14 @@ import { requiredHostBuiltins, SDK_BUILTINS } from "./host-builtins.js";
 export interface BuildBundleOptions {
   /** The opa binary. */
   readonly opa: string;
-  /** Rego sources: the shipped pack's folders plus an organisation's own. `*_test.rego` is left out. */
+  /**
+   * Rego sources: the shipped pack's folders plus an organisation's own. `*_test.rego` is
+   * left out. Relative paths are resolved from `cwd`, and only they keep the bundle the same
+   * across checkouts: opa records source paths in the module.
+   */
   readonly sources: readonly string[];
+  /** Folder the sources are relative to; default the current one. */
+  readonly cwd?: string;
   /** Capabilities file: only builtins the WASM runtime really has. */
   readonly capabilities: string;
   /** Where to write policy.wasm. */
@@ -53,6 +59,7 @@ export async function buildPolicyBundle(options: BuildBundleOptions): Promise<Bu
         archive,
         ...options.sources,
       ],
+      ...(options.cwd ? { cwd: options.cwd } : {}),
     });
     // opa writes absolute member names (/policy.wasm); tar strips the slash, as wanted.
     await extractTar({

@@ -9,7 +9,10 @@ import { checkText } from "./check-text.js";
 import type { CheckFormat } from "./format-names.js";
 
 /** Every output format of `tempgrant check`, by name (the names, for --help, are in format-names.ts). */
-export const CHECK_FORMATS: Record<CheckFormat, (report: CheckReport) => string> = {
+export const CHECK_FORMATS: Record<
+  CheckFormat,
+  (report: CheckReport, options?: { colour?: boolean }) => string
+> = {
   text: checkText,
   json: checkJson,
   sarif: checkSarif,

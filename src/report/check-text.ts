@@ -1,10 +1,11 @@
-import pc from "picocolors";
+import { createColors } from "picocolors";
 import { formatTimestamp } from "../grant/index.js";
 import type { CheckReport } from "../check/check-plan.js";
 import type { Verdict } from "../policy/index.js";
 
-/** Plain text, grouped by grant (resources without a grant last), coloured on a terminal. */
-export function checkText(report: CheckReport): string {
+/** Plain text, grouped by grant (resources without a grant last); coloured only when asked. */
+export function checkText(report: CheckReport, options: { colour?: boolean } = {}): string {
+  const pc = createColors(options.colour ?? false);
   const all = [...report.verdicts.deny, ...report.verdicts.warn];
   const groups = new Map<string, Verdict[]>();
   for (const verdict of all) {

@@ -1,11 +1,15 @@
 import Table from "cli-table3";
-import pc from "picocolors";
+import { createColors } from "picocolors";
 import { formatDuration, formatTimestamp, type GrantListing } from "../grant/index.js";
 
-const STATUS_COLOUR = { active: pc.green, pending: pc.cyan, expired: pc.dim } as const;
-
-/** Renders a listing as a table for people (colour only when the terminal supports it). */
-export function grantsTable(rows: readonly GrantListing[], now: number): string {
+/** Renders a listing as a table for people; coloured only when asked. */
+export function grantsTable(
+  rows: readonly GrantListing[],
+  now: number,
+  options: { colour?: boolean } = {},
+): string {
+  const pc = createColors(options.colour ?? false);
+  const STATUS_COLOUR = { active: pc.green, pending: pc.cyan, expired: pc.dim } as const;
   if (rows.length === 0) return `no grants match at ${formatTimestamp(now)}\n`;
   const table = new Table({
     head: ["id", "principal", "target", "access", "status", "starts", "expires", "left", "source"],

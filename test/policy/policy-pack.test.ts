@@ -20,7 +20,7 @@ const pack = policiesDir();
 const scratch = mkdtempSync(join(tmpdir(), "tempgrant-pack-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
-const sources = [join(pack, "main.rego"), join(pack, "lib"), join(pack, "rules")];
+const sources = ["main.rego", "lib", "rules"];
 
 describe("the shipped policy pack", () => {
   it("passes opa test with at least 90% coverage", async () => {
@@ -39,7 +39,7 @@ describe("the shipped policy pack", () => {
   });
 
   it("builds the same bytes twice, equal to the committed bundle, needing only SDK builtins", async () => {
-    const options = { opa, sources, capabilities: join(pack, "capabilities.json") };
+    const options = { opa, sources, cwd: pack, capabilities: join(pack, "capabilities.json") };
     const first = await buildPolicyBundle({ ...options, out: join(scratch, "a.wasm") });
     const second = await buildPolicyBundle({ ...options, out: join(scratch, "b.wasm") });
     expect(second.sha256).toBe(first.sha256);
@@ -60,6 +60,7 @@ describe("the shipped policy pack", () => {
       buildPolicyBundle({
         opa,
         sources: [...sources, custom],
+        cwd: pack,
         capabilities: join(pack, "capabilities.json"),
         out: join(scratch, "c.wasm"),
       }),

@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { DEFAULT_MAX_PLAN_BYTES } from "../../plan/read-plan.js";
 import { shippedBundlePath } from "../../policy/bundle-location.js";
 import { CHECK_FORMAT_NAMES, type CheckFormat } from "../../report/format-names.js";
+import { useColour } from "../colour.js";
 import { EXIT } from "../exit-codes.js";
 
 interface CheckOptions {
@@ -87,7 +88,7 @@ export function checkCommand(): Command {
             path,
           ),
       });
-      process.stdout.write(CHECK_FORMATS[options.format](report));
+      process.stdout.write(CHECK_FORMATS[options.format](report, { colour: useColour() }));
       if (report.verdicts.deny.length > 0) process.exitCode = EXIT.FAILURE;
     });
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { TempgrantError } from "../../errors.js";
+import { useColour } from "../colour.js";
 import type { Grant, LocatedProblem } from "../../grant/index.js";
 import { GRANT_LISTING_FORMATS, type GrantListingFormat } from "../../report/format-names.js";
 
@@ -90,7 +91,9 @@ export function grantsCommand(): Command {
         ...(expiringWithin !== undefined ? { expiringWithinSeconds: expiringWithin } : {}),
       });
       process.stdout.write(
-        options.format === "json" ? grantsJson(rows, clock.now) : grantsTable(rows, clock.now),
+        options.format === "json"
+          ? grantsJson(rows, clock.now)
+          : grantsTable(rows, clock.now, { colour: useColour() }),
       );
     });
 }

@@ -4,6 +4,7 @@ import { TempgrantError, wrapStep } from "../../errors.js";
 import { shippedBundlePath } from "../../policy/bundle-location.js";
 import { CHECK_FORMAT_NAMES, type CheckFormat } from "../../report/format-names.js";
 import { DEFAULT_LOCK_TIMEOUT } from "../../runner/workspace.js";
+import { useColour } from "../colour.js";
 import { EXIT } from "../exit-codes.js";
 
 interface PlanOptions {
@@ -116,7 +117,8 @@ export function planCommand(): Command {
         });
         reports.push(await evaluateInput(`${name} (${workingDir}/tempgrant.tfplan)`, input, policy));
       }
-      for (const report of reports) process.stdout.write(CHECK_FORMATS[options.format](report));
+      for (const report of reports)
+        process.stdout.write(CHECK_FORMATS[options.format](report, { colour: useColour() }));
       if (reports.some((report) => report.verdicts.deny.length > 0)) process.exitCode = EXIT.FAILURE;
     });
 }

@@ -41,12 +41,10 @@ export function policyCommand(): Command {
       const pack = policiesDir();
       const built = await buildPolicyBundle({
         opa,
-        sources: [
-          join(pack, "main.rego"),
-          join(pack, "lib"),
-          join(pack, "rules"),
-          ...dirs.map((dir) => resolve(dir)),
-        ],
+        // The pack's own sources relative to it: opa records source paths in the module,
+        // so only relative ones give the same bundle from any checkout.
+        sources: ["main.rego", "lib", "rules", ...dirs.map((dir) => resolve(dir))],
+        cwd: pack,
         capabilities: join(pack, "capabilities.json"),
         out: isAbsolute(options.out) ? options.out : resolve(options.out),
       });
