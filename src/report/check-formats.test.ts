@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { validateXML } from "xmllint-wasm";
 import { describe, expect, it } from "vitest";
 import type { CheckReport } from "../check/check-plan.js";
 import { CHECK_FORMATS } from "./check-formats.js";
@@ -66,6 +68,18 @@ describe("check output formats", () => {
       const valid = validate(JSON.parse(CHECK_FORMATS.sarif(input)));
       expect(validate.errors ?? []).toEqual([]);
       expect(valid).toBe(true);
+    }
+  });
+
+  it("writes JUnit XML that validates against the JUnit XSD (Jenkins xUnit junit-10.xsd)", async () => {
+    const schema = readFileSync(new URL("../../test/fixtures/junit/junit-10.xsd", import.meta.url), "utf8");
+    for (const input of [report, passing]) {
+      const result = await validateXML({
+        xml: [{ fileName: "check.xml", contents: CHECK_FORMATS.junit(input) }],
+        schema: [schema],
+      });
+      expect(result.errors).toEqual([]);
+      expect(result.valid).toBe(true);
     }
   });
 
