@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { TempgrantError } from "../errors.js";
-import { parseDuration } from "../grant/index.js";
-import { parseConfig, resolveConfig, type CheckConfig } from "../policy/index.js";
+import { parseDuration } from "../grant/duration.js";
+import { parseConfig, resolveConfig, type CheckConfig } from "../policy/config.js";
 
 /** Parses a duration option (`--margin 5m`) or fails with exit 2 naming the flag. */
 export function durationOption(flag: string, value: string): number {
@@ -32,7 +32,7 @@ export function sizeOption(flag: string, value: string): number {
 }
 
 /** Reads tempgrant.yaml: the path given, else ./tempgrant.yaml when it exists, else the defaults. */
-export function loadCheckConfig(path: string | undefined): CheckConfig {
+export async function loadCheckConfig(path: string | undefined): Promise<CheckConfig> {
   const candidate = path ?? "tempgrant.yaml";
   let text: string;
   try {
@@ -44,5 +44,5 @@ export function loadCheckConfig(path: string | undefined): CheckConfig {
       `${candidate}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`,
     );
   }
-  return parseConfig(text, candidate);
+  return await parseConfig(text, candidate);
 }

@@ -1,4 +1,4 @@
-import { parseTimestamp } from "../grant/index.js";
+import { parseTimestamp } from "../grant/time.js";
 
 /**
  * The expiry a target resource enforces by itself, read from its planned values, as epoch

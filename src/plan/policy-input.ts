@@ -1,4 +1,5 @@
-import { isGrantRecord, parseTimestamp, type GrantRecord } from "../grant/index.js";
+import { isGrantRecord, type GrantRecord } from "../grant/record.js";
+import { parseTimestamp } from "../grant/time.js";
 import { isExpiryBearing, nativeExpiryOf } from "./native-expiry.js";
 import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
 import { DEFAULT_PRIVILEGED_TYPES, typeMatcher } from "./privileged-types.js";

@@ -1,7 +1,7 @@
-import { Ajv, type ValidateFunction } from "ajv";
-import { parseDocument } from "yaml";
-import { InvalidInputError, parseDuration, type Problem } from "../grant/index.js";
-import { DEFAULT_PRIVILEGED_TYPES } from "../plan/index.js";
+import type { ValidateFunction } from "ajv";
+import { parseDuration } from "../grant/duration.js";
+import { InvalidInputError, type Problem } from "../grant/problem.js";
+import { DEFAULT_PRIVILEGED_TYPES } from "../plan/privileged-types.js";
 import schema from "./config.schema.json" with { type: "json" };
 
 /** The published JSON Schema of tempgrant.yaml. */
@@ -68,8 +68,12 @@ export const DEFAULT_CONFIG: Required<Omit<ConfigFile, "privilegedTypes">> = {
 
 let validateShape: ValidateFunction | undefined;
 
-/** Parses and validates tempgrant.yaml text; problems name the field. */
-export function parseConfig(text: string, source: string): CheckConfig {
+/**
+ * Parses and validates tempgrant.yaml text; problems name the field. The YAML parser and
+ * the schema validator are loaded only here, so a check without tempgrant.yaml skips them.
+ */
+export async function parseConfig(text: string, source: string): Promise<CheckConfig> {
+  const [{ parseDocument }, { Ajv }] = await Promise.all([import("yaml"), import("ajv")]);
   const document = parseDocument(text, { uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new InvalidInputError(source, [

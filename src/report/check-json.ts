@@ -1,4 +1,4 @@
-import { formatTimestamp } from "../grant/index.js";
+import { formatTimestamp } from "../grant/time.js";
 import type { CheckReport } from "../check/check-plan.js";
 
 /** Machine-readable: every verdict with its level, plus the counts. */

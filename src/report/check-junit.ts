@@ -1,5 +1,5 @@
 import type { CheckReport } from "../check/check-plan.js";
-import type { Verdict } from "../policy/index.js";
+import type { Verdict } from "../policy/verdict.js";
 
 /**
  * JUnit XML: one test suite per plan, one test case per grant (and one for resources

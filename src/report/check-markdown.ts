@@ -1,4 +1,4 @@
-import { formatTimestamp } from "../grant/index.js";
+import { formatTimestamp } from "../grant/time.js";
 import type { CheckReport } from "../check/check-plan.js";
 
 /** A pull-request comment: verdict counts, then a table of denials and warnings. */

@@ -1,5 +1,7 @@
 import type { CheckReport } from "../check/check-plan.js";
-import { policiesDir, ruleCatalog, type RuleEntry, type Verdict } from "../policy/index.js";
+import { policiesDir } from "../policy/bundle-location.js";
+import { ruleCatalog, type RuleEntry } from "../policy/rule-catalog.js";
+import type { Verdict } from "../policy/verdict.js";
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 

@@ -1,7 +1,7 @@
 import { createColors } from "picocolors";
-import { formatTimestamp } from "../grant/index.js";
+import { formatTimestamp } from "../grant/time.js";
 import type { CheckReport } from "../check/check-plan.js";
-import type { Verdict } from "../policy/index.js";
+import type { Verdict } from "../policy/verdict.js";
 
 /** Plain text, grouped by grant (resources without a grant last); coloured only when asked. */
 export function checkText(report: CheckReport, options: { colour?: boolean } = {}): string {

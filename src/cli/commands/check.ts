@@ -69,7 +69,7 @@ export function checkCommand(): Command {
         import("../options.js"),
       ]);
       const clock = options.now === undefined ? undefined : resolveClock(options.now);
-      const config = loadCheckConfig(options.config);
+      const config = await loadCheckConfig(options.config);
       const engine = await loadPolicyEngine(config.policy, options.bundle);
       const report = await checkPlan({
         source: planPath,

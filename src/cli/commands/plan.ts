@@ -76,7 +76,7 @@ export function planCommand(): Command {
       const { checkPlanShape, toPolicyInput } = plans;
       const { init, plan, resolveEngine, showJson } = runner;
       const clock = resolveClock(options.now);
-      const config = loadCheckConfig(options.config);
+      const config = await loadCheckConfig(options.config);
       const policy = await loadPolicyEngine(config.policy, options.bundle);
       const stacks = await synthApp({
         projectDir: options.chdir,
