@@ -2,7 +2,8 @@
 // toolchain, a real synth -> init -> plan -> apply -> shrink -> apply cycle with state kept
 // in PostgreSQL, and (when the postgresql provider is in the mirror) a real login role
 // that can log in while declared and is refused once removed.
-// Later issues grow this into the full grant story (check, sweep, audit).
+// Then a grant's real plan is checked against the policy pack, denied and then passed.
+// Later issues grow this into the full grant story (sweep, audit).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
