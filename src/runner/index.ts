@@ -5,3 +5,4 @@ export { init, initArgs, type InitOptions } from "./init.js";
 export { plan, planArgs, type PlanOptions, type PlanResult } from "./plan.js";
 export { showArgs, showJson } from "./show.js";
 export { DEFAULT_LOCK_TIMEOUT, engineEnvironment, type Workspace } from "./workspace.js";
+export { stateIdentity, statePullArgs, type StateIdentity } from "./state-pull.js";

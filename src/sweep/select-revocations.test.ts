@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import type { GrantChange, PolicyInput, ResourceView } from "../plan/policy-input.js";
+import { revocationOnlyProblems } from "./revocation-guard.js";
+import { selectRevocations } from "./select-revocations.js";
+
+const resource = (
+  address: string,
+  action: ResourceView["action"],
+  owner: string | null = null,
+): ResourceView => ({
+  address,
+  type: address.split(".")[0] ?? "",
+  action,
+  owner,
+  privileged: address.startsWith("postgresql"),
+  unknown: [],
+  nativeExpiry: null,
+  expiryBearing: false,
+  scope: { privileges: [], roles: [], flags: [] },
+});
+const deletedGrant = (id: string, resources: string[]): GrantChange =>
+  ({
+    address: `terraform_data.grant_${id}`,
+    id,
+    action: "delete",
+    before: { id, resources } as unknown as GrantChange["before"],
+    after: null,
+    unknownExpiry: false,
+    owned: [],
+  }) satisfies GrantChange;
+
+const input: PolicyInput = {
+  now: 0,
+  grants: [deletedGrant("a", ["postgresql_role.grant_a"])],
+  resources: [
+    resource("postgresql_role.grant_a", "delete", "a"),
+    resource("terraform_data.grant_a", "delete"),
+    resource("postgresql_role.grant_b", "create", "b"),
+    resource("terraform_data.grant_b", "create"),
+    resource("postgresql_role.drifted", "update"),
+    resource("terraform_data.grant_c", "no-op"),
+  ],
+  removedUnexpired: {},
+};
+
+describe("selectRevocations", () => {
+  it("takes a deleted record and the deletions it owns, and leaves everything else pending", () => {
+    const selection = selectRevocations(input);
+    expect(selection.targets).toEqual(["postgresql_role.grant_a", "terraform_data.grant_a"]);
+    expect(selection.revocations.map((r) => [r.grant.id, r.addresses])).toEqual([
+      ["a", ["postgresql_role.grant_a", "terraform_data.grant_a"]],
+    ]);
+    expect(selection.pending.map((r) => `${r.action} ${r.address}`)).toEqual([
+      "create postgresql_role.grant_b",
+      "create terraform_data.grant_b",
+      "update postgresql_role.drifted",
+    ]);
+  });
+});
+
+describe("revocationOnlyProblems", () => {
+  const allowed = new Set(["postgresql_role.grant_a", "terraform_data.grant_a"]);
+
+  it("lets a plan through that only deletes what was selected", () => {
+    const targeted = { ...input, resources: input.resources.slice(0, 2) };
+    expect(revocationOnlyProblems(targeted, allowed)).toEqual([]);
+  });
+
+  it("names every change that is not a selected deletion", () => {
+    expect(revocationOnlyProblems(input, allowed)).toEqual([
+      "postgresql_role.grant_b: create is not a revocation",
+      "terraform_data.grant_b: create is not a revocation",
+      "postgresql_role.drifted: update is not a revocation",
+    ]);
+    const stray = { ...input, resources: [resource("postgresql_role.other", "delete")] };
+    expect(revocationOnlyProblems(stray, allowed)).toEqual([
+      "postgresql_role.other: deletes something no revoked grant owns",
+    ]);
+  });
+});

@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LocalBackend, TerraformStack } from "cdktf";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  CustomTarget,
+  synthesize,
+  TemporaryGrant,
+  type TemporaryGrantProps,
+} from "../../src/constructs/index.js";
+import { formatTimestamp } from "../../src/grant/index.js";
+import { apply, init, plan, resolveEngine, stateIdentity, type Workspace } from "../../src/runner/index.js";
+import { sweepStack } from "../../src/sweep/sweep-stack.js";
+
+// The sweep with real tofu and the clock moved by `now`: it revokes exactly the expired
+// grants, through a plan limited to them when another change is pending, and reports the rest.
+const target = new CustomTarget({
+  name: "ledger-db",
+  resources: (grant) => [
+    { type: "terraform_data", suffix: "access", attributes: { input: grant.principal } },
+  ],
+});
+const hour = 3_600;
+const t0 = Math.floor(Date.now() / 1000) + 60;
+const grant = (id: string, expiresAt: number): TemporaryGrantProps => ({
+  id,
+  principal: `${id}@example.com`,
+  target,
+  access: "read",
+  expiresAt: formatTimestamp(expiresAt),
+  reason: "sweep test grant",
+  requestedBy: "tester@example.com",
+  approvedBy: ["approver@example.com"],
+});
+
+describe("sweepStack with real tofu", () => {
+  const outdir = mkdtempSync(join(tmpdir(), "tempgrant-sweep-"));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  let workspace: Workspace;
+
+  const synthAt = (now: number, grants: TemporaryGrantProps[]): string =>
+    synthesize({
+      outdir,
+      now,
+      declare: (app) => {
+        const stack = new TerraformStack(app, "grants");
+        new LocalBackend(stack, { path: "terraform.tfstate" });
+        for (const props of grants) new TemporaryGrant(stack, props.id ?? "", props);
+      },
+    }).grants ?? "";
+
+  it("revokes only the expired grant while a new grant waits, then verifies", async () => {
+    workspace = {
+      engine: resolveEngine(),
+      workingDir: synthAt(t0, [grant("a", t0 + hour), grant("b", t0 + 3 * hour)]),
+      lockTimeout: "30s",
+    };
+    await init(workspace);
+    await apply(workspace, (await plan(workspace, { out: "initial.tfplan" })).planFile);
+    const serial = (await stateIdentity(workspace)).serial;
+
+    // An hour later: a has expired, and c was merged but not applied yet.
+    synthAt(t0 + hour, [grant("a", t0 + hour), grant("b", t0 + 3 * hour), grant("c", t0 + 5 * hour)]);
+    const outcome = await sweepStack({ stack: "grants", workspace, now: t0 + hour });
+    expect(outcome.revoked.map((r) => [r.id, [...r.addresses].sort()])).toEqual([
+      ["a", ["terraform_data.grant_a", "terraform_data.grant_a_access"]],
+    ]);
+    expect(outcome.pending).toEqual([
+      { address: "terraform_data.grant_c", action: "create" },
+      { address: "terraform_data.grant_c_access", action: "create" },
+    ]);
+    expect(outcome).toMatchObject({ verified: true, dryRun: false, stateSerialBefore: serial });
+    expect(outcome.planSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(outcome.stateSerialAfter).toBeGreaterThan(serial ?? 0);
+
+    // Again at the same instant: nothing left to revoke, c still pending, state untouched.
+    const again = await sweepStack({ stack: "grants", workspace, now: t0 + hour });
+    expect(again.revoked).toEqual([]);
+    expect(again.pending.map((p) => p.address)).toEqual([
+      "terraform_data.grant_c",
+      "terraform_data.grant_c_access",
+    ]);
+    expect([again.planSha256, again.stateSerialAfter]).toEqual([null, outcome.stateSerialAfter]);
+  });
+
+  it("in a dry run, says what it would revoke and changes nothing", async () => {
+    synthAt(t0 + 3 * hour, [grant("b", t0 + 3 * hour)]);
+    const before = (await stateIdentity(workspace)).serial;
+    const outcome = await sweepStack({ stack: "grants", workspace, now: t0 + 3 * hour, dryRun: true });
+    expect(outcome.revoked.map((r) => r.id)).toEqual(["b"]);
+    expect([outcome.planSha256, outcome.stateSerialAfter, outcome.verified]).toEqual([null, before, false]);
+  });
+});
