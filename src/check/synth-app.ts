@@ -14,6 +14,8 @@ export interface SynthAppOptions {
   readonly now: string;
   /** Early-revocation margin, passed as TEMPGRANT_REVOCATION_MARGIN. */
   readonly revocationMargin?: string;
+  /** `skip` (sweeps): invalid grants synthesize nothing, so they are revoked. Passed as TEMPGRANT_INVALID_GRANTS. */
+  readonly invalidGrants?: "fail" | "skip";
 }
 
 /**
@@ -61,6 +63,7 @@ export async function synthApp(options: SynthAppOptions): Promise<Record<string,
         TEMPGRANT_NOW: options.now,
         CDKTF_OUTDIR: outdir,
         ...(options.revocationMargin ? { TEMPGRANT_REVOCATION_MARGIN: options.revocationMargin } : {}),
+        ...(options.invalidGrants ? { TEMPGRANT_INVALID_GRANTS: options.invalidGrants } : {}),
       },
     },
     "the cdktf app failed: fix it, then run again",

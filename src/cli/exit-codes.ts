@@ -13,6 +13,8 @@ export const EXIT = {
   USAGE: 2,
   /** tempgrant itself failed: the policy bundle did not load or evaluate, or a bug. */
   INTERNAL: 3,
+  /** sweep: every due revocation was applied and verified, but other changes are pending. */
+  PENDING: 4,
 } as const;
 
 const USAGE_CODES = new Set(["USAGE", "INVALID_INPUT"]);

@@ -3,6 +3,7 @@ import { checkCommand } from "./commands/check.js";
 import { grantsCommand } from "./commands/grants.js";
 import { planCommand } from "./commands/plan.js";
 import { policyCommand } from "./commands/policy.js";
+import { sweepCommand } from "./commands/sweep.js";
 import { toolchainCommand } from "./commands/toolchain.js";
 
 /** The tempgrant command line: one command per file under commands/. */
@@ -19,12 +20,13 @@ export function buildProgram(version: string): Command {
       [
         "",
         "Exit codes: 0 done (check: passed), 1 the work failed (check: denials), 2 bad command line or input,",
-        "3 internal error (the policy bundle did not load).",
+        "3 internal error (the policy bundle did not load), 4 sweep: revoked, other changes pending.",
         "",
         "Examples:",
         "  $ tempgrant check plan.json                    # policy check of a plan (tofu show -json)",
         "  $ tempgrant grants --at 2026-11-26T09:00:00Z   # declared grants and their status then",
         "  $ tempgrant policy build my-rules/ --out policy.wasm",
+        "  $ tempgrant sweep --stack prod                  # revoke every expired grant, verify, record",
         "  $ tempgrant toolchain                          # find or build tofu, opa and the provider mirror",
         "  $ tempgrant toolchain --help",
       ].join("\n"),
@@ -34,6 +36,7 @@ export function buildProgram(version: string): Command {
     grantsCommand(),
     planCommand(),
     policyCommand(),
+    sweepCommand(),
     toolchainCommand(),
   ]) {
     // Subcommands made with `new Command` do not inherit settings: exit codes and the

@@ -4,7 +4,6 @@ import {
   formatTimestamp,
   grantRecord,
   grantStatus,
-  specOf,
   validateGrant,
   type Grant,
   type GrantSpec,
@@ -12,6 +11,7 @@ import {
   type Problem,
 } from "../grant/index.js";
 import { CONTEXT, grantClock } from "./grant-clock.js";
+import { listDeclaredGrant } from "./declared-grant-listing.js";
 import { resourceName } from "./naming.js";
 import { RawResource } from "./raw-resource.js";
 import type { TargetBinding } from "./targets/target-binding.js";
@@ -128,22 +128,4 @@ export class TemporaryGrant extends Construct {
     if (existing === undefined) ids.set(grantId, this.node.path);
     return existing;
   }
-}
-
-/**
- * Lists every declared grant (active or not) in the synthesized JSON under the comment key
- * "//" (which Terraform ignores), so `tempgrant grants --app` can list TypeScript grants too.
- */
-function listDeclaredGrant(
-  scope: Construct,
-  id: string,
-  entry: { status: GrantStatus | "invalid"; source: string; grant?: Grant; problems?: readonly Problem[] },
-): void {
-  const grant = entry.grant;
-  TerraformStack.of(scope).addOverride(`//.tempgrant.grants.${id}`, {
-    status: entry.status,
-    source: entry.source,
-    ...(grant ? { spec: specOf(grant) } : {}),
-    ...(entry.problems && entry.problems.length > 0 ? { problems: entry.problems } : {}),
-  });
 }

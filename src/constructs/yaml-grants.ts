@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Construct } from "constructs";
 import { TempgrantError } from "../errors.js";
 import { childPath, formatLocatedProblem, parseGrantsFile, type LocatedProblem } from "../grant/index.js";
+import { listDeclaredGrant } from "./declared-grant-listing.js";
 import { CONTEXT } from "./grant-clock.js";
 import { TemporaryGrant } from "./temporary-grant.js";
 import type { TargetBinding } from "./targets/target-binding.js";
@@ -52,7 +53,15 @@ export class YamlGrants extends Construct {
       problems.push(...parsed.problems);
       for (const entry of parsed.entries) {
         problems.push(...entry.problems);
-        if (!entry.grant) continue;
+        if (!entry.grant) {
+          const id = (entry.spec as { id?: unknown } | null)?.id;
+          listDeclaredGrant(this, typeof id === "string" ? id : `${file}:${entry.path}`, {
+            status: "invalid",
+            source: `${file}:${entry.line ?? "?"}`,
+            problems: entry.problems,
+          });
+          continue;
+        }
         const target = byName.get(entry.grant.target);
         if (!target) {
           problems.push({

@@ -1,0 +1,48 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseTimestamp } from "../grant/time.js";
+
+/** A grant as the synthesized stack lists it under "//" (see TemporaryGrant). */
+export interface ListedGrant {
+  readonly id: string;
+  readonly status: string;
+  readonly source: string;
+  readonly expiresAt: number | null;
+  readonly problems: readonly { readonly path: string; readonly message: string }[];
+}
+
+/** The grants a synthesized stack declares, active or not, from its cdk.tf.json. */
+export function listedGrants(stackDir: string): ListedGrant[] {
+  const json = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as {
+    "//"?: {
+      tempgrant?: {
+        grants?: Record<
+          string,
+          {
+            status: string;
+            source: string;
+            spec?: { expiresAt?: string };
+            problems?: { path: string; message: string }[];
+          }
+        >;
+      };
+    };
+  };
+  return Object.entries(json["//"]?.tempgrant?.grants ?? {}).map(([id, entry]) => {
+    const expiry = entry.spec?.expiresAt ? parseTimestamp(entry.spec.expiresAt) : undefined;
+    return {
+      id,
+      status: entry.status,
+      source: entry.source,
+      expiresAt: expiry?.ok ? expiry.instant.seconds : null,
+      problems: entry.problems ?? [],
+    };
+  });
+}
+
+/** The soonest expiry among active grants, so operators can size the sweep schedule. */
+export function nextExpiry(grants: readonly ListedGrant[]): ListedGrant | undefined {
+  return grants
+    .filter((grant) => grant.status === "active" && grant.expiresAt !== null)
+    .sort((a, b) => (a.expiresAt ?? 0) - (b.expiresAt ?? 0))[0];
+}

@@ -1,0 +1,67 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** One grant of a test project's grants/team.yaml. */
+export interface ProjectGrant {
+  readonly id: string;
+  readonly expiresAt: string;
+  readonly approvedBy?: string;
+}
+
+/**
+ * A small cdktf project of its own, as a user's repo would be: cdktf.json whose app (run
+ * through tsx) declares YAML grants on a target made of built-in terraform_data resources,
+ * so real tofu plans and applies it without any provider.
+ */
+export function makeProject(): { dir: string; writeGrants: (grants: readonly ProjectGrant[]) => void } {
+  const dir = mkdtempSync(join(tmpdir(), "tempgrant-project-"));
+  const library = fileURLToPath(new URL("../../src/index.ts", import.meta.url));
+  writeFileSync(
+    join(dir, "app.ts"),
+    [
+      `import { App, LocalBackend, TerraformStack } from ${JSON.stringify(import.meta.resolve("cdktf"))};`,
+      `import { configureFromEnvironment, CustomTarget, YamlGrants } from ${JSON.stringify(library)};`,
+      "const app = new App();",
+      "configureFromEnvironment(app);",
+      'const stack = new TerraformStack(app, "ledger");',
+      'new LocalBackend(stack, { path: "terraform.tfstate" });',
+      "const target = new CustomTarget({",
+      '  name: "ledger-db",',
+      '  resources: (grant) => [{ type: "terraform_data", suffix: "access", attributes: { input: grant.principal } }],',
+      "});",
+      'new YamlGrants(stack, "grants", { dir: "grants", targets: [target] });',
+      "app.synth();",
+      "",
+    ].join("\n"),
+  );
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module", private: true }));
+  writeFileSync(
+    join(dir, "cdktf.json"),
+    JSON.stringify(
+      { language: "typescript", app: `node --import ${import.meta.resolve("tsx")} app.ts` },
+      null,
+      2,
+    ),
+  );
+  const writeGrants = (grants: readonly ProjectGrant[]): void => {
+    mkdirSync(join(dir, "grants"), { recursive: true });
+    const lines = ["grants:"];
+    for (const grant of grants) {
+      lines.push(
+        `  - id: ${grant.id}`,
+        `    principal: ${grant.id}@example.com`,
+        "    target: ledger-db",
+        "    access: read",
+        `    expiresAt: ${grant.expiresAt}`,
+        "    reason: reconcile the January ledger",
+        "    ticket: FIN-12",
+        `    requestedBy: ${grant.id}@example.com`,
+        `    approvedBy: [${grant.approvedBy ?? "bob@example.com"}]`,
+      );
+    }
+    writeFileSync(join(dir, "grants", "team.yaml"), `${lines.join("\n")}\n`);
+  };
+  return { dir, writeGrants };
+}
