@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { applyCommand } from "./commands/apply.js";
 import { checkCommand } from "./commands/check.js";
 import { grantsCommand } from "./commands/grants.js";
 import { planCommand } from "./commands/plan.js";
@@ -32,6 +33,7 @@ export function buildProgram(version: string): Command {
       ].join("\n"),
     );
   for (const command of [
+    applyCommand(),
     checkCommand(),
     grantsCommand(),
     planCommand(),

@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { TempgrantError, wrapStep } from "../errors.js";
+import { sha256File } from "../exec/sha256-file.js";
 import { formatTimestamp } from "../grant/time.js";
 import { checkPlanShape } from "../plan/read-plan.js";
 import { toPolicyInput, type PolicyInput, type ResourceView } from "../plan/policy-input.js";
@@ -90,7 +89,7 @@ export async function sweepStack(options: SweepStackOptions): Promise<SweepOutco
       );
     }
     progress(`${options.stack}: revoking ${selection.revocations.map((r) => r.grant.id).join(", ")}`);
-    planSha256 = createHash("sha256").update(readFileSync(revocationPlan.planFile)).digest("hex");
+    planSha256 = sha256File(revocationPlan.planFile);
     await step("apply revocations", () => apply(workspace, revocationPlan.planFile));
     const after = await step("verify (re-plan)", () => planInput(workspace, "sweep-verify.tfplan", options));
     verified = selectRevocations(after.input).revocations.length === 0;

@@ -1,17 +1,9 @@
 import { join, resolve } from "node:path";
 import { Command } from "commander";
-import { TempgrantError, wrapStep } from "../../errors.js";
-import { DEFAULT_LOCK_TIMEOUT } from "../../runner/workspace.js";
 import { EXIT } from "../exit-codes.js";
+import { synthesizeStacks, withStackOptions, type StackRunOptions } from "../stack-options.js";
 
-interface SweepOptions {
-  now?: string;
-  config?: string;
-  stack: string[];
-  chdir: string;
-  out: string;
-  engine?: string;
-  lockTimeout: string;
+interface SweepOptions extends StackRunOptions {
   dryRun: boolean;
   json: boolean;
   ledger?: string;
@@ -19,26 +11,13 @@ interface SweepOptions {
 
 /** `tempgrant sweep`: the scheduled job that revokes every expired grant and verifies it. */
 export function sweepCommand(): Command {
-  return new Command("sweep")
-    .description(
+  return withStackOptions(
+    new Command("sweep").description(
       "Synthesize at the current time and apply only revocations: every grant that expired or left the code " +
         "is destroyed, through a plan limited to it when other changes are pending; then re-plan to verify.",
-    )
-    .option("--now <time>", "sweep as of this instant (default: TEMPGRANT_NOW or the clock, read once)")
-    .option(
-      "--config <file>",
-      "tempgrant.yaml (privileged types, revocation margin); default ./tempgrant.yaml",
-    )
-    .option(
-      "--stack <name>",
-      "only this stack (repeatable)",
-      (value: string, all: string[]) => [...all, value],
-      [],
-    )
-    .option("--chdir <dir>", "the project folder holding cdktf.json", ".")
-    .option("--out <dir>", "where the app synthesizes, relative to the project", "cdktf.out")
-    .option("--engine <engine>", "tofu or terraform (default: TEMPGRANT_ENGINE or tofu)")
-    .option("--lock-timeout <duration>", "how long to wait for a held state lock", DEFAULT_LOCK_TIMEOUT)
+    ),
+    "sweep as of this instant (default: TEMPGRANT_NOW or the clock, read once)",
+  )
     .option("--dry-run", "plan and report what would be revoked; apply nothing", false)
     .option("--json", "print the outcome of each stack as JSON", false)
     .option(
@@ -65,17 +44,13 @@ export function sweepCommand(): Command {
     )
     .action(async (options: SweepOptions) => {
       const [
-        { synthApp },
         { formatTimestamp, resolveClock },
-        runner,
         { sweepStack },
         listing,
         { appendLedgerEvent },
         { loadCheckConfig },
       ] = await Promise.all([
-        import("../../check/synth-app.js"),
         import("../../grant/index.js"),
-        import("../../runner/index.js"),
         import("../../sweep/sweep-stack.js"),
         import("../../sweep/declared-listing.js"),
         import("../../sweep/ledger-file.js"),
@@ -84,77 +59,58 @@ export function sweepCommand(): Command {
       const clock = resolveClock(options.now);
       const config = await loadCheckConfig(options.config);
       const log = (line: string) => process.stderr.write(`[sweep] ${line}\n`);
-      const stacks = await synthApp({
-        projectDir: options.chdir,
-        outdir: options.out,
-        now: formatTimestamp(clock.now),
+      const stacks = await synthesizeStacks(options, formatTimestamp(clock.now), {
         revocationMargin: `${config.revocationMarginSeconds}s`,
         invalidGrants: "skip",
-      }).catch((error: unknown) => {
-        throw wrapStep("synth", error);
       });
-      const selected = options.stack.length > 0 ? options.stack : Object.keys(stacks);
       const ledger = options.ledger ?? join(resolve(options.chdir), ".tempgrant", "ledger.jsonl");
       let exit: number = EXIT.OK;
-      for (const name of selected) {
-        const workingDir = stacks[name];
-        if (!workingDir) {
-          throw new TempgrantError(
-            "USAGE",
-            `no stack "${name}" (the app synthesized: ${Object.keys(stacks).join(", ")})`,
-          );
-        }
-        const declared = listing.listedGrants(workingDir);
-        for (const invalid of declared.filter((grant) => grant.status === "invalid")) {
+      for (const { name, workspace } of stacks) {
+        const declared = listing.listedGrants(workspace.workingDir);
+        const invalid = declared.filter((grant) => grant.status === "invalid");
+        for (const grant of invalid) {
           log(
-            `INVALID grant ${invalid.id} (${invalid.source}) is revoked: ${invalid.problems.map((p) => p.message).join("; ")}`,
+            `INVALID grant ${grant.id} (${grant.source}) is revoked: ${grant.problems.map((p) => p.message).join("; ")}`,
           );
         }
-        const workspace = {
-          engine: runner.resolveEngine(options.engine ? { kind: options.engine } : {}),
-          workingDir,
-          lockTimeout: options.lockTimeout,
-        };
-        let outcome;
-        try {
-          outcome = await sweepStack({
-            stack: name,
-            workspace,
-            now: clock.now,
-            privilegedTypes: config.privilegedTypes,
-            dryRun: options.dryRun,
-            onProgress: log,
-          });
-        } catch (error) {
+        const outcome = await sweepStack({
+          stack: name,
+          workspace,
+          now: clock.now,
+          privilegedTypes: config.privilegedTypes,
+          dryRun: options.dryRun,
+          onProgress: log,
+        }).catch((error: unknown) => {
+          const message = error instanceof Error ? error.message : String(error);
           appendLedgerEvent(ledger, {
             type: "sweep-failed",
-            at: formatTimestamp(clock.now),
+            now: formatTimestamp(clock.now),
             stack: name,
-            error: error instanceof Error ? error.message : String(error),
+            error: message,
           });
           throw error;
-        }
+        });
         const next = listing.nextExpiry(
           declared.filter((grant) => !outcome.revoked.some((r) => r.id === grant.id)),
         );
         const event = {
           type: options.dryRun ? "sweep-dry-run" : "sweep",
           ...outcome,
-          invalidGrants: declared.filter((grant) => grant.status === "invalid").map((grant) => grant.id),
+          invalidGrants: invalid.map((grant) => grant.id),
           nextExpiry: next?.expiresAt ? formatTimestamp(next.expiresAt) : null,
         };
         if (!options.dryRun) appendLedgerEvent(ledger, event);
-        if (options.json) process.stdout.write(`${JSON.stringify(event, null, 2)}\n`);
-        else {
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(event, null, 2)}\n`);
+        } else {
+          const ids = outcome.revoked.map((r) => r.id).join(", ");
+          const changes = outcome.pending.map((p) => `${p.action} ${p.address}`).join(", ");
           process.stdout.write(
             [
               `${name}: ${options.dryRun ? "would revoke" : "revoked"} ${outcome.revoked.length} grant(s)` +
-                (outcome.revoked.length > 0 ? ` (${outcome.revoked.map((r) => r.id).join(", ")})` : "") +
+                (ids ? ` (${ids})` : "") +
                 (options.dryRun ? "" : outcome.verified ? ", verified" : ", NOT VERIFIED"),
-              `${name}: ${outcome.pending.length} other change(s) pending` +
-                (outcome.pending.length > 0
-                  ? `: ${outcome.pending.map((p) => `${p.action} ${p.address}`).join(", ")}`
-                  : ""),
+              `${name}: ${outcome.pending.length} other change(s) pending${changes ? `: ${changes}` : ""}`,
               `${name}: next expiry ${next?.expiresAt ? `${formatTimestamp(next.expiresAt)} (${next.id})` : "none"}`,
               "",
             ].join("\n"),

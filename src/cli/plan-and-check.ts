@@ -1,0 +1,54 @@
+import type { CheckReport } from "../check/check-plan.js";
+import { evaluateInput } from "../check/check-plan.js";
+import { wrapStep } from "../errors.js";
+import { formatTimestamp } from "../grant/time.js";
+import { resolveClock } from "../grant/clock.js";
+import { checkPlanShape } from "../plan/read-plan.js";
+import { toPolicyInput } from "../plan/policy-input.js";
+import type { CheckConfig } from "../policy/config.js";
+import { loadPolicyEngine } from "../policy/evaluate.js";
+import { init, plan, showJson } from "../runner/index.js";
+import { loadCheckConfig } from "./options.js";
+import { synthesizeStacks, type StackRunOptions, type SynthesizedStack } from "./stack-options.js";
+
+/** A stack's checked plan: what `plan` prints and what `apply` applies when it passes. */
+export interface CheckedStack {
+  readonly stack: SynthesizedStack;
+  readonly planFile: string;
+  readonly report: CheckReport;
+}
+
+/** Synth at one clock, then for each stack: init, plan -out, show -json, check. */
+export async function planAndCheckStacks(
+  options: StackRunOptions & { bundle: string },
+): Promise<{ reports: CheckedStack[]; config: CheckConfig; now: number }> {
+  const clock = resolveClock(options.now);
+  const config = await loadCheckConfig(options.config);
+  const policy = await loadPolicyEngine(config.policy, options.bundle);
+  const stacks = await synthesizeStacks(options, formatTimestamp(clock.now), {
+    revocationMargin: `${config.revocationMarginSeconds}s`,
+  });
+  const reports: CheckedStack[] = [];
+  for (const stack of stacks) {
+    process.stderr.write(`[plan] ${stack.name}: init, plan, check...\n`);
+    const { planFile, document } = await (async () => {
+      await init(stack.workspace);
+      const result = await plan(stack.workspace, { out: "tempgrant.tfplan" });
+      return { planFile: result.planFile, document: await showJson(stack.workspace, result.planFile) };
+    })().catch((error: unknown) => {
+      throw wrapStep(`plan stack ${stack.name}`, error);
+    });
+    const input = toPolicyInput(checkPlanShape(document, stack.name), {
+      now: clock.now,
+      fallbackNow: clock.now,
+      privilegedTypes: config.privilegedTypes,
+      aliases: config.policy.approvals.aliases,
+    });
+    reports.push({
+      stack,
+      planFile,
+      report: await evaluateInput(`${stack.name} (${planFile})`, input, policy),
+    });
+  }
+  return { reports, config, now: clock.now };
+}
