@@ -6,3 +6,4 @@ export { plan, planArgs, type PlanOptions, type PlanResult } from "./plan.js";
 export { showArgs, showJson } from "./show.js";
 export { DEFAULT_LOCK_TIMEOUT, engineEnvironment, type Workspace } from "./workspace.js";
 export { stateIdentity, statePullArgs, type StateIdentity } from "./state-pull.js";
+export { isStalePlan, isTransientFailure, withRetries, type RetryOptions } from "./transient.js";

@@ -3,7 +3,17 @@ import { sha256File } from "../exec/sha256-file.js";
 import { formatTimestamp } from "../grant/time.js";
 import { checkPlanShape } from "../plan/read-plan.js";
 import { toPolicyInput, type PolicyInput, type ResourceView } from "../plan/policy-input.js";
-import { apply, init, plan, showJson, stateIdentity, type Workspace } from "../runner/index.js";
+import {
+  apply,
+  init,
+  isStalePlan,
+  plan,
+  showJson,
+  stateIdentity,
+  withRetries,
+  type RetryOptions,
+  type Workspace,
+} from "../runner/index.js";
 import { revocationOnlyProblems } from "./revocation-guard.js";
 import { selectRevocations, type Revocation } from "./select-revocations.js";
 
@@ -16,6 +26,8 @@ export interface SweepStackOptions {
   readonly privilegedTypes?: readonly string[];
   /** Plan and select, but apply nothing. */
   readonly dryRun?: boolean;
+  /** Retries of transient failures (a held lock, an unreachable backend); default 3, first delay 2 s. */
+  readonly retry?: RetryOptions;
   readonly onProgress?: (line: string) => void;
 }
 
@@ -52,13 +64,68 @@ export async function sweepStack(options: SweepStackOptions): Promise<SweepOutco
   const progress = options.onProgress ?? (() => {});
   const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
     try {
-      return await work();
+      return await withRetries(work, {
+        ...options.retry,
+        onRetry: (attempt, delay) =>
+          progress(`${options.stack}: ${name} failed transiently; retry ${attempt} in ${delay} ms`),
+      });
     } catch (error) {
       throw wrapStep(`sweep ${options.stack}: ${name}`, error);
     }
   };
   await step("init", () => init(workspace));
   const before = await step("read state", () => stateIdentity(workspace));
+  // Another sweep may apply first: its apply makes our saved plan stale. Start over then
+  // (a bounded number of times) instead of failing: its revocations are ours too.
+  let result: Awaited<ReturnType<typeof revokeOnce>>;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      result = await revokeOnce(options, step, progress);
+      break;
+    } catch (error) {
+      if (attempt >= 3 || !isStalePlan(error)) throw error;
+      progress(`${options.stack}: the state changed under this sweep (another run applied); planning again`);
+    }
+  }
+  const { revoked, pending, planSha256, verified } = result;
+  const afterState = await step("read state", () => stateIdentity(workspace));
+  return {
+    stack: options.stack,
+    now: formatTimestamp(options.now),
+    dryRun: options.dryRun ?? false,
+    revoked,
+    pending,
+    planSha256,
+    stateSerialBefore: before.serial,
+    stateSerialAfter: afterState.serial,
+    verified,
+    durationSeconds: (Date.now() - started) / 1000,
+  };
+}
+
+async function planInput(
+  workspace: Workspace,
+  out: string,
+  options: SweepStackOptions,
+  targets?: readonly string[],
+): Promise<{ input: PolicyInput; planFile: string }> {
+  const result = await plan(workspace, { out, ...(targets ? { targets } : {}) });
+  const document = checkPlanShape(await showJson(workspace, result.planFile), options.stack);
+  return {
+    input: toPolicyInput(document, {
+      now: options.now,
+      fallbackNow: options.now,
+      ...(options.privilegedTypes ? { privilegedTypes: options.privilegedTypes } : {}),
+    }),
+    planFile: result.planFile,
+  };
+}
+
+type Step = <T>(name: string, work: () => Promise<T>) => Promise<T>;
+
+/** One pass: plan everything, select, plan the revocations, guard, apply, verify. */
+async function revokeOnce(options: SweepStackOptions, step: Step, progress: (line: string) => void) {
+  const { workspace } = options;
   progress(`${options.stack}: planning at ${formatTimestamp(options.now)}`);
   const full = await step("plan", () => planInput(workspace, "sweep-full.tfplan", options));
   const selection = selectRevocations(full.input);
@@ -94,35 +161,5 @@ export async function sweepStack(options: SweepStackOptions): Promise<SweepOutco
     const after = await step("verify (re-plan)", () => planInput(workspace, "sweep-verify.tfplan", options));
     verified = selectRevocations(after.input).revocations.length === 0;
   }
-  const afterState = await step("read state", () => stateIdentity(workspace));
-  return {
-    stack: options.stack,
-    now: formatTimestamp(options.now),
-    dryRun: options.dryRun ?? false,
-    revoked,
-    pending,
-    planSha256,
-    stateSerialBefore: before.serial,
-    stateSerialAfter: afterState.serial,
-    verified,
-    durationSeconds: (Date.now() - started) / 1000,
-  };
-}
-
-async function planInput(
-  workspace: Workspace,
-  out: string,
-  options: SweepStackOptions,
-  targets?: readonly string[],
-): Promise<{ input: PolicyInput; planFile: string }> {
-  const result = await plan(workspace, { out, ...(targets ? { targets } : {}) });
-  const document = checkPlanShape(await showJson(workspace, result.planFile), options.stack);
-  return {
-    input: toPolicyInput(document, {
-      now: options.now,
-      fallbackNow: options.now,
-      ...(options.privilegedTypes ? { privilegedTypes: options.privilegedTypes } : {}),
-    }),
-    planFile: result.planFile,
-  };
+  return { revoked, pending, planSha256, verified };
 }
