@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { wrapStep } from "../errors.js";
 import { CommandFailedError } from "../exec/run-command.js";
-import { isTransientFailure, withRetries } from "./transient.js";
+import { isStalePlan, isTransientFailure, withRetries } from "./transient.js";
 
 const failed = (stderr: string) =>
   new CommandFailedError({ program: "tofu", args: ["plan"] }, { exitCode: 1, stdout: "", stderr });
@@ -56,5 +56,16 @@ describe("transient failures", () => {
       { baseDelayMs: 1 },
     );
     expect([value, attempts]).toEqual(["done", 2]);
+  });
+});
+
+describe("stale saved plans", () => {
+  it("recognizes the engine's refusal of a saved plan the state has moved past, even when wrapped", () => {
+    const stale = failed(
+      "Error: Saved plan is stale\n\nThe given plan file can no longer be applied because the state was changed",
+    );
+    expect(isStalePlan(wrapStep("sweep prod: apply revocations", stale))).toBe(true);
+    expect(isStalePlan(lockHeld())).toBe(false);
+    expect(isTransientFailure(stale)).toBe(false);
   });
 });
