@@ -3,12 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalBackend, TerraformStack } from "cdktf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  CustomTarget,
-  synthesize,
-  TemporaryGrant,
-  type TemporaryGrantProps,
-} from "../../src/constructs/index.js";
+import { synthesize, TemporaryGrant, type TemporaryGrantProps } from "../../src/constructs/index.js";
+import { builtinTarget } from "../support/builtin-grants.js";
 import { formatTimestamp, GRANT_RECORD_MARKER } from "../../src/grant/index.js";
 import { checkPlanShape, toPolicyInput } from "../../src/plan/index.js";
 import { loadPolicyEngine, resolveConfig, type PolicyEngine } from "../../src/policy/index.js";
@@ -30,13 +26,7 @@ const rulesOf = async (doc: unknown): Promise<string[]> => {
 };
 const now = () => Math.floor(Date.now() / 1000);
 
-const target = new CustomTarget({
-  name: "ledger-db",
-  kind: "builtin",
-  resources: (grant) => [
-    { type: "terraform_data", suffix: "access", attributes: { input: grant.principal } },
-  ],
-});
+const target = builtinTarget;
 
 describe("bypass attempts through real tofu plans", () => {
   const outdir = mkdtempSync(join(tmpdir(), "tempgrant-bypass-"));

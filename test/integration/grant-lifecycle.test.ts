@@ -3,13 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalBackend, TerraformStack } from "cdktf";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  CustomTarget,
-  synthesize,
-  TemporaryGrant,
-  type TemporaryGrantProps,
-} from "../../src/constructs/index.js";
-import { formatTimestamp } from "../../src/grant/index.js";
+import { synthesize, TemporaryGrant } from "../../src/constructs/index.js";
+import { builtinGrant } from "../support/builtin-grants.js";
 import { apply, init, plan, resolveEngine, showJson, type Workspace } from "../../src/runner/index.js";
 
 // Real tofu, built-in resources only: the grant lifecycle (pending, active, expired) and the
@@ -18,27 +13,7 @@ interface PlanJson {
   resource_changes?: { address: string; change: { actions: string[] } }[];
 }
 
-/** A binding whose "access" is a built-in terraform_data, so no provider is needed. */
-const builtinTarget = new CustomTarget({
-  name: "ledger-db",
-  kind: "builtin",
-  resources: (grant) => [
-    { type: "terraform_data", suffix: "access", attributes: { input: grant.principal } },
-  ],
-});
-
-function grant(id: string, window: { startsAt?: number; expiresAt: number }): TemporaryGrantProps {
-  return {
-    id,
-    principal: `${id}@example.com`,
-    target: builtinTarget,
-    access: "read",
-    ...(window.startsAt !== undefined ? { startsAt: formatTimestamp(window.startsAt) } : {}),
-    expiresAt: formatTimestamp(window.expiresAt),
-    reason: "lifecycle test",
-    requestedBy: "tester@example.com",
-  };
-}
+const grant = (id: string, window: { startsAt?: number; expiresAt: number }) => builtinGrant(id, window);
 
 describe("grant lifecycle with real tofu, clock moved by now", () => {
   const outdir = mkdtempSync(join(tmpdir(), "tempgrant-lifecycle-"));

@@ -4,13 +4,8 @@ import { join } from "node:path";
 import { PgBackend, TerraformStack } from "cdktf";
 import pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import {
-  CustomTarget,
-  synthesize,
-  TemporaryGrant,
-  type TemporaryGrantProps,
-} from "../../src/constructs/index.js";
-import { formatTimestamp } from "../../src/grant/index.js";
+import { synthesize, TemporaryGrant } from "../../src/constructs/index.js";
+import { builtinGrant } from "../support/builtin-grants.js";
 import { apply, init, plan, resolveEngine, showJson, type Workspace } from "../../src/runner/index.js";
 import { sweepStack } from "../../src/sweep/sweep-stack.js";
 import { adminQuery, providerEnvironment } from "../support/postgres.js";
@@ -24,23 +19,8 @@ describe("two concurrent sweeps on the pg backend", () => {
   const connStr = `postgres://${server.user}@${server.host}:${server.port}/${server.database}?sslmode=disable`;
   const dirs = [1, 2, 3].map((n) => mkdtempSync(join(tmpdir(), `tempgrant-concurrent-${n}-`)));
   afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-  const target = new CustomTarget({
-    name: "ledger-db",
-    resources: (grant) => [
-      { type: "terraform_data", suffix: "access", attributes: { input: grant.principal } },
-    ],
-  });
   const t0 = Math.floor(Date.now() / 1000) + 60;
-  const grant = (id: string, expiresAt: number): TemporaryGrantProps => ({
-    id,
-    principal: `${id}@example.com`,
-    target,
-    access: "read",
-    expiresAt: formatTimestamp(expiresAt),
-    reason: "concurrency test",
-    requestedBy: "tester@example.com",
-    approvedBy: ["approver@example.com"],
-  });
+  const grant = (id: string, expiresAt: number) => builtinGrant(id, { expiresAt });
   const checkout = (dir: string, now: number): Workspace => ({
     engine: resolveEngine(),
     workingDir:

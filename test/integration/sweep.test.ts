@@ -3,36 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalBackend, TerraformStack } from "cdktf";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  CustomTarget,
-  synthesize,
-  TemporaryGrant,
-  type TemporaryGrantProps,
-} from "../../src/constructs/index.js";
-import { formatTimestamp } from "../../src/grant/index.js";
+import { synthesize, TemporaryGrant, type TemporaryGrantProps } from "../../src/constructs/index.js";
+import { builtinGrant } from "../support/builtin-grants.js";
 import { apply, init, plan, resolveEngine, stateIdentity, type Workspace } from "../../src/runner/index.js";
 import { sweepStack } from "../../src/sweep/sweep-stack.js";
 
 // The sweep with real tofu and the clock moved by `now`: it revokes exactly the expired
 // grants, through a plan limited to them when another change is pending, and reports the rest.
-const target = new CustomTarget({
-  name: "ledger-db",
-  resources: (grant) => [
-    { type: "terraform_data", suffix: "access", attributes: { input: grant.principal } },
-  ],
-});
 const hour = 3_600;
 const t0 = Math.floor(Date.now() / 1000) + 60;
-const grant = (id: string, expiresAt: number): TemporaryGrantProps => ({
-  id,
-  principal: `${id}@example.com`,
-  target,
-  access: "read",
-  expiresAt: formatTimestamp(expiresAt),
-  reason: "sweep test grant",
-  requestedBy: "tester@example.com",
-  approvedBy: ["approver@example.com"],
-});
+const grant = (id: string, expiresAt: number) => builtinGrant(id, { expiresAt });
 
 describe("sweepStack with real tofu", () => {
   const outdir = mkdtempSync(join(tmpdir(), "tempgrant-sweep-"));
