@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { applyCommand } from "./commands/apply.js";
+import { auditCommand } from "./commands/audit.js";
 import { checkCommand } from "./commands/check.js";
 import { grantsCommand } from "./commands/grants.js";
 import { planCommand } from "./commands/plan.js";
@@ -34,6 +35,7 @@ export function buildProgram(version: string): Command {
     );
   for (const command of [
     applyCommand(),
+    auditCommand(),
     checkCommand(),
     grantsCommand(),
     planCommand(),
@@ -41,9 +43,17 @@ export function buildProgram(version: string): Command {
     sweepCommand(),
     toolchainCommand(),
   ]) {
-    // Subcommands made with `new Command` do not inherit settings: exit codes and the
-    // usage hint must be the same everywhere.
-    program.addCommand(command.copyInheritedSettings(program));
+    program.addCommand(inheritSettings(command, program));
   }
   return program;
+}
+
+/**
+ * Subcommands made with `new Command` do not inherit settings: exit codes and the usage hint
+ * must be the same everywhere, nested subcommands (`audit verify`) included.
+ */
+function inheritSettings(command: Command, parent: Command): Command {
+  command.copyInheritedSettings(parent);
+  for (const subcommand of command.commands) inheritSettings(subcommand, command);
+  return command;
 }
