@@ -31,8 +31,11 @@ export async function loadPolicyEngine(
     );
   }
   let policy: LoadedPolicy;
+  // Compiled once: each evaluation that needs more memory instantiates the same module.
+  let module: WebAssembly.Module;
   try {
-    policy = await loadPolicy(wasm);
+    module = await compileWasm(wasm);
+    policy = await loadPolicy(module);
   } catch (error) {
     throw new TempgrantError(
       "POLICY_LOAD",
@@ -65,7 +68,7 @@ export async function loadPolicyEngine(
       // outside does not help: instantiate with room for the input from the start.
       const pages = memoryPagesFor(bytes.length);
       if (pages > instance.pages) {
-        const sized = await loadPolicy(wasm, { initial: pages });
+        const sized = await loadPolicy(module, { initial: pages });
         sized.setData({ tempgrant: { config } });
         instance = { policy: sized, pages };
       }
@@ -78,6 +81,14 @@ export async function loadPolicyEngine(
       return decodeVerdicts(result);
     },
   };
+}
+
+/** WebAssembly.compile: Node has it, but TypeScript declares its value only in the DOM lib, which we leave out. */
+function compileWasm(bytes: Uint8Array): Promise<WebAssembly.Module> {
+  const runtime = (
+    globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<WebAssembly.Module> } }
+  ).WebAssembly;
+  return runtime.compile(bytes);
 }
 
 const PAGE = 64 * 1024;
