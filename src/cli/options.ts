@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { TempgrantError } from "../errors.js";
 import { parseDuration } from "../grant/duration.js";
+import { parseTimestamp } from "../grant/time.js";
 import { parseConfig, resolveConfig, type CheckConfig } from "../policy/config.js";
 
 /** Parses a duration option (`--margin 5m`) or fails with exit 2 naming the flag. */
@@ -13,6 +14,13 @@ export function durationOption(flag: string, value: string): number {
     );
   }
   return seconds;
+}
+
+/** Parses a time option (`--at 2026-11-25T10:00:00Z`) into epoch seconds, or fails with exit 2 naming the flag. */
+export function timeOption(flag: string, value: string): number {
+  const parsed = parseTimestamp(value);
+  if (!parsed.ok) throw new TempgrantError("USAGE", `${flag}: ${parsed.message}`);
+  return parsed.instant.seconds;
 }
 
 /** Parses a size option (`64MiB`, `200MB`, `1048576`) into bytes. */

@@ -4,7 +4,7 @@ import { wrapStep } from "../errors.js";
 import { formatTimestamp } from "../grant/time.js";
 import { resolveClock } from "../grant/clock.js";
 import { checkPlanShape } from "../plan/read-plan.js";
-import { toPolicyInput } from "../plan/policy-input.js";
+import { toPolicyInput, type PolicyInput } from "../plan/policy-input.js";
 import type { CheckConfig } from "../policy/config.js";
 import { loadPolicyEngine } from "../policy/evaluate.js";
 import { init, plan, showJson } from "../runner/index.js";
@@ -15,6 +15,8 @@ import { synthesizeStacks, type StackRunOptions, type SynthesizedStack } from ".
 export interface CheckedStack {
   readonly stack: SynthesizedStack;
   readonly planFile: string;
+  /** What the check evaluated; `apply` records its grant changes in the ledger. */
+  readonly input: PolicyInput;
   readonly report: CheckReport;
 }
 
@@ -47,6 +49,7 @@ export async function planAndCheckStacks(
     reports.push({
       stack,
       planFile,
+      input,
       report: await evaluateInput(`${stack.name} (${planFile})`, input, policy),
     });
   }

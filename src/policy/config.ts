@@ -1,3 +1,4 @@
+import { dirname, resolve } from "node:path";
 import type { ValidateFunction } from "ajv";
 import { parseDuration } from "../grant/duration.js";
 import { InvalidInputError, type Problem } from "../grant/problem.js";
@@ -25,6 +26,8 @@ export interface ConfigFile {
   readonly scope?: { readonly forbiddenRoles?: readonly string[]; readonly allow?: readonly string[] };
   readonly privilegedTypes?: readonly string[];
   readonly revocationMargin?: string;
+  /** Where the ledger is, relative to this file's folder. */
+  readonly ledger?: string;
 }
 
 /** The configuration the policies read (data.tempgrant.config): every default filled, durations in seconds. */
@@ -50,10 +53,12 @@ export interface CheckConfig {
   readonly policy: PolicyConfig;
   readonly privilegedTypes: readonly string[];
   readonly revocationMarginSeconds: number;
+  /** The ledger's absolute path when tempgrant.yaml sets `ledger:`; see resolveLedgerPath. */
+  readonly ledger?: string;
 }
 
 /** The defaults, as a commented tempgrant.yaml would state them. */
-export const DEFAULT_CONFIG: Required<Omit<ConfigFile, "privilegedTypes">> = {
+export const DEFAULT_CONFIG: Required<Omit<ConfigFile, "privilegedTypes" | "ledger">> = {
   maxDuration: { default: "24h", byAccess: { read: "7d", write: "24h", admin: "2h" }, byTarget: {} },
   reason: { minLength: 10 },
   ticketPattern: "^[A-Z][A-Z0-9]+-[0-9]+$",
@@ -109,7 +114,9 @@ export async function parseConfig(text: string, source: string): Promise<CheckCo
       },
     ]);
   }
-  return resolveConfig(config);
+  const resolved = resolveConfig(config);
+  // Relative to tempgrant.yaml, not to wherever the command runs.
+  return config.ledger ? { ...resolved, ledger: resolve(dirname(source), config.ledger) } : resolved;
 }
 
 /** Fills defaults and converts durations to seconds. */

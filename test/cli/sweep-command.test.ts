@@ -1,6 +1,7 @@
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { GENESIS_PREV, readLedger, verifyLedger } from "../../src/audit/ledger/index.js";
 import { synthApp } from "../../src/check/synth-app.js";
 import { formatTimestamp } from "../../src/grant/index.js";
 import { apply, init, plan, resolveEngine } from "../../src/runner/index.js";
@@ -8,12 +9,13 @@ import { runCli } from "../support/cli.js";
 import { makeProject } from "../support/cdktf-project.js";
 
 // `tempgrant sweep` on a project whose grants were applied: real tofu, the clock moved by
-// --now, one ledger event per stack, distinct exit codes.
+// --now, chained ledger events per stack (sweep, then verification), distinct exit codes.
 const project = makeProject();
 afterAll(() => rmSync(project.dir, { recursive: true, force: true }));
 const hour = 3_600;
 const t0 = Math.floor(Date.now() / 1000) + 60;
 const at = (seconds: number) => formatTimestamp(seconds);
+const ledger = join(project.dir, ".tempgrant", "ledger.jsonl");
 
 describe("tempgrant sweep", () => {
   it("revokes the expired grant, leaves a merged-but-unapplied one pending (exit 4), and records it", async () => {
@@ -38,13 +40,26 @@ describe("tempgrant sweep", () => {
       "ledger: 2 other change(s) pending: create terraform_data.grant_carol, create terraform_data.grant_carol_access",
       `ledger: next expiry ${at(t0 + 3 * hour)} (bob)`,
     ]);
-    const events = readFileSync(join(project.dir, ".tempgrant", "ledger.jsonl"), "utf8")
-      .trim()
-      .split("\n");
-    const event = JSON.parse(events.at(-1) ?? "{}") as Record<string, unknown>;
-    expect(event).toMatchObject({ type: "sweep", stack: "ledger", now: at(t0 + hour), verified: true });
-    expect((event.revoked as { id: string }[]).map((r) => r.id)).toEqual(["alice"]);
-    expect(event.planSha256).toMatch(/^[0-9a-f]{64}$/);
+    const entries = await readLedger(ledger);
+    expect(entries.map(({ seq, event }) => [seq, event.type])).toEqual([
+      [1, "sweep"],
+      [2, "verification"],
+    ]);
+    expect(entries[0]?.prev).toBe(GENESIS_PREV);
+    expect(entries[1]?.prev).toBe(entries[0]?.hash);
+    const [sweep, verification] = entries.map((entry) => entry.event as unknown as Record<string, unknown>);
+    expect(sweep).toMatchObject({ type: "sweep", stack: "ledger", now: at(t0 + hour), verified: true });
+    expect((sweep?.revoked as { id: string }[]).map((r) => r.id)).toEqual(["alice"]);
+    expect(sweep?.planSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(verification).toEqual({
+      type: "verification",
+      stack: "ledger",
+      now: at(t0 + hour),
+      grants: ["alice"],
+      verified: true,
+      method: "re-plan",
+    });
+    expect((await verifyLedger(ledger)).valid).toBe(true);
   });
 
   it("revokes a grant that became invalid, and says so loudly", async () => {
@@ -59,6 +74,43 @@ describe("tempgrant sweep", () => {
     expect(event.revoked.map((r) => r.id)).toEqual(["bob"]);
     expect(event.invalidGrants).toEqual(["bob"]);
     expect(result.exitCode).toBe(0);
+  });
+
+  it("refuses a --ledger that is not a ledger before planning anything (exit 2)", async () => {
+    const foreign = join(project.dir, "notes.txt");
+    writeFileSync(foreign, "not a ledger\n");
+    const result = await runCli([
+      "sweep",
+      "--chdir",
+      project.dir,
+      "--now",
+      at(t0 + 9 * hour),
+      "--ledger",
+      foreign,
+    ]);
+    // The whole of stderr: no "[sweep] ... planning" line came before it.
+    expect([result.exitCode, result.stderr.trim()]).toEqual([
+      2,
+      `tempgrant: ledger: ${foreign}:1: not a ledger entry: not JSON; run \`tempgrant audit verify\``,
+    ]);
+    expect(readFileSync(foreign, "utf8")).toBe("not a ledger\n");
+  });
+
+  it("records a failed sweep as a failure event chained onto the others (exit 1)", async () => {
+    const result = await runCli(["sweep", "--chdir", project.dir, "--now", at(t0 + 9 * hour)], {
+      TEMPGRANT_ENGINE_BINARY: "/bin/false",
+    });
+    expect(result.exitCode).toBe(1);
+    const entries = await readLedger(ledger);
+    expect(entries.at(-1)?.event).toEqual({
+      type: "failure",
+      step: "sweep",
+      now: at(t0 + 9 * hour),
+      stack: "ledger",
+      error: expect.stringMatching(/^sweep ledger: init: /),
+    });
+    const verification = await verifyLedger(ledger);
+    expect([verification.valid, verification.head?.seq]).toEqual([true, entries.length]);
   });
 
   it("exits 2 on a bad clock", async () => {

@@ -1,6 +1,7 @@
 import type { TestProject } from "vitest/node";
 import { bootstrapToolchain } from "../../src/toolchain/bootstrap.js";
 import { startThrowawayPostgres, type PostgresConnection } from "../../src/testing/throwaway-postgres.js";
+import { ensureChromium } from "./chromium.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -13,6 +14,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const log = (prefix: string) => (line: string) => console.log(`[${prefix}] ${line}`);
   await bootstrapToolchain({ onProgress: log("toolchain") });
   const server = await startThrowawayPostgres({ onProgress: log("postgres") });
+  // Installed here, before any test runs, so no two apt-get runs contend for dpkg's lock.
+  await ensureChromium(log("chromium"));
   project.provide("postgres", {
     host: server.host,
     port: server.port,

@@ -1,5 +1,5 @@
-import { join, resolve } from "node:path";
 import { Command, Option } from "commander";
+import { wrapStep } from "../../errors.js";
 import { shippedBundlePath } from "../../policy/bundle-location.js";
 import { CHECK_FORMAT_NAMES, type CheckFormat } from "../../report/format-names.js";
 import { useColour } from "../colour.js";
@@ -28,19 +28,24 @@ export function applyCommand(): Command {
     )
     .option(
       "--ledger <file>",
-      "append one event per applied stack (default: <project>/.tempgrant/ledger.jsonl)",
+      "append one event per applied stack to this hash-chained ledger (default: TEMPGRANT_LEDGER, " +
+        "tempgrant.yaml's ledger:, else <project>/.tempgrant/ledger.jsonl)",
     )
     .addHelpText(
       "after",
       [
         "",
         "What is applied is exactly the saved plan that was checked; nothing is applied when any check denies.",
+        "Each applied stack appends an apply event (the grant records created, updated or deleted) to the",
+        "ledger; a failed apply appends a failure event. See `tempgrant audit verify`.",
         "",
-        "Exit codes: 0 applied, 1 denied (nothing applied) or a failed plan/apply, 2 bad input, 3 internal.",
+        "Exit codes: 0 applied, 1 denied (nothing applied) or a failed plan, apply or ledger append,",
+        "2 bad input (a --ledger that is not a ledger included; nothing applied), 3 internal.",
         "",
         "Examples:",
         "  $ tempgrant apply --stack prod",
         "  $ tempgrant apply --format github",
+        "  $ tempgrant apply --ledger /srv/audit/ledger.jsonl",
       ].join("\n"),
     )
     .action(async (options: ApplyOptions) => {
@@ -48,18 +53,18 @@ export function applyCommand(): Command {
         { planAndCheckStacks },
         { CHECK_FORMATS },
         { apply, stateIdentity },
-        { appendLedgerEvent },
+        ledger,
         { formatTimestamp },
         { sha256File },
       ] = await Promise.all([
         import("../plan-and-check.js"),
         import("../../report/check-formats.js"),
         import("../../runner/index.js"),
-        import("../../sweep/ledger-file.js"),
+        import("../../audit/ledger/index.js"),
         import("../../grant/time.js"),
         import("../../exec/sha256-file.js"),
       ]);
-      const { reports, now } = await planAndCheckStacks(options);
+      const { reports, config, now } = await planAndCheckStacks(options);
       for (const { report } of reports)
         process.stdout.write(CHECK_FORMATS[options.format](report, { colour: useColour() }));
       if (reports.some(({ report }) => report.verdicts.deny.length > 0)) {
@@ -67,20 +72,47 @@ export function applyCommand(): Command {
         process.exitCode = EXIT.FAILURE;
         return;
       }
-      const ledger = options.ledger ?? join(resolve(options.chdir), ".tempgrant", "ledger.jsonl");
-      for (const { stack, planFile, report } of reports) {
-        const before = await stateIdentity(stack.workspace);
+      const ledgerPath = ledger.resolveLedgerPath({
+        option: options.ledger,
+        config,
+        projectDir: options.chdir,
+      });
+      // A ledger we could not append to must stop us before anything is applied, not after.
+      await ledger.readLedgerHead(ledgerPath).catch((error: unknown) => {
+        throw wrapStep("ledger", error);
+      });
+      const record = async (event: Parameters<typeof ledger.appendLedgerEvent>[1]) => {
+        await ledger.appendLedgerEvent(ledgerPath, event).catch((error: unknown) => {
+          throw wrapStep("ledger", error);
+        });
+      };
+      for (const { stack, planFile, input, report } of reports) {
         process.stderr.write(`[apply] ${stack.name}: applying the checked plan\n`);
-        await apply(stack.workspace, planFile);
-        const after = await stateIdentity(stack.workspace);
-        appendLedgerEvent(ledger, {
+        const applied = await (async () => {
+          const before = await stateIdentity(stack.workspace);
+          await apply(stack.workspace, planFile);
+          return { before, after: await stateIdentity(stack.workspace) };
+        })().catch(async (error: unknown) => {
+          await record({
+            type: "failure",
+            step: "apply",
+            now: formatTimestamp(now),
+            stack: stack.name,
+            error: error instanceof Error ? error.message : String(error),
+          }).catch((ledgerError: unknown) => {
+            // The apply's own error is the one to exit with; still say the record is missing.
+            process.stderr.write(`[apply] ${(ledgerError as Error).message}\n`);
+          });
+          throw error;
+        });
+        await record({
           type: "apply",
           now: formatTimestamp(now),
           stack: stack.name,
           planSha256: sha256File(planFile),
-          stateSerialBefore: before.serial,
-          stateSerialAfter: after.serial,
-          grants: report.grants,
+          stateSerialBefore: applied.before.serial,
+          stateSerialAfter: applied.after.serial,
+          grants: ledger.appliedGrants(input),
           warnings: report.verdicts.warn,
         });
       }

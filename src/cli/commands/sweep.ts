@@ -1,5 +1,5 @@
-import { join, resolve } from "node:path";
 import { Command } from "commander";
+import { wrapStep } from "../../errors.js";
 import { EXIT } from "../exit-codes.js";
 import { synthesizeStacks, withStackOptions, type StackRunOptions } from "../stack-options.js";
 
@@ -22,48 +22,62 @@ export function sweepCommand(): Command {
     .option("--json", "print the outcome of each stack as JSON", false)
     .option(
       "--ledger <file>",
-      "append one event per stack to this JSON-lines ledger (default: <project>/.tempgrant/ledger.jsonl)",
+      "append the events of each stack to this hash-chained ledger (default: TEMPGRANT_LEDGER, " +
+        "tempgrant.yaml's ledger:, else <project>/.tempgrant/ledger.jsonl)",
     )
     .addHelpText(
       "after",
       [
         "",
         "Grants that fail validation at sweep time count as not active: they are revoked and reported.",
+        "Each stack appends a sweep event to the ledger, and a verification event when it applied",
+        "revocations; a failure appends a failure event. --dry-run records nothing.",
         "",
         "Exit codes:",
         "  0  every due revocation applied and verified; nothing else pending",
-        "  1  a failure: the plan, the revocation-only guard, the apply, or the verification",
-        "  2  bad input or usage",
+        "  1  a failure: the plan, the revocation-only guard, the apply, the verification, or the ledger append",
+        "  2  bad input or usage (a --ledger that is not a ledger included); nothing was done",
         "  4  revocations done and verified, but other changes are pending (run `tempgrant plan`)",
         "",
         "Examples:",
         "  $ tempgrant sweep --stack prod",
         "  $ tempgrant sweep --dry-run --now 2027-01-12T03:00:00Z",
         "  $ tempgrant sweep --json > sweep.json",
+        "  $ TEMPGRANT_LEDGER=/srv/audit/ledger.jsonl tempgrant sweep",
       ].join("\n"),
     )
     .action(async (options: SweepOptions) => {
-      const [
-        { formatTimestamp, resolveClock },
-        { sweepStack },
-        listing,
-        { appendLedgerEvent },
-        { loadCheckConfig },
-      ] = await Promise.all([
-        import("../../grant/index.js"),
-        import("../../sweep/sweep-stack.js"),
-        import("../../sweep/declared-listing.js"),
-        import("../../sweep/ledger-file.js"),
-        import("../options.js"),
-      ]);
+      const [{ formatTimestamp, resolveClock }, { sweepStack }, listing, ledger, { loadCheckConfig }] =
+        await Promise.all([
+          import("../../grant/index.js"),
+          import("../../sweep/sweep-stack.js"),
+          import("../../sweep/declared-listing.js"),
+          import("../../audit/ledger/index.js"),
+          import("../options.js"),
+        ]);
       const clock = resolveClock(options.now);
       const config = await loadCheckConfig(options.config);
       const log = (line: string) => process.stderr.write(`[sweep] ${line}\n`);
+      const ledgerPath = ledger.resolveLedgerPath({
+        option: options.ledger,
+        config,
+        projectDir: options.chdir,
+      });
+      const record = async (event: Parameters<typeof ledger.appendLedgerEvent>[1]) => {
+        await ledger.appendLedgerEvent(ledgerPath, event).catch((error: unknown) => {
+          throw wrapStep("ledger", error);
+        });
+      };
+      // A ledger we could not append to must stop the sweep before it revokes, not after.
+      if (!options.dryRun) {
+        await ledger.readLedgerHead(ledgerPath).catch((error: unknown) => {
+          throw wrapStep("ledger", error);
+        });
+      }
       const stacks = await synthesizeStacks(options, formatTimestamp(clock.now), {
         revocationMargin: `${config.revocationMarginSeconds}s`,
         invalidGrants: "skip",
       });
-      const ledger = options.ledger ?? join(resolve(options.chdir), ".tempgrant", "ledger.jsonl");
       let exit: number = EXIT.OK;
       for (const { name, workspace } of stacks) {
         const declared = listing.listedGrants(workspace.workingDir);
@@ -80,26 +94,44 @@ export function sweepCommand(): Command {
           privilegedTypes: config.privilegedTypes,
           dryRun: options.dryRun,
           onProgress: log,
-        }).catch((error: unknown) => {
-          const message = error instanceof Error ? error.message : String(error);
-          appendLedgerEvent(ledger, {
-            type: "sweep-failed",
-            now: formatTimestamp(clock.now),
-            stack: name,
-            error: message,
-          });
+        }).catch(async (error: unknown) => {
+          if (!options.dryRun) {
+            await record({
+              type: "failure",
+              step: "sweep",
+              now: formatTimestamp(clock.now),
+              stack: name,
+              error: error instanceof Error ? error.message : String(error),
+            }).catch((ledgerError: unknown) => {
+              // The sweep's own error is the one to exit with; still say the record is missing.
+              log((ledgerError as Error).message);
+            });
+          }
           throw error;
         });
         const next = listing.nextExpiry(
           declared.filter((grant) => !outcome.revoked.some((r) => r.id === grant.id)),
         );
-        const event = {
-          type: options.dryRun ? "sweep-dry-run" : "sweep",
+        const body = {
           ...outcome,
           invalidGrants: invalid.map((grant) => grant.id),
           nextExpiry: next?.expiresAt ? formatTimestamp(next.expiresAt) : null,
         };
-        if (!options.dryRun) appendLedgerEvent(ledger, event);
+        const event = { type: options.dryRun ? "sweep-dry-run" : "sweep", ...body };
+        if (!options.dryRun) {
+          await record({ type: "sweep", ...body });
+          // Only a sweep that applied something has a revocation to vouch for.
+          if (outcome.planSha256 !== null) {
+            await record({
+              type: "verification",
+              stack: name,
+              now: outcome.now,
+              grants: outcome.revoked.map((grant) => grant.id),
+              verified: outcome.verified,
+              method: "re-plan",
+            });
+          }
+        }
         if (options.json) {
           process.stdout.write(`${JSON.stringify(event, null, 2)}\n`);
         } else {

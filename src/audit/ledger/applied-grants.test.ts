@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { GRANT_RECORD_MARKER, type GrantRecord } from "../../grant/record.js";
+import type { PlanJson, ResourceChangeJson } from "../../plan/plan-json.js";
+import { toPolicyInput } from "../../plan/policy-input.js";
+import { appliedGrants } from "./applied-grants.js";
+
+const record = (id: string, expiresAt: string, extra: Partial<GrantRecord> = {}): GrantRecord => ({
+  tempgrant: GRANT_RECORD_MARKER,
+  id,
+  principal: `${id}@example.com`,
+  target: "orders-db",
+  access: "read",
+  expiresAt,
+  reason: "reconcile the January ledger",
+  ticket: "OPS-1",
+  requestedBy: `${id}@example.com`,
+  approvedBy: ["lead@example.com"],
+  breakGlass: false,
+  binding: "custom",
+  nativeExpiry: false,
+  resources: [`terraform_data.grant_${id}_access`],
+  ...extra,
+});
+const change = (id: string, actions: string[], before: GrantRecord | null, after: GrantRecord | null) =>
+  ({
+    address: `terraform_data.grant_${id}`,
+    mode: "managed",
+    type: "terraform_data",
+    change: { actions, before: before && { input: before }, after: after && { input: after } },
+  }) satisfies ResourceChangeJson;
+
+describe("appliedGrants", () => {
+  it("lists every grant record the plan creates, updates, replaces or deletes, as written in the record", () => {
+    const alice = record("alice", "2026-11-26T18:00:00Z", { startsAt: "2026-11-25T19:00:00Z" });
+    const bob = record("bob", "2026-11-25T20:00:00Z");
+    const bobLonger = { ...bob, expiresAt: "2026-11-25T22:00:00Z" };
+    const carol = record("carol", "2026-11-25T17:00:00Z");
+    const dave = record("dave", "2026-11-27T00:00:00Z");
+    const plan: PlanJson = {
+      format_version: "1.2",
+      planned_values: {},
+      resource_changes: [
+        change("alice", ["create"], null, alice),
+        change("bob", ["update"], bob, bobLonger),
+        change("carol", ["delete"], carol, null),
+        change("dave", ["delete", "create"], dave, dave),
+        change(
+          "erin",
+          ["no-op"],
+          record("erin", "2026-11-27T00:00:00Z"),
+          record("erin", "2026-11-27T00:00:00Z"),
+        ),
+        {
+          address: "terraform_data.grant_alice_access",
+          type: "terraform_data",
+          change: { actions: ["create"], after: { input: "role" } },
+        },
+      ],
+    };
+    const input = toPolicyInput(plan, { now: Date.UTC(2026, 10, 25, 18) / 1000, fallbackNow: 0 });
+    expect(appliedGrants(input)).toEqual([
+      { action: "create", record: alice },
+      { action: "update", record: bobLonger },
+      { action: "delete", record: carol },
+      { action: "replace", record: dave },
+    ]);
+  });
+});

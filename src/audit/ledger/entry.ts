@@ -1,0 +1,151 @@
+import type { GrantRecord } from "../../grant/record.js";
+import type { Verdict } from "../../policy/verdict.js";
+import type { SweepOutcome } from "../../sweep/sweep-stack.js";
+
+/** `prev` of the first entry: there is nothing before it. */
+export const GENESIS_PREV = "0".repeat(64);
+
+/** A grant record an applied plan created, updated, replaced or deleted. */
+export interface AppliedGrant {
+  readonly action: "create" | "update" | "delete" | "replace";
+  /** The record after the change; for a delete, the record that was deleted. */
+  readonly record: GrantRecord;
+}
+
+/** `tempgrant apply` applied one stack's checked plan. */
+export interface ApplyEvent {
+  readonly type: "apply";
+  /** The run's clock (`--now`), RFC 3339 UTC. */
+  readonly now: string;
+  readonly stack: string;
+  readonly planSha256: string;
+  readonly stateSerialBefore: number | null;
+  readonly stateSerialAfter: number | null;
+  readonly grants: readonly AppliedGrant[];
+  readonly warnings: readonly Verdict[];
+}
+
+/**
+ * `tempgrant sweep` finished one stack. Its `revoked[].record` is the record as the policy
+ * input sees it (timestamps in epoch seconds, `expiresAtText` as written), unlike the
+ * apply event's {@link GrantRecord}.
+ */
+export interface SweepEvent extends SweepOutcome {
+  readonly type: "sweep";
+  /** Grants that failed validation at sweep time, revoked as not active. */
+  readonly invalidGrants: readonly string[];
+  /** The next expiry among the grants left, RFC 3339 UTC; null for none. */
+  readonly nextExpiry: string | null;
+}
+
+/** After a sweep applied revocations, whether a re-plan showed none left. */
+export interface VerificationEvent {
+  readonly type: "verification";
+  readonly stack: string;
+  readonly now: string;
+  /** Ids of the grants whose revocation was verified (or not). */
+  readonly grants: readonly string[];
+  readonly verified: boolean;
+  readonly method: "re-plan";
+}
+
+/** A step failed; the command exited with an error after recording it. */
+export interface FailureEvent {
+  readonly type: "failure";
+  /** The command step that failed, for example `sweep` or `apply`. */
+  readonly step: string;
+  readonly now: string;
+  readonly stack: string;
+  readonly error: string;
+}
+
+/** Every event the ledger holds, told apart by `type`. */
+export type LedgerEvent = ApplyEvent | SweepEvent | VerificationEvent | FailureEvent;
+
+/** The event types this version writes and reads. */
+export const LEDGER_EVENT_TYPES: readonly LedgerEvent["type"][] = [
+  "apply",
+  "sweep",
+  "verification",
+  "failure",
+];
+
+/** The hashed part of an entry: everything but `hash`. */
+export interface LedgerFields {
+  /** 1 for the first line, then +1 per line. */
+  readonly seq: number;
+  /** The previous entry's hash; {@link GENESIS_PREV} for the first. */
+  readonly prev: string;
+  /** Wall-clock time of the append, RFC 3339 UTC, whole seconds (not the run's `--now`). */
+  readonly at: string;
+  readonly event: LedgerEvent;
+}
+
+/** One line of the ledger. */
+export interface LedgerEntry extends LedgerFields {
+  /** sha256 (hex) of the RFC 8785 canonical JSON of the {@link LedgerFields}. */
+  readonly hash: string;
+}
+
+/** A line parsed, or why it is not a ledger entry. */
+export type ParsedLine =
+  { readonly ok: true; readonly entry: LedgerEntry } | { readonly ok: false; readonly why: string };
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const UTC_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const KEYS = ["at", "event", "hash", "prev", "seq"];
+
+/**
+ * Parses one line's shape: exactly the five keys (a key outside the hash would be an
+ * unprotected place to hide data), each of the right form. Does not check the hash or the chain.
+ */
+export function parseLedgerLine(text: string): ParsedLine {
+  if (text.trim() === "") return { ok: false, why: "empty line" };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, why: "not JSON" };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { ok: false, why: "not a JSON object" };
+  }
+  const record = value as Record<string, unknown>;
+  if ("type" in record && !("seq" in record)) {
+    return {
+      ok: false,
+      why: "an event with no chain (a ledger from before hash chaining? see docs/audit.md)",
+    };
+  }
+  const keys = Object.keys(record).sort();
+  if (keys.join() !== KEYS.join()) {
+    const missing = KEYS.filter((key) => !(key in record));
+    const extra = keys.filter((key) => !KEYS.includes(key));
+    return {
+      ok: false,
+      why: [
+        missing.length > 0 ? `missing ${missing.join(", ")}` : "",
+        extra.length > 0 ? `unexpected ${extra.join(", ")}` : "",
+      ]
+        .filter(Boolean)
+        .join("; "),
+    };
+  }
+  const { seq, prev, at, event, hash } = record;
+  if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 1) {
+    return { ok: false, why: "seq is not a positive integer" };
+  }
+  if (typeof prev !== "string" || !HEX64.test(prev)) return { ok: false, why: "prev is not 64 hex digits" };
+  if (typeof hash !== "string" || !HEX64.test(hash)) return { ok: false, why: "hash is not 64 hex digits" };
+  if (typeof at !== "string" || !UTC_SECONDS.test(at) || Number.isNaN(Date.parse(at))) {
+    return { ok: false, why: "at is not an RFC 3339 UTC time in whole seconds" };
+  }
+  if (typeof event !== "object" || event === null || Array.isArray(event)) {
+    return { ok: false, why: "event is not an object" };
+  }
+  const type = (event as { type?: unknown }).type;
+  if (!LEDGER_EVENT_TYPES.includes(type as LedgerEvent["type"])) {
+    return { ok: false, why: `unknown event type ${JSON.stringify(type)}` };
+  }
+  return { ok: true, entry: { seq, prev, at, event: event as LedgerEvent, hash } };
+}

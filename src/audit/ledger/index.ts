@@ -1,0 +1,32 @@
+/**
+ * The tamper-evident ledger: hash-chained JSON lines, appended under a file lock. The
+ * format is in docs/audit.md.
+ */
+export { appendLedgerEvent, type AppendOptions } from "./append.js";
+export { appliedGrants } from "./applied-grants.js";
+export {
+  GENESIS_PREV,
+  LEDGER_EVENT_TYPES,
+  parseLedgerLine,
+  type AppliedGrant,
+  type ApplyEvent,
+  type FailureEvent,
+  type LedgerEntry,
+  type LedgerEvent,
+  type LedgerFields,
+  type SweepEvent,
+  type VerificationEvent,
+} from "./entry.js";
+export { entryHash } from "./entry-hash.js";
+export { LEDGER_LOCK } from "./lock.js";
+export { resolveLedgerPath, type LedgerLocationSources } from "./location.js";
+export { readLedger } from "./read.js";
+export { readLedgerHead } from "./tail.js";
+export {
+  verifyLedger,
+  type BadLine,
+  type HeadCheck,
+  type LedgerFault,
+  type LedgerHead,
+  type LedgerVerification,
+} from "./verify.js";

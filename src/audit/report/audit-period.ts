@@ -1,0 +1,94 @@
+import { overlaps, type AccessWindow } from "../access-windows.js";
+
+/** What an audit report covers and what it counts as late. */
+export interface AuditPeriod {
+  /** Epoch seconds, inclusive. */
+  readonly from: number;
+  /** Epoch seconds, exclusive; also "now" for windows still open. */
+  readonly to: number;
+  /** A revocation this long after expiry, or longer, is late (seconds). */
+  readonly lateAfterSeconds: number;
+}
+
+/** The figures an auditor reads first. */
+export interface AuditSummary {
+  readonly grants: number;
+  readonly principals: number;
+  readonly breakGlass: number;
+  readonly open: number;
+  readonly removedEarly: number;
+  readonly unverified: number;
+  readonly lateRevocations: number;
+  /** Granted durations (expiry minus start), in seconds; null with no grants. */
+  readonly medianDurationSeconds: number | null;
+  readonly maxDurationSeconds: number | null;
+  /** Revocation lag (revocation minus expiry) over expired grants, in seconds. */
+  readonly medianRevocationLagSeconds: number | null;
+  readonly maxRevocationLagSeconds: number | null;
+}
+
+/** The windows of a period, and its summary: what every report format renders. */
+export interface AuditReport {
+  readonly period: AuditPeriod;
+  readonly windows: readonly AccessWindow[];
+  readonly summary: AuditSummary;
+}
+
+/** A late revocation: the grant outlived its expiry by at least the period's threshold. */
+export function isLate(window: AccessWindow, period: AuditPeriod): boolean {
+  const lag = window.revocationLagSeconds ?? (window.endedAt === null ? period.to - window.expiresAt : 0);
+  return lag >= period.lateAfterSeconds;
+}
+
+/** Selects the windows that overlap the period and sums them up. */
+export function auditReport(windows: readonly AccessWindow[], period: AuditPeriod): AuditReport {
+  const selected = windows.filter((window) => overlaps(window, period.from, period.to));
+  const durations = selected.map((window) => window.expiresAt - window.from);
+  const lags = selected.flatMap((window) =>
+    window.revocationLagSeconds === null ? [] : [window.revocationLagSeconds],
+  );
+  return {
+    period,
+    windows: selected,
+    summary: {
+      grants: selected.length,
+      principals: new Set(selected.map((window) => window.principal)).size,
+      breakGlass: selected.filter((window) => window.breakGlass).length,
+      open: selected.filter((window) => window.ending === "open").length,
+      removedEarly: selected.filter((window) => window.ending === "removed-early").length,
+      unverified: selected.filter((window) => window.ending === "expired-unverified").length,
+      lateRevocations: selected.filter((window) => isLate(window, period)).length,
+      medianDurationSeconds: median(durations),
+      maxDurationSeconds: durations.length > 0 ? Math.max(...durations) : null,
+      medianRevocationLagSeconds: median(lags),
+      maxRevocationLagSeconds: lags.length > 0 ? Math.max(...lags) : null,
+    },
+  };
+}
+
+/** The median; of an even count, the mean of the middle two (rounded down to a second). */
+function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : Math.floor((sorted[middle - 1]! + sorted[middle]!) / 2);
+}
+
+/** "2h 5m", "45s": a duration for people. */
+export function humanDuration(seconds: number | null): string {
+  if (seconds === null) return "n/a";
+  const parts: string[] = [];
+  let rest = Math.max(0, Math.round(seconds));
+  for (const [unit, size] of [
+    ["d", 86_400],
+    ["h", 3_600],
+    ["m", 60],
+  ] as const) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+  }
+  if (rest > 0 || parts.length === 0) parts.push(`${rest}s`);
+  return parts.join(" ");
+}

@@ -1,0 +1,88 @@
+import { stringify } from "csv-stringify/sync";
+import { formatTimestamp } from "../../grant/time.js";
+import type { AccessWindow } from "../access-windows.js";
+import { humanDuration, isLate, type AuditReport } from "./audit-period.js";
+
+/** The columns of every row-shaped format (csv, markdown), in order. */
+const COLUMNS: readonly [string, (window: AccessWindow, report: AuditReport) => string][] = [
+  ["grant", (w) => w.id],
+  ["stack", (w) => w.stack],
+  ["principal", (w) => w.principal],
+  ["target", (w) => w.target],
+  ["access", (w) => w.access],
+  ["requested_by", (w) => w.requestedBy],
+  ["approved_by", (w) => w.approvedBy.join(" ")],
+  ["ticket", (w) => w.ticket ?? ""],
+  ["reason", (w) => w.reason],
+  ["break_glass", (w) => String(w.breakGlass)],
+  ["from", (w) => formatTimestamp(w.from)],
+  ["expires_at", (w) => formatTimestamp(w.expiresAt)],
+  ["extensions", (w) => String(w.extensions)],
+  ["ended_at", (w) => (w.endedAt === null ? "" : formatTimestamp(w.endedAt))],
+  ["ending", (w) => w.ending],
+  ["revocation_lag_seconds", (w) => (w.revocationLagSeconds === null ? "" : String(w.revocationLagSeconds))],
+  ["late", (w, r) => String(isLate(w, r.period))],
+];
+
+/** One row per access window, with a header; quoting by csv-stringify. */
+export function auditCsv(report: AuditReport): string {
+  return stringify([
+    COLUMNS.map(([name]) => name),
+    ...report.windows.map((window) => COLUMNS.map(([, value]) => value(window, report))),
+  ]);
+}
+
+/** The summary figures, then a table of the windows. */
+export function auditMarkdown(report: AuditReport): string {
+  const { period, summary } = report;
+  const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
+  const lines = [
+    `# tempgrant access report`,
+    "",
+    `${formatTimestamp(period.from)} to ${formatTimestamp(period.to)}; late means ${humanDuration(period.lateAfterSeconds)} or more after expiry.`,
+    "",
+    "| figure | value |",
+    "| --- | --- |",
+    `| grants | ${summary.grants} |`,
+    `| principals | ${summary.principals} |`,
+    `| break-glass | ${summary.breakGlass} |`,
+    `| late revocations | ${summary.lateRevocations} |`,
+    `| unverified revocations | ${summary.unverified} |`,
+    `| still open | ${summary.open} |`,
+    `| removed early | ${summary.removedEarly} |`,
+    `| median / max duration | ${humanDuration(summary.medianDurationSeconds)} / ${humanDuration(summary.maxDurationSeconds)} |`,
+    `| median / max revocation lag | ${humanDuration(summary.medianRevocationLagSeconds)} / ${humanDuration(summary.maxRevocationLagSeconds)} |`,
+    "",
+  ];
+  if (report.windows.length === 0) return `${[...lines, "No access in this period."].join("\n")}\n`;
+  lines.push(
+    `| ${COLUMNS.map(([name]) => name.replaceAll("_", " ")).join(" | ")} |`,
+    `| ${COLUMNS.map(() => "---").join(" | ")} |`,
+    ...report.windows.map(
+      (window) => `| ${COLUMNS.map(([, value]) => cell(value(window, report))).join(" | ")} |`,
+    ),
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/** Everything, timestamps in RFC 3339, for tools. */
+export function auditJson(report: AuditReport): string {
+  const at = (seconds: number | null) => (seconds === null ? null : formatTimestamp(seconds));
+  return `${JSON.stringify(
+    {
+      from: at(report.period.from),
+      to: at(report.period.to),
+      lateAfterSeconds: report.period.lateAfterSeconds,
+      summary: report.summary,
+      windows: report.windows.map((window) => ({
+        ...window,
+        from: at(window.from),
+        expiresAt: at(window.expiresAt),
+        endedAt: at(window.endedAt),
+        late: isLate(window, report.period),
+      })),
+    },
+    null,
+    2,
+  )}\n`;
+}

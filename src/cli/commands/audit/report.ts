@@ -1,0 +1,91 @@
+import { writeFileSync } from "node:fs";
+import { Command, Option } from "commander";
+import { TempgrantError } from "../../../errors.js";
+
+const FORMATS = ["html", "md", "csv", "json"] as const;
+
+interface ReportOptions {
+  from?: string;
+  to?: string;
+  format: (typeof FORMATS)[number];
+  out?: string;
+  lateAfter: string;
+  ledger?: string;
+  config?: string;
+}
+
+/** `tempgrant audit report`: the period's access windows, summary figures and a timeline. */
+export function auditReportCommand(): Command {
+  return new Command("report")
+    .description(
+      "Report the access of a period from the ledger: a timeline per principal and target, break-glass grants " +
+        "and late revocations highlighted, and the figures (grants, median and max duration, revocation lag).",
+    )
+    .option("--from <time>", "start of the period (RFC 3339; default: the first window)")
+    .option("--to <time>", "end of the period (RFC 3339, exclusive; default: now)")
+    .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("html"))
+    .option("--out <file>", "write the report here (default: standard output)")
+    .option("--late-after <duration>", "a revocation this long after expiry, or longer, is late", "15m")
+    .option(
+      "--ledger <file>",
+      "the ledger (default: TEMPGRANT_LEDGER, tempgrant.yaml's ledger:, else ./.tempgrant/ledger.jsonl)",
+    )
+    .option("--config <file>", "tempgrant.yaml to read ledger: from (default: ./tempgrant.yaml when present)")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "The HTML report is one file with no script and no external resource: it opens offline.",
+        "",
+        "Exit codes: 0 written; 2 bad input (no ledger, a broken line, a bad time or duration).",
+        "Run `tempgrant audit verify` first: the report trusts the ledger it reads.",
+        "",
+        "Examples:",
+        "  $ tempgrant audit report --from 2026-11-01T00:00:00Z --to 2026-12-01T00:00:00Z --out november.html",
+        "  $ tempgrant audit report --format csv --out windows.csv",
+        "  $ tempgrant audit report --format md --late-after 20m",
+      ].join("\n"),
+    )
+    .action(async (options: ReportOptions) => {
+      const [
+        { resolveLedgerPath },
+        { ledgerWindows },
+        period,
+        { loadCheckConfig, timeOption, durationOption },
+      ] = await Promise.all([
+        import("../../../audit/ledger/index.js"),
+        import("../../../audit/ledger-windows.js"),
+        import("../../../audit/report/audit-period.js"),
+        import("../../options.js"),
+      ]);
+      const lateAfterSeconds = durationOption("--late-after", options.lateAfter);
+      const config = await loadCheckConfig(options.config);
+      const { windows } = await ledgerWindows(resolveLedgerPath({ option: options.ledger, config }));
+      const to = options.to === undefined ? Math.floor(Date.now() / 1000) : timeOption("--to", options.to);
+      const from =
+        options.from === undefined
+          ? Math.min(to - 1, ...windows.map((window) => window.from))
+          : timeOption("--from", options.from);
+      if (to <= from) throw new TempgrantError("USAGE", "--to must be after --from");
+      const report = period.auditReport(windows, { from, to, lateAfterSeconds });
+      const render = await renderer(options.format);
+      const text = render(report);
+      if (options.out === undefined) {
+        process.stdout.write(text);
+      } else {
+        writeFileSync(options.out, text);
+        process.stderr.write(
+          `[audit] ${report.summary.grants} grant(s), ${report.summary.breakGlass} break-glass, ` +
+            `${report.summary.lateRevocations} late revocation(s): wrote ${options.out}\n`,
+        );
+      }
+    });
+}
+
+async function renderer(
+  format: ReportOptions["format"],
+): Promise<(report: import("../../../audit/report/audit-period.js").AuditReport) => string> {
+  if (format === "html") return (await import("../../../audit/report/audit-html.js")).auditHtml;
+  const text = await import("../../../audit/report/audit-text-formats.js");
+  return { md: text.auditMarkdown, csv: text.auditCsv, json: text.auditJson }[format];
+}

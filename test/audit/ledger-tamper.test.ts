@@ -1,0 +1,193 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appendLedgerEvent, type LedgerEntry, type LedgerEvent } from "../../src/audit/ledger/index.js";
+import { runCli } from "../support/cli.js";
+
+// `tempgrant audit verify` through the real CLI, on a ledger of real event shapes that is
+// then tampered with in each way an insider could: every change is caught, and the first bad
+// line is named.
+const dir = mkdtempSync(join(tmpdir(), "tempgrant-ledger-tamper-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const original = join(dir, "ledger.jsonl");
+const now = "2026-11-25T18:00:00Z";
+const record = {
+  tempgrant: "tempgrant.grant-record/v1" as const,
+  id: "alice",
+  principal: "alice@example.com",
+  target: "orders-db",
+  access: "read",
+  expiresAt: "2026-11-25T20:00:00Z",
+  reason: "reconcile the January ledger",
+  requestedBy: "alice@example.com",
+  approvedBy: ["bob@example.com"],
+  breakGlass: false,
+  binding: "custom",
+  nativeExpiry: false,
+  resources: ["terraform_data.grant_alice_access"],
+};
+const events: LedgerEvent[] = [
+  {
+    type: "apply",
+    now,
+    stack: "prod",
+    planSha256: "a".repeat(64),
+    stateSerialBefore: null,
+    stateSerialAfter: 1,
+    grants: [{ action: "create", record }],
+    warnings: [],
+  },
+  { type: "failure", step: "sweep", now, stack: "prod", error: "sweep prod: plan: backend unreachable" },
+  {
+    type: "sweep",
+    stack: "prod",
+    now: "2026-11-25T20:00:00Z",
+    dryRun: false,
+    revoked: [{ id: "alice", record: { id: "alice" }, addresses: ["terraform_data.grant_alice"] }],
+    pending: [],
+    planSha256: "b".repeat(64),
+    stateSerialBefore: 1,
+    stateSerialAfter: 2,
+    verified: true,
+    durationSeconds: 3.2,
+    invalidGrants: [],
+    nextExpiry: null,
+  },
+  {
+    type: "verification",
+    stack: "prod",
+    now: "2026-11-25T20:00:00Z",
+    grants: ["alice"],
+    verified: true,
+    method: "re-plan",
+  },
+  { type: "failure", step: "apply", now, stack: "staging", error: "apply staging: exited with 1" },
+  { type: "failure", step: "apply", now, stack: "staging", error: "apply staging: exited with 1 again" },
+];
+let lines: string[] = [];
+let head = "";
+beforeAll(async () => {
+  for (const event of events) head = (await appendLedgerEvent(original, event)).hash;
+  lines = readFileSync(original, "utf8").trimEnd().split("\n");
+});
+let n = 0;
+const write = (content: string[] | string) => {
+  const path = join(dir, `copy-${++n}.jsonl`);
+  writeFileSync(path, typeof content === "string" ? content : `${content.join("\n")}\n`);
+  return path;
+};
+const line = (index: number) => lines[index] ?? "";
+const verify = (path: string, ...extra: string[]) => runCli(["audit", "verify", "--ledger", path, ...extra]);
+
+describe("tempgrant audit verify", () => {
+  it("passes the untouched ledger and prints its head", async () => {
+    const result = await verify(original);
+    expect([result.exitCode, result.stderr]).toEqual([0, ""]);
+    expect(result.stdout).toBe(`${original}: chain intact, 6 entries\nhead: seq 6 ${head}\n`);
+  });
+
+  it.each([
+    [
+      "an edited line",
+      () => [line(0), line(1), line(2).replace('"verified":true', '"verified":false'), ...lines.slice(3)],
+      "line 3 (seq 3): hash-mismatch: the line's content does not hash to its hash field: it was edited",
+    ],
+    [
+      "a removed line",
+      () => [line(0), line(2), ...lines.slice(3)],
+      "line 2 (seq 3): seq-gap: expected seq 2, found 3: lines before it were removed, or lines were reordered",
+    ],
+    [
+      "a reordered line",
+      () => [line(0), line(1), line(3), line(2), line(4), line(5)],
+      "line 3 (seq 4): seq-gap: expected seq 3, found 4: lines before it were removed, or lines were reordered",
+    ],
+    [
+      "an inserted line (a copy of a real entry)",
+      () => [line(0), line(1), line(2), line(3), line(1), line(4), line(5)],
+      "line 5 (seq 2): seq-gap: expected seq 5, found 2: a line was repeated, inserted or reordered",
+    ],
+    [
+      "an inserted line that is not an entry",
+      () => [line(0), '{"type":"apply","stack":"prod"}', ...lines.slice(1)],
+      "line 2: unparsable: an event with no chain",
+    ],
+  ])("detects %s and names the first bad line", async (_name, tamper, expected) => {
+    const path = write(tamper());
+    const result = await verify(path);
+    expect([result.exitCode, result.stderr]).toEqual([1, ""]);
+    expect(result.stdout.split("\n")[0]).toContain(`${path}: TAMPERED at ${expected}`);
+  });
+
+  it("reports a line rewritten with a fresh hash at the next line's broken link", async () => {
+    const rewritten = JSON.parse(line(1)) as LedgerEntry;
+    const forged = join(dir, "forged.jsonl");
+    writeFileSync(forged, `${line(0)}\n`);
+    // The forger re-hashes their edit with the real appender, then puts the rest back.
+    const replacement = await appendLedgerEvent(
+      forged,
+      { ...rewritten.event, error: "nothing happened" } as LedgerEvent,
+      {
+        clock: () => Date.parse(rewritten.at) / 1000,
+      },
+    );
+    writeFileSync(forged, `${[line(0), JSON.stringify(replacement), ...lines.slice(2)].join("\n")}\n`);
+    const result = await verify(forged, "--json");
+    expect(result.exitCode).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      valid: false,
+      firstBad: { line: 3, seq: 3, fault: "broken-prev-link" },
+    });
+  });
+
+  it("cannot see the last lines removed, except against the head recorded earlier", async () => {
+    const truncated = write(lines.slice(0, 4));
+    const plain = await verify(truncated);
+    expect(plain.exitCode).toBe(0);
+    expect(plain.stdout).toContain("head: seq 4 ");
+    const anchored = await verify(truncated, "--expect-head", head);
+    expect(anchored.exitCode).toBe(1);
+    expect(anchored.stdout).toContain(
+      `HEAD DIFFERS from the expected ${head}: no entry has that hash: entries were removed from the end`,
+    );
+    expect((await verify(original, "--expect-head", head)).exitCode).toBe(0);
+  });
+
+  it("exits 2 on a missing, empty or foreign file, and on a malformed --expect-head", async () => {
+    const missing = await verify(join(dir, "nope.jsonl"));
+    expect([missing.exitCode, missing.stderr]).toEqual([
+      2,
+      `tempgrant: ${join(dir, "nope.jsonl")}: no such file (no ledger has been written there)\n`,
+    ]);
+    const empty = write("");
+    expect((await verify(empty)).stderr).toBe(`tempgrant: ${empty}: empty file, not a ledger\n`);
+    const foreign = write(["# notes", "nothing here"]);
+    const notLedger = await verify(foreign);
+    expect([notLedger.exitCode, notLedger.stderr]).toEqual([
+      2,
+      `tempgrant: ${foreign}:1: not a tempgrant ledger: not JSON\n`,
+    ]);
+    const badHead = await verify(original, "--expect-head", "cafe");
+    expect([badHead.exitCode, badHead.stderr]).toEqual([
+      2,
+      'tempgrant: --expect-head "cafe" is not a sha256 hash (64 hex digits, as verify prints it)\n',
+    ]);
+  });
+
+  it("finds the ledger through TEMPGRANT_LEDGER, or tempgrant.yaml's ledger: relative to that file", async () => {
+    const fromEnv = await runCli(["audit", "verify"], { TEMPGRANT_LEDGER: original });
+    expect([fromEnv.exitCode, fromEnv.stdout.split("\n")[0]]).toEqual([
+      0,
+      `${original}: chain intact, 6 entries`,
+    ]);
+    const project = join(dir, "project");
+    mkdirSync(project);
+    writeFileSync(join(project, "tempgrant.yaml"), "ledger: ../ledger.jsonl\n");
+    const fromConfig = await runCli(["audit", "verify", "--config", join(project, "tempgrant.yaml")]);
+    expect([fromConfig.exitCode, fromConfig.stdout.split("\n")[0]]).toEqual([
+      0,
+      `${original}: chain intact, 6 entries`,
+    ]);
+  });
+});
