@@ -8,6 +8,8 @@ export interface ProjectGrant {
   readonly id: string;
   readonly expiresAt: string;
   readonly approvedBy?: string;
+  /** Break-glass: no approver (unless given), a warning from the check. */
+  readonly breakGlass?: boolean;
 }
 
 /**
@@ -58,7 +60,8 @@ export function makeProject(): { dir: string; writeGrants: (grants: readonly Pro
         "    reason: reconcile the January ledger",
         "    ticket: FIN-12",
         `    requestedBy: ${grant.id}@example.com`,
-        `    approvedBy: [${grant.approvedBy ?? "bob@example.com"}]`,
+        `    approvedBy: [${grant.approvedBy ?? (grant.breakGlass ? "" : "bob@example.com")}]`,
+        ...(grant.breakGlass ? ["    breakGlass: true"] : []),
       );
     }
     writeFileSync(join(dir, "grants", "team.yaml"), `${lines.join("\n")}\n`);

@@ -1,19 +1,18 @@
+import { withLedgerOptions, ledgerPathFor, type LedgerOptions } from "./ledger-options.js";
 import { Command } from "commander";
 import { EXIT } from "../../exit-codes.js";
 
-interface ExportOptions {
+interface ExportOptions extends LedgerOptions {
   out: string;
   from?: string;
   to?: string;
   lateAfter: string;
   state: string[];
-  ledger?: string;
-  config?: string;
 }
 
 /** `tempgrant audit export`: one archive with everything an auditor asks for. */
 export function auditExportCommand(): Command {
-  return new Command("export")
+  return withLedgerOptions(new Command("export"))
     .description(
       "Bundle an evidence pack for an auditor: the ledger, its verification and head, the period's report " +
         "(html, md, csv, json), states cross-checked with the ledger, and a manifest of sha256 sums.",
@@ -28,11 +27,6 @@ export function auditExportCommand(): Command {
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
-    .option(
-      "--ledger <file>",
-      "the ledger (default: TEMPGRANT_LEDGER, tempgrant.yaml's ledger:, else ./.tempgrant/ledger.jsonl)",
-    )
-    .option("--config <file>", "tempgrant.yaml to read ledger: from (default: ./tempgrant.yaml when present)")
     .addHelpText(
       "after",
       [
@@ -46,19 +40,16 @@ export function auditExportCommand(): Command {
       ].join("\n"),
     )
     .action(async (options: ExportOptions) => {
-      const [{ resolveLedgerPath }, { writeEvidencePack }, { loadCheckConfig, timeOption, durationOption }] =
-        await Promise.all([
-          import("../../../audit/ledger/index.js"),
-          import("../../../audit/evidence-pack.js"),
-          import("../../options.js"),
-        ]);
+      const [{ writeEvidencePack }, { timeOption, durationOption }] = await Promise.all([
+        import("../../../audit/evidence-pack.js"),
+        import("../../options.js"),
+      ]);
       const lateAfterSeconds = durationOption("--late-after", options.lateAfter);
       const now = Math.floor(Date.now() / 1000);
       const to = options.to === undefined ? now : timeOption("--to", options.to);
       const from = options.from === undefined ? undefined : timeOption("--from", options.from);
-      const config = await loadCheckConfig(options.config);
       const pack = await writeEvidencePack({
-        ledgerPath: resolveLedgerPath({ option: options.ledger, config }),
+        ledgerPath: await ledgerPathFor(options),
         statePaths: options.state,
         period: { to, lateAfterSeconds, ...(from !== undefined ? { from } : {}) },
         out: options.out,

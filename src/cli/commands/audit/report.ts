@@ -1,22 +1,21 @@
 import { writeFileSync } from "node:fs";
+import { withLedgerOptions, ledgerPathFor, type LedgerOptions } from "./ledger-options.js";
 import { Command, Option } from "commander";
 import { TempgrantError } from "../../../errors.js";
 
 const FORMATS = ["html", "md", "csv", "json"] as const;
 
-interface ReportOptions {
+interface ReportOptions extends LedgerOptions {
   from?: string;
   to?: string;
   format: (typeof FORMATS)[number];
   out?: string;
   lateAfter: string;
-  ledger?: string;
-  config?: string;
 }
 
 /** `tempgrant audit report`: the period's access windows, summary figures and a timeline. */
 export function auditReportCommand(): Command {
-  return new Command("report")
+  return withLedgerOptions(new Command("report"))
     .description(
       "Report the access of a period from the ledger: a timeline per principal and target, break-glass grants " +
         "and late revocations highlighted, and the figures (grants, median and max duration, revocation lag).",
@@ -26,11 +25,6 @@ export function auditReportCommand(): Command {
     .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("html"))
     .option("--out <file>", "write the report here (default: standard output)")
     .option("--late-after <duration>", "a revocation this long after expiry, or longer, is late", "15m")
-    .option(
-      "--ledger <file>",
-      "the ledger (default: TEMPGRANT_LEDGER, tempgrant.yaml's ledger:, else ./.tempgrant/ledger.jsonl)",
-    )
-    .option("--config <file>", "tempgrant.yaml to read ledger: from (default: ./tempgrant.yaml when present)")
     .addHelpText(
       "after",
       [
@@ -47,20 +41,13 @@ export function auditReportCommand(): Command {
       ].join("\n"),
     )
     .action(async (options: ReportOptions) => {
-      const [
-        { resolveLedgerPath },
-        { ledgerWindows },
-        period,
-        { loadCheckConfig, timeOption, durationOption },
-      ] = await Promise.all([
-        import("../../../audit/ledger/index.js"),
+      const [{ ledgerWindows }, period, { timeOption, durationOption }] = await Promise.all([
         import("../../../audit/ledger-windows.js"),
         import("../../../audit/report/audit-period.js"),
         import("../../options.js"),
       ]);
       const lateAfterSeconds = durationOption("--late-after", options.lateAfter);
-      const config = await loadCheckConfig(options.config);
-      const { windows } = await ledgerWindows(resolveLedgerPath({ option: options.ledger, config }));
+      const { windows } = await ledgerWindows(await ledgerPathFor(options));
       const to = options.to === undefined ? Math.floor(Date.now() / 1000) : timeOption("--to", options.to);
       const from =
         options.from === undefined

@@ -1,26 +1,20 @@
+import { withLedgerOptions, ledgerPathFor, type LedgerOptions } from "./ledger-options.js";
 import { Command } from "commander";
 import { TempgrantError } from "../../../errors.js";
 import { EXIT } from "../../exit-codes.js";
 
-interface VerifyOptions {
-  ledger?: string;
-  config?: string;
+interface VerifyOptions extends LedgerOptions {
   expectHead?: string;
   json: boolean;
 }
 
 /** `tempgrant audit verify`: checks the ledger's hash chain and, optionally, its head. */
 export function auditVerifyCommand(): Command {
-  return new Command("verify")
+  return withLedgerOptions(new Command("verify"))
     .description(
       "Check the ledger's hash chain line by line and name the first edited, removed, reordered or inserted line; " +
         "print the head (last seq and hash) to anchor it.",
     )
-    .option(
-      "--ledger <file>",
-      "the ledger (default: TEMPGRANT_LEDGER, tempgrant.yaml's ledger:, else ./.tempgrant/ledger.jsonl)",
-    )
-    .option("--config <file>", "tempgrant.yaml to read ledger: from (default: ./tempgrant.yaml when present)")
     .option(
       "--expect-head <hash>",
       "fail unless the last entry has this hash: catches lines removed from the end, which the chain cannot",
@@ -45,10 +39,7 @@ export function auditVerifyCommand(): Command {
       ].join("\n"),
     )
     .action(async (options: VerifyOptions) => {
-      const [{ resolveLedgerPath, verifyLedger }, { loadCheckConfig }] = await Promise.all([
-        import("../../../audit/ledger/index.js"),
-        import("../../options.js"),
-      ]);
+      const { verifyLedger } = await import("../../../audit/ledger/index.js");
       const expected = options.expectHead?.trim().toLowerCase();
       if (expected !== undefined && !/^[0-9a-f]{64}$/.test(expected)) {
         throw new TempgrantError(
@@ -56,8 +47,7 @@ export function auditVerifyCommand(): Command {
           `--expect-head "${options.expectHead}" is not a sha256 hash (64 hex digits, as verify prints it)`,
         );
       }
-      const config = await loadCheckConfig(options.config);
-      const result = await verifyLedger(resolveLedgerPath({ option: options.ledger, config }), {
+      const result = await verifyLedger(await ledgerPathFor(options), {
         ...(expected !== undefined ? { expectHead: expected } : {}),
       });
       if (options.json) {

@@ -1,21 +1,20 @@
+import { withLedgerOptions, ledgerPathFor, type LedgerOptions } from "./ledger-options.js";
 import { Command } from "commander";
 import { TempgrantError } from "../../../errors.js";
 
-interface WhoOptions {
+interface WhoOptions extends LedgerOptions {
   target?: string;
   principal?: string;
   at?: string;
   from?: string;
   to?: string;
-  ledger?: string;
   state?: string;
-  config?: string;
   json: boolean;
 }
 
 /** `tempgrant audit who`: who had access to a target at an instant, or what a principal had over a period. */
 export function auditWhoCommand(): Command {
-  return new Command("who")
+  return withLedgerOptions(new Command("who"))
     .description(
       "Who had what, when: the access windows (from the ledger, cross-checked with a state) of a target at an " +
         "instant, or of a principal over a period, each with its requester, approvers, ticket and how it ended.",
@@ -26,14 +25,9 @@ export function auditWhoCommand(): Command {
     .option("--from <time>", "start of a period (RFC 3339, inclusive)")
     .option("--to <time>", "end of a period (RFC 3339, exclusive; default: now)")
     .option(
-      "--ledger <file>",
-      "the ledger (default: TEMPGRANT_LEDGER, tempgrant.yaml's ledger:, else ./.tempgrant/ledger.jsonl)",
-    )
-    .option(
       "--state <file>",
       "a state (`tofu show -json`, or the .tfstate) to cross-check: grants it holds that the ledger never saw, and the reverse",
     )
-    .option("--config <file>", "tempgrant.yaml to read ledger: from (default: ./tempgrant.yaml when present)")
     .option("--json", "print the windows as JSON", false)
     .addHelpText(
       "after",
@@ -53,13 +47,7 @@ export function auditWhoCommand(): Command {
       ].join("\n"),
     )
     .action(async (options: WhoOptions) => {
-      const [
-        { resolveLedgerPath },
-        { ledgerWindows },
-        { activeAt, overlaps },
-        { loadCheckConfig, timeOption },
-      ] = await Promise.all([
-        import("../../../audit/ledger/index.js"),
+      const [{ ledgerWindows }, { activeAt, overlaps }, { timeOption }] = await Promise.all([
         import("../../../audit/ledger-windows.js"),
         import("../../../audit/access-windows.js"),
         import("../../options.js"),
@@ -75,11 +63,7 @@ export function auditWhoCommand(): Command {
       const from = options.from === undefined ? Number.MIN_SAFE_INTEGER : timeOption("--from", options.from);
       const to = options.to === undefined ? now + 1 : timeOption("--to", options.to);
       if (to <= from) throw new TempgrantError("USAGE", "--to must be after --from");
-      const config = await loadCheckConfig(options.config);
-      const { windows, mismatches } = await ledgerWindows(
-        resolveLedgerPath({ option: options.ledger, config }),
-        options.state,
-      );
+      const { windows, mismatches } = await ledgerWindows(await ledgerPathFor(options), options.state);
       const fold = (name: string) => name.trim().toLowerCase();
       const matches = windows.filter(
         (window) =>
