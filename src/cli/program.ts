@@ -3,6 +3,7 @@ import { applyCommand } from "./commands/apply.js";
 import { auditCommand } from "./commands/audit.js";
 import { checkCommand } from "./commands/check.js";
 import { grantsCommand } from "./commands/grants.js";
+import { initCommand } from "./commands/init.js";
 import { planCommand } from "./commands/plan.js";
 import { policyCommand } from "./commands/policy.js";
 import { sweepCommand } from "./commands/sweep.js";
@@ -38,6 +39,7 @@ export function buildProgram(version: string): Command {
     auditCommand(),
     checkCommand(),
     grantsCommand(),
+    initCommand(),
     planCommand(),
     policyCommand(),
     sweepCommand(),

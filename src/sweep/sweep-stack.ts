@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { TempgrantError, wrapStep } from "../errors.js";
 import { sha256File } from "../exec/sha256-file.js";
 import { formatTimestamp } from "../grant/time.js";
@@ -31,6 +32,31 @@ export interface SweepStackOptions {
   readonly onProgress?: (line: string) => void;
 }
 
+/**
+ * Wall-clock seconds of each step of a sweep, to size the schedule and find the slow step.
+ * Every step includes the engine processes it runs; a step repeated (a retry, a plan gone
+ * stale under a concurrent sweep) adds up.
+ */
+export interface SweepPhases {
+  /**
+   * Running the cdktf app at the run's clock. Measured by the caller (`tempgrant sweep`),
+   * once per run: every stack of one run reports the same figure.
+   */
+  readonly synth?: number;
+  /** `init`, and reading the state's serial before. */
+  readonly init: number;
+  /** The full plan and, when other changes are pending, the plan limited to the revocations, each with `show -json`. */
+  readonly plan: number;
+  /** tempgrant's own work on the plans: reading and normalizing them, selecting the revocations, the guard. */
+  readonly check: number;
+  /** Applying the revocation plan; 0 when nothing was applied. */
+  readonly apply: number;
+  /** The re-plan after apply with its selection, and reading the state's serial after. */
+  readonly verify: number;
+}
+
+type PhaseName = Exclude<keyof SweepPhases, "synth">;
+
 /** What a sweep of one stack did: the ledger event's body. */
 export interface SweepOutcome {
   readonly stack: string;
@@ -51,6 +77,8 @@ export interface SweepOutcome {
   /** A re-plan after apply shows no revocation still pending. */
   readonly verified: boolean;
   readonly durationSeconds: number;
+  /** Seconds per step; absent from events recorded before it existed. */
+  readonly phases?: SweepPhases;
 }
 
 /**
@@ -58,8 +86,19 @@ export interface SweepOutcome {
  * (through a plan limited to their addresses when anything else is pending), refuse any plan
  * that is not revocation-only, then re-plan to verify nothing is left to revoke.
  */
-export async function sweepStack(options: SweepStackOptions): Promise<SweepOutcome> {
-  const started = Date.now();
+export async function sweepStack(
+  options: SweepStackOptions,
+): Promise<SweepOutcome & { readonly phases: SweepPhases }> {
+  const started = performance.now();
+  const phases: Record<PhaseName, number> = { init: 0, plan: 0, check: 0, apply: 0, verify: 0 };
+  const timed = async <T>(phase: PhaseName, work: () => Promise<T> | T): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      phases[phase] += performance.now() - start;
+    }
+  };
   const { workspace } = options;
   const progress = options.onProgress ?? (() => {});
   const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
@@ -73,14 +112,16 @@ export async function sweepStack(options: SweepStackOptions): Promise<SweepOutco
       throw wrapStep(`sweep ${options.stack}: ${name}`, error);
     }
   };
-  await step("init", () => init(workspace));
-  const before = await step("read state", () => stateIdentity(workspace));
+  const before = await timed("init", async () => {
+    await step("init", () => init(workspace));
+    return step("read state", () => stateIdentity(workspace));
+  });
   // Another sweep may apply first: its apply makes our saved plan stale. Start over then
   // (a bounded number of times) instead of failing: its revocations are ours too.
   let result: Awaited<ReturnType<typeof revokeOnce>>;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      result = await revokeOnce(options, step, progress);
+      result = await revokeOnce(options, step, timed, progress);
       break;
     } catch (error) {
       if (attempt >= 3 || !isStalePlan(error)) throw error;
@@ -88,7 +129,7 @@ export async function sweepStack(options: SweepStackOptions): Promise<SweepOutco
     }
   }
   const { revoked, pending, planSha256, verified } = result;
-  const afterState = await step("read state", () => stateIdentity(workspace));
+  const afterState = await timed("verify", () => step("read state", () => stateIdentity(workspace)));
   return {
     stack: options.stack,
     now: formatTimestamp(options.now),
@@ -99,36 +140,66 @@ export async function sweepStack(options: SweepStackOptions): Promise<SweepOutco
     stateSerialBefore: before.serial,
     stateSerialAfter: afterState.serial,
     verified,
-    durationSeconds: (Date.now() - started) / 1000,
+    durationSeconds: seconds(performance.now() - started),
+    phases: {
+      init: seconds(phases.init),
+      plan: seconds(phases.plan),
+      check: seconds(phases.check),
+      apply: seconds(phases.apply),
+      verify: seconds(phases.verify),
+    },
   };
 }
 
-async function planInput(
+/** Milliseconds to seconds, to the millisecond. */
+function seconds(milliseconds: number): number {
+  return Math.round(milliseconds) / 1000;
+}
+
+/** Plans (saved to `out`, limited to `targets` when given) and reads the plan back as JSON. */
+async function planDocument(
   workspace: Workspace,
   out: string,
-  options: SweepStackOptions,
   targets?: readonly string[],
-): Promise<{ input: PolicyInput; planFile: string }> {
+): Promise<{ document: unknown; planFile: string }> {
   const result = await plan(workspace, { out, ...(targets ? { targets } : {}) });
-  const document = checkPlanShape(await showJson(workspace, result.planFile), options.stack);
+  return { document: await showJson(workspace, result.planFile), planFile: result.planFile };
+}
+
+/** Our own reading of a plan: its shape checked, normalized into the policy input. */
+function normalize(
+  planned: { document: unknown; planFile: string },
+  options: SweepStackOptions,
+): { input: PolicyInput; planFile: string } {
   return {
-    input: toPolicyInput(document, {
+    input: toPolicyInput(checkPlanShape(planned.document, options.stack), {
       now: options.now,
       fallbackNow: options.now,
       ...(options.privilegedTypes ? { privilegedTypes: options.privilegedTypes } : {}),
     }),
-    planFile: result.planFile,
+    planFile: planned.planFile,
   };
 }
 
 type Step = <T>(name: string, work: () => Promise<T>) => Promise<T>;
+type Timed = <T>(phase: PhaseName, work: () => Promise<T> | T) => Promise<T>;
 
 /** One pass: plan everything, select, plan the revocations, guard, apply, verify. */
-async function revokeOnce(options: SweepStackOptions, step: Step, progress: (line: string) => void) {
+async function revokeOnce(
+  options: SweepStackOptions,
+  step: Step,
+  timed: Timed,
+  progress: (line: string) => void,
+) {
   const { workspace } = options;
   progress(`${options.stack}: planning at ${formatTimestamp(options.now)}`);
-  const full = await step("plan", () => planInput(workspace, "sweep-full.tfplan", options));
-  const selection = selectRevocations(full.input);
+  const fullPlan = await timed("plan", () =>
+    step("plan", () => planDocument(workspace, "sweep-full.tfplan")),
+  );
+  const { full, selection } = await timed("check", () => {
+    const full = normalize(fullPlan, options);
+    return { full, selection: selectRevocations(full.input) };
+  });
   const pending = selection.pending.map((resource: ResourceView) => ({
     address: resource.address,
     action: resource.action,
@@ -142,24 +213,32 @@ async function revokeOnce(options: SweepStackOptions, step: Step, progress: (lin
   let verified = selection.revocations.length === 0;
   if (selection.revocations.length > 0 && !options.dryRun) {
     // With nothing else pending the full plan is the revocation plan; otherwise limit it.
-    const revocationPlan =
-      selection.pending.length === 0
-        ? full
-        : await step("plan revocations", () =>
-            planInput(workspace, "sweep-revoke.tfplan", options, selection.targets),
-          );
-    const problems = revocationOnlyProblems(revocationPlan.input, new Set(selection.targets));
-    if (problems.length > 0) {
-      throw new TempgrantError(
-        "SWEEP_GUARD",
-        `sweep ${options.stack}: the revocation plan is not revocation-only, nothing applied:\n${problems.join("\n")}`,
+    let revocationPlan = full;
+    if (selection.pending.length > 0) {
+      const limited = await timed("plan", () =>
+        step("plan revocations", () => planDocument(workspace, "sweep-revoke.tfplan", selection.targets)),
       );
+      revocationPlan = await timed("check", () => normalize(limited, options));
     }
+    planSha256 = await timed("check", () => {
+      const problems = revocationOnlyProblems(revocationPlan.input, new Set(selection.targets));
+      if (problems.length > 0) {
+        throw new TempgrantError(
+          "SWEEP_GUARD",
+          `sweep ${options.stack}: the revocation plan is not revocation-only, nothing applied:\n${problems.join("\n")}`,
+        );
+      }
+      return sha256File(revocationPlan.planFile);
+    });
     progress(`${options.stack}: revoking ${selection.revocations.map((r) => r.grant.id).join(", ")}`);
-    planSha256 = sha256File(revocationPlan.planFile);
-    await step("apply revocations", () => apply(workspace, revocationPlan.planFile));
-    const after = await step("verify (re-plan)", () => planInput(workspace, "sweep-verify.tfplan", options));
-    verified = selectRevocations(after.input).revocations.length === 0;
+    await timed("apply", () => step("apply revocations", () => apply(workspace, revocationPlan.planFile)));
+    verified = await timed("verify", async () => {
+      const after = normalize(
+        await step("verify (re-plan)", () => planDocument(workspace, "sweep-verify.tfplan")),
+        options,
+      );
+      return selectRevocations(after.input).revocations.length === 0;
+    });
   }
   return { revoked, pending, planSha256, verified };
 }

@@ -31,6 +31,16 @@ export interface PostgresConnection {
 export interface ThrowawayPostgres extends PostgresConnection {
   /** The cluster's folder (data, socket, log); removed by {@link ThrowawayPostgres.stop}. */
   readonly baseDir: string;
+  /**
+   * Stops the server process but keeps its folder, data and port, as an outage would.
+   * `fast` (the default) ends every session and shuts down cleanly, like stopping the
+   * service; `immediate` kills the server at once, like a crash, and the next start runs
+   * crash recovery. This cluster runs with `synchronous_commit = off`, so an immediate stop
+   * may lose commits acknowledged in the last few hundred milliseconds.
+   */
+  stopServer(mode?: "fast" | "immediate"): Promise<void>;
+  /** Starts a server stopped by {@link ThrowawayPostgres.stopServer} again, on the same port and data. */
+  startServer(): Promise<void>;
   /** Stops the server and deletes its folder. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -49,7 +59,8 @@ const SUPERUSER = "tempgrant_admin";
  * Starts a private PostgreSQL cluster for tests and the demo: initdb in a temp folder as a
  * non-root user, password (SCRAM) authentication on loopback, so that `VALID UNTIL` and
  * refused logins behave exactly as in production, on a free port. The server is stopped
- * and its folder removed by `stop()`, and also when this process exits.
+ * and its folder removed by `stop()`, and also when this process exits. Fault tests stop it
+ * and start it again in place with `stopServer()` and `startServer()`.
  */
 export async function startThrowawayPostgres(
   options: ThrowawayPostgresOptions = {},
@@ -105,6 +116,8 @@ export async function startThrowawayPostgres(
     rmSync(pwFile);
     const port = await startOnFreePort(binDir, runAs, baseDir, dataDir, logFile, progress);
     progress(`PostgreSQL ready on 127.0.0.1:${port}`);
+    const pgCtl = (args: readonly string[]): CommandSpec =>
+      asUser(runAs, { program: join(binDir, "pg_ctl"), args: ["-D", dataDir, ...args] });
     return {
       host: "127.0.0.1",
       port,
@@ -112,6 +125,24 @@ export async function startThrowawayPostgres(
       password,
       database: "postgres",
       baseDir,
+      stopServer: async (mode = "fast") => {
+        if (stopped) throw new TempgrantError("POSTGRES_GONE", `the server in ${baseDir} was removed`);
+        progress(`stopping PostgreSQL on 127.0.0.1:${port} (${mode}); data kept`);
+        await runCommandOrThrow(pgCtl(["-m", mode, "-w", "stop"]));
+      },
+      startServer: async () => {
+        if (stopped) throw new TempgrantError("POSTGRES_GONE", `the server in ${baseDir} was removed`);
+        progress(`starting PostgreSQL again on 127.0.0.1:${port}`);
+        // The port is in postgresql.conf: if another process took it meanwhile, this fails
+        // (with the server log), since clients hold connection strings that name it.
+        const result = await runCommand(pgCtl(["-l", logFile, "-w", "-t", "60", "start"]));
+        if (result.exitCode !== 0) {
+          throw new TempgrantError(
+            "POSTGRES_START_FAILED",
+            `PostgreSQL did not start again on port ${port}; server log:\n${logTail(logFile, result.stderr)}`,
+          );
+        }
+      },
       stop: async () => {
         process.removeListener("exit", stopSync);
         stopSync();
@@ -158,11 +189,14 @@ async function startOnFreePort(
       }),
     );
     if (result.exitCode === 0) return port;
-    lastLog = existsSync(logFile)
-      ? readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n")
-      : result.stderr;
+    lastLog = logTail(logFile, result.stderr);
   }
   throw new TempgrantError("POSTGRES_START_FAILED", `PostgreSQL did not start; server log:\n${lastLog}`);
+}
+
+/** The last lines of the server log, else what pg_ctl printed. */
+function logTail(logFile: string, fallback: string): string {
+  return existsSync(logFile) ? readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n") : fallback;
 }
 
 /** Asks the kernel for a free loopback port. */

@@ -36,4 +36,25 @@ describe("the throwaway PostgreSQL server", () => {
     expect(existsSync(second.baseDir)).toBe(false);
     expect((await tryLogin(second, second.user, second.password)).ok).toBe(false);
   });
+
+  it("stops in place and starts again on the same port with its data, in both stop modes", async () => {
+    const outage = await startThrowawayPostgres();
+    try {
+      await adminQuery(outage, "create table kept (v text); insert into kept values ('before')");
+      for (const mode of ["fast", "immediate"] as const) {
+        await outage.stopServer(mode);
+        expect(await tryLogin(outage, outage.user, outage.password)).toMatchObject({
+          ok: false,
+          error: expect.stringMatching(/ECONNREFUSED/),
+        });
+        await outage.startServer();
+        // Same connection details: the port did not move and the data survived.
+        expect(await adminQuery<{ v: string }>(outage, "select v from kept")).toEqual([{ v: "before" }]);
+      }
+    } finally {
+      await outage.stop();
+    }
+    expect(existsSync(outage.baseDir)).toBe(false);
+    await expect(outage.startServer()).rejects.toThrow(/was removed/);
+  });
 });

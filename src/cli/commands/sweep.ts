@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { Command } from "commander";
 import { wrapStep } from "../../errors.js";
 import { EXIT } from "../exit-codes.js";
@@ -74,10 +75,13 @@ export function sweepCommand(): Command {
           throw wrapStep("ledger", error);
         });
       }
+      const synthStarted = performance.now();
       const stacks = await synthesizeStacks(options, formatTimestamp(clock.now), {
         revocationMargin: `${config.revocationMarginSeconds}s`,
         invalidGrants: "skip",
       });
+      // One app run for every stack: each stack's event reports it.
+      const synthSeconds = Math.round(performance.now() - synthStarted) / 1000;
       let exit: number = EXIT.OK;
       for (const { name, workspace } of stacks) {
         const declared = listing.listedGrants(workspace.workingDir);
@@ -112,8 +116,15 @@ export function sweepCommand(): Command {
         const next = listing.nextExpiry(
           declared.filter((grant) => !outcome.revoked.some((r) => r.id === grant.id)),
         );
+        const phases = { synth: synthSeconds, ...outcome.phases };
+        log(
+          `${name}: phases (s): ${Object.entries(phases)
+            .map(([phase, seconds]) => `${phase} ${seconds.toFixed(2)}`)
+            .join(", ")}`,
+        );
         const body = {
           ...outcome,
+          phases,
           invalidGrants: invalid.map((grant) => grant.id),
           nextExpiry: next?.expiresAt ? formatTimestamp(next.expiresAt) : null,
         };
