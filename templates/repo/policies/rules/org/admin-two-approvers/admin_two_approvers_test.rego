@@ -1,0 +1,42 @@
+package tempgrant.rules.org.admin_two_approvers_test
+
+import rego.v1
+
+import data.tempgrant.rules.org.admin_two_approvers
+
+config := {"approvals": {"aliases": {}}}
+
+grant(access, approvers) := {
+	"id": "g1",
+	"address": "terraform_data.grant_g1",
+	"action": "create",
+	"after": {
+		"id": "g1",
+		"principal": "alice@example.com",
+		"access": access,
+		"requestedBy": "alice@example.com",
+		"approvedBy": approvers,
+		"breakGlass": false,
+	},
+}
+
+deny(grant) := verdicts if {
+	verdicts := admin_two_approvers.deny with input as {"grants": [grant]}
+		with data.tempgrant.config as config
+}
+
+test_admin_with_one_approver_is_denied if {
+	count(deny(grant("admin", ["bob@example.com"]))) == 1
+}
+
+test_the_requester_does_not_count if {
+	count(deny(grant("admin", ["bob@example.com", "Alice@Example.com"]))) == 1
+}
+
+test_admin_with_two_approvers_passes if {
+	count(deny(grant("admin", ["bob@example.com", "carol@example.com"]))) == 0
+}
+
+test_other_access_is_not_concerned if {
+	count(deny(grant("read", ["bob@example.com"]))) == 0
+}
