@@ -45,7 +45,7 @@ export function resolveEngine(choice: EngineChoice = {}, env: NodeJS.ProcessEnv 
   if (!onPath) {
     throw new TempgrantError(
       "ENGINE_NOT_FOUND",
-      `no ${kind} binary found: run \`npm run bootstrap\` (builds tofu), install ${kind} on PATH, ` +
+      `no ${kind} binary found: run \`tempgrant toolchain\` (builds tofu), install ${kind} on PATH, ` +
         "or set TEMPGRANT_ENGINE_BINARY",
     );
   }
