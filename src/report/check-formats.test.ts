@@ -5,7 +5,7 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { validateXML } from "xmllint-wasm";
 import { describe, expect, it } from "vitest";
 import type { CheckReport } from "../check/check-plan.js";
-import { CHECK_FORMATS } from "./check-formats.js";
+import { CHECK_FORMATS, renderReports } from "./check-formats.js";
 
 const report: CheckReport = {
   source: "plans/prod.json",
@@ -44,6 +44,7 @@ const report: CheckReport = {
   },
 };
 const passing: CheckReport = { ...report, verdicts: { deny: [], warn: [] } };
+const staging: CheckReport = { ...passing, source: "plans/staging.json", grants: 1, resources: 2 };
 
 describe("check output formats", () => {
   it.each(Object.keys(CHECK_FORMATS))("%s matches its golden file", async (name) => {
@@ -64,8 +65,12 @@ describe("check output formats", () => {
     const Ajv04 = require("ajv-draft-04") as typeof import("ajv-draft-04").default;
     const ajv = new Ajv04({ allErrors: true, strict: false, unicodeRegExp: false });
     const validate = ajv.compile(require(schemaPath) as object);
-    for (const input of [report, passing]) {
-      const valid = validate(JSON.parse(CHECK_FORMATS.sarif(input)));
+    for (const sarif of [
+      CHECK_FORMATS.sarif(report),
+      CHECK_FORMATS.sarif(passing),
+      renderReports("sarif", [report, staging]),
+    ]) {
+      const valid = validate(JSON.parse(sarif));
       expect(validate.errors ?? []).toEqual([]);
       expect(valid).toBe(true);
     }
@@ -73,9 +78,13 @@ describe("check output formats", () => {
 
   it("writes JUnit XML that validates against the JUnit XSD (Jenkins xUnit junit-10.xsd)", async () => {
     const schema = readFileSync(new URL("../../test/fixtures/junit/junit-10.xsd", import.meta.url), "utf8");
-    for (const input of [report, passing]) {
+    for (const contents of [
+      CHECK_FORMATS.junit(report),
+      CHECK_FORMATS.junit(passing),
+      renderReports("junit", [report, staging]),
+    ]) {
       const result = await validateXML({
-        xml: [{ fileName: "check.xml", contents: CHECK_FORMATS.junit(input) }],
+        xml: [{ fileName: "check.xml", contents }],
         schema: [schema],
       });
       expect(result.errors).toEqual([]);
@@ -100,5 +109,25 @@ describe("check output formats", () => {
       ["resources outside grants", true],
       ["grant bob-breakglass", false],
     ]);
+  });
+
+  it("puts several stacks' reports in one document for the machine formats", () => {
+    const sarif = JSON.parse(renderReports("sarif", [report, staging])) as { runs: { results: unknown[] }[] };
+    expect(sarif.runs.map((run) => run.results.length)).toEqual([3, 0]);
+    const junit = renderReports("junit", [report, staging]);
+    expect(junit.match(/<\?xml/g)).toHaveLength(1);
+    expect(junit.match(/<testsuite /g)).toHaveLength(2);
+    expect(junit).toContain('<testsuites name="tempgrant" tests="4" failures="2" errors="0">');
+    const json = JSON.parse(renderReports("json", [staging, report])) as Record<string, unknown>;
+    expect(json).toMatchObject({ passed: false, grants: 3, resources: 7 });
+    expect((json.deny as { source: string }[]).map((verdict) => verdict.source)).toEqual([
+      "plans/prod.json",
+      "plans/prod.json",
+    ]);
+    expect(json.stacks).toHaveLength(2);
+    expect(renderReports("json", [report])).toBe(CHECK_FORMATS.json(report));
+    expect(renderReports("text", [report, staging])).toBe(
+      CHECK_FORMATS.text(report) + CHECK_FORMATS.text(staging),
+    );
   });
 });

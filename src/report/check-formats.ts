@@ -1,9 +1,9 @@
 import type { CheckReport } from "../check/check-plan.js";
 import { checkGithub } from "./check-github.js";
-import { checkJson } from "./check-json.js";
-import { checkJunit } from "./check-junit.js";
+import { checkJson, checkJsonAll } from "./check-json.js";
+import { checkJunit, junitDocument } from "./check-junit.js";
 import { checkMarkdown } from "./check-markdown.js";
-import { checkSarif } from "./check-sarif.js";
+import { checkSarif, sarifLog } from "./check-sarif.js";
 import { checkText } from "./check-text.js";
 
 import type { CheckFormat } from "./format-names.js";
@@ -20,3 +20,19 @@ export const CHECK_FORMATS: Record<
   github: checkGithub,
   markdown: checkMarkdown,
 };
+
+/**
+ * Several reports (`plan` and `apply`: one per stack) in one format. Machine formats make
+ * one valid document (a SARIF run and a JUnit suite per stack, one JSON object); the
+ * others print each report in turn.
+ */
+export function renderReports(
+  format: CheckFormat,
+  reports: readonly CheckReport[],
+  options: { colour?: boolean } = {},
+): string {
+  if (format === "json") return checkJsonAll(reports);
+  if (format === "sarif") return sarifLog(reports);
+  if (format === "junit") return junitDocument(reports);
+  return reports.map((report) => CHECK_FORMATS[format](report, options)).join("");
+}

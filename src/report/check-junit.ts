@@ -6,6 +6,24 @@ import type { Verdict } from "../policy/verdict.js";
  * outside any grant), a failure per denial; warnings go to system-out.
  */
 export function checkJunit(report: CheckReport): string {
+  return junitDocument([report]);
+}
+
+/** One JUnit document with one test suite per report: several stacks' plans in one file. */
+export function junitDocument(reports: readonly CheckReport[]): string {
+  const suites = reports.map(junitSuite);
+  const tests = suites.reduce((sum, suite) => sum + suite.tests, 0);
+  const failures = suites.reduce((sum, suite) => sum + suite.failures, 0);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="tempgrant" tests="${tests}" failures="${failures}" errors="0">`,
+    ...suites.flatMap((suite) => suite.lines),
+    "</testsuites>",
+    "",
+  ].join("\n");
+}
+
+function junitSuite(report: CheckReport): { tests: number; failures: number; lines: string[] } {
   const byCase = new Map<string, Verdict[]>();
   for (const verdict of [...report.verdicts.deny, ...report.verdicts.warn]) {
     const name = verdict.grant ? `grant ${verdict.grant}` : "resources outside grants";
@@ -33,15 +51,15 @@ export function checkJunit(report: CheckReport): string {
     const open = `    <testcase classname="tempgrant.check" name="${xml(name)}"`;
     return body.length === 0 ? `${open}/>` : `${open}>\n${body.join("\n")}\n    </testcase>`;
   });
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="tempgrant" tests="${byCase.size}" failures="${failures}" errors="0">`,
-    `  <testsuite name="${xml(report.source)}" tests="${byCase.size}" failures="${failures}" errors="0" skipped="0">`,
-    ...cases,
-    "  </testsuite>",
-    "</testsuites>",
-    "",
-  ].join("\n");
+  return {
+    tests: byCase.size,
+    failures,
+    lines: [
+      `  <testsuite name="${xml(report.source)}" tests="${byCase.size}" failures="${failures}" errors="0" skipped="0">`,
+      ...cases,
+      "  </testsuite>",
+    ],
+  };
 }
 
 /** Escapes text for XML attributes and content; drops characters XML 1.0 cannot carry. */

@@ -11,27 +11,32 @@ const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
  * pack's METADATA.
  */
 export function checkSarif(report: CheckReport): string {
+  return sarifLog([report]);
+}
+
+/** One SARIF log with one run per report: several stacks' plans in one upload. */
+export function sarifLog(reports: readonly CheckReport[]): string {
   const catalog = new Map(safeCatalog().map((rule) => [rule.id, rule]));
-  const verdicts = [...report.verdicts.deny, ...report.verdicts.warn];
-  const ruleIds = [...new Set(verdicts.map((verdict) => verdict.rule))].sort();
   const log = {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "tempgrant",
-            rules: ruleIds.map((id) => sarifRule(id, catalog.get(id))),
-          },
-        },
-        results: verdicts.map((verdict) =>
-          sarifResult(verdict, report.source, ruleIds.indexOf(verdict.rule)),
-        ),
-      },
-    ],
+    runs: reports.map((report) => sarifRun(report, catalog)),
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function sarifRun(report: CheckReport, catalog: ReadonlyMap<string, RuleEntry>) {
+  const verdicts = [...report.verdicts.deny, ...report.verdicts.warn];
+  const ruleIds = [...new Set(verdicts.map((verdict) => verdict.rule))].sort();
+  return {
+    tool: {
+      driver: {
+        name: "tempgrant",
+        rules: ruleIds.map((id) => sarifRule(id, catalog.get(id))),
+      },
+    },
+    results: verdicts.map((verdict) => sarifResult(verdict, report.source, ruleIds.indexOf(verdict.rule))),
+  };
 }
 
 function sarifRule(id: string, entry: RuleEntry | undefined) {

@@ -51,7 +51,7 @@ export function applyCommand(): Command {
     .action(async (options: ApplyOptions) => {
       const [
         { planAndCheckStacks },
-        { CHECK_FORMATS },
+        { renderReports },
         { apply, stateIdentity },
         ledger,
         { formatTimestamp },
@@ -65,8 +65,13 @@ export function applyCommand(): Command {
         import("../../exec/sha256-file.js"),
       ]);
       const { reports, config, now } = await planAndCheckStacks(options);
-      for (const { report } of reports)
-        process.stdout.write(CHECK_FORMATS[options.format](report, { colour: useColour() }));
+      process.stdout.write(
+        renderReports(
+          options.format,
+          reports.map(({ report }) => report),
+          { colour: useColour() },
+        ),
+      );
       if (reports.some(({ report }) => report.verdicts.deny.length > 0)) {
         process.stderr.write("[apply] policy denials: nothing applied\n");
         process.exitCode = EXIT.FAILURE;

@@ -37,10 +37,14 @@ export function planCommand(): Command {
     .action(async (options: PlanOptions) => {
       const { planAndCheckStacks } = await import("../plan-and-check.js");
       const { reports } = await planAndCheckStacks(options);
-      const { CHECK_FORMATS } = await import("../../report/check-formats.js");
-      for (const { report } of reports) {
-        process.stdout.write(CHECK_FORMATS[options.format](report, { colour: useColour() }));
-      }
+      const { renderReports } = await import("../../report/check-formats.js");
+      process.stdout.write(
+        renderReports(
+          options.format,
+          reports.map(({ report }) => report),
+          { colour: useColour() },
+        ),
+      );
       if (reports.some(({ report }) => report.verdicts.deny.length > 0)) process.exitCode = EXIT.FAILURE;
     });
 }
