@@ -1,29 +1,46 @@
-// The end-to-end smoke path on the embedded default: a throwaway PostgreSQL, the pinned
-// toolchain, a real synth -> init -> plan -> apply -> shrink -> apply cycle with state kept
-// in PostgreSQL, and (when the postgresql provider is in the mirror) a real login role
-// that can log in while declared and is refused once removed.
-// Then a grant's real plan is checked against the policy pack, denied and then passed.
-// Later issues grow this into the full grant story (sweep, audit).
-import { mkdtempSync, rmSync } from "node:fs";
+// `npm run demo`: the whole story on the embedded default, through the real CLI.
+// A throwaway PostgreSQL keeps the state (and, with the postgresql provider, is the target);
+// grants are declared in YAML; a self-approved grant is denied and a proper one passes; it is
+// applied; the grantee connects; the clock moves past the expiry; the sweep revokes and
+// verifies; the login is refused; the ledger is verified and the audit report written.
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { LocalBackend, TerraformStack } from "cdktf";
-import { synthSmokeStack, type SmokeStackProps } from "../stacks/smoke-stack.js";
-import { evaluateInput } from "../src/check/check-plan.js";
-import { CustomTarget, synthesize, TemporaryGrant } from "../src/constructs/index.js";
-import { formatTimestamp } from "../src/grant/index.js";
-import { checkPlanShape, toPolicyInput } from "../src/plan/index.js";
-import { loadPolicyEngine, resolveConfig } from "../src/policy/index.js";
-import { checkText } from "../src/report/check-text.js";
+import { objectName } from "../src/constructs/naming.js";
 import { TempgrantError } from "../src/errors.js";
-import { apply, init, plan, resolveEngine, showJson, type Workspace } from "../src/runner/index.js";
+import { runCommand } from "../src/exec/run-command.js";
+import { formatTimestamp, scramVerifier } from "../src/grant/index.js";
 import { bootstrapToolchain } from "../src/toolchain/bootstrap.js";
 import { startThrowawayPostgres, type PostgresConnection } from "../src/testing/throwaway-postgres.js";
+import { writeDemoGrants, writeDemoProject } from "./demo-project.js";
 
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const MAIN = join(ROOT, "src", "cli", "main.ts");
 const started = Date.now();
 const step = (text: string) => console.log(`\n[${((Date.now() - started) / 1000).toFixed(1)}s] ${text}`);
-const detail = (text: string) => console.log(`    ${text.split("\n").join("\n    ")}`);
+const detail = (text: string) => console.log(`    ${text.trimEnd().split("\n").join("\n    ")}`);
+
+/** Runs `tempgrant <args>` as a user would, shows the command and its output, returns the exit code. */
+async function tempgrant(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<{ exitCode: number; output: string }> {
+  detail(`$ tempgrant ${args.join(" ")}`);
+  const result = await runCommand({
+    program: process.execPath,
+    args: ["--import", import.meta.resolve("tsx"), MAIN, ...args],
+    cwd,
+    env: { ...process.env, ...env },
+    timeoutMs: 300_000,
+  });
+  const output = `${result.stdout}${result.stderr}`.trim();
+  if (output) detail(output);
+  detail(`(exit ${result.exitCode})`);
+  return { exitCode: result.exitCode, output };
+}
 
 async function tryLogin(server: PostgresConnection, user: string, password: string): Promise<string> {
   const client = new pg.Client({
@@ -35,125 +52,142 @@ async function tryLogin(server: PostgresConnection, user: string, password: stri
   });
   try {
     await client.connect();
-    const row = (await client.query<{ current_user: string }>("select current_user")).rows[0];
-    return `login accepted as ${row?.current_user}`;
+    const row = (await client.query<{ count: string }>("select count(*) from orders")).rows[0];
+    return `login accepted as ${user}: select count(*) from orders = ${row?.count}`;
   } catch (error) {
-    return `login refused: ${(error as Error).message}`;
+    return `login refused for ${user}: ${(error as Error).message}`;
   } finally {
     await client.end().catch(() => {});
   }
 }
 
-async function planAndApply(workspace: Workspace, name: string): Promise<void> {
-  const result = await plan(workspace, { out: `${name}.tfplan` });
-  const doc = (await showJson(workspace, result.planFile)) as {
-    resource_changes?: { address: string; change: { actions: string[] } }[];
-  };
-  for (const change of doc.resource_changes ?? [])
-    detail(`plan: ${change.change.actions.join("+")} ${change.address}`);
-  await apply(workspace, result.planFile);
-  detail("applied");
+/** The database the grant is for: a table and the role that may read it. */
+async function prepareTarget(server: PostgresConnection): Promise<void> {
+  const client = new pg.Client({ ...server });
+  await client.connect();
+  try {
+    await client.query("create table if not exists orders (id int primary key, total numeric)");
+    await client.query("insert into orders values (1, 10), (2, 32) on conflict do nothing");
+    await client.query(
+      "do $$ begin create role orders_read nologin; exception when duplicate_object then null; end $$",
+    );
+    await client.query("grant select on orders to orders_read");
+  } finally {
+    await client.end();
+  }
+}
+
+/** Stops the demo when a step does not end as the story says (the exit code, and a line it must print). */
+function expect(
+  result: { exitCode: number; output: string },
+  wanted: number,
+  what: string,
+  shows = "",
+): void {
+  if (result.exitCode !== wanted || !result.output.includes(shows)) {
+    throw new TempgrantError(
+      "DEMO",
+      `${what}: exit ${result.exitCode}, expected ${wanted}${shows ? ` and "${shows}"` : ""}`,
+    );
+  }
 }
 
 async function main(): Promise<void> {
-  step("1. toolchain (built once, then cached)");
+  step("1. the pinned toolchain (built once, then cached) and a throwaway PostgreSQL");
   const toolchain = await bootstrapToolchain({ onProgress: detail });
-
-  step("2. throwaway PostgreSQL");
+  const realPostgres = toolchain.postgresqlProvider.available;
   const server = await startThrowawayPostgres({ onProgress: detail });
-  const outdir = mkdtempSync(join(tmpdir(), "tempgrant-demo-"));
+  const dir = mkdtempSync(join(tmpdir(), "tempgrant-demo-"));
+  const reportDir = resolve(ROOT, ".tempgrant", "demo");
+  mkdirSync(reportDir, { recursive: true });
+  const ledger = join(reportDir, "ledger.jsonl");
+  rmSync(ledger, { force: true });
   try {
-    const env = {
+    await prepareTarget(server);
+    const env: NodeJS.ProcessEnv = {
       PGHOST: server.host,
       PGPORT: String(server.port),
       PGUSER: server.user,
       PGPASSWORD: server.password,
       PGDATABASE: server.database,
       PGSSLMODE: "disable",
+      PG_CONN_STR: `postgres://${server.user}@${server.host}:${server.port}/${server.database}?sslmode=disable`,
+      TEMPGRANT_LEDGER: ledger,
+      TEMPGRANT_NOW: "",
+      NO_COLOR: "1",
     };
-    const pgBackend = {
-      connStr: `postgres://${server.user}@${server.host}:${server.port}/${server.database}?sslmode=disable`,
-      schemaName: "tempgrant_demo_state",
-    };
-    const withRole = toolchain.postgresqlProvider.available;
-    const role = { name: "demo_alice", password: "demo-password" };
-    const declared: SmokeStackProps = {
-      pgBackend,
-      records: { alice: { principal: "alice", access: "read", expiresAt: "demo" } },
-      ...(withRole ? { roles: [role] } : {}),
-    };
-    if (!withRole) {
-      detail("NOTE: the cyrilgdn/postgresql provider is not in the mirror on this machine, so the");
-      detail("login-role steps are skipped. Why:");
+    writeDemoProject(dir, realPostgres);
+    if (!realPostgres) {
+      detail(
+        "NOTE: the cyrilgdn/postgresql provider is not in the mirror on this machine, so orders-db is a",
+      );
+      detail("stand-in made of built-in resources and the login steps are skipped. Why:");
       detail(toolchain.postgresqlProvider.available ? "" : toolchain.postgresqlProvider.problem);
     }
 
-    step("3. synthesize a stack (state kept in PostgreSQL) and apply it");
-    const workspace: Workspace = {
-      engine: resolveEngine(),
-      workingDir: synthSmokeStack(outdir, declared),
-      lockTimeout: "30s",
-      env,
+    // Whole minutes, a little ahead, so the apply's clock is never behind the real one.
+    const t0 = Math.ceil(Date.now() / 60_000) * 60 + 60;
+    const at = (minutes: number) => formatTimestamp(t0 + minutes * 60);
+    const password = "demo-only-password";
+    const grant = {
+      id: "alice-orders-read",
+      principal: "alice@example.com",
+      expiresAt: at(120),
+      ...(realPostgres ? { credential: scramVerifier(password) } : {}),
     };
-    await init(workspace);
-    await planAndApply(workspace, "declare");
-    if (withRole) detail(await tryLogin(server, role.name, role.password));
 
-    step("4. remove it from the stack and apply again");
-    synthSmokeStack(outdir, { pgBackend, ...(withRole ? { roles: [] } : {}) });
-    await planAndApply(workspace, "remove");
-    if (withRole) detail(await tryLogin(server, role.name, role.password));
-    const settled = await plan(workspace, { out: "settled.tfplan" });
-    detail(settled.hasChanges ? "a re-plan still shows changes!" : "a re-plan shows no changes left");
-    if (settled.hasChanges) process.exitCode = 1;
+    step("2. alice declares a grant in grants/team.yaml, approving it herself");
+    detail(writeDemoGrants(dir, [{ ...grant, approvedBy: ["Alice@Example.com "] }]));
 
-    step("5. check a grant's plan against the policy pack: a self-approved one, then a proper one");
-    await checkDemoGrants(outdir);
+    step("3. the check denies it (self-approval, whatever the spelling)");
+    expect(
+      await tempgrant(["plan", "--now", at(0)], env, dir),
+      1,
+      "the self-approved plan",
+      "DENY approvals/no-self-approval",
+    );
+
+    step("4. bob approves instead: the check passes");
+    writeDemoGrants(dir, [{ ...grant, approvedBy: ["bob@example.com"] }]);
+    expect(await tempgrant(["plan", "--now", at(0)], env, dir), 0, "the approved plan");
+
+    step("5. apply: the checked plan, and nothing else; the ledger records it");
+    expect(await tempgrant(["apply", "--now", at(0)], env, dir), 0, "apply");
+
+    step("6. alice connects");
+    if (realPostgres) detail(await tryLogin(server, objectName(grant.id), password));
+    expect(
+      await tempgrant(["audit", "who", "--target", "orders-db", "--at", at(1)], env, dir),
+      0,
+      "audit who",
+    );
+
+    step(`7. the clock moves past the expiry (${grant.expiresAt}): the scheduled sweep runs at ${at(125)}`);
+    expect(await tempgrant(["grants", "--at", at(125)], env, dir), 0, "grants");
+    expect(await tempgrant(["sweep", "--now", at(125)], env, dir), 0, "sweep", "revoked 1 grant(s)");
+
+    step("8. alice's access is gone");
+    if (realPostgres) detail(await tryLogin(server, objectName(grant.id), password));
+    expect(
+      await tempgrant(["audit", "who", "--target", "orders-db", "--at", at(126)], env, dir),
+      0,
+      "audit who",
+    );
+    expect(await tempgrant(["sweep", "--now", at(130), "--dry-run"], env, dir), 0, "a second sweep");
+
+    step("9. the auditor's view: the ledger verified, the report written");
+    expect(await tempgrant(["audit", "verify"], env, dir), 0, "audit verify");
+    const report = join(reportDir, "report.html");
+    expect(
+      await tempgrant(["audit", "report", "--from", at(-10), "--to", at(180), "--out", report], env, dir),
+      0,
+      "audit report",
+    );
+    step(`done in ${((Date.now() - started) / 1000).toFixed(1)}s. The audit report: ${report}`);
+    detail(`The ledger: ${ledger}`);
   } finally {
-    rmSync(outdir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
     await server.stop();
-  }
-  step(`done in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-}
-
-/** Plans a one-grant stack with real tofu and checks it with the compiled policy bundle. */
-async function checkDemoGrants(outdir: string): Promise<void> {
-  const engine = await loadPolicyEngine(resolveConfig().policy);
-  const target = new CustomTarget({
-    name: "ledger-db",
-    resources: (grant) => [
-      { type: "terraform_data", suffix: "access", attributes: { input: grant.principal } },
-    ],
-  });
-  const now = Math.floor(Date.now() / 1000);
-  let workspace: Workspace | undefined;
-  for (const approvedBy of [["Alice@Example.com"], ["bob@example.com"]]) {
-    const stacks = synthesize({
-      outdir: join(outdir, "check"),
-      now,
-      declare: (app) => {
-        const stack = new TerraformStack(app, "ledger");
-        new LocalBackend(stack, { path: "terraform.tfstate" });
-        new TemporaryGrant(stack, "alice-ledger", {
-          principal: "alice@example.com",
-          target,
-          access: "read",
-          expiresAt: formatTimestamp(now + 4 * 3_600),
-          reason: "reconcile the January ledger",
-          ticket: "FIN-12",
-          requestedBy: "alice@example.com",
-          approvedBy,
-        });
-      },
-    });
-    workspace ??= { engine: resolveEngine(), workingDir: stacks.ledger ?? "", lockTimeout: "30s" };
-    if (approvedBy[0] === "Alice@Example.com") await init(workspace);
-    const planned = await plan(workspace, { out: "check.tfplan" });
-    const input = toPolicyInput(checkPlanShape(await showJson(workspace, planned.planFile), "ledger"), {
-      fallbackNow: now,
-    });
-    const report = await evaluateInput(`approvedBy ${JSON.stringify(approvedBy)}`, input, engine);
-    detail(checkText(report).trimEnd());
   }
 }
 
