@@ -7,7 +7,12 @@ import { readToolchainManifest } from "../../toolchain/manifest.js";
 
 /** `tempgrant policy build`: compiles the shipped pack plus an organisation's own Rego. */
 export function policyCommand(): Command {
-  const policy = new Command("policy").description("Build the policy bundle (Rego compiled to WebAssembly).");
+  const policy = new Command("policy")
+    .description("Build the policy bundle (Rego compiled to WebAssembly).")
+    .addHelpText(
+      "after",
+      ["", "Examples:", "  $ tempgrant policy build policies/ --out policies/bundle/policy.wasm"].join("\n"),
+    );
   policy
     .command("build")
     .description("Compile the shipped Rego pack, plus your own modules, into one WASM bundle.")
