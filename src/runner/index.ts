@@ -1,5 +1,5 @@
 /** Driving the tofu/terraform CLI: one file per subcommand, pure argv builders. */
-export { apply, applyArgs } from "./apply.js";
+export { apply, applyArgs, STATE_NOT_SAVED, stateNotSaved } from "./apply.js";
 export { resolveEngine, type Engine, type EngineChoice, type EngineKind } from "./engine.js";
 export { init, initArgs, type InitOptions } from "./init.js";
 export { plan, planArgs, type PlanOptions, type PlanResult } from "./plan.js";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { wrapStep } from "../errors.js";
 import { CommandFailedError } from "../exec/run-command.js";
+import { STATE_NOT_SAVED, stateNotSaved } from "./apply.js";
 import { isStalePlan, isTransientFailure, withRetries } from "./transient.js";
 
 const failed = (stderr: string) =>
@@ -67,5 +68,58 @@ describe("stale saved plans", () => {
     expect(isStalePlan(wrapStep("sweep prod: apply revocations", stale))).toBe(true);
     expect(isStalePlan(lockHeld())).toBe(false);
     expect(isTransientFailure(stale)).toBe(false);
+  });
+});
+
+describe("an apply whose state the backend did not take", () => {
+  // What tofu 1.12 prints when the pg backend goes away during an apply (trimmed).
+  const persistFailed = () =>
+    new CommandFailedError(
+      { program: "tofu", args: ["apply", "p.tfplan"], cwd: "/w/stacks/prod" },
+      {
+        exitCode: 1,
+        stdout: "terraform_data.a: Destruction complete after 0s\n",
+        stderr: [
+          "Error: Failed to save state",
+          "",
+          "Error saving state: dial tcp 127.0.0.1:5432: connect: connection refused",
+          "",
+          "Error: Failed to persist state to backend",
+          "",
+          'to the file "errored.tfstate" in the current working directory.',
+          "",
+          "Error: Error releasing the state lock",
+          "",
+          "Error message: dial tcp 127.0.0.1:5432: connect: connection refused",
+        ].join("\n"),
+      },
+    );
+
+  it("becomes one line that names errored.tfstate and the cause, and is never retried", async () => {
+    const error = stateNotSaved({ workingDir: "/w/stacks/prod" }, persistFailed());
+    expect(error?.code).toBe(STATE_NOT_SAVED);
+    expect(error?.message).not.toContain("\n");
+    expect(error?.message).toMatch(
+      /^the apply ran, but its state could not be saved to the backend \(dial tcp 127\.0\.0\.1:5432: connect: connection refused\); the engine wrote it to \/w\/stacks\/prod\/errored\.tfstate\. Run the sweep again/,
+    );
+    // Its cause reads like a lost connection, which alone would be retried.
+    expect(isTransientFailure(persistFailed())).toBe(true);
+    expect(isTransientFailure(wrapStep("sweep prod: apply revocations", error))).toBe(false);
+    let calls = 0;
+    await expect(
+      withRetries(
+        async () => {
+          calls += 1;
+          throw wrapStep("apply revocations", error);
+        },
+        { baseDelayMs: 1 },
+      ),
+    ).rejects.toThrow(/could not be saved/);
+    expect(calls).toBe(1);
+  });
+
+  it("leaves every other failure as it was", () => {
+    expect(stateNotSaved({ workingDir: "/w" }, lockHeld())).toBeUndefined();
+    expect(stateNotSaved({ workingDir: "/w" }, new Error("boom"))).toBeUndefined();
   });
 });

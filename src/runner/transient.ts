@@ -1,4 +1,6 @@
+import { TempgrantError } from "../errors.js";
 import { CommandFailedError } from "../exec/run-command.js";
+import { STATE_NOT_SAVED } from "./apply.js";
 
 /**
  * Whether a failed engine command is worth retrying: the state lock was held past the lock
@@ -6,9 +8,14 @@ import { CommandFailedError } from "../exec/run-command.js";
  * engine's stderr for meaning, because the CLI has no structured signal for these.
  */
 export function isTransientFailure(error: unknown): boolean {
-  // The failed command may be wrapped (with the step's name) any number of times.
+  // The failed command may be wrapped (with the step's name) any number of times. An apply
+  // whose state the backend did not take is never retried, though its cause reads like a
+  // lost connection: the infrastructure already changed (see STATE_NOT_SAVED).
   let current: unknown = error;
-  while (current instanceof Error && !(current instanceof CommandFailedError)) current = current.cause;
+  while (current instanceof Error && !(current instanceof CommandFailedError)) {
+    if (current instanceof TempgrantError && current.code === STATE_NOT_SAVED) return false;
+    current = current.cause;
+  }
   if (!(current instanceof CommandFailedError)) return false;
   const text = `${current.result.stderr}\n${current.result.stdout}`;
   return TRANSIENT.some((pattern) => pattern.test(text));
