@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { x as extractTar } from "tar";
+import { makeDirectory } from "../exec/make-directory.js";
 import { runCommandOrThrow } from "../exec/run-command.js";
 import { TempgrantError } from "../errors.js";
 import { VERDICTS_ENTRYPOINT } from "./bundle-location.js";
@@ -76,7 +77,7 @@ export async function buildPolicyBundle(options: BuildBundleOptions): Promise<Bu
         `the bundle calls builtins the WASM runtime lacks: ${unsupported.join(", ")}; remove them from the Rego`,
       );
     }
-    mkdirSync(dirname(options.out), { recursive: true });
+    makeDirectory(dirname(options.out));
     renameSync(join(scratch, "policy.wasm"), options.out);
     return { path: options.out, sha256: createHash("sha256").update(wasm).digest("hex"), bytes: wasm.length };
   } finally {

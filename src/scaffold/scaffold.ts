@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { TempgrantError } from "../errors.js";
+import { makeDirectory } from "../exec/make-directory.js";
 import { formatTimestamp } from "../grant/time.js";
 import { ownManifest, templatesDir } from "./package-root.js";
 import { renderTemplate } from "./render-template.js";
@@ -75,7 +76,7 @@ export function writeScaffold(
   }
   return files.map((file) => {
     const target = join(dir, file.path);
-    mkdirSync(dirname(target), { recursive: true });
+    makeDirectory(dirname(target));
     writeFileSync(target, file.contents);
     return target;
   });

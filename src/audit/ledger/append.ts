@@ -1,4 +1,5 @@
-import { mkdir, open, type FileHandle } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
+import { makeDirectory } from "../../exec/make-directory.js";
 import { dirname } from "node:path";
 import { TempgrantError } from "../../errors.js";
 import { formatTimestamp } from "../../grant/time.js";
@@ -28,7 +29,7 @@ export async function appendLedgerEvent(
   // A plain JSON value, so the hash covers exactly what the line holds (no undefined, no toJSON).
   const body = JSON.parse(JSON.stringify(event)) as LedgerEvent;
   try {
-    await mkdir(dirname(path), { recursive: true });
+    makeDirectory(dirname(path));
     // The lock resolves the ledger's real path, so the file must exist first ("a" never truncates).
     await (await open(path, "a")).close();
   } catch (error) {
