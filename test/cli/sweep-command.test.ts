@@ -70,8 +70,15 @@ describe("tempgrant sweep", () => {
       revoked: { id: string }[];
       invalidGrants: string[];
       pending: unknown[];
+      phases: Record<string, number>;
     };
     expect(event.revoked.map((r) => r.id)).toEqual(["bob"]);
+    // The seconds of each step, the app's run (synth) included; the ledger's event has them too.
+    expect(Object.keys(event.phases)).toEqual(["synth", "init", "plan", "check", "apply", "verify"]);
+    expect(event.phases.synth).toBeGreaterThan(0);
+    expect(result.stderr).toMatch(/\[sweep\] ledger: phases \(s\): synth \d+\.\d\d, init /);
+    const recorded = (await readLedger(ledger)).at(-2)?.event as { type: string; phases?: unknown };
+    expect(recorded).toMatchObject({ type: "sweep", phases: event.phases });
     expect(event.invalidGrants).toEqual(["bob"]);
     expect(result.exitCode).toBe(0);
   });

@@ -53,6 +53,13 @@ describe("sweepStack with real tofu", () => {
     expect(outcome).toMatchObject({ verified: true, dryRun: false, stateSerialBefore: serial });
     expect(outcome.planSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(outcome.stateSerialAfter).toBeGreaterThan(serial ?? 0);
+    // Seconds per step; synth is the caller's. Every step ran, so each took some time.
+    const { phases } = outcome;
+    expect(Object.keys(phases)).toEqual(["init", "plan", "check", "apply", "verify"]);
+    for (const seconds of [phases.init, phases.plan, phases.apply, phases.verify])
+      expect(seconds).toBeGreaterThan(0);
+    const sum = phases.init + phases.plan + phases.check + phases.apply + phases.verify;
+    expect(sum).toBeLessThanOrEqual(outcome.durationSeconds + 0.005);
 
     // Again at the same instant: nothing left to revoke, c still pending, state untouched.
     const again = await sweepStack({ stack: "grants", workspace, now: t0 + hour });
@@ -70,5 +77,6 @@ describe("sweepStack with real tofu", () => {
     const outcome = await sweepStack({ stack: "grants", workspace, now: t0 + 3 * hour, dryRun: true });
     expect(outcome.revoked.map((r) => r.id)).toEqual(["b"]);
     expect([outcome.planSha256, outcome.stateSerialAfter, outcome.verified]).toEqual([null, before, false]);
+    expect([outcome.phases.apply, outcome.phases.verify > 0]).toEqual([0, true]);
   });
 });

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { Command } from "commander";
+import type { LedgerEvent } from "../../audit/ledger/index.js";
 import { wrapStep } from "../../errors.js";
 import { EXIT } from "../exit-codes.js";
 import { synthesizeStacks, withStackOptions, type StackRunOptions } from "../stack-options.js";
@@ -48,33 +49,45 @@ export function sweepCommand(): Command {
       ].join("\n"),
     )
     .action(async (options: SweepOptions) => {
-      const [{ formatTimestamp, resolveClock }, { sweepStack }, listing, ledger, { loadCheckConfig }] =
-        await Promise.all([
-          import("../../grant/index.js"),
-          import("../../sweep/sweep-stack.js"),
-          import("../../sweep/declared-listing.js"),
-          import("../../audit/ledger/index.js"),
-          import("../options.js"),
-        ]);
+      // Only what runs before the app is loaded here (the grant model's index would load the
+      // schema validator too: the sweep needs only the clock). The rest loads while the app
+      // runs, when this process would otherwise wait for it.
+      const [
+        { formatTimestamp },
+        { resolveClock },
+        { resolveLedgerPath },
+        { readLedgerHead },
+        { loadCheckConfig },
+      ] = await Promise.all([
+        import("../../grant/time.js"),
+        import("../../grant/clock.js"),
+        import("../../audit/ledger/location.js"),
+        import("../../audit/ledger/tail.js"),
+        import("../options.js"),
+        // Loaded now so that synthesizeStacks starts the app at once, ahead of what loads meanwhile.
+        import("../../check/synth-app.js"),
+        import("../../runner/engine.js"),
+      ]);
       const clock = resolveClock(options.now);
       const config = await loadCheckConfig(options.config);
       const log = (line: string) => process.stderr.write(`[sweep] ${line}\n`);
-      const ledgerPath = ledger.resolveLedgerPath({
+      const ledgerPath = resolveLedgerPath({
         option: options.ledger,
         config,
         projectDir: options.chdir,
       });
-      const record = async (event: Parameters<typeof ledger.appendLedgerEvent>[1]) => {
-        await ledger.appendLedgerEvent(ledgerPath, event).catch((error: unknown) => {
-          throw wrapStep("ledger", error);
-        });
-      };
       // A ledger we could not append to must stop the sweep before it revokes, not after.
       if (!options.dryRun) {
-        await ledger.readLedgerHead(ledgerPath).catch((error: unknown) => {
+        await readLedgerHead(ledgerPath).catch((error: unknown) => {
           throw wrapStep("ledger", error);
         });
       }
+      const afterSynth = Promise.all([
+        import("../../sweep/sweep-stack.js"),
+        import("../../sweep/declared-listing.js"),
+        import("../../audit/ledger/append.js"),
+      ]);
+      afterSynth.catch(() => {}); // awaited after the app ran; meanwhile a failure must not go unhandled
       const synthStarted = performance.now();
       const stacks = await synthesizeStacks(options, formatTimestamp(clock.now), {
         revocationMargin: `${config.revocationMarginSeconds}s`,
@@ -82,6 +95,12 @@ export function sweepCommand(): Command {
       });
       // One app run for every stack: each stack's event reports it.
       const synthSeconds = Math.round(performance.now() - synthStarted) / 1000;
+      const [{ sweepStack }, listing, { appendLedgerEvent }] = await afterSynth;
+      const record = async (event: LedgerEvent) => {
+        await appendLedgerEvent(ledgerPath, event).catch((error: unknown) => {
+          throw wrapStep("ledger", error);
+        });
+      };
       let exit: number = EXIT.OK;
       for (const { name, workspace } of stacks) {
         const declared = listing.listedGrants(workspace.workingDir);

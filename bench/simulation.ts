@@ -1,0 +1,360 @@
+// A day of virtual time: hundreds of grants with seeded random windows, `tempgrant apply`
+// as their starts come, `tempgrant sweep --now T` every interval, the real state read after
+// every command, and for each grant how long its resources outlived its expiry.
+// The CLI entry is bench/simulate-day.ts; test/integration/simulation.test.ts runs a small one.
+import { rmSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { runCommand } from "../src/exec/run-command.js";
+import { formatTimestamp } from "../src/grant/index.js";
+import {
+  grantsInState,
+  makeBenchProject,
+  median,
+  type BenchGrant,
+  type BenchProject,
+  type TempgrantCli,
+} from "./sweep-project.js";
+
+/** What to simulate. */
+export interface SimulationOptions {
+  /** How many grants; their windows are spread over the day. */
+  readonly grants: number;
+  /** Minutes between two sweeps. */
+  readonly intervalMinutes: number;
+  /** Length of the virtual day, in hours. */
+  readonly hours: number;
+  /** Seed of the grant windows: the same seed gives the same windows. */
+  readonly seed: number;
+  readonly cli: TempgrantCli;
+  /** The virtual day's start (epoch seconds); default the next UTC midnight at least an hour away. */
+  readonly dayStart?: number;
+  readonly onProgress?: (line: string) => void;
+  /** Keep the project folder (its state and ledger) instead of deleting it. */
+  readonly keep?: boolean;
+}
+
+/** A grant of the simulation with what was observed of it. */
+export interface SimulatedGrant extends BenchGrant {
+  readonly startsAt: number;
+  /** The instant of the apply that created it; null when none did. */
+  appliedAt: number | null;
+  /** The instant of the command after which its resources were gone; null while they remain. */
+  removedAt: number | null;
+  removedBy: "sweep" | "apply" | null;
+}
+
+/** What the simulation found. */
+export interface SimulationResult {
+  readonly dayStart: number;
+  readonly intervalSeconds: number;
+  readonly grants: readonly SimulatedGrant[];
+  readonly sweeps: number;
+  readonly applies: number;
+  /** Seconds each grant's resources stayed in the state after its expiry, per grant that had any. */
+  readonly stayedSeconds: readonly { readonly id: string; readonly seconds: number }[];
+  readonly maxStayed: { readonly id: string; readonly seconds: number } | null;
+  readonly medianStayedSeconds: number;
+  /** Wall seconds of each sweep process, spawn to exit. */
+  readonly sweepWallSeconds: readonly number[];
+  readonly applyWallSeconds: readonly number[];
+  /** Per sweep, the seconds of each phase, from its --json event. */
+  readonly sweepPhases: readonly Readonly<Record<string, number>>[];
+  readonly wallSeconds: number;
+  /** Everything that went wrong: a failed command, a bound exceeded, an early or unreported revocation. */
+  readonly problems: readonly string[];
+}
+
+const MINUTE = 60;
+const HOUR = 3_600;
+
+/** A small seeded generator (mulberry32): uniform in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * The grants' windows over a day of `hours` from `dayStart`: durations log-uniform from 5
+ * minutes to min(4 hours, half the day), starts uniform, at any second, such that every
+ * grant expires before the day ends (the last sweep, at the day's end, is due to revoke it).
+ */
+export function grantWindows(count: number, hours: number, seed: number, dayStart: number): SimulatedGrant[] {
+  const random = seededRandom(seed);
+  const day = hours * HOUR;
+  const shortest = 5 * MINUTE;
+  const longest = Math.max(shortest + 1, Math.min(4 * HOUR, day / 2));
+  const width = String(count).length;
+  const grants: SimulatedGrant[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const duration = Math.round(shortest * (longest / shortest) ** random());
+    const start = 1 + Math.floor(random() * (day - duration - 1));
+    grants.push({
+      id: `g-${String(i + 1).padStart(width, "0")}`,
+      startsAt: dayStart + start,
+      expiresAt: dayStart + start + duration,
+      appliedAt: null,
+      removedAt: null,
+      removedBy: null,
+    });
+  }
+  return grants;
+}
+
+/** One command of the virtual day, at one instant. */
+interface Command {
+  readonly at: number;
+  readonly kind: "sweep" | "apply";
+}
+
+/**
+ * When merges are applied: as grants start, in batches. A batch holds grants that start
+ * within one sweep interval and is applied at its last grant's start, so every grant of the
+ * batch is active then (a grant that would expire first starts a new batch). Every grant is
+ * therefore created by some apply, at most one interval after it starts.
+ */
+export function applyInstants(
+  grants: readonly SimulatedGrant[],
+  dayStart: number,
+  interval: number,
+): number[] {
+  const sorted = [...grants].sort((a, b) => a.startsAt - b.startsAt);
+  const instants: number[] = [];
+  let batch: { tick: number; at: number; earliestExpiry: number } | undefined;
+  for (const grant of sorted) {
+    const tick = Math.floor((grant.startsAt - dayStart) / interval);
+    if (batch && batch.tick === tick && grant.startsAt < batch.earliestExpiry) {
+      batch.at = grant.startsAt;
+      batch.earliestExpiry = Math.min(batch.earliestExpiry, grant.expiresAt);
+      continue;
+    }
+    if (batch) instants.push(batch.at);
+    batch = { tick, at: grant.startsAt, earliestExpiry: grant.expiresAt };
+  }
+  if (batch) instants.push(batch.at);
+  return instants;
+}
+
+/** The next UTC midnight at least an hour from now: the virtual day must lie ahead of tofu's own clock. */
+function nextDayStart(): number {
+  const day = 24 * HOUR;
+  return Math.ceil((Date.now() / 1000 + HOUR) / day) * day;
+}
+
+/** Runs the simulation; see the file comment. Never throws for what it measures: see `problems`. */
+export async function simulateDay(options: SimulationOptions): Promise<SimulationResult> {
+  const progress = options.onProgress ?? (() => {});
+  const interval = options.intervalMinutes * MINUTE;
+  const day = options.hours * HOUR;
+  if (!Number.isInteger(day / interval) || interval <= 0) {
+    throw new Error(`the interval (${options.intervalMinutes} min) must divide the day (${options.hours} h)`);
+  }
+  const dayStart = options.dayStart ?? nextDayStart();
+  const grants = grantWindows(options.grants, options.hours, options.seed, dayStart);
+  const byId = new Map(grants.map((grant) => [grant.id, grant]));
+  const commands: Command[] = [
+    ...Array.from({ length: day / interval }, (_, k) => ({
+      at: dayStart + (k + 1) * interval,
+      kind: "sweep" as const,
+    })),
+    ...applyInstants(grants, dayStart, interval).map((at) => ({ at, kind: "apply" as const })),
+  ].sort((a, b) => a.at - b.at || (a.kind === "sweep" ? -1 : 1));
+
+  const project: BenchProject = makeBenchProject(options.cli);
+  // Every grant is declared from the start, as merged code would hold them: a grant that has
+  // not started synthesizes nothing, so it is created by the first apply at or after its start.
+  project.writeGrants(grants);
+  const problems: string[] = [];
+  const sweepWallSeconds: number[] = [];
+  const applyWallSeconds: number[] = [];
+  const sweepPhases: Record<string, number>[] = [];
+  const clock = (at: number) => `+${formatDuration(at - dayStart)}`;
+  const started = performance.now();
+  let present = new Set<string>();
+  try {
+    for (const command of commands) {
+      const now = formatTimestamp(command.at);
+      const args =
+        command.kind === "sweep"
+          ? ["sweep", "--chdir", project.dir, "--now", now, "--json"]
+          : [
+              "apply",
+              "--chdir",
+              project.dir,
+              "--now",
+              now,
+              "--format",
+              "json",
+              "--bundle",
+              options.cli.bundle,
+            ];
+      const commandStarted = performance.now();
+      const result = await runCommand({
+        program: options.cli.program,
+        args: [...options.cli.args, ...args],
+        env: { ...process.env, NO_COLOR: "1", TEMPGRANT_NOW: "" },
+      });
+      const wall = (performance.now() - commandStarted) / 1000;
+      // 0: done; 4: a sweep that revoked everything due while a started grant waits for its apply.
+      const expected = command.kind === "sweep" ? [0, 4] : [0];
+      if (!expected.includes(result.exitCode)) {
+        problems.push(
+          `${command.kind} at ${now} exited ${result.exitCode}: ${result.stderr.trim().split("\n").slice(-5).join(" | ")}`,
+        );
+      }
+      const after = grantsInState(project.stackDir);
+      const removed = [...present].filter((id) => !after.has(id));
+      for (const id of after) {
+        const grant = byId.get(id);
+        if (!grant || present.has(id)) continue;
+        if (grant.appliedAt !== null) {
+          problems.push(`${id} came back at ${now} after its revocation`);
+        } else if (command.at < grant.startsAt) {
+          problems.push(`${id} was created at ${now}, before its start ${formatTimestamp(grant.startsAt)}`);
+        }
+        grant.appliedAt ??= command.at;
+      }
+      for (const id of removed) {
+        const grant = byId.get(id);
+        if (!grant) continue;
+        grant.removedAt = command.at;
+        grant.removedBy = command.kind;
+        if (command.at < grant.expiresAt) {
+          problems.push(`${id} was removed at ${now}, before its expiry ${formatTimestamp(grant.expiresAt)}`);
+        }
+      }
+      present = after;
+      if (command.kind === "sweep") {
+        sweepWallSeconds.push(wall);
+        const event = parseSweepEvent(result.stdout);
+        if (event) {
+          sweepPhases.push(event.phases ?? {});
+          const reported = new Set(event.revoked.map((grant) => grant.id));
+          const unreported = removed.filter((id) => !reported.has(id));
+          const phantom = [...reported].filter((id) => !removed.includes(id));
+          if (unreported.length > 0 || phantom.length > 0 || !event.verified) {
+            problems.push(
+              `sweep at ${now}: reported ${[...reported].join(",") || "none"}, state lost ${removed.join(",") || "none"}, verified ${event.verified}`,
+            );
+          }
+        } else if (result.exitCode === 0 || result.exitCode === 4) {
+          problems.push(`sweep at ${now}: no JSON event on stdout`);
+        }
+      } else {
+        applyWallSeconds.push(wall);
+      }
+      progress(
+        `${clock(command.at)} ${command.kind.padEnd(5)} ${wall.toFixed(1)} s, exit ${result.exitCode}: ` +
+          `${after.size} grant(s) in state` +
+          (removed.length > 0 ? `, removed ${removed.join(" ")}` : ""),
+      );
+    }
+  } finally {
+    if (!options.keep) rmSync(project.dir, { recursive: true, force: true });
+    else progress(`project kept in ${project.dir}`);
+  }
+
+  for (const grant of grants) {
+    if (grant.appliedAt === null) problems.push(`${grant.id} was never applied`);
+    else if (grant.removedAt === null)
+      problems.push(`${grant.id} is still in the state after the last sweep`);
+  }
+  const stayedSeconds = grants
+    .filter((grant) => grant.removedAt !== null)
+    .map((grant) => ({ id: grant.id, seconds: (grant.removedAt ?? 0) - grant.expiresAt }));
+  const maxStayed = stayedSeconds.reduce<{ id: string; seconds: number } | null>(
+    (max, entry) => (max === null || entry.seconds > max.seconds ? entry : max),
+    null,
+  );
+  if (maxStayed && maxStayed.seconds > interval) {
+    problems.push(
+      `${maxStayed.id} stayed usable ${formatDuration(maxStayed.seconds)} after its expiry: more than one interval (${formatDuration(interval)})`,
+    );
+  }
+  return {
+    dayStart,
+    intervalSeconds: interval,
+    grants,
+    sweeps: sweepWallSeconds.length,
+    applies: applyWallSeconds.length,
+    stayedSeconds,
+    maxStayed,
+    medianStayedSeconds: median(stayedSeconds.map((entry) => entry.seconds)),
+    sweepWallSeconds,
+    applyWallSeconds,
+    sweepPhases,
+    wallSeconds: (performance.now() - started) / 1000,
+    problems,
+  };
+}
+
+interface SweepJson {
+  readonly revoked: readonly { readonly id: string }[];
+  readonly verified: boolean;
+  readonly phases?: Record<string, number>;
+}
+
+/** The sweep's --json event (one stack: one pretty-printed object), or undefined. */
+function parseSweepEvent(stdout: string): SweepJson | undefined {
+  try {
+    return JSON.parse(stdout) as SweepJson;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Seconds as `1h 02m 03s`, `4m 05s` or `7s`. */
+export function formatDuration(seconds: number): string {
+  const whole = Math.round(seconds);
+  const h = Math.floor(whole / HOUR);
+  const m = Math.floor((whole % HOUR) / MINUTE);
+  const s = whole % MINUTE;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  if (h > 0) return `${h}h ${pad(m)}m ${pad(s)}s`;
+  if (m > 0) return `${m}m ${pad(s)}s`;
+  return `${s}s`;
+}
+
+/** The result as the lines the CLI prints. */
+export function describeResult(result: SimulationResult, options: SimulationOptions): string[] {
+  const bySweep = result.grants.filter((grant) => grant.removedBy === "sweep").length;
+  const byApply = result.grants.filter((grant) => grant.removedBy === "apply").length;
+  const max = result.maxStayed;
+  const maxGrant = max ? result.grants.find((grant) => grant.id === max.id) : undefined;
+  const phaseNames = ["synth", "init", "plan", "check", "apply", "verify"];
+  const phaseMedians = phaseNames
+    .map((name) => `${name} ${median(result.sweepPhases.map((phases) => phases[name] ?? 0)).toFixed(2)}`)
+    .join(", ");
+  const total = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0);
+  return [
+    `virtual day: ${formatTimestamp(result.dayStart)} + ${options.hours} h; ${options.grants} grants (seed ${options.seed}); a sweep every ${options.intervalMinutes} min; CLI from ${options.cli.kind}`,
+    `commands: ${result.sweeps} sweeps, ${result.applies} applies; wall ${formatDuration(result.wallSeconds)} ` +
+      `(sweeps ${formatDuration(total(result.sweepWallSeconds))}, applies ${formatDuration(total(result.applyWallSeconds))})`,
+    `revoked: ${bySweep + byApply} of ${result.grants.length} (${bySweep} by a sweep, ${byApply} by an apply of later grants)`,
+    `stayed usable after expiry: max ${max ? formatDuration(max.seconds) : "n/a"}` +
+      (max && maxGrant
+        ? ` (${max.id}: expired ${formatTimestamp(maxGrant.expiresAt)}, removed by the ${maxGrant.removedBy} at ${formatTimestamp(maxGrant.removedAt ?? 0)})`
+        : "") +
+      `, median ${Number.isNaN(result.medianStayedSeconds) ? "n/a" : formatDuration(result.medianStayedSeconds)}; ` +
+      `bound: one interval (${formatDuration(result.intervalSeconds)})`,
+    ...(["sweep", "apply"] as const).map((by) => {
+      const stayed = result.grants
+        .filter((grant) => grant.removedBy === by)
+        .map((grant) => (grant.removedAt ?? 0) - grant.expiresAt);
+      return stayed.length === 0
+        ? `  of those removed by ${by === "sweep" ? "a sweep" : "an apply"}: none`
+        : `  of those removed by ${by === "sweep" ? "a sweep" : "an apply"}: max ${formatDuration(Math.max(...stayed))}, median ${formatDuration(median(stayed))}`;
+    }),
+    `wall per sweep: median ${median(result.sweepWallSeconds).toFixed(2)} s, max ${Math.max(...result.sweepWallSeconds).toFixed(2)} s; ` +
+      `per apply: median ${median(result.applyWallSeconds).toFixed(2)} s`,
+    `sweep phases, median s: ${phaseMedians}`,
+    result.problems.length === 0
+      ? "OK: every grant was revoked within one interval of its expiry"
+      : `FAILED (${result.problems.length} problem(s)):\n  ${result.problems.join("\n  ")}`,
+  ];
+}

@@ -1,0 +1,243 @@
+// Sweep benchmark: apply N grants, then one `tempgrant sweep --now T` after every expiry,
+// which revokes all N. Reports the sweep's wall time split into its phases, and how much of
+// it is tempgrant's own: the wall time of the sweep process minus the wall time of every
+// process it started (each tofu/terraform invocation and the cdktf app's node process).
+// Each child is timed by a bash wrapper (EPOCHREALTIME around the real command), so the
+// wrapper's own start-up and the spawning count as ours, not the child's.
+// Usage: npm run bench:sweep [-- --grants 100,1000 --runs 3 --cli build|source]
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { synthApp } from "../src/check/synth-app.js";
+import { runCommand } from "../src/exec/run-command.js";
+import { formatTimestamp } from "../src/grant/index.js";
+import { apply, engineEnvironment, init, plan, resolveEngine } from "../src/runner/index.js";
+import { makeBenchProject, median, tempgrantCli, type BenchGrant } from "./sweep-project.js";
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const index = args.indexOf(name);
+  return index >= 0 && args[index + 1] ? (args[index + 1] as string) : fallback;
+};
+const sizes = option("--grants", "100,1000").split(",").map(Number);
+const runs = Number(option("--runs", "3"));
+const cliKind = option("--cli", "build") === "source" ? "source" : "build";
+const log = (line: string) => process.stderr.write(`[bench:sweep] ${line}\n`);
+
+const PHASES = ["synth", "init", "plan", "check", "apply", "verify"] as const;
+type Phase = (typeof PHASES)[number];
+
+/** One child process of the sweep, as its wrapper logged it. */
+interface Child {
+  readonly label: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** One measured sweep. */
+interface Sample {
+  readonly wall: number;
+  readonly phases: Record<Phase, number>;
+  /** Seconds inside child processes, per phase. */
+  readonly children: Record<Phase, number>;
+  readonly childCount: number;
+  readonly revoked: number;
+}
+
+/** A bash script that runs `command` and logs `<label> <start> <end>` (epoch seconds, µs). */
+function wrapperScript(label: string, command: string): string {
+  return [
+    "#!/bin/bash",
+    `label=${label}`,
+    "start=$EPOCHREALTIME",
+    command,
+    "code=$?",
+    'printf "%s %s %s\\n" "$label" "$start" "$EPOCHREALTIME" >> "${TEMPGRANT_BENCH_TIMINGS:-/dev/null}"',
+    "exit $code",
+    "",
+  ].join("\n");
+}
+
+/** The phase a child's time belongs to, from its kind and what ran before it. */
+function phaseOf(child: Child, seen: { plan: boolean; apply: boolean }): Phase {
+  switch (child.label) {
+    case "synth":
+      return "synth";
+    case "tofu-init":
+      return "init";
+    case "tofu-apply":
+      seen.apply = true;
+      return "apply";
+    case "tofu-plan":
+    case "tofu-show":
+      seen.plan = true;
+      return seen.apply ? "verify" : "plan";
+    default:
+      // `state pull`: the serial before (with init), and after (with verify).
+      return seen.plan ? "verify" : "init";
+  }
+}
+
+async function sample(
+  count: number,
+  cli: Awaited<ReturnType<typeof tempgrantCli>>,
+  wrappers: { app: string; tofu: string },
+  timings: string,
+): Promise<Sample> {
+  const project = makeBenchProject(cli, [wrappers.app, "synth"]);
+  try {
+    // Grants start now and expire an hour later, a second apart; tofu's own clock
+    // (plantimestamp, in each record's precondition) must be before every expiry at apply.
+    const t0 = Math.floor(Date.now() / 1000);
+    const width = String(count).length;
+    const grants: BenchGrant[] = Array.from({ length: count }, (_, i) => ({
+      id: `b-${String(i + 1).padStart(width, "0")}`,
+      expiresAt: t0 + 3_600 + i,
+    }));
+    project.writeGrants(grants);
+    log(`  applying ${count} grants...`);
+    await synthApp({ projectDir: project.dir, outdir: "cdktf.out", now: formatTimestamp(t0) });
+    const workspace = { engine: resolveEngine(), workingDir: project.stackDir, lockTimeout: "60s" };
+    await init(workspace);
+    await apply(workspace, (await plan(workspace, { out: "setup.tfplan" })).planFile);
+
+    writeFileSync(timings, "");
+    log(`  sweeping ${count} grants...`);
+    const started = performance.now();
+    const result = await runCommand({
+      program: cli.program,
+      args: [
+        ...cli.args,
+        "sweep",
+        "--chdir",
+        project.dir,
+        "--now",
+        formatTimestamp(t0 + 3_600 + count + 60),
+        "--json",
+      ],
+      env: {
+        ...process.env,
+        NO_COLOR: "1",
+        TEMPGRANT_NOW: "",
+        TEMPGRANT_ENGINE_BINARY: wrappers.tofu,
+        TEMPGRANT_BENCH_TIMINGS: timings,
+      },
+    });
+    const wall = (performance.now() - started) / 1000;
+    if (result.exitCode !== 0) throw new Error(`sweep exited ${result.exitCode}:\n${result.stderr}`);
+    const event = JSON.parse(result.stdout) as {
+      revoked: unknown[];
+      verified: boolean;
+      phases: Record<Phase, number>;
+    };
+    if (event.revoked.length !== count || !event.verified) {
+      throw new Error(`the sweep revoked ${event.revoked.length} of ${count} (verified: ${event.verified})`);
+    }
+    const children = readFileSync(timings, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => line.split(" "))
+      .map(([label, start, end]) => ({ label: label ?? "", start: Number(start), end: Number(end) }))
+      .sort((a, b) => a.start - b.start);
+    children.forEach((child, i) => {
+      const previous = children[i - 1];
+      if (previous && child.start < previous.end) throw new Error("child processes overlapped");
+    });
+    const inChildren = Object.fromEntries(PHASES.map((phase) => [phase, 0])) as Record<Phase, number>;
+    const seen = { plan: false, apply: false };
+    for (const child of children) inChildren[phaseOf(child, seen)] += child.end - child.start;
+    return { wall, phases: event.phases, children: inChildren, childCount: children.length, revoked: count };
+  } finally {
+    rmSync(project.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What the wrapper adds to each child, counted as ours: the wall time of `timed x /bin/true`
+ * minus that of `/bin/true`, both spawned from here (median of 20 pairs).
+ */
+async function wrapperOverhead(wrapper: string): Promise<number> {
+  const wall = async (program: string, argv: string[]) => {
+    const started = performance.now();
+    await runCommand({ program, args: argv });
+    return (performance.now() - started) / 1000;
+  };
+  const differences: number[] = [];
+  for (let i = 0; i < 20; i += 1) {
+    differences.push((await wall(wrapper, ["calibration", "/bin/true"])) - (await wall("/bin/true", [])));
+  }
+  return median(differences);
+}
+
+async function main(): Promise<void> {
+  const engine = resolveEngine();
+  const version = JSON.parse(
+    (
+      await runCommand({
+        program: engine.binary,
+        args: ["version", "-json"],
+        env: engineEnvironment({ engine, workingDir: ".", lockTimeout: "0s" }),
+      })
+    ).stdout,
+  ) as { terraform_version?: string };
+  const engineVersion = `${engine.kind} ${version.terraform_version ?? "?"}`;
+  const cli = await tempgrantCli(cliKind, log);
+  const scratch = mkdtempSync(join(tmpdir(), "tempgrant-bench-sweep-"));
+  const wrappers = { app: join(scratch, "timed"), tofu: join(scratch, "tofu-timed") };
+  // The app wrapper takes its label first (`timed synth node ...`); tofu's is its subcommand.
+  writeFileSync(wrappers.app, wrapperScript('"$1"; shift', '"$@"'), { mode: 0o755 });
+  writeFileSync(wrappers.tofu, wrapperScript('"tofu-$1"', `${JSON.stringify(engine.binary)} "$@"`), {
+    mode: 0o755,
+  });
+  const timings = join(scratch, "timings.txt");
+  const overhead = await wrapperOverhead(wrappers.app);
+  const load = () =>
+    loadavg()
+      .map((value) => value.toFixed(2))
+      .join(" ");
+  console.log(
+    `${cpus().length} cpus, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${engineVersion}; ` +
+      `CLI from ${cli.kind}; load average at start ${load()}`,
+  );
+  console.log(
+    `the timing wrapper costs ${(overhead * 1000).toFixed(1)} ms a child (median of 20), counted as ours; ` +
+      `sweeps revoking N grants; of ${runs} runs, the one with the median wall time is shown`,
+  );
+  console.log("| grants | step | wall s | in tofu / app s | ours s |");
+  console.log("| ---: | --- | ---: | ---: | ---: |");
+  try {
+    for (const count of sizes) {
+      const samples: Sample[] = [];
+      for (let run = 0; run < runs; run += 1) {
+        log(`${count} grants, run ${run + 1}/${runs}`);
+        samples.push(await sample(count, cli, wrappers, timings));
+      }
+      const wallMedian = median(samples.map((s) => s.wall));
+      const shown = samples.find((s) => s.wall === wallMedian) ?? samples[0];
+      if (!shown) continue;
+      const row = (step: string, wall: number, inChildren: number) =>
+        console.log(
+          `| ${count} | ${step} | ${wall.toFixed(2)} | ${inChildren.toFixed(2)} | ${(wall - inChildren).toFixed(2)} |`,
+        );
+      let phaseTotal = 0;
+      for (const phase of PHASES) {
+        row(phase, shown.phases[phase], shown.children[phase]);
+        phaseTotal += shown.phases[phase];
+      }
+      row("other: start-up, ledger, listing, output", shown.wall - phaseTotal, 0);
+      const childTotal = PHASES.reduce((sum, phase) => sum + shown.children[phase], 0);
+      row(`whole process (${shown.childCount} children)`, shown.wall, childTotal);
+      const share = (s: Sample) =>
+        (100 * (s.wall - PHASES.reduce((sum, phase) => sum + s.children[phase], 0))) / s.wall;
+      console.log(
+        `| ${count} | our share | | | **${share(shown).toFixed(1)}%** (runs: ${samples.map((s) => `${share(s).toFixed(1)}%`).join(", ")}) |`,
+      );
+    }
+    console.log(`load average at end ${load()}`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();
