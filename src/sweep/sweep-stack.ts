@@ -17,6 +17,7 @@ import {
 } from "../runner/index.js";
 import { revocationOnlyProblems } from "./revocation-guard.js";
 import { selectRevocations, type Revocation } from "./select-revocations.js";
+import type { RevokedGrant, TargetCheck, TargetCheckResult } from "./target-check.js";
 
 /** Options of {@link sweepStack}. */
 export interface SweepStackOptions {
@@ -30,6 +31,16 @@ export interface SweepStackOptions {
   /** Retries of transient failures (a held lock, an unreachable backend); default 3, first delay 2 s. */
   readonly retry?: RetryOptions;
   readonly onProgress?: (line: string) => void;
+  /** Checks inside the target around the apply (PostgreSQL: roles gone, sessions ended). */
+  readonly targetCheck?: TargetCheck;
+  /**
+   * Called once the revocation plan passed the guard, right before it is applied, so the
+   * ledger shows a sweep that was killed mid-apply.
+   */
+  readonly onBeforeApply?: (intent: {
+    readonly grants: readonly string[];
+    readonly planSha256: string;
+  }) => Promise<void>;
 }
 
 /**
@@ -74,8 +85,10 @@ export interface SweepOutcome {
   readonly planSha256: string | null;
   readonly stateSerialBefore: number | null;
   readonly stateSerialAfter: number | null;
-  /** A re-plan after apply shows no revocation still pending. */
+  /** A re-plan after apply shows no revocation still pending, and every target check passed. */
   readonly verified: boolean;
+  /** What the targets themselves said after the apply; empty when no check applies. */
+  readonly targetChecks?: readonly TargetCheckResult[];
   readonly durationSeconds: number;
   /** Seconds per step; absent from events recorded before it existed. */
   readonly phases?: SweepPhases;
@@ -128,7 +141,7 @@ export async function sweepStack(
       progress(`${options.stack}: the state changed under this sweep (another run applied); planning again`);
     }
   }
-  const { revoked, pending, planSha256, verified } = result;
+  const { revoked, pending, planSha256, verified, targetChecks } = result;
   const afterState = await timed("verify", () => step("read state", () => stateIdentity(workspace)));
   return {
     stack: options.stack,
@@ -140,6 +153,7 @@ export async function sweepStack(
     stateSerialBefore: before.serial,
     stateSerialAfter: afterState.serial,
     verified,
+    targetChecks,
     durationSeconds: seconds(performance.now() - started),
     phases: {
       init: seconds(phases.init),
@@ -211,6 +225,7 @@ async function revokeOnce(
   }));
   let planSha256: string | null = null;
   let verified = selection.revocations.length === 0;
+  let targetChecks: TargetCheckResult[] = [];
   if (selection.revocations.length > 0 && !options.dryRun) {
     // With nothing else pending the full plan is the revocation plan; otherwise limit it.
     let revocationPlan = full;
@@ -230,15 +245,57 @@ async function revokeOnce(
       }
       return sha256File(revocationPlan.planFile);
     });
+    // A target check that cannot run must never hold a revocation back: it fails the
+    // verification instead (exit 1), after the access is revoked.
+    const checkTarget = options.targetCheck
+      ? await timed("verify", () => prepareTargetCheck(options.targetCheck!, revoked))
+      : undefined;
+    await options.onBeforeApply?.({ grants: revoked.map((grant) => grant.id), planSha256 });
     progress(`${options.stack}: revoking ${selection.revocations.map((r) => r.grant.id).join(", ")}`);
     await timed("apply", () => step("apply revocations", () => apply(workspace, revocationPlan.planFile)));
-    verified = await timed("verify", async () => {
+    const replanned = await timed("verify", async () => {
       const after = normalize(
         await step("verify (re-plan)", () => planDocument(workspace, "sweep-verify.tfplan")),
         options,
       );
       return selectRevocations(after.input).revocations.length === 0;
     });
+    if (checkTarget) {
+      targetChecks = await timed("verify", () =>
+        checkTarget().catch((error: unknown) => failedCheck(error, "after")),
+      );
+      for (const check of targetChecks) {
+        progress(
+          `${options.stack}: ${check.ok ? "verified" : "NOT REVOKED"} in ${check.method}: ${check.grant}: ${check.detail}`,
+        );
+      }
+    }
+    verified = replanned && targetChecks.every((check) => check.ok);
   }
-  return { revoked, pending, planSha256, verified };
+  return { revoked, pending, planSha256, verified, targetChecks };
+}
+
+/** Runs a target check's preparation; a failure becomes a failed check, never a thrown error. */
+async function prepareTargetCheck(
+  check: TargetCheck,
+  revoked: readonly RevokedGrant[],
+): Promise<() => Promise<TargetCheckResult[]>> {
+  try {
+    return await check.beforeApply(revoked);
+  } catch (error) {
+    const failed = failedCheck(error, "before");
+    return async () => failed;
+  }
+}
+
+function failedCheck(error: unknown, when: "before" | "after"): TargetCheckResult[] {
+  const message = error instanceof Error ? error.message : String(error);
+  return [
+    {
+      grant: "*",
+      method: "target",
+      ok: false,
+      detail: `the check in the target failed ${when} the apply: ${message}`,
+    },
+  ];
 }

@@ -41,13 +41,24 @@ describe("tempgrant sweep", () => {
       `ledger: next expiry ${at(t0 + 3 * hour)} (bob)`,
     ]);
     const entries = await readLedger(ledger);
+    // Before acting, then after: a sweep killed mid-apply still shows where it stopped.
     expect(entries.map(({ seq, event }) => [seq, event.type])).toEqual([
-      [1, "sweep"],
-      [2, "verification"],
+      [1, "sweep-started"],
+      [2, "sweep"],
+      [3, "verification"],
     ]);
     expect(entries[0]?.prev).toBe(GENESIS_PREV);
     expect(entries[1]?.prev).toBe(entries[0]?.hash);
-    const [sweep, verification] = entries.map((entry) => entry.event as unknown as Record<string, unknown>);
+    const [started, sweep, verification] = entries.map(
+      (entry) => entry.event as unknown as Record<string, unknown>,
+    );
+    expect(started).toEqual({
+      type: "sweep-started",
+      stack: "ledger",
+      now: at(t0 + hour),
+      grants: ["alice"],
+      planSha256: sweep?.planSha256,
+    });
     expect(sweep).toMatchObject({ type: "sweep", stack: "ledger", now: at(t0 + hour), verified: true });
     expect((sweep?.revoked as { id: string }[]).map((r) => r.id)).toEqual(["alice"]);
     expect(sweep?.planSha256).toMatch(/^[0-9a-f]{64}$/);

@@ -1,14 +1,15 @@
 import pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { postgresTargetCheck } from "../../src/sweep/postgres-target-check.js";
 import { rolesToRevoke, verifyPostgresRevocations } from "../../src/sweep/postgres-revocation.js";
-import { adminQuery, tryLogin } from "../support/postgres.js";
+import { adminQuery, providerEnvironment, tryLogin } from "../support/postgres.js";
 
 // The sweep's check inside PostgreSQL, against the real server: roles and sessions are made
 // here with SQL, because the provider that makes them in production cannot be built on our
 // machines (README, "Known blocker"). What is real: the server, the sessions, the catalog.
 const server = inject("postgres");
 const connection = { ...server };
-const roles = ["tg_verify_gone", "tg_verify_left", "tg_verify_priv"];
+const roles = ["tg_verify_gone", "tg_verify_left", "tg_verify_priv", "tg_sweep_check"];
 afterAll(async () => {
   for (const role of roles) await adminQuery(server, `drop role if exists "${role}"`);
 });
@@ -65,5 +66,32 @@ describe("verifyPostgresRevocations", () => {
     expect(await adminQuery(server, "select 1 from pg_roles where rolname = 'tg_verify_priv'")).toHaveLength(
       1,
     );
+  });
+
+  it("as the sweep's target check: only postgresql grants, by the role the binding names, from the PG* environment", async () => {
+    await adminQuery(server, `create role "tg_sweep_check" login password 'pw-check'`);
+    const session = new pg.Client({ ...server, user: "tg_sweep_check", password: "pw-check" });
+    await session.connect();
+    session.on("error", () => {});
+    const revoked = [
+      { id: "sweep-check", record: { binding: "postgresql" }, addresses: [] },
+      { id: "elsewhere", record: { binding: "aws-iam" }, addresses: [] },
+    ];
+    const finish = await postgresTargetCheck(providerEnvironment(server)).beforeApply(revoked);
+    await adminQuery(server, `drop role "tg_sweep_check"`);
+    expect(await finish()).toEqual([
+      {
+        grant: "sweep-check",
+        method: "postgresql",
+        ok: true,
+        detail: "role tg_sweep_check gone, 1 open session(s) ended, 0 left",
+      },
+    ]);
+    await session.end().catch(() => {});
+
+    const nowhere = await postgresTargetCheck({}).beforeApply(revoked);
+    expect(await nowhere()).toEqual([expect.objectContaining({ grant: "sweep-check", ok: false })]);
+    const none = await postgresTargetCheck({}).beforeApply([revoked[1]!]);
+    expect(await none()).toEqual([]);
   });
 });

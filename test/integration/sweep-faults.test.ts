@@ -148,11 +148,11 @@ describe("faults in the middle of a sweep's apply", () => {
     const events = (await readLedger(ledger))
       .slice(seen)
       .map((entry) => entry.event as unknown as Record<string, unknown>);
-    expect(events.map((event) => event.type)).toEqual(["sweep", "verification"]);
-    expect((events[0]?.revoked as { id: string }[]).map((r) => r.id)).toEqual(["alice"]);
-    expect(events[1]).toMatchObject({ grants: ["alice"], verified: true, method: "re-plan" });
+    expect(events.map((event) => event.type)).toEqual(["sweep-started", "sweep", "verification"]);
+    expect((events[1]?.revoked as { id: string }[]).map((r) => r.id)).toEqual(["alice"]);
+    expect(events[2]).toMatchObject({ grants: ["alice"], verified: true, method: "re-plan" });
     expect((await verifyLedger(ledger)).valid).toBe(true);
-    return { result, sweepEvent: events[0] ?? {} };
+    return { result, sweepEvent: events[1] ?? {} };
   }
 
   it("PostgreSQL stopped during the apply: exit 1 with a failure event, the stored state unharmed; the next sweep completes", async () => {
@@ -186,8 +186,9 @@ describe("faults in the middle of a sweep's apply", () => {
     expect(orphan.lineage).toBe(before.lineage);
     expect(orphan.serial).toBeGreaterThan(before.serial);
     expect(orphan.resources.map((r) => `${r.type}.${r.name}`).sort()).toEqual(CAROL_ONLY);
-    const [failure, ...more] = (await readLedger(ledger)).slice(seen).map((entry) => entry.event);
+    const [started, failure, ...more] = (await readLedger(ledger)).slice(seen).map((entry) => entry.event);
     expect(more).toEqual([]);
+    expect(started).toMatchObject({ type: "sweep-started", grants: ["alice"] });
     expect(failure).toEqual({
       type: "failure",
       step: "sweep",
@@ -232,8 +233,9 @@ describe("faults in the middle of a sweep's apply", () => {
       expect(killed.signal).toBe("SIGKILL");
       await waitFor("every process of the group gone", () => !groupAlive(sweep.pid));
       expect(project.revocation("alice").finished).toBe(false);
-      // Nothing recorded: the run died before its event.
-      expect((await readLedger(ledger)).length).toBe(seen);
+      // The ledger shows where the run stopped: it started revoking alice, and nothing after.
+      const recorded = (await readLedger(ledger)).slice(seen).map((entry) => entry.event);
+      expect(recorded).toEqual([expect.objectContaining({ type: "sweep-started", grants: ["alice"] })]);
 
       const lockInfo = join(project.stackDir, ".terraform.tfstate.lock.info");
       if (backend === "local") {

@@ -103,8 +103,14 @@ describe("tempgrant sweep over 20 staggered expiries", () => {
       const events = (await readLedger(ledger))
         .slice(seen)
         .map((entry) => entry.event as unknown as Record<string, unknown>);
+      // A sweep that applies writes an event before acting, then its outcome and verification.
+      const started = sweep.revokes.length === 0 ? undefined : events.shift();
       const [event, verification, ...more] = events;
       expect(more).toEqual([]);
+      if (started) {
+        expect(started).toMatchObject({ type: "sweep-started", stack: "ledger", now: at(sweep.now) });
+        expect([...(started.grants as string[])].sort()).toEqual(sweep.revokes);
+      }
       expect(event).toMatchObject({ type: "sweep", stack: "ledger", now: at(sweep.now), verified: true });
       expect((event?.revoked as { id: string }[]).map((r) => r.id).sort()).toEqual(sweep.revokes);
       if (sweep.revokes.length === 0) {
@@ -127,10 +133,16 @@ describe("tempgrant sweep over 20 staggered expiries", () => {
     });
   }
 
-  it("leaves a ledger whose chain verifies: one apply, six sweeps, five verifications", async () => {
+  it("leaves a ledger whose chain verifies: one apply, six sweeps (five started), five verifications", async () => {
     const entries = await readLedger(ledger);
     const count = (type: string) => entries.filter((entry) => entry.event.type === type).length;
-    expect([count("apply"), count("sweep"), count("verification"), count("failure")]).toEqual([1, 6, 5, 0]);
+    expect([
+      count("apply"),
+      count("sweep-started"),
+      count("sweep"),
+      count("verification"),
+      count("failure"),
+    ]).toEqual([1, 5, 6, 5, 0]);
     expect((await verifyLedger(ledger)).valid).toBe(true);
   });
 });

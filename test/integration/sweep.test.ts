@@ -7,6 +7,7 @@ import { synthesize, TemporaryGrant, type TemporaryGrantProps } from "../../src/
 import { builtinGrant } from "../support/builtin-grants.js";
 import { apply, init, plan, resolveEngine, stateIdentity, type Workspace } from "../../src/runner/index.js";
 import { sweepStack } from "../../src/sweep/sweep-stack.js";
+import type { TargetCheck } from "../../src/sweep/target-check.js";
 
 // The sweep with real tofu and the clock moved by `now`: it revokes exactly the expired
 // grants, through a plan limited to them when another change is pending, and reports the rest.
@@ -78,5 +79,64 @@ describe("sweepStack with real tofu", () => {
     expect(outcome.revoked.map((r) => r.id)).toEqual(["b"]);
     expect([outcome.planSha256, outcome.stateSerialAfter, outcome.verified]).toEqual([null, before, false]);
     expect([outcome.phases.apply, outcome.phases.verify > 0]).toEqual([0, true]);
+  });
+
+  it("checks in the target around the apply, and a failed or broken target check fails the verification", async () => {
+    const ws = {
+      engine: resolveEngine(),
+      workingDir: synthAt(t0, [grant("d", t0 + hour), grant("e", t0 + hour)]),
+      lockTimeout: "30s",
+    };
+    await init(ws);
+    await apply(ws, (await plan(ws, { out: "initial.tfplan" })).planFile);
+    synthAt(t0 + 2 * hour, []);
+    const calls: string[] = [];
+    const failing: TargetCheck = {
+      async beforeApply(revoked) {
+        calls.push(`before ${revoked.map((r) => r.id).join(",")}`);
+        return async () => {
+          calls.push("after");
+          return [{ grant: "d", method: "fake", ok: false, detail: "d can still log in" }];
+        };
+      },
+    };
+    const outcome = await sweepStack({
+      stack: "grants",
+      workspace: ws,
+      now: t0 + 2 * hour,
+      targetCheck: failing,
+      onBeforeApply: async ({ grants }) => {
+        calls.push(`intent ${grants.join(",")}`);
+      },
+    });
+    // The revocation happened (the re-plan is clean), but the target says otherwise: not verified.
+    expect(calls).toEqual(["before d,e", "intent d,e", "after"]);
+    expect(outcome.revoked.map((r) => r.id)).toEqual(["d", "e"]);
+    expect(outcome.verified).toBe(false);
+    expect(outcome.targetChecks).toEqual([
+      { grant: "d", method: "fake", ok: false, detail: "d can still log in" },
+    ]);
+
+    // A check that throws before the apply never holds the revocation back.
+    synthAt(t0, [grant("f", t0 + hour)]);
+    await apply(ws, (await plan(ws, { out: "again.tfplan" })).planFile);
+    synthAt(t0 + 2 * hour, []);
+    const broken: TargetCheck = {
+      beforeApply: async () => {
+        throw new Error("connection refused");
+      },
+    };
+    const second = await sweepStack({
+      stack: "grants",
+      workspace: ws,
+      now: t0 + 2 * hour,
+      targetCheck: broken,
+    });
+    expect(second.revoked.map((r) => r.id)).toEqual(["f"]);
+    expect(second.stateSerialAfter).toBeGreaterThan(second.stateSerialBefore ?? 0);
+    expect(second.verified).toBe(false);
+    expect(second.targetChecks?.[0]?.detail).toBe(
+      "the check in the target failed before the apply: connection refused",
+    );
   });
 });

@@ -1,6 +1,7 @@
 import type { GrantRecord } from "../../grant/record.js";
 import type { Verdict } from "../../policy/verdict.js";
 import type { SweepOutcome } from "../../sweep/sweep-stack.js";
+import type { TargetCheckResult } from "../../sweep/target-check.js";
 
 /** `prev` of the first entry: there is nothing before it. */
 export const GENESIS_PREV = "0".repeat(64);
@@ -38,7 +39,20 @@ export interface SweepEvent extends SweepOutcome {
   readonly nextExpiry: string | null;
 }
 
-/** After a sweep applied revocations, whether a re-plan showed none left. */
+/**
+ * A sweep is about to apply a checked revocation plan: written before acting, so that a
+ * sweep killed mid-apply still shows in the ledger where it stopped.
+ */
+export interface SweepStartedEvent {
+  readonly type: "sweep-started";
+  readonly stack: string;
+  readonly now: string;
+  /** Ids of the grants the plan revokes. */
+  readonly grants: readonly string[];
+  readonly planSha256: string;
+}
+
+/** After a sweep applied revocations, whether a re-plan showed none left, and what the targets said. */
 export interface VerificationEvent {
   readonly type: "verification";
   readonly stack: string;
@@ -46,7 +60,10 @@ export interface VerificationEvent {
   /** Ids of the grants whose revocation was verified (or not). */
   readonly grants: readonly string[];
   readonly verified: boolean;
-  readonly method: "re-plan";
+  /** `re-plan`, plus the target checks that ran (`re-plan+postgresql`). */
+  readonly method: string;
+  /** The checks inside the targets (PostgreSQL: role gone, sessions ended); absent before they existed. */
+  readonly targetChecks?: readonly TargetCheckResult[];
 }
 
 /** A step failed; the command exited with an error after recording it. */
@@ -60,11 +77,12 @@ export interface FailureEvent {
 }
 
 /** Every event the ledger holds, told apart by `type`. */
-export type LedgerEvent = ApplyEvent | SweepEvent | VerificationEvent | FailureEvent;
+export type LedgerEvent = ApplyEvent | SweepStartedEvent | SweepEvent | VerificationEvent | FailureEvent;
 
 /** The event types this version writes and reads. */
 export const LEDGER_EVENT_TYPES: readonly LedgerEvent["type"][] = [
   "apply",
+  "sweep-started",
   "sweep",
   "verification",
   "failure",

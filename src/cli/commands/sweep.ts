@@ -84,6 +84,7 @@ export function sweepCommand(): Command {
       }
       const afterSynth = Promise.all([
         import("../../sweep/sweep-stack.js"),
+        import("../../sweep/postgres-target-check.js"),
         import("../../sweep/declared-listing.js"),
         import("../../audit/ledger/append.js"),
       ]);
@@ -95,7 +96,7 @@ export function sweepCommand(): Command {
       });
       // One app run for every stack: each stack's event reports it.
       const synthSeconds = Math.round(performance.now() - synthStarted) / 1000;
-      const [{ sweepStack }, listing, { appendLedgerEvent }] = await afterSynth;
+      const [{ sweepStack }, { postgresTargetCheck }, listing, { appendLedgerEvent }] = await afterSynth;
       const record = async (event: LedgerEvent) => {
         await appendLedgerEvent(ledgerPath, event).catch((error: unknown) => {
           throw wrapStep("ledger", error);
@@ -117,6 +118,15 @@ export function sweepCommand(): Command {
           privilegedTypes: config.privilegedTypes,
           dryRun: options.dryRun,
           onProgress: log,
+          targetCheck: postgresTargetCheck(),
+          onBeforeApply: ({ grants, planSha256 }) =>
+            record({
+              type: "sweep-started",
+              stack: name,
+              now: formatTimestamp(clock.now),
+              grants,
+              planSha256,
+            }),
         }).catch(async (error: unknown) => {
           if (!options.dryRun) {
             await record({
@@ -158,7 +168,12 @@ export function sweepCommand(): Command {
               now: outcome.now,
               grants: outcome.revoked.map((grant) => grant.id),
               verified: outcome.verified,
-              method: "re-plan",
+              method: ["re-plan", ...new Set((outcome.targetChecks ?? []).map((check) => check.method))].join(
+                "+",
+              ),
+              ...(outcome.targetChecks && outcome.targetChecks.length > 0
+                ? { targetChecks: outcome.targetChecks }
+                : {}),
             });
           }
         }
