@@ -26,7 +26,12 @@ export function readPlanFile(path: string, maxBytes = DEFAULT_MAX_PLAN_BYTES): P
   } catch (error) {
     if (error instanceof TempgrantError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw badPlan(path, code === "ENOENT" ? "no such file" : (error as Error).message);
+    throw badPlan(
+      path,
+      code === "ENOENT"
+        ? "no such file (write one with `tofu show -json plan.tfplan > plan.json`)"
+        : (error as Error).message,
+    );
   }
   if (size === 0) throw badPlan(path, "is empty: expected the JSON of `tofu show -json <planfile>`");
   if (size > maxBytes) {

@@ -98,7 +98,10 @@ describe("tempgrant grants", () => {
         ["grants", "--dir", REFERENCE_GRANTS_DIR, "--margin", "5 minutes"],
         /^tempgrant: --margin "5 minutes" is not a duration/,
       ],
-      [["grants", join(scratch, "missing.yaml")], /^tempgrant: .*missing\.yaml: no such file$/],
+      [
+        ["grants", join(scratch, "missing.yaml")],
+        /^tempgrant: .*missing\.yaml: no such file \(grant files are YAML, usually under grants\/\)$/,
+      ],
       [["grants", "--dir", join(scratch, "nope")], /^tempgrant: .*nope: no such folder of grant files/],
       [["grants", "--format", "xml"], /option '--format <format>' argument 'xml' is invalid/],
     ];

@@ -58,7 +58,12 @@ function readText(path: string, maxBytes: number): string {
   } catch (error) {
     if (error instanceof TempgrantError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw badInput(path, code === "ENOENT" ? "no such file" : (error as Error).message);
+    throw badInput(
+      path,
+      code === "ENOENT"
+        ? "no such file (a .tfstate, or `tofu show -json` of a state or plan)"
+        : (error as Error).message,
+    );
   }
   if (size > maxBytes) {
     throw badInput(

@@ -103,7 +103,9 @@ function readText(path: string): string {
     return readFileSync(path, "utf8");
   } catch (error) {
     const reason =
-      (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
+      (error as NodeJS.ErrnoException).code === "ENOENT"
+        ? "no such file (grant files are YAML, usually under grants/)"
+        : (error as Error).message;
     throw new TempgrantError("INVALID_INPUT", `${path}: ${reason}`);
   }
 }
