@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { TempgrantError, wrapStep } from "../errors.js";
 import { sha256File } from "../exec/sha256-file.js";
@@ -125,6 +127,15 @@ export async function sweepStack(
       throw wrapStep(`sweep ${options.stack}: ${name}`, error);
     }
   };
+  // A state tofu could not save to its backend: it is out of date once a later run saved
+  // one, but someone must look at it (and delete it). Say so on every sweep until then.
+  const errored = join(workspace.workingDir, "errored.tfstate");
+  if (existsSync(errored)) {
+    progress(
+      `${options.stack}: WARNING ${errored} is left from an apply whose state could not be saved; ` +
+        "check the backend's state, then delete it",
+    );
+  }
   const before = await timed("init", async () => {
     await step("init", () => init(workspace));
     return step("read state", () => stateIdentity(workspace));

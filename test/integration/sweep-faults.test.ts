@@ -212,7 +212,10 @@ describe("faults in the middle of a sweep's apply", () => {
       lineage: before.lineage,
     });
 
-    const { sweepEvent } = await recoverySweep(project);
+    const { result: recovery, sweepEvent } = await recoverySweep(project);
+    expect(recovery.stderr).toContain(
+      `ledger: WARNING ${errored} is left from an apply whose state could not be saved`,
+    );
     expect(sweepEvent.stateSerialBefore).toBe(before.serial);
     expect(sweepEvent.stateSerialAfter).toBeGreaterThan(before.serial);
     // tofu never reads errored.tfstate again: it stays behind, out of date, for the operator.
