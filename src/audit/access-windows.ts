@@ -1,5 +1,5 @@
 import { isGrantRecord, type GrantRecord } from "../grant/record.js";
-import { parseTimestamp } from "../grant/time.js";
+import { epochSecondsOrNull } from "../grant/time.js";
 
 /** The part of a ledger line this module reads: its sequence number and its event. */
 export interface LedgerEventLine {
@@ -74,7 +74,7 @@ export function accessWindows(lines: readonly LedgerEventLine[]): AccessWindow[]
     // Read defensively: every field is checked before use, whatever version wrote the event.
     const event = line.event as { readonly type: string } & Readonly<Record<string, unknown>>;
     const stack = typeof event.stack === "string" ? event.stack : "";
-    const now = epoch(event.now);
+    const now = epochSecondsOrNull(event.now);
     if (now === null) continue;
     if (event.type === "apply") {
       for (const change of arrayOf(event.grants)) {
@@ -88,7 +88,7 @@ export function accessWindows(lines: readonly LedgerEventLine[]): AccessWindow[]
           existing.record = record;
           existing.seqs.push(seq);
         } else if (action === "create" || action === "replace" || action === "update") {
-          const starts = epoch(record.startsAt);
+          const starts = epochSecondsOrNull(record.startsAt);
           open.set(key(stack, record.id), {
             stack,
             record,
@@ -119,7 +119,7 @@ function finish(
   verified: boolean,
 ): AccessWindow {
   const { record } = window;
-  const expiresAt = epoch(record.expiresAt) ?? window.from;
+  const expiresAt = epochSecondsOrNull(record.expiresAt) ?? window.from;
   let ending: WindowEnding = "open";
   if (endedAt !== null) {
     if (endedAt < expiresAt) ending = "removed-early";
@@ -154,12 +154,6 @@ export function activeAt(window: AccessWindow, instant: number): boolean {
 /** Whether a window overlaps [from, to). */
 export function overlaps(window: AccessWindow, from: number, to: number): boolean {
   return window.from < to && (window.endedAt === null || window.endedAt > from);
-}
-
-function epoch(value: unknown): number | null {
-  if (typeof value !== "string") return null;
-  const parsed = parseTimestamp(value);
-  return parsed.ok ? parsed.instant.seconds : null;
 }
 
 function arrayOf(value: unknown): readonly unknown[] {

@@ -5,7 +5,7 @@ import { c as createTar } from "tar";
 import { TempgrantError } from "../errors.js";
 import { sha256File } from "../exec/sha256-file.js";
 import { formatTimestamp } from "../grant/time.js";
-import { ledgerWindows } from "./ledger-windows.js";
+import { ledgerWindows, stateMismatches } from "./ledger-windows.js";
 import { verifyLedger, type LedgerVerification } from "./ledger/index.js";
 import { auditHtml } from "./report/audit-html.js";
 import { auditReport, type AuditPeriod } from "./report/audit-period.js";
@@ -57,8 +57,7 @@ export async function writeEvidencePack(options: EvidencePackOptions): Promise<E
       for (const [index, statePath] of options.statePaths.entries()) {
         const name = `state-${index + 1}-${basename(statePath)}`;
         copyFileSync(statePath, join(staging, name));
-        const checked = await ledgerWindows(options.ledgerPath, statePath);
-        crossCheck.push({ state: name, mismatches: checked.mismatches });
+        crossCheck.push({ state: name, mismatches: stateMismatches(windows, statePath) });
       }
       if (crossCheck.length > 0) {
         writeFileSync(join(staging, "state-crosscheck.json"), `${JSON.stringify(crossCheck, null, 2)}\n`);

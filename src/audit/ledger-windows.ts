@@ -23,12 +23,16 @@ export interface LedgerWindows {
  */
 export async function ledgerWindows(ledgerPath: string, statePath?: string): Promise<LedgerWindows> {
   const windows = accessWindows(await readLedger(ledgerPath));
-  if (statePath === undefined) return { windows, mismatches: [] };
+  return { windows, mismatches: statePath === undefined ? [] : stateMismatches(windows, statePath) };
+}
+
+/** Grants a state holds that the ledger shows no open window for, and open windows the state lacks. */
+export function stateMismatches(windows: readonly AccessWindow[], statePath: string): StateMismatch[] {
   const input = readDiffInput(statePath);
   const snapshot = input.kind === "plan" ? input.prior : input.snapshot;
   const inState = grantRecordsOf(snapshot);
   const open = windows.filter((window) => window.ending === "open");
-  const mismatches: StateMismatch[] = [
+  return [
     ...inState
       .filter((record) => !open.some((window) => window.id === record.id))
       .map((record) => ({ id: record.id, problem: "in-state-not-in-ledger" as const, record })),
@@ -36,5 +40,4 @@ export async function ledgerWindows(ledgerPath: string, statePath?: string): Pro
       .filter((window) => !inState.some((record) => record.id === window.id))
       .map((window) => ({ id: window.id, problem: "open-in-ledger-not-in-state" as const, record: window })),
   ];
-  return { windows, mismatches };
 }

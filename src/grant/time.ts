@@ -112,6 +112,13 @@ function formatOffset(minutes: number): string {
   return `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
 }
 
+/** Epoch seconds of a value read from a plan, state or ledger: null unless it is an RFC 3339 timestamp. */
+export function epochSecondsOrNull(value: unknown): number | null {
+  if (typeof value !== "string") return null;
+  const parsed = parseTimestamp(value);
+  return parsed.ok ? parsed.instant.seconds : null;
+}
+
 /** Renders epoch seconds as RFC 3339 in UTC, for example `2026-11-25T18:00:00Z`. */
 export function formatTimestamp(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");

@@ -1,5 +1,5 @@
 import { isGrantRecord, type GrantRecord } from "../grant/record.js";
-import { parseTimestamp } from "../grant/time.js";
+import { epochSecondsOrNull, parseTimestamp } from "../grant/time.js";
 import { isExpiryBearing, nativeExpiryOf } from "./native-expiry.js";
 import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
 import { DEFAULT_PRIVILEGED_TYPES, typeMatcher } from "./privileged-types.js";
@@ -171,16 +171,10 @@ function view(record: GrantRecord): GrantView {
     ...rest,
     approvedBy: Array.isArray(rest.approvedBy) ? rest.approvedBy : [],
     resources: Array.isArray(rest.resources) ? rest.resources : [],
-    startsAt: epochOrNull(startsAt),
-    expiresAt: epochOrNull(expiresAt),
+    startsAt: epochSecondsOrNull(startsAt),
+    expiresAt: epochSecondsOrNull(expiresAt),
     expiresAtText: typeof expiresAt === "string" ? expiresAt : null,
   };
-}
-
-function epochOrNull(text: unknown): number | null {
-  if (typeof text !== "string") return null;
-  const parsed = parseTimestamp(text);
-  return parsed.ok ? parsed.instant.seconds : null;
 }
 
 /** Summarizes a plan's action list. */

@@ -30,14 +30,24 @@ export async function rolesToRevoke(
   roles: readonly string[],
   options: PostgresRevocationOptions = {},
 ): Promise<RoleToRevoke[]> {
-  const client = new pg.Client({ ...options.connection, application_name: "tempgrant-sweep" });
-  await client.connect();
-  try {
+  return withClient(options, async (client) => {
     const found = await client.query<{ rolname: string; oid: number }>(
       "select rolname, oid::int as oid from pg_roles where rolname = any($1::text[])",
       [roles],
     );
     return roles.map((role) => ({ role, oid: found.rows.find((row) => row.rolname === role)?.oid ?? null }));
+  });
+}
+
+/** One connection for one piece of work, closed whatever happens. */
+async function withClient<T>(
+  options: PostgresRevocationOptions,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
+  const client = new pg.Client({ ...options.connection, application_name: "tempgrant-sweep" });
+  await client.connect();
+  try {
+    return await work(client);
   } finally {
     await client.end().catch(() => {});
   }
@@ -61,9 +71,7 @@ export async function verifyPostgresRevocations(
   roles: readonly RoleToRevoke[],
   options: PostgresRevocationOptions = {},
 ): Promise<PostgresRevocationCheck[]> {
-  const client = new pg.Client({ ...options.connection, application_name: "tempgrant-sweep" });
-  await client.connect();
-  try {
+  return withClient(options, async (client) => {
     const checks: PostgresRevocationCheck[] = [];
     for (const { role, oid } of roles) {
       const ended = await client.query<{ ended: string }>(
@@ -87,9 +95,7 @@ export async function verifyPostgresRevocations(
       });
     }
     return checks;
-  } finally {
-    await client.end().catch(() => {});
-  }
+  });
 }
 
 /** A role's sessions: by its name while it exists, by its old oid once it is dropped. */

@@ -1,3 +1,4 @@
+import { formatDuration } from "../../grant/duration.js";
 import { overlaps, type AccessWindow } from "../access-windows.js";
 
 /** What an audit report covers and what it counts as late. */
@@ -74,21 +75,7 @@ function median(values: readonly number[]): number | null {
   return sorted.length % 2 === 1 ? sorted[middle]! : Math.floor((sorted[middle - 1]! + sorted[middle]!) / 2);
 }
 
-/** "2h 5m", "45s": a duration for people. */
+/** A duration for people (`2h5m`, `45s`), the way listings write it; "n/a" for none. */
 export function humanDuration(seconds: number | null): string {
-  if (seconds === null) return "n/a";
-  const parts: string[] = [];
-  let rest = Math.max(0, Math.round(seconds));
-  for (const [unit, size] of [
-    ["d", 86_400],
-    ["h", 3_600],
-    ["m", 60],
-  ] as const) {
-    if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)}${unit}`);
-      rest %= size;
-    }
-  }
-  if (rest > 0 || parts.length === 0) parts.push(`${rest}s`);
-  return parts.join(" ");
+  return seconds === null ? "n/a" : formatDuration(Math.max(0, Math.round(seconds)));
 }

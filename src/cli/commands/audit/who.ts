@@ -47,11 +47,13 @@ export function auditWhoCommand(): Command {
       ].join("\n"),
     )
     .action(async (options: WhoOptions) => {
-      const [{ ledgerWindows }, { activeAt, overlaps }, { timeOption }] = await Promise.all([
-        import("../../../audit/ledger-windows.js"),
-        import("../../../audit/access-windows.js"),
-        import("../../options.js"),
-      ]);
+      const [{ ledgerWindows }, { activeAt, overlaps }, { timeOption }, { formatTimestamp }] =
+        await Promise.all([
+          import("../../../audit/ledger-windows.js"),
+          import("../../../audit/access-windows.js"),
+          import("../../options.js"),
+          import("../../../grant/time.js"),
+        ]);
       if (options.target === undefined && options.principal === undefined) {
         throw new TempgrantError("USAGE", "say whose access: --target <name>, --principal <name>, or both");
       }
@@ -76,7 +78,6 @@ export function auditWhoCommand(): Command {
           (options.target === undefined || mismatch.record.target === options.target) &&
           (options.principal === undefined || fold(mismatch.record.principal) === fold(options.principal)),
       );
-      const { formatTimestamp } = await import("../../../grant/time.js");
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ windows: matches, stateMismatches: relevant }, null, 2)}\n`);
       } else {
