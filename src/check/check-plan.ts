@@ -59,9 +59,15 @@ export async function evaluateInput(
   return { source, now: input.now, grants: input.grants.length, resources: input.resources.length, verdicts };
 }
 
+/** Plan text from which a check is likely to be made in parts: start the helper threads while it is parsed. */
+const LARGE_PLAN_CHARS = 2 * 1024 * 1024;
+
 async function loadPlan(options: CheckPlanOptions): Promise<PlanJson> {
   const contents = readPlanFile(options.source, options.maxPlanBytes);
-  if (contents.kind === "json") return parsePlanText(contents.text, options.source);
+  if (contents.kind === "json") {
+    if (contents.text.length > LARGE_PLAN_CHARS) options.engine.prepareForLargeInput();
+    return parsePlanText(contents.text, options.source);
+  }
   if (!options.renderBinaryPlan) {
     throw new TempgrantError(
       "INVALID_INPUT",

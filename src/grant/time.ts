@@ -21,9 +21,12 @@ const RFC3339 =
 
 const fail = (code: string, message: string): ParsedTimestamp => ({ ok: false, code, message });
 
-/** Days in a month of the proleptic Gregorian calendar. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in a month (1-12) of the proleptic Gregorian calendar; arithmetic, as plans hold thousands of timestamps. */
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : (MONTH_DAYS[month - 1] ?? 0);
 }
 
 /** Parses an RFC 3339 timestamp (optionally with an RFC 9557 zone suffix). */

@@ -75,42 +75,47 @@ export interface PolicyInputOptions {
 export function toPolicyInput(plan: PlanJson, options: PolicyInputOptions): PolicyInput {
   const planTime = plan.timestamp === undefined ? undefined : parseTimestamp(plan.timestamp);
   const now = options.now ?? (planTime?.ok ? planTime.instant.seconds : options.fallbackNow);
-  const isPrivileged = typeMatcher(options.privilegedTypes ?? DEFAULT_PRIVILEGED_TYPES);
+  const isPrivileged = memoizedByType(typeMatcher(options.privilegedTypes ?? DEFAULT_PRIVILEGED_TYPES));
   const changes = plan.resource_changes ?? [];
 
-  const grants: Omit<GrantChange, "owned">[] = [];
+  // One pass over the records first: a resource can come before the record that lists it.
+  const grants: GrantChange[] = [];
+  const owned = new Map<string, ResourceView[]>();
   const owners = new Map<string, string>();
   for (const change of changes) {
+    if (change.type !== "terraform_data") continue;
     const grant = grantChange(change);
     if (!grant) continue;
-    grants.push(grant);
+    // Records that share an id share one list, as they share their resources' owner.
+    const list = owned.get(grant.id) ?? [];
+    owned.set(grant.id, list);
+    grants.push({ ...grant, owned: list });
     // A deleted record owns what it listed before; any other owns what it will list.
     const view = grant.action === "delete" ? grant.before : (grant.after ?? grant.before);
     for (const address of view?.resources ?? []) owners.set(address, grant.id);
   }
 
-  const resources = changes
-    .filter((change) => (change.mode ?? "managed") === "managed")
-    .map((change): ResourceView => {
-      const action = summarize(change.change.actions);
-      const values = action === "delete" ? change.change.before : change.change.after;
-      return {
-        address: change.address,
-        type: change.type,
-        action,
-        owner: owners.get(change.address) ?? null,
-        privileged: isPrivileged(change.type),
-        unknown: unknownPaths(change.change.after_unknown),
-        nativeExpiry: nativeExpiryOf(change.type, values) ?? null,
-        expiryBearing: isExpiryBearing(change.type, values),
-        scope: grantedScope(change.type, values),
-      };
-    });
-  const byOwner = new Map<string, ResourceView[]>();
-  for (const resource of resources) {
-    if (resource.owner !== null)
-      byOwner.set(resource.owner, [...(byOwner.get(resource.owner) ?? []), resource]);
+  const resources: ResourceView[] = [];
+  for (const change of changes) {
+    if ((change.mode ?? "managed") !== "managed") continue;
+    const action = summarize(change.change.actions);
+    const values = action === "delete" ? change.change.before : change.change.after;
+    const owner = owners.get(change.address) ?? null;
+    const resource: ResourceView = {
+      address: change.address,
+      type: change.type,
+      action,
+      owner,
+      privileged: isPrivileged(change.type),
+      unknown: unknownPaths(change.change.after_unknown, "", []),
+      nativeExpiry: nativeExpiryOf(change.type, values) ?? null,
+      expiryBearing: isExpiryBearing(change.type, values),
+      scope: grantedScope(change.type, values),
+    };
+    resources.push(resource);
+    if (owner !== null) owned.get(owner)?.push(resource);
   }
+
   const removedUnexpired: Record<string, Omit<GrantChange, "owned">[]> = {};
   for (const grant of grants) {
     if (
@@ -120,14 +125,19 @@ export function toPolicyInput(plan: PlanJson, options: PolicyInputOptions): Poli
       grant.before.expiresAt <= now
     )
       continue;
-    const key = accessKey(grant.before, options.aliases ?? {});
-    (removedUnexpired[key] ??= []).push(grant);
+    const { owned: _owned, ...record } = grant;
+    (removedUnexpired[accessKey(grant.before, options.aliases ?? {})] ??= []).push(record);
   }
-  return {
-    now,
-    grants: grants.map((grant) => ({ ...grant, owned: byOwner.get(grant.id) ?? [] })),
-    resources,
-    removedUnexpired,
+  return { now, grants, resources, removedUnexpired };
+}
+
+/** A type predicate that runs once per distinct type: plans repeat a few types many times. */
+function memoizedByType(test: (type: string) => boolean): (type: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (type) => {
+    let answer = known.get(type);
+    if (answer === undefined) known.set(type, (answer = test(type)));
+    return answer;
   };
 }
 
@@ -166,11 +176,21 @@ function grantChange(change: ResourceChangeJson): Omit<GrantChange, "owned"> | u
 }
 
 function view(record: GrantRecord): GrantView {
-  const { tempgrant: _marker, startsAt, expiresAt, ...rest } = record;
+  // The record's fields by name (one object shape for every grant), timestamps as epoch seconds.
+  const { startsAt, expiresAt } = record;
   return {
-    ...rest,
-    approvedBy: Array.isArray(rest.approvedBy) ? rest.approvedBy : [],
-    resources: Array.isArray(rest.resources) ? rest.resources : [],
+    id: record.id,
+    principal: record.principal,
+    target: record.target,
+    access: record.access,
+    reason: record.reason,
+    ticket: record.ticket,
+    requestedBy: record.requestedBy,
+    approvedBy: Array.isArray(record.approvedBy) ? record.approvedBy : [],
+    breakGlass: record.breakGlass,
+    binding: record.binding,
+    nativeExpiry: record.nativeExpiry,
+    resources: Array.isArray(record.resources) ? record.resources : [],
     startsAt: epochSecondsOrNull(startsAt),
     expiresAt: epochSecondsOrNull(expiresAt),
     expiresAtText: typeof expiresAt === "string" ? expiresAt : null,
@@ -193,14 +213,16 @@ export function summarize(actions: readonly string[]): ChangeAction {
   return "no-op";
 }
 
-/** Flattens `after_unknown` (true where unknown) into attribute paths. */
-function unknownPaths(value: unknown, prefix = ""): string[] {
-  if (value === true) return [prefix || "*"];
-  if (Array.isArray(value)) return value.flatMap((item, index) => unknownPaths(item, `${prefix}[${index}]`));
-  if (typeof value === "object" && value !== null) {
-    return Object.entries(value).flatMap(([key, item]) =>
-      unknownPaths(item, prefix ? `${prefix}.${key}` : key),
-    );
+/** Flattens `after_unknown` (true where unknown) into attribute paths, appended to `out`. */
+function unknownPaths(value: unknown, prefix: string, out: string[]): string[] {
+  if (value === true) out.push(prefix || "*");
+  else if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) {
+      unknownPaths(value[index], `${prefix}[${index}]`, out);
+    }
+  } else if (typeof value === "object" && value !== null) {
+    for (const [key, item] of Object.entries(value))
+      unknownPaths(item, prefix ? `${prefix}.${key}` : key, out);
   }
-  return [];
+  return out;
 }

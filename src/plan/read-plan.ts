@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { readFileSync, statSync } from "node:fs";
 import { TempgrantError } from "../errors.js";
 import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
@@ -49,15 +50,6 @@ export function readPlanFile(path: string, maxBytes = DEFAULT_MAX_PLAN_BYTES): P
     );
   }
   return { kind: "json", text: bytes.toString("utf8") };
-}
-
-function isUtf8(bytes: Buffer): boolean {
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function formatMiB(bytes: number): string {

@@ -6,7 +6,7 @@ import { x as extractTar } from "tar";
 import { makeDirectory } from "../exec/make-directory.js";
 import { runCommandOrThrow } from "../exec/run-command.js";
 import { TempgrantError } from "../errors.js";
-import { VERDICTS_ENTRYPOINT } from "./bundle-location.js";
+import { PARTITIONABLE_ENTRYPOINT, VERDICTS_ENTRYPOINT } from "./bundle-location.js";
 import { requiredHostBuiltins, SDK_BUILTINS } from "./host-builtins.js";
 
 /** Options of {@link buildPolicyBundle}. */
@@ -52,6 +52,8 @@ export async function buildPolicyBundle(options: BuildBundleOptions): Promise<Bu
         "wasm",
         "--entrypoint",
         VERDICTS_ENTRYPOINT,
+        "--entrypoint",
+        PARTITIONABLE_ENTRYPOINT,
         "--capabilities",
         options.capabilities,
         "--ignore",

@@ -19,3 +19,6 @@ export function shippedBundlePath(): string {
 
 /** The entrypoint every evaluation uses: `{deny: [...], warn: [...]}` in one pass. */
 export const VERDICTS_ENTRYPOINT = "tempgrant/main/verdicts";
+
+/** Whether the bundle's rules may judge a plan in parts (see policies/main.rego). */
+export const PARTITIONABLE_ENTRYPOINT = "tempgrant/main/partitionable";

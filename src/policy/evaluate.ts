@@ -1,25 +1,51 @@
 import { readFileSync } from "node:fs";
-import { loadPolicy, type LoadedPolicy } from "@open-policy-agent/opa-wasm";
+import { loadPolicySync, type LoadedPolicy } from "./opa-sdk.js";
 import { TempgrantError } from "../errors.js";
 import type { PolicyInput } from "../plan/index.js";
-import { shippedBundlePath, VERDICTS_ENTRYPOINT } from "./bundle-location.js";
+import { PARTITIONABLE_ENTRYPOINT, shippedBundlePath, VERDICTS_ENTRYPOINT } from "./bundle-location.js";
 import type { PolicyConfig } from "./config.js";
+import { defaultHelperCount, startHelper, type EvaluationHelper } from "./evaluation-helpers.js";
 import { requiredHostBuiltins, SDK_BUILTINS } from "./host-builtins.js";
+import { policyDocuments } from "./policy-documents.js";
 import type { Verdict, Verdicts } from "./verdict.js";
+import { wasmEvaluator } from "./wasm-evaluator.js";
 
 /** A policy bundle loaded once and ready to evaluate many inputs. */
 export interface PolicyEngine {
   evaluate(input: PolicyInput): Promise<Verdicts>;
+  /**
+   * Starts the helper threads now, ahead of a large input, so that their start-up overlaps
+   * with reading the plan. Optional: evaluate starts them when an input needs them.
+   */
+  prepareForLargeInput(): void;
+  /** Ends the helper threads (an idle one never keeps the process alive, so this is for tidiness). */
+  close(): Promise<void>;
 }
+
+/** Options of {@link loadPolicyEngine}. */
+export interface PolicyEngineOptions {
+  /** Helper threads for large plans; default one per core beyond the main thread's (at most 3), 0 for none. */
+  readonly helperThreads?: number;
+  /** Grants plus resources per part when the bundle allows checking in parts. */
+  readonly itemsPerPart?: number;
+}
+
+/** Items per part: small enough to spread a 10k-grant plan over the cores, large enough that per-part costs vanish. */
+export const DEFAULT_ITEMS_PER_PART = 2_000;
 
 /**
  * Loads a compiled bundle (default: the shipped one) with the configuration as data.
  * Fails closed: a missing or corrupt bundle, a missing entrypoint, or a builtin the runtime
  * lacks is an error with code POLICY_LOAD, never a pass.
+ *
+ * A large plan is checked in parts, spread over helper threads, when the bundle says its
+ * rules allow it (`data.tempgrant.main.partitionable`: every rule judges one grant or one
+ * resource at a time); the verdicts are the same as those of one evaluation of the whole.
  */
 export async function loadPolicyEngine(
   config: PolicyConfig,
   bundlePath = shippedBundlePath(),
+  options: PolicyEngineOptions = {},
 ): Promise<PolicyEngine> {
   let wasm: Buffer;
   try {
@@ -31,11 +57,11 @@ export async function loadPolicyEngine(
     );
   }
   let policy: LoadedPolicy;
-  // Compiled once: each evaluation that needs more memory instantiates the same module.
+  // Compiled once: every instance, in this thread or a helper, shares the compiled module.
   let module: WebAssembly.Module;
   try {
     module = await compileWasm(wasm);
-    policy = await loadPolicy(module);
+    policy = loadPolicySync(module);
   } catch (error) {
     throw new TempgrantError(
       "POLICY_LOAD",
@@ -58,29 +84,61 @@ export async function loadPolicyEngine(
       `${bundlePath} has no ${VERDICTS_ENTRYPOINT} entrypoint (it has: ${entrypoints.join(", ") || "none"})`,
     );
   }
-  policy.setData({ tempgrant: { config } });
-  let instance = { policy, pages: 0 };
+  const data = { tempgrant: { config } };
+  policy.setData(data);
+  const partitionable =
+    entrypoints.includes(PARTITIONABLE_ENTRYPOINT) && isTrue(policy.evaluate({}, PARTITIONABLE_ENTRYPOINT));
+  const itemsPerPart = partitionable
+    ? (options.itemsPerPart ?? DEFAULT_ITEMS_PER_PART)
+    : Number.POSITIVE_INFINITY;
+  const helperCount = partitionable ? (options.helperThreads ?? defaultHelperCount()) : 0;
+  const local = wasmEvaluator(module, data, VERDICTS_ENTRYPOINT);
+  let helpers: EvaluationHelper[] = [];
+  const startHelpers = () => {
+    while (helpers.length < helperCount) helpers.push(startHelper(module, data, VERDICTS_ENTRYPOINT));
+  };
+
   return {
+    prepareForLargeInput: startHelpers,
+    async close() {
+      await Promise.all(helpers.map((helper) => helper.close()));
+      helpers = [];
+    },
     async evaluate(input: PolicyInput): Promise<Verdicts> {
-      const bytes = new TextEncoder().encode(JSON.stringify(input));
-      // OPA's WASM allocator slows down badly when its memory has to grow many times
-      // during one evaluation (13 s instead of 0.8 s for 10k grants), and growing it from
-      // outside does not help: instantiate with room for the input from the start.
-      const pages = memoryPagesFor(bytes.length);
-      if (pages > instance.pages) {
-        const sized = await loadPolicy(module, { initial: pages });
-        sized.setData({ tempgrant: { config } });
-        instance = { policy: sized, pages };
-      }
-      let result: unknown;
+      const encoder = new TextEncoder();
+      const results: Promise<unknown>[] = [];
+      let raw: unknown[];
       try {
-        result = instance.policy.evaluate(bytes.buffer, VERDICTS_ENTRYPOINT);
+        let first = true;
+        for (const document of policyDocuments(input, itemsPerPart)) {
+          const bytes = encoder.encode(JSON.stringify(document));
+          // A second part means a large input: bring in the helpers.
+          if (!first) startHelpers();
+          first = false;
+          // Keep each helper fed (one running, one queued; their counters need no event loop);
+          // evaluate here only when all are busy.
+          const idle = helpers.find((helper) => helper.pending() < 2);
+          if (idle) {
+            const result = idle.evaluate(bytes);
+            // Nothing is left unobserved if a later part fails first.
+            result.catch(() => undefined);
+            results.push(result);
+          } else {
+            results.push(Promise.resolve(local.evaluate(bytes)));
+          }
+        }
+        raw = await Promise.all(results);
       } catch (error) {
         throw new TempgrantError("POLICY_EVAL", `policy evaluation failed: ${describe(error)}`);
       }
-      return decodeVerdicts(result);
+      return mergeVerdicts(raw.map(decodeVerdicts));
     },
   };
+}
+
+/** An entrypoint's result set is exactly `true`. */
+function isTrue(result: unknown): boolean {
+  return (result as { result?: unknown }[] | undefined)?.[0]?.result === true;
 }
 
 /** WebAssembly.compile: Node has it, but TypeScript declares its value only in the DOM lib, which we leave out. */
@@ -89,14 +147,6 @@ function compileWasm(bytes: Uint8Array): Promise<WebAssembly.Module> {
     globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<WebAssembly.Module> } }
   ).WebAssembly;
   return runtime.compile(bytes);
-}
-
-const PAGE = 64 * 1024;
-const MAX_PAGES = 65_536;
-
-/** WASM pages to start with for an input: 64 MiB plus 40 times the input, at most 4 GiB. */
-export function memoryPagesFor(inputBytes: number): number {
-  return Math.min(MAX_PAGES, Math.ceil((64 * 1024 * 1024 + 40 * inputBytes) / PAGE));
 }
 
 function describe(error: unknown): string {
@@ -132,9 +182,30 @@ function decodeVerdicts(result: unknown): Verdicts {
         message: v.message,
       };
     });
+  return { deny: check(value.deny, "deny"), warn: check(value.warn, "warn") };
+}
+
+/**
+ * One verdict list per level from the parts' lists, in a stable order. A verdict found in
+ * two parts (two records sharing an id share their resources) is kept once, as a set would.
+ */
+export function mergeVerdicts(parts: readonly Verdicts[]): Verdicts {
   const order = (a: Verdict, b: Verdict) =>
     (a.grant ?? "").localeCompare(b.grant ?? "") ||
     a.rule.localeCompare(b.rule) ||
-    a.message.localeCompare(b.message);
-  return { deny: check(value.deny, "deny").sort(order), warn: check(value.warn, "warn").sort(order) };
+    a.message.localeCompare(b.message) ||
+    (a.address ?? "").localeCompare(b.address ?? "");
+  const unique = (list: Verdict[]) => {
+    const seen = new Set<string>();
+    return list.filter((verdict) => {
+      const key = JSON.stringify([verdict.rule, verdict.grant, verdict.address, verdict.message]);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  };
+  return {
+    deny: unique(parts.flatMap((part) => part.deny)).sort(order),
+    warn: unique(parts.flatMap((part) => part.warn)).sort(order),
+  };
 }

@@ -11,6 +11,10 @@ import rego.v1
 
 import data.tempgrant.lib
 
+# Judges one grant (with the resources it owns) or one resource at a time, so a large plan
+# may be checked in parts: see data.tempgrant.main.partitionable.
+per_item := true
+
 deny contains lib.violation("break-glass/duration-cap", grant.id, grant.address, message) if {
 	some grant in lib.changing
 	grant.after.breakGlass

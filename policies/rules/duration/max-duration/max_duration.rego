@@ -13,6 +13,10 @@ import rego.v1
 
 import data.tempgrant.lib
 
+# Judges one grant (with the resources it owns) or one resource at a time, so a large plan
+# may be checked in parts: see data.tempgrant.main.partitionable.
+per_item := true
+
 # The most specific limit: for the target and access, for the access, or the default.
 limit(grant) := seconds if {
 	seconds := lib.config.maxDurationSeconds.byTarget[grant.after.target][grant.after.access]

@@ -13,11 +13,15 @@ import rego.v1
 
 import data.tempgrant.lib
 
+# Judges one grant (with the resources it owns) or one resource at a time, so a large plan
+# may be checked in parts: see data.tempgrant.main.partitionable.
+per_item := true
+
 deny contains lib.violation("native-expiry/matches-record", grant.id, resource.address, message) if {
 	some grant in lib.changing
 	grant.after.nativeExpiry
 	grant.after.expiresAt != null
-	some resource in grant.owned
+	some resource in lib.owned(grant)
 	resource.expiryBearing
 	resource.action != "delete"
 	resource.nativeExpiry != grant.after.expiresAt

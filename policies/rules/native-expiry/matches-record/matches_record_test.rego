@@ -6,7 +6,7 @@ import data.tempgrant.fixtures
 import data.tempgrant.rules.native_expiry.matches_record
 
 check(resource) := verdicts if {
-	grant := object.union(fixtures.grant({}), {"owned": [resource]})
+	grant := object.union(fixtures.grant({}), {"owned": [0]})
 	verdicts := matches_record.deny with input as {"now": fixtures.now, "grants": [grant], "resources": [resource]}
 }
 

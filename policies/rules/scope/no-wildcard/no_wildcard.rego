@@ -14,6 +14,10 @@ import rego.v1
 
 import data.tempgrant.lib
 
+# Judges one grant (with the resources it owns) or one resource at a time, so a large plan
+# may be checked in parts: see data.tempgrant.main.partitionable.
+per_item := true
+
 deny contains lib.violation("scope/no-wildcard", object.get(resource, "owner", null), resource.address, message) if {
 	some resource in input.resources
 	resource.privileged

@@ -1,0 +1,87 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { HelperData, HelperRequest, HelperResponse } from "./evaluation-worker.js";
+
+/** A helper thread that evaluates documents with its own instance of the policy module. */
+export interface EvaluationHelper {
+  /** Documents sent and not yet evaluated; read without waiting for the event loop. */
+  pending(): number;
+  /** Evaluates one UTF-8 JSON document; its buffer is moved to the helper (unusable after). */
+  evaluate(input: Uint8Array): Promise<unknown>;
+  /** Ends the thread. */
+  close(): Promise<void>;
+}
+
+/** Helper threads worth starting on this machine: one per core beyond the main thread's, at most 3. */
+export function defaultHelperCount(): number {
+  return Math.max(0, Math.min(3, availableParallelism() - 1));
+}
+
+/**
+ * Starts a helper thread over the compiled module (shared, not compiled again). The thread
+ * keeps the process alive only while it has work, so an idle helper never delays the exit.
+ */
+export function startHelper(module: WebAssembly.Module, data: unknown, entrypoint: string): EvaluationHelper {
+  const finished = new SharedArrayBuffer(4);
+  const counter = new Int32Array(finished);
+  const worker = new Worker(workerEntry(), {
+    workerData: { module, data, entrypoint, finished } satisfies HelperData,
+  });
+  worker.unref();
+  let sent = 0;
+  let nextId = 0;
+  const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  const failAll = (error: Error) => {
+    for (const { reject } of waiting.values()) reject(error);
+    waiting.clear();
+  };
+  worker.on("message", (response: HelperResponse) => {
+    const entry = waiting.get(response.id);
+    waiting.delete(response.id);
+    if (waiting.size === 0) worker.unref();
+    if ("error" in response) entry?.reject(new Error(response.error));
+    else entry?.resolve(response.result);
+  });
+  worker.on("error", (error) => failAll(error));
+  worker.on("exit", (code) => failAll(new Error(`the policy helper thread stopped (exit code ${code})`)));
+  return {
+    pending: () => sent - Atomics.load(counter, 0),
+    evaluate(input: Uint8Array): Promise<unknown> {
+      const id = nextId++;
+      sent += 1;
+      worker.ref();
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, input } satisfies HelperRequest, [input.buffer as ArrayBuffer]);
+      });
+    },
+    async close(): Promise<void> {
+      await worker.terminate();
+    },
+  };
+}
+
+/**
+ * The worker's file: the compiled .js beside this one. From source (tests, tsx), a worker
+ * does not inherit the TypeScript loader, so a one-line bootstrap loads the .ts through tsx.
+ */
+function workerEntry(): URL {
+  if (!import.meta.url.endsWith(".ts")) return new URL("./evaluation-worker.js", import.meta.url);
+  const tsx = tsxEsmApi();
+  const source = new URL("./evaluation-worker.ts", import.meta.url).href;
+  const bootstrap = `const { tsImport } = await import(${JSON.stringify(tsx)}); await tsImport(${JSON.stringify(source)}, ${JSON.stringify(source)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
+}
+
+/** tsx's ESM API as a file URL (a data: module cannot resolve a package name itself). */
+function tsxEsmApi(): string {
+  const manifest = createRequire(import.meta.url).resolve("tsx/package.json");
+  const { exports } = JSON.parse(readFileSync(manifest, "utf8")) as {
+    exports: Record<string, { import?: { default?: string } }>;
+  };
+  return new URL(exports["./esm/api"]?.import?.default ?? "./dist/esm/api/index.mjs", pathToFileURL(manifest))
+    .href;
+}

@@ -1,0 +1,48 @@
+// A helper thread that evaluates parts of a large plan: the same compiled module and data
+// as the main thread, one JSON document per message. Started by evaluation-helpers.ts.
+import { parentPort, workerData } from "node:worker_threads";
+import { wasmEvaluator } from "./wasm-evaluator.js";
+
+/** What the main thread hands a helper when it starts it. */
+export interface HelperData {
+  readonly module: WebAssembly.Module;
+  readonly data: unknown;
+  readonly entrypoint: string;
+  /** One Int32 the helper increments after each document, readable without the event loop. */
+  readonly finished: SharedArrayBuffer;
+}
+
+/** One document to evaluate, its bytes transferred. */
+export interface HelperRequest {
+  readonly id: number;
+  readonly input: Uint8Array;
+}
+
+/** The raw result set, or why the evaluation failed. */
+export type HelperResponse =
+  { readonly id: number; readonly result: unknown } | { readonly id: number; readonly error: string };
+
+const { module, data, entrypoint, finished } = workerData as HelperData;
+const evaluator = wasmEvaluator(module, data, entrypoint);
+const counter = new Int32Array(finished);
+
+parentPort?.on("message", (request: HelperRequest) => {
+  let response: HelperResponse;
+  try {
+    response = { id: request.id, result: evaluator.evaluate(request.input) };
+  } catch (error) {
+    response = { id: request.id, error: describe(error) };
+  }
+  reply(response);
+});
+
+function reply(response: HelperResponse): void {
+  Atomics.add(counter, 0, 1);
+  parentPort?.postMessage(response);
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === "object" && error !== null && "message" in error) return String(error.message);
+  return String(error);
+}
