@@ -18,7 +18,16 @@ const restrictedImports = (patterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/", ".tempgrant/", "cdktf.out/"] },
+  {
+    ignores: [
+      "dist/",
+      "node_modules/",
+      "coverage/",
+      ".tempgrant/",
+      "cdktf.out/",
+      "src/policy/config-validator.generated.ts",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,6 +3,7 @@ import type { ValidateFunction } from "ajv";
 import { parseDuration } from "../grant/duration.js";
 import { InvalidInputError, type Problem } from "../grant/problem.js";
 import { DEFAULT_PRIVILEGED_TYPES } from "../plan/privileged-types.js";
+import validateConfigFile from "./config-validator.generated.js";
 import schema from "./config.schema.json" with { type: "json" };
 
 /** The published JSON Schema of tempgrant.yaml. */
@@ -71,14 +72,15 @@ export const DEFAULT_CONFIG: Required<Omit<ConfigFile, "privilegedTypes" | "ledg
   revocationMargin: "0s",
 };
 
-let validateShape: ValidateFunction | undefined;
+/** The schema's validator, generated from it ahead of time (see config-validator-source.ts). */
+const validateShape = validateConfigFile as unknown as ValidateFunction;
 
 /**
- * Parses and validates tempgrant.yaml text; problems name the field. The YAML parser and
- * the schema validator are loaded only here, so a check without tempgrant.yaml skips them.
+ * Parses and validates tempgrant.yaml text; problems name the field. The YAML parser is
+ * loaded only here, so a check without tempgrant.yaml skips it.
  */
 export async function parseConfig(text: string, source: string): Promise<CheckConfig> {
-  const [{ parseDocument }, { Ajv }] = await Promise.all([import("yaml"), import("ajv")]);
+  const { parseDocument } = await import("yaml");
   const document = parseDocument(text, { uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new InvalidInputError(source, [
@@ -90,7 +92,6 @@ export async function parseConfig(text: string, source: string): Promise<CheckCo
     ]);
   }
   const raw: unknown = document.toJS() ?? {};
-  validateShape ??= new Ajv({ allErrors: true, strict: true }).compile(schema);
   if (!validateShape(raw)) {
     const problems: Problem[] = (validateShape.errors ?? []).map((error) => ({
       path: error.instancePath.slice(1).replaceAll("/", "."),

@@ -30,8 +30,11 @@ export interface PolicyEngineOptions {
   readonly itemsPerPart?: number;
 }
 
-/** Items per part: small enough to spread a 10k-grant plan over the cores, large enough that per-part costs vanish. */
-export const DEFAULT_ITEMS_PER_PART = 2_000;
+/**
+ * Items per part. OPA's evaluation costs more than linearly in the input: a 10k-grant plan
+ * took 560 ms as one document and 185 ms in parts of 1,000 items, on one thread.
+ */
+export const DEFAULT_ITEMS_PER_PART = 1_000;
 
 /**
  * Loads a compiled bundle (default: the shipped one) with the configuration as data.
