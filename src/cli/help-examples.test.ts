@@ -10,9 +10,9 @@ function allCommands(command: Command, prefix = ""): [string, Command][] {
   });
 }
 
-describe("--help", () => {
-  const commands = allCommands(buildProgram("0.0.0"));
+const commands = allCommands(await buildProgram("0.0.0"));
 
+describe("--help", () => {
   it.each(commands.map(([name]) => name))("of %s shows examples", (name) => {
     const command = commands.find(([candidate]) => candidate === name)![1];
     let text = "";

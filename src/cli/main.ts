@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { CommanderError } from "commander";
 import { TempgrantError } from "../errors.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
-import { buildProgram } from "./program.js";
+import { buildProgram, invokedCommand } from "./program.js";
 
 function packageVersion(): string {
   // Two levels up from src/cli (source) or dist/src/cli (built) is not the same root, so look for it.
@@ -22,7 +22,13 @@ function packageVersion(): string {
   return "0.0.0";
 }
 
-const program = buildProgram(packageVersion());
+// A reader that stops early (`tempgrant --help | head`) is not an error worth a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? EXIT.OK);
+  throw error;
+});
+
+const program = await buildProgram(packageVersion(), invokedCommand(process.argv));
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -1,16 +1,30 @@
 import { Command } from "commander";
-import { applyCommand } from "./commands/apply.js";
-import { auditCommand } from "./commands/audit.js";
-import { checkCommand } from "./commands/check.js";
-import { grantsCommand } from "./commands/grants.js";
-import { initCommand } from "./commands/init.js";
-import { planCommand } from "./commands/plan.js";
-import { policyCommand } from "./commands/policy.js";
-import { sweepCommand } from "./commands/sweep.js";
-import { toolchainCommand } from "./commands/toolchain.js";
 
-/** The tempgrant command line: one command per file under commands/. */
-export function buildProgram(version: string): Command {
+/** Every command, loaded only when wanted: `tempgrant check` need not load the sweep's modules. */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  apply: async () => (await import("./commands/apply.js")).applyCommand(),
+  audit: async () => (await import("./commands/audit.js")).auditCommand(),
+  check: async () => (await import("./commands/check.js")).checkCommand(),
+  grants: async () => (await import("./commands/grants.js")).grantsCommand(),
+  init: async () => (await import("./commands/init.js")).initCommand(),
+  plan: async () => (await import("./commands/plan.js")).planCommand(),
+  policy: async () => (await import("./commands/policy.js")).policyCommand(),
+  sweep: async () => (await import("./commands/sweep.js")).sweepCommand(),
+  toolchain: async () => (await import("./commands/toolchain.js")).toolchainCommand(),
+};
+
+/** The command an argument vector names first, when it is one of ours. */
+export function invokedCommand(argv: readonly string[]): string | undefined {
+  const name = argv[2];
+  return name !== undefined && Object.hasOwn(COMMANDS, name) ? name : undefined;
+}
+
+/**
+ * The tempgrant command line: one command per file under commands/. With `only`, just that
+ * command is registered (its own --help is whole); without, all of them, for the program's
+ * --help and for commander's suggestions on a mistyped name.
+ */
+export async function buildProgram(version: string, only?: string): Promise<Command> {
   const program = new Command("tempgrant")
     .version(version)
     .description(
@@ -34,17 +48,8 @@ export function buildProgram(version: string): Command {
         "  $ tempgrant toolchain --help",
       ].join("\n"),
     );
-  for (const command of [
-    applyCommand(),
-    auditCommand(),
-    checkCommand(),
-    grantsCommand(),
-    initCommand(),
-    planCommand(),
-    policyCommand(),
-    sweepCommand(),
-    toolchainCommand(),
-  ]) {
+  const names = only === undefined ? Object.keys(COMMANDS) : [only];
+  for (const command of await Promise.all(names.map((name) => COMMANDS[name]!()))) {
     program.addCommand(inheritSettings(command, program));
   }
   return program;

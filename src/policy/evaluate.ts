@@ -89,8 +89,16 @@ export async function loadPolicyEngine(
   }
   const data = { tempgrant: { config } };
   policy.setData(data);
-  const partitionable =
-    entrypoints.includes(PARTITIONABLE_ENTRYPOINT) && isTrue(policy.evaluate({}, PARTITIONABLE_ENTRYPOINT));
+  let partitionable: boolean;
+  try {
+    partitionable =
+      entrypoints.includes(PARTITIONABLE_ENTRYPOINT) && isTrue(policy.evaluate({}, PARTITIONABLE_ENTRYPOINT));
+  } catch (error) {
+    throw new TempgrantError(
+      "POLICY_LOAD",
+      `${bundlePath}: ${PARTITIONABLE_ENTRYPOINT} failed: ${describe(error)}`,
+    );
+  }
   const itemsPerPart = partitionable
     ? (options.itemsPerPart ?? DEFAULT_ITEMS_PER_PART)
     : Number.POSITIVE_INFINITY;

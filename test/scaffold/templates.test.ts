@@ -44,9 +44,11 @@ function invocations(script: string): string[][] {
   return found;
 }
 
+const program = await buildProgram("0.0.0");
+
 /** Checks one invocation against the real program: the subcommand exists and takes each flag. */
 function problemsWith(argv: readonly string[]): string[] {
-  let command: Command = buildProgram("0.0.0");
+  let command: Command = program;
   let rest = [...argv];
   while (rest[0] && command.commands.some((sub) => sub.name() === rest[0])) {
     command = command.commands.find((sub) => sub.name() === rest[0]) as Command;
