@@ -30,12 +30,18 @@ interface Sample {
   exitCode: number;
 }
 
-async function measure(program: string, argv: string[], scratch: string): Promise<Sample> {
+async function measure(
+  program: string,
+  argv: string[],
+  scratch: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Sample> {
   const timing = join(scratch, "time.txt");
   const result = await runCommand({
     program: "/usr/bin/time",
     args: ["-f", "%e %M", "-o", timing, program, ...argv],
     cwd: root,
+    env: { ...process.env, ...env },
   });
   const [seconds, kib] = (await import("node:fs"))
     .readFileSync(timing, "utf8")
@@ -95,25 +101,24 @@ async function main(): Promise<void> {
       const input = toPolicyInput(checkPlanShape(plan, planPath), { fallbackNow: now });
       writeFileSync(inputPath, JSON.stringify(policyDocuments(input).next().value));
       const mib = statSync(planPath).size / 1024 / 1024;
-      const tools: Record<string, [string, string[]]> = {
+      const tempgrantCheck = [
+        join(root, "dist", "src", "cli", "main.js"),
+        "check",
+        planPath,
+        "--format",
+        "json",
+        "--config",
+        join(scratch, "tempgrant.yaml"),
+        "--max-plan-size",
+        "1GiB",
+      ];
+      const tools: Record<string, [string, string[], NodeJS.ProcessEnv?]> = {
         "node JSON.parse (floor)": [
           process.execPath,
           ["-e", `JSON.parse(require("fs").readFileSync(${JSON.stringify(planPath)}, "utf8"))`],
         ],
-        "tempgrant check": [
-          process.execPath,
-          [
-            join(root, "dist", "src", "cli", "main.js"),
-            "check",
-            planPath,
-            "--format",
-            "json",
-            "--config",
-            join(scratch, "tempgrant.yaml"),
-            "--max-plan-size",
-            "1GiB",
-          ],
-        ],
+        "tempgrant check": [process.execPath, tempgrantCheck],
+        "tempgrant check, one thread": [process.execPath, tempgrantCheck, { TEMPGRANT_POLICY_THREADS: "0" }],
         "opa eval": [
           opa,
           [
@@ -147,9 +152,9 @@ async function main(): Promise<void> {
       };
       const samples: Record<string, Sample[]> = {};
       for (let run = 0; run < runs; run += 1) {
-        for (const [name, [program, argv]] of Object.entries(tools)) {
+        for (const [name, [program, argv, env]] of Object.entries(tools)) {
           process.stderr.write(`  ${grants} grants: ${name} run ${run + 1}/${runs}\n`);
-          (samples[name] ??= []).push(await measure(program, argv, scratch));
+          (samples[name] ??= []).push(await measure(program, argv, scratch, env));
         }
       }
       for (const [name, list] of Object.entries(samples)) {

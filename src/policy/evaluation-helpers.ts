@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { TempgrantError } from "../errors.js";
 import type { HelperData, HelperRequest, HelperResponse } from "./evaluation-worker.js";
 
 /** A helper thread that evaluates documents with its own instance of the policy module. */
@@ -15,9 +16,21 @@ export interface EvaluationHelper {
   close(): Promise<void>;
 }
 
-/** Helper threads worth starting on this machine: one per core beyond the main thread's, at most 3. */
-export function defaultHelperCount(): number {
-  return Math.max(0, Math.min(3, availableParallelism() - 1));
+/**
+ * Helper threads to start for a large plan: `TEMPGRANT_POLICY_THREADS` when set (0 keeps the
+ * check on one thread, for a runner shared with other jobs), else one per core beyond the
+ * main thread's, at most 3.
+ */
+export function defaultHelperCount(env: NodeJS.ProcessEnv = process.env): number {
+  const setting = env.TEMPGRANT_POLICY_THREADS;
+  if (setting === undefined || setting === "") return Math.max(0, Math.min(3, availableParallelism() - 1));
+  if (!/^\d+$/.test(setting) || Number(setting) > 16) {
+    throw new TempgrantError(
+      "INVALID_INPUT",
+      `TEMPGRANT_POLICY_THREADS is "${setting}": give a whole number of helper threads from 0 to 16`,
+    );
+  }
+  return Number(setting);
 }
 
 /**
