@@ -29,35 +29,9 @@ function daysInMonth(year: number, month: number): number {
   return month === 2 && leap ? 29 : (MONTH_DAYS[month - 1] ?? 0);
 }
 
-/**
- * The fields of the form tempgrant and the engines write (`2026-11-25T18:00:00Z`), shaped
- * like a match of RFC3339, found without the regular expression: plans hold thousands.
- */
-function canonicalUtcFields(text: string): (string | undefined)[] | undefined {
-  if (text.length !== 20 || text[19] !== "Z" || text[10] !== "T") return undefined;
-  for (let index = 0; index < 19; index += 1) {
-    const code = text.charCodeAt(index);
-    const separator =
-      index === 4 || index === 7 ? 45 : index === 13 || index === 16 ? 58 : index === 10 ? 84 : 0;
-    if (separator ? code !== separator : code < 48 || code > 57) return undefined;
-  }
-  const field = (start: number, end: number) => text.slice(start, end);
-  return [
-    text,
-    field(0, 4),
-    field(5, 7),
-    field(8, 10),
-    field(11, 13),
-    field(14, 16),
-    field(17, 19),
-    undefined,
-    "Z",
-  ];
-}
-
 /** Parses an RFC 3339 timestamp (optionally with an RFC 9557 zone suffix). */
 export function parseTimestamp(text: string): ParsedTimestamp {
-  const match = canonicalUtcFields(text) ?? RFC3339.exec(text.trim());
+  const match = RFC3339.exec(text.trim());
   if (!match) {
     return fail("TIME_FORMAT", `"${text}" is not an RFC 3339 timestamp (for example 2026-11-25T18:00:00Z)`);
   }

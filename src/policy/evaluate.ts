@@ -36,6 +36,9 @@ export interface PolicyEngineOptions {
  */
 export const DEFAULT_ITEMS_PER_PART = 1_000;
 
+/** Parts from which an input brings in the helper threads, when prepareForLargeInput did not. */
+const HELPERS_FROM_PARTS = 8;
+
 /**
  * Loads a compiled bundle (default: the shipped one) with the configuration as data.
  * Fails closed: a missing or corrupt bundle, a missing entrypoint, or a builtin the runtime
@@ -120,15 +123,17 @@ export async function loadPolicyEngine(
       const results: Promise<unknown>[] = [];
       let raw: unknown[];
       try {
-        let first = true;
+        // Starting a thread costs about 90 ms of the other core and some of this one: worth it
+        // from several parts on (a helper that is not ready yet is simply not given any).
+        if (input.grants.length + input.resources.length >= HELPERS_FROM_PARTS * itemsPerPart) {
+          startHelpers();
+        }
         for (const document of policyDocuments(input, itemsPerPart)) {
           const bytes = encoder.encode(JSON.stringify(document));
-          // A second part means a large input: bring in the helpers.
-          if (!first) startHelpers();
-          first = false;
-          // Keep each helper fed (one running, one queued; their counters need no event loop);
-          // evaluate here only when all are busy.
-          const idle = helpers.find((helper) => helper.pending() < 2);
+          // Keep each ready helper fed (one running, one queued; their counters need no event
+          // loop); evaluate here when all are busy or still starting, so a helper that starts
+          // late never holds a part back.
+          const idle = helpers.find((helper) => helper.ready() && helper.pending() < 2);
           if (idle) {
             const result = idle.evaluate(bytes);
             // Nothing is left unobserved if a later part fails first.

@@ -6,8 +6,14 @@ import { Worker } from "node:worker_threads";
 import { TempgrantError } from "../errors.js";
 import type { HelperData, HelperRequest, HelperResponse } from "./evaluation-worker.js";
 
+/** The slots of a helper's shared counters: documents evaluated, and ready (1) or not. */
+export const FINISHED = 0;
+export const READY = 1;
+
 /** A helper thread that evaluates documents with its own instance of the policy module. */
 export interface EvaluationHelper {
+  /** Whether the thread has started and can take documents; read without the event loop. */
+  ready(): boolean;
   /** Documents sent and not yet evaluated; read without waiting for the event loop. */
   pending(): number;
   /** Evaluates one UTF-8 JSON document; its buffer is moved to the helper (unusable after). */
@@ -38,12 +44,11 @@ export function defaultHelperCount(env: NodeJS.ProcessEnv = process.env): number
  * keeps the process alive only while it has work, so an idle helper never delays the exit.
  */
 export function startHelper(module: WebAssembly.Module, data: unknown, entrypoint: string): EvaluationHelper {
-  const finished = new SharedArrayBuffer(4);
-  const counter = new Int32Array(finished);
+  const counters = new SharedArrayBuffer(8);
+  const counter = new Int32Array(counters);
   const worker = new Worker(workerEntry(), {
-    workerData: { module, data, entrypoint, finished } satisfies HelperData,
+    workerData: { module, data, entrypoint, counters } satisfies HelperData,
   });
-  worker.unref();
   let sent = 0;
   let nextId = 0;
   const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
@@ -60,8 +65,11 @@ export function startHelper(module: WebAssembly.Module, data: unknown, entrypoin
   });
   worker.on("error", (error) => failAll(error));
   worker.on("exit", (code) => failAll(new Error(`the policy helper thread stopped (exit code ${code})`)));
+  // After the listeners: adding a message listener holds the process open again.
+  worker.unref();
   return {
-    pending: () => sent - Atomics.load(counter, 0),
+    ready: () => Atomics.load(counter, READY) === 1,
+    pending: () => sent - Atomics.load(counter, FINISHED),
     evaluate(input: Uint8Array): Promise<unknown> {
       const id = nextId++;
       sent += 1;

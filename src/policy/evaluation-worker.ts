@@ -1,6 +1,7 @@
 // A helper thread that evaluates parts of a large plan: the same compiled module and data
 // as the main thread, one JSON document per message. Started by evaluation-helpers.ts.
 import { parentPort, workerData } from "node:worker_threads";
+import { FINISHED, READY } from "./evaluation-helpers.js";
 import { wasmEvaluator } from "./wasm-evaluator.js";
 
 /** What the main thread hands a helper when it starts it. */
@@ -8,8 +9,11 @@ export interface HelperData {
   readonly module: WebAssembly.Module;
   readonly data: unknown;
   readonly entrypoint: string;
-  /** One Int32 the helper increments after each document, readable without the event loop. */
-  readonly finished: SharedArrayBuffer;
+  /**
+   * Two Int32s, readable without the event loop: [0] counts the documents evaluated, [1]
+   * turns 1 once the helper is ready for its first.
+   */
+  readonly counters: SharedArrayBuffer;
 }
 
 /** One document to evaluate, its bytes transferred. */
@@ -22,9 +26,9 @@ export interface HelperRequest {
 export type HelperResponse =
   { readonly id: number; readonly result: unknown } | { readonly id: number; readonly error: string };
 
-const { module, data, entrypoint, finished } = workerData as HelperData;
+const { module, data, entrypoint, counters } = workerData as HelperData;
 const evaluator = wasmEvaluator(module, data, entrypoint);
-const counter = new Int32Array(finished);
+const counter = new Int32Array(counters);
 
 parentPort?.on("message", (request: HelperRequest) => {
   let response: HelperResponse;
@@ -37,9 +41,11 @@ parentPort?.on("message", (request: HelperRequest) => {
 });
 
 function reply(response: HelperResponse): void {
-  Atomics.add(counter, 0, 1);
+  Atomics.add(counter, FINISHED, 1);
   parentPort?.postMessage(response);
 }
+
+Atomics.store(counter, READY, 1);
 
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message;

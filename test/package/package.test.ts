@@ -22,6 +22,7 @@ import { findAllOnPath } from "../../src/toolchain/find-on-path.js";
 import { readToolchainManifest } from "../../src/toolchain/manifest.js";
 import { makeProject } from "../support/cdktf-project.js";
 import { runCli } from "../support/cli.js";
+import { variedPlan } from "../support/varied-plan.js";
 import { adminQuery, providerEnvironment } from "../support/postgres.js";
 
 // The published package, as a user gets it: `npm pack` once (prepack builds dist/), then
@@ -128,7 +129,8 @@ describe("installed in a clean folder, with no tofu, OPA or Go", () => {
   // bootstrapped tofu or opa either.
   const env = () =>
     cleanEnvironment({ PATH: [bin, "/usr/bin", "/bin"].join(delimiter), TEMPGRANT_CACHE_DIR: cache }, true);
-  const npx = (args: string[]) => run("npx", args, probe, env());
+  const npx = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+    run("npx", args, probe, { ...env(), ...extra });
   const plans = { pass: join(scratch, "pass.json"), deny: join(scratch, "deny.json") };
 
   beforeAll(async () => {
@@ -192,6 +194,24 @@ describe("installed in a clean folder, with no tofu, OPA or Go", () => {
     const deny = await npx(["tempgrant", "check", plans.deny]);
     expect(deny.exitCode, failure(deny)).toBe(1);
     expect(deny.stdout).toContain("approvals/no-self-approval");
+  });
+
+  it("npx tempgrant check: a plan large enough to be checked in parts, on a helper thread", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const large = join(scratch, "large.json");
+    writeFileSync(large, JSON.stringify(variedPlan(4_000, now)));
+    const checkWith = (threads: string) =>
+      npx(["tempgrant", "check", large, "--format", "json"], { TEMPGRANT_POLICY_THREADS: threads });
+    const spread = await checkWith("1");
+    const alone = await checkWith("0");
+    expect(spread.exitCode, failure(spread)).toBe(1);
+    expect(alone.exitCode, failure(alone)).toBe(1);
+    const verdicts = (result: CommandResult) => {
+      const report = JSON.parse(result.stdout) as { deny: unknown[]; warn: unknown[] };
+      return { deny: report.deny, warn: report.warn };
+    };
+    expect(verdicts(spread).deny.length).toBeGreaterThan(3_000);
+    expect(verdicts(spread)).toEqual(verdicts(alone));
   });
 
   it("finds the shipped Rego's rule metadata from the install (SARIF rule titles)", async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -83,6 +83,27 @@ describe("checking a plan in parts", () => {
     const report = JSON.parse(result.stdout) as { deny: unknown[]; warn: unknown[] };
     expect([report.deny.length, report.warn.length]).toEqual([whole.deny.length, whole.warn.length]);
     expect(whole.deny.length).toBeGreaterThan(5_000);
+  });
+
+  it("exits at once when a helper thread started late had nothing to do", async () => {
+    // Many small resources: enough parts to start a helper, too little text to start it ahead,
+    // so this thread may finish before the helper is ready.
+    const plan = variedPlan(200, now) as { resource_changes: object[] };
+    for (let index = 0; index < 9_000; index += 1) {
+      plan.resource_changes.push({
+        address: `null_resource.n${index}`,
+        mode: "managed",
+        type: "null_resource",
+        change: { actions: ["create"], before: null, after: {}, after_unknown: {} },
+      });
+    }
+    const path = join(scratch, "many-small.json");
+    writeFileSync(path, JSON.stringify(plan));
+    expect(statSync(path).size).toBeLessThan(2 * 1024 * 1024);
+    const started = Date.now();
+    const result = await runCli(["check", path, "--format", "json"]);
+    expect([result.exitCode, result.stderr]).toEqual([1, ""]);
+    expect(Date.now() - started).toBeLessThan(60_000);
   });
 
   it("keeps the plan whole when a rule does not declare that it judges one item at a time", async () => {
