@@ -98,7 +98,10 @@ async function main(): Promise<void> {
       // opa and conftest get the normalized policy input, as one document: the same Rego,
       // the same facts, none of the reading and normalizing that tempgrant pays for.
       const inputPath = join(scratch, `input-${grants}.json`);
-      const input = toPolicyInput(checkPlanShape(plan, planPath), { fallbackNow: now });
+      const input = toPolicyInput(checkPlanShape(plan, planPath), {
+        fallbackNow: now,
+        aliases: config.policy.approvals.aliases,
+      });
       writeFileSync(inputPath, JSON.stringify(policyDocuments(input).next().value));
       const mib = statSync(planPath).size / 1024 / 1024;
       const tempgrantCheck = [

@@ -41,6 +41,7 @@ record := {
 	"binding": "postgresql",
 	"nativeExpiry": true,
 	"resources": ["postgresql_role.grant_g1"],
+	"accessKey": "alice@example.com|orders-db|read",
 }
 
 # A grant change: a created record with the fields in `after` replaced.

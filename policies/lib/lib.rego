@@ -51,8 +51,6 @@ human(seconds) := sprintf("%dh", [seconds / 3600]) if {
 
 # What identifies "the same access" across a rename; tempgrant folds the principal the
 # same way when it indexes removed grants (input.removedUnexpired).
-access_key(view) := concat("|", [canonical(view.principal), view.target, view.access])
-
 # The resource changes a grant owns: grant.owned holds their indexes in input.resources, so
 # each resource is sent to the policy once.
 owned(grant) := [input.resources[index] | some index in grant.owned]

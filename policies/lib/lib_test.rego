@@ -34,8 +34,3 @@ test_changing_skips_deletes_and_no_ops if {
 	ids := {g.id | some g in lib.changing} with input.grants as grants
 	ids == {"a", "d"}
 }
-
-test_access_key_folds_the_principal if {
-	key := lib.access_key({"principal": " A.Smith ", "target": "t", "access": "read"}) with data.tempgrant.config as config
-	key == "alice@example.com|t|read"
-}

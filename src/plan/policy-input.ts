@@ -14,6 +14,12 @@ export interface GrantView extends Omit<GrantRecord, "startsAt" | "expiresAt" | 
   readonly expiresAt: number | null;
   /** The expiry as written in the record, for messages. */
   readonly expiresAtText: string | null;
+  /**
+   * `principal|target|access`, the principal folded (case, blanks, aliases): the policies match
+   * a created grant with a removed one by it. Folded here, once, for both sides, because
+   * JavaScript and OPA fold Unicode differently ("İ" lower-cases to "i̇" in one, "i" in the other).
+   */
+  readonly accessKey: string;
 }
 
 /** A grant record's change in the plan. */
@@ -67,8 +73,11 @@ export interface PolicyInputOptions {
   readonly fallbackNow: number;
   /** Globs of privileged resource types; default {@link DEFAULT_PRIVILEGED_TYPES}. */
   readonly privilegedTypes?: readonly string[];
-  /** Other spellings of people (lower case), folded into one name in access keys. */
-  readonly aliases?: Readonly<Record<string, string>>;
+  /**
+   * Other spellings of people (lower case), folded into one name in access keys. Required:
+   * a caller that forgot them would let a rename under another spelling restart a clock.
+   */
+  readonly aliases: Readonly<Record<string, string>>;
 }
 
 /** Turns a plan into the policy input: grant records, resource changes, owners, unknowns. */
@@ -84,7 +93,7 @@ export function toPolicyInput(plan: PlanJson, options: PolicyInputOptions): Poli
   const owners = new Map<string, string>();
   for (const change of changes) {
     if (change.type !== "terraform_data") continue;
-    const grant = grantChange(change);
+    const grant = grantChange(change, options.aliases);
     if (!grant) continue;
     // Records that share an id share one list, as they share their resources' owner.
     const list = owned.get(grant.id) ?? [];
@@ -126,7 +135,7 @@ export function toPolicyInput(plan: PlanJson, options: PolicyInputOptions): Poli
     )
       continue;
     const { owned: _owned, ...record } = grant;
-    (removedUnexpired[accessKey(grant.before, options.aliases ?? {})] ??= []).push(record);
+    (removedUnexpired[grant.before.accessKey] ??= []).push(record);
   }
   return { now, grants, resources, removedUnexpired };
 }
@@ -141,16 +150,21 @@ function memoizedByType(test: (type: string) => boolean): (type: string) => bool
   };
 }
 
-/** `principal|target|access`, the principal folded the way the policies fold names. */
+/** `principal|target|access`, the principal folded: trimmed, lower case, then its alias if it has one. */
 export function accessKey(
-  view: Pick<GrantView, "principal" | "target" | "access">,
+  view: Pick<GrantRecord, "principal" | "target" | "access">,
   aliases: Readonly<Record<string, string>>,
 ): string {
-  const name = view.principal.trim().toLowerCase();
-  return `${aliases[name] ?? name}|${view.target}|${view.access}`;
+  const name = String(view.principal ?? "")
+    .trim()
+    .toLowerCase();
+  return `${aliases[name] ?? name}|${String(view.target)}|${String(view.access)}`;
 }
 
-function grantChange(change: ResourceChangeJson): Omit<GrantChange, "owned"> | undefined {
+function grantChange(
+  change: ResourceChangeJson,
+  aliases: Readonly<Record<string, string>>,
+): Omit<GrantChange, "owned"> | undefined {
   if (change.type !== "terraform_data") return undefined;
   const beforeInput = (change.change.before as { input?: unknown } | null | undefined)?.input;
   const afterInput = (change.change.after as { input?: unknown } | null | undefined)?.input;
@@ -160,8 +174,8 @@ function grantChange(change: ResourceChangeJson): Omit<GrantChange, "owned"> | u
     inputUnknown ||
     (typeof afterUnknown?.input === "object" &&
       (afterUnknown.input as { expiresAt?: unknown }).expiresAt === true);
-  const before = isGrantRecord(beforeInput) ? view(beforeInput) : null;
-  const after = isGrantRecord(afterInput) ? view(afterInput) : null;
+  const before = isGrantRecord(beforeInput) ? view(beforeInput, aliases) : null;
+  const after = isGrantRecord(afterInput) ? view(afterInput, aliases) : null;
   if (!before && !after && !inputUnknown) return undefined;
   if (!before && !after) return undefined;
   const action = summarize(change.change.actions);
@@ -175,7 +189,7 @@ function grantChange(change: ResourceChangeJson): Omit<GrantChange, "owned"> | u
   };
 }
 
-function view(record: GrantRecord): GrantView {
+function view(record: GrantRecord, aliases: Readonly<Record<string, string>>): GrantView {
   // The record's fields by name (one object shape for every grant), timestamps as epoch seconds.
   const { startsAt, expiresAt } = record;
   return {
@@ -194,6 +208,7 @@ function view(record: GrantRecord): GrantView {
     startsAt: epochSecondsOrNull(startsAt),
     expiresAt: epochSecondsOrNull(expiresAt),
     expiresAtText: typeof expiresAt === "string" ? expiresAt : null,
+    accessKey: accessKey(record, aliases),
   };
 }
 

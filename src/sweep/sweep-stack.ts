@@ -200,6 +200,8 @@ function normalize(
     input: toPolicyInput(checkPlanShape(planned.document, options.stack), {
       now: options.now,
       fallbackNow: options.now,
+      // The sweep selects revocations and never evaluates the policies, which alone read access keys.
+      aliases: {},
       ...(options.privilegedTypes ? { privilegedTypes: options.privilegedTypes } : {}),
     }),
     planFile: planned.planFile,

@@ -21,7 +21,12 @@ beforeAll(async () => {
 });
 
 const rulesOf = async (doc: unknown): Promise<string[]> => {
-  const verdicts = await engine.evaluate(toPolicyInput(checkPlanShape(doc, "test"), { fallbackNow: now() }));
+  const verdicts = await engine.evaluate(
+    toPolicyInput(checkPlanShape(doc, "test"), {
+      fallbackNow: now(),
+      aliases: config.policy.approvals.aliases,
+    }),
+  );
   return [...new Set(verdicts.deny.map((v) => v.rule))].sort();
 };
 const now = () => Math.floor(Date.now() / 1000);
@@ -152,6 +157,42 @@ describe("bypass attempts through resources beside the grants", () => {
         .replace("T", " ")}+00`,
       ...extra,
     });
+
+  it("denies a rename whatever characters the principal's name holds", async () => {
+    // Names are folded (case, blanks, aliases) before the removed and the created grant are
+    // matched: both sides must fold the same way, for any Unicode the name may hold.
+    for (const [principal, respelled] of [
+      ["İnes@example.com", "İnes@example.com"],
+      ["ana\uFEFF@example.com", "ana\uFEFF@example.com"],
+      ["ǅemal@example.com", " ǅEMAL@example.com"],
+      ["alice@example.com", "A.Smith"],
+    ] as const) {
+      const old = { ...record, id: "old", principal, requestedBy: principal, resources: [] };
+      const renamed = {
+        ...old,
+        id: "renamed",
+        principal: respelled,
+        expiresAt: formatTimestamp(t + 7_200),
+      };
+      const removal = {
+        address: "terraform_data.grant_old",
+        mode: "managed",
+        type: "terraform_data",
+        name: "grant_old",
+        change: { actions: ["delete"], before: { input: old }, after: null, after_unknown: {} },
+      };
+      const plan = {
+        format_version: "1.2",
+        timestamp: formatTimestamp(t),
+        planned_values: {},
+        resource_changes: [
+          removal,
+          change("terraform_data.grant_renamed", "terraform_data", { input: renamed }),
+        ],
+      };
+      expect([principal, await rulesOf(plan)]).toEqual([principal, ["extension/fresh-approval"]]);
+    }
+  });
 
   it("passes the grant's own role with a matching VALID UNTIL", async () => {
     expect(await rulesOf(doc(role({})))).toEqual([]);

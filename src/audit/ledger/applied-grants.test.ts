@@ -57,7 +57,11 @@ describe("appliedGrants", () => {
         },
       ],
     };
-    const input = toPolicyInput(plan, { now: Date.UTC(2026, 10, 25, 18) / 1000, fallbackNow: 0 });
+    const input = toPolicyInput(plan, {
+      now: Date.UTC(2026, 10, 25, 18) / 1000,
+      fallbackNow: 0,
+      aliases: {},
+    });
     expect(appliedGrants(input)).toEqual([
       { action: "create", record: alice },
       { action: "update", record: bobLonger },

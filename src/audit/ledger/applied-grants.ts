@@ -21,9 +21,9 @@ export function appliedGrants(input: PolicyInput): AppliedGrant[] {
   return applied;
 }
 
-/** The policy view turned back into the record as written: RFC 3339 times, the marker. */
+/** The policy view turned back into the record as written: RFC 3339 times, the marker, no access key. */
 function recordOf(view: GrantView): GrantRecord {
-  const { startsAt, expiresAt, expiresAtText, ...rest } = view;
+  const { startsAt, expiresAt, expiresAtText, accessKey: _accessKey, ...rest } = view;
   return {
     tempgrant: GRANT_RECORD_MARKER,
     ...rest,

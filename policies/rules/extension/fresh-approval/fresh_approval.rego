@@ -30,7 +30,7 @@ deny contains lib.violation("extension/fresh-approval", created.id, created.addr
 	count(input.removedUnexpired) > 0
 	some created in lib.changing
 	created.action == "create"
-	some removed in input.removedUnexpired[lib.access_key(created.after)]
+	some removed in input.removedUnexpired[created.after.accessKey]
 	extends(removed.before, created.after)
 	not fresh(removed.before, created.after)
 	message := sprintf("grant %s replaces unexpired grant %s and ends later, without a new approver: renaming does not restart the clock", [created.id, removed.id])

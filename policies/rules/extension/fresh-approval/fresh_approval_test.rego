@@ -11,10 +11,10 @@ update(after) := object.union(fixtures.grant(after), {"action": "update", "befor
 
 # The input tempgrant builds: removed unexpired grants indexed by access key.
 check(grants) := verdicts if {
-	removed := {key: [g | some g in grants; g.action == "delete"; g.before.expiresAt > fixtures.now; concat("|", [g.before.principal, g.before.target, g.before.access]) == key] |
+	removed := {key: [g | some g in grants; g.action == "delete"; g.before.expiresAt > fixtures.now; g.before.accessKey == key] |
 		some g0 in grants
 		g0.action == "delete"
-		key := concat("|", [g0.before.principal, g0.before.target, g0.before.access])
+		key := g0.before.accessKey
 	}
 	verdicts := fresh_approval.deny with input as {"now": fixtures.now, "grants": grants, "removedUnexpired": removed}
 		with data.tempgrant.config as fixtures.config
