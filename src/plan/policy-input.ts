@@ -92,7 +92,6 @@ export function toPolicyInput(plan: PlanJson, options: PolicyInputOptions): Poli
   const owned = new Map<string, ResourceView[]>();
   const owners = new Map<string, string>();
   for (const change of changes) {
-    if (change.type !== "terraform_data") continue;
     const grant = grantChange(change, options.aliases);
     if (!grant) continue;
     // Records that share an id share one list, as they share their resources' owner.

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { loadPolicySync, type LoadedPolicy } from "./opa-sdk.js";
 import { TempgrantError } from "../errors.js";
+import { errorMessage } from "./error-message.js";
 import type { PolicyInput } from "../plan/index.js";
 import { PARTITIONABLE_ENTRYPOINT, shippedBundlePath, VERDICTS_ENTRYPOINT } from "./bundle-location.js";
 import type { PolicyConfig } from "./config.js";
@@ -71,7 +72,7 @@ export async function loadPolicyEngine(
   } catch (error) {
     throw new TempgrantError(
       "POLICY_LOAD",
-      `${bundlePath} is not a valid OPA WASM bundle: ${describe(error)}`,
+      `${bundlePath} is not a valid OPA WASM bundle: ${errorMessage(error)}`,
     );
   }
   const missing = (await requiredHostBuiltins(policy)).filter((name) => !SDK_BUILTINS.includes(name));
@@ -99,7 +100,7 @@ export async function loadPolicyEngine(
   } catch (error) {
     throw new TempgrantError(
       "POLICY_LOAD",
-      `${bundlePath}: ${PARTITIONABLE_ENTRYPOINT} failed: ${describe(error)}`,
+      `${bundlePath}: ${PARTITIONABLE_ENTRYPOINT} failed: ${errorMessage(error)}`,
     );
   }
   const itemsPerPart = partitionable
@@ -145,7 +146,7 @@ export async function loadPolicyEngine(
         }
         raw = await Promise.all(results);
       } catch (error) {
-        throw new TempgrantError("POLICY_EVAL", `policy evaluation failed: ${describe(error)}`);
+        throw new TempgrantError("POLICY_EVAL", `policy evaluation failed: ${errorMessage(error)}`);
       }
       return mergeVerdicts(raw.map(decodeVerdicts));
     },
@@ -163,12 +164,6 @@ function compileWasm(bytes: Uint8Array): Promise<WebAssembly.Module> {
     globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<WebAssembly.Module> } }
   ).WebAssembly;
   return runtime.compile(bytes);
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === "object" && error !== null && "message" in error) return String(error.message);
-  return String(error);
 }
 
 /** Turns the raw WASM result into verdict lists; an unexpected shape is an error, not a pass. */

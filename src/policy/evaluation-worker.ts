@@ -1,6 +1,7 @@
 // A helper thread that evaluates parts of a large plan: the same compiled module and data
 // as the main thread, one JSON document per message. Started by evaluation-helpers.ts.
 import { parentPort, workerData } from "node:worker_threads";
+import { errorMessage } from "./error-message.js";
 import { FINISHED, READY } from "./evaluation-helpers.js";
 import { wasmEvaluator } from "./wasm-evaluator.js";
 
@@ -35,7 +36,7 @@ parentPort?.on("message", (request: HelperRequest) => {
   try {
     response = { id: request.id, result: evaluator.evaluate(request.input) };
   } catch (error) {
-    response = { id: request.id, error: describe(error) };
+    response = { id: request.id, error: errorMessage(error) };
   }
   reply(response);
 });
@@ -46,9 +47,3 @@ function reply(response: HelperResponse): void {
 }
 
 Atomics.store(counter, READY, 1);
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === "object" && error !== null && "message" in error) return String(error.message);
-  return String(error);
-}
