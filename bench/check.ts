@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { runCommand, runCommandOrThrow } from "../src/exec/run-command.js";
 import { checkPlanShape, toPolicyInput } from "../src/plan/index.js";
 import { syntheticPlan } from "./synthetic-plan.js";
+import { bundleCli } from "../scripts/bundle-cli.js";
 import { policiesDir, resolveConfig } from "../src/policy/index.js";
 import { policyDocuments } from "../src/policy/policy-documents.js";
 import { cacheRoot } from "../src/toolchain/paths.js";
@@ -72,8 +73,9 @@ async function conftestBinary(): Promise<string> {
 async function main(): Promise<void> {
   const opa = readToolchainManifest()?.opa ?? "opa";
   const conftest = await conftestBinary();
-  process.stderr.write("building dist/ (tempgrant runs compiled, as installed)...\n");
-  await runCommandOrThrow({ program: "npx", args: ["tsc", "-p", "tsconfig.json"], cwd: root });
+  process.stderr.write("bundling the CLI (tempgrant runs as installed)...\n");
+  const cliDir = join(root, "node_modules", ".cache", "tempgrant-bench-check", "cli");
+  await bundleCli(cliDir);
   const scratch = mkdtempSync(join(tmpdir(), "tempgrant-bench-check-"));
   const pack = policiesDir();
   const config = resolveConfig({ approvals: { allowed: ["*@example.com"] } });
@@ -105,7 +107,7 @@ async function main(): Promise<void> {
       writeFileSync(inputPath, JSON.stringify(policyDocuments(input).next().value));
       const mib = statSync(planPath).size / 1024 / 1024;
       const tempgrantCheck = [
-        join(root, "dist", "src", "cli", "main.js"),
+        join(cliDir, "main.js"),
         "check",
         planPath,
         "--format",

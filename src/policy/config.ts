@@ -1,5 +1,6 @@
 import { dirname, resolve } from "node:path";
 import type { ValidateFunction } from "ajv";
+import { parseDocument } from "yaml";
 import { parseDuration } from "../grant/duration.js";
 import { InvalidInputError, type Problem } from "../grant/problem.js";
 import { DEFAULT_PRIVILEGED_TYPES } from "../plan/privileged-types.js";
@@ -75,12 +76,8 @@ export const DEFAULT_CONFIG: Required<Omit<ConfigFile, "privilegedTypes" | "ledg
 /** The schema's validator, generated from it ahead of time (see config-validator-source.ts). */
 const validateShape = validateConfigFile as unknown as ValidateFunction;
 
-/**
- * Parses and validates tempgrant.yaml text; problems name the field. The YAML parser is
- * loaded only here, so a check without tempgrant.yaml skips it.
- */
+/** Parses and validates tempgrant.yaml text; problems name the field. */
 export async function parseConfig(text: string, source: string): Promise<CheckConfig> {
-  const { parseDocument } = await import("yaml");
   const document = parseDocument(text, { uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new InvalidInputError(source, [

@@ -1,13 +1,11 @@
-import { createRequire } from "node:module";
-import type * as OpaWasm from "@open-policy-agent/opa-wasm";
+import * as OpaWasm from "@open-policy-agent/opa-wasm";
 
 /**
- * The SDK's synchronous loader. Its ESM entry exports only the async `loadPolicy` (which
- * also probes for fetch's `Response`, costing Node 15 ms of loading undici), so take the
- * same CommonJS module through require.
+ * The SDK's synchronous loader. Its ESM entry names only the async `loadPolicy` (which also
+ * probes for fetch's `Response`, costing Node 15 ms of loading undici); the whole CommonJS
+ * module, `loadPolicySync` included, is its default export. Imported (not required) so the
+ * CLI bundle holds it.
  */
-export const { loadPolicySync } = createRequire(import.meta.url)(
-  "@open-policy-agent/opa-wasm",
-) as typeof OpaWasm;
+export const { loadPolicySync } = (OpaWasm as unknown as { default: typeof OpaWasm }).default;
 
 export type { LoadedPolicy } from "@open-policy-agent/opa-wasm";

@@ -90,7 +90,8 @@ describe("the packed tarball", () => {
     const paths = new Set(packed.files.map((file) => file.path));
     for (const path of [
       "package.json",
-      "dist/src/cli/main.js",
+      "dist/cli/main.js",
+      "dist/cli/evaluation-worker.js",
       "dist/src/index.js",
       "dist/src/index.d.ts",
       "dist/src/constructs/temporary-grant.d.ts",

@@ -1,0 +1,43 @@
+// Bundles the `tempgrant` CLI into dist/cli/ (the package's bin), one chunk per command.
+// Why: Node spends more time finding, reading and wrapping a few hundred small module files
+// (yaml alone is ~80) than running them; one chunk per command cuts a check's start by
+// ~80 ms (BENCHMARKS.md). The library (main, types) stays tsc's output in dist/src.
+// Usage: tsx scripts/bundle-cli.ts [outdir]   (npm run build runs it)
+import { rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+/**
+ * Left as imports from node_modules: big (cdktf), native-capable (pg) or only used by
+ * commands that are slow anyway, and the user's cdktf app must share cdktf/constructs with
+ * the grants it reads.
+ */
+const EXTERNAL = ["cdktf", "constructs", "@cdktf/*", "pg", "tar"];
+
+export async function bundleCli(outdir: string): Promise<void> {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  rmSync(outdir, { recursive: true, force: true });
+  await build({
+    absWorkingDir: root,
+    entryPoints: ["src/cli/main.ts", "src/policy/evaluation-worker.ts"],
+    outdir,
+    // Flat: the helper thread is found as ./evaluation-worker.js next to the chunk that starts it.
+    entryNames: "[name]",
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    external: EXTERNAL,
+    // CommonJS dependencies (commander, yaml) require Node's built-ins; an ES module has no
+    // `require` of its own, so each chunk gets one.
+    banner: {
+      js: 'import { createRequire as createRequireForBundle } from "node:module"; const require = createRequireForBundle(import.meta.url);',
+    },
+    logLevel: "warning",
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await bundleCli(process.argv[2] ?? "dist/cli");
+}
