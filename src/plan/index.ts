@@ -1,8 +1,8 @@
 /** Reading plan JSON: the only code that touches raw plan documents. */
 export { nativeExpiryOf } from "./native-expiry.js";
 export type { PlanJson, ResourceChangeJson } from "./plan-json.js";
-export { accessKey, indexPlan, summarize, type PlanIndex, type RecordChange } from "./plan-index.js";
 export {
+  summarize,
   toPolicyInput,
   type ChangeAction,
   type GrantChange,
