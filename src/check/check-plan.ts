@@ -1,11 +1,5 @@
 import { TempgrantError, wrapStep } from "../errors.js";
-import {
-  parsePlanText,
-  readPlanFile,
-  toPolicyInput,
-  type PlanJson,
-  type PolicyInput,
-} from "../plan/index.js";
+import { indexPlan, parsePlanText, readPlanFile, type PlanJson, type PolicyInput } from "../plan/index.js";
 import type { CheckConfig, PolicyEngine, Verdicts } from "../policy/index.js";
 
 /** The outcome of checking one plan. */
@@ -32,16 +26,25 @@ export interface CheckPlanOptions {
   readonly renderBinaryPlan?: (path: string) => Promise<unknown>;
 }
 
-/** Reads a plan, builds the policy input and evaluates it: a straight pipeline, each step named in errors. */
+/**
+ * Reads a plan, indexes it and evaluates it: a straight pipeline, each step named in errors.
+ * Each part's views are built as it is evaluated (see PolicyEngine.evaluatePlan).
+ */
 export async function checkPlan(options: CheckPlanOptions): Promise<CheckReport> {
-  const plan = await loadPlan(options);
-  const input = toPolicyInput(plan, {
+  const index = indexPlan(await loadPlan(options), {
     ...(options.now !== undefined ? { now: options.now } : {}),
     fallbackNow: options.fallbackNow,
     privilegedTypes: options.config.privilegedTypes,
     aliases: options.config.policy.approvals.aliases,
   });
-  return evaluateInput(options.source, input, options.engine);
+  let verdicts: Verdicts;
+  try {
+    verdicts = await options.engine.evaluatePlan(index);
+  } catch (error) {
+    throw wrapStep("evaluate policies", error);
+  }
+  const counts = { grants: index.records.length, resources: index.resources.length };
+  return { source: options.source, now: index.now, ...counts, verdicts };
 }
 
 /** Evaluates a policy input that is already built (used by `plan`, `apply` and `sweep`). */

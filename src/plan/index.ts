@@ -2,7 +2,14 @@
 export { nativeExpiryOf } from "./native-expiry.js";
 export type { PlanJson, ResourceChangeJson } from "./plan-json.js";
 export {
+  accessKey,
+  indexPlan,
   summarize,
+  type IndexedRecord,
+  type PlanIndex,
+  type RecordChange,
+} from "./plan-index.js";
+export {
   toPolicyInput,
   type ChangeAction,
   type GrantChange,

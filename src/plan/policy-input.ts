@@ -1,9 +1,7 @@
-import { isGrantRecord, type GrantRecord } from "../grant/record.js";
-import { epochSecondsOrNull, parseTimestamp } from "../grant/time.js";
-import { isExpiryBearing, nativeExpiryOf } from "./native-expiry.js";
-import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
-import { DEFAULT_PRIVILEGED_TYPES, typeMatcher } from "./privileged-types.js";
-import { grantedScope, type GrantedScope } from "./scope.js";
+import type { GrantRecord } from "../grant/record.js";
+import { indexPlan } from "./plan-index.js";
+import type { PlanJson } from "./plan-json.js";
+import type { GrantedScope } from "./scope.js";
 
 /** A change's actions, summarized. `replace` is delete+create in either order. */
 export type ChangeAction = "create" | "update" | "delete" | "replace" | "no-op" | "read" | "forget";
@@ -82,161 +80,19 @@ export interface PolicyInputOptions {
 
 /** Turns a plan into the policy input: grant records, resource changes, owners, unknowns. */
 export function toPolicyInput(plan: PlanJson, options: PolicyInputOptions): PolicyInput {
-  const planTime = plan.timestamp === undefined ? undefined : parseTimestamp(plan.timestamp);
-  const now = options.now ?? (planTime?.ok ? planTime.instant.seconds : options.fallbackNow);
-  const isPrivileged = memoizedByType(typeMatcher(options.privilegedTypes ?? DEFAULT_PRIVILEGED_TYPES));
-  const changes = plan.resource_changes ?? [];
-
-  // One pass over the records first: a resource can come before the record that lists it.
-  const grants: GrantChange[] = [];
-  const owned = new Map<string, ResourceView[]>();
-  const owners = new Map<string, string>();
-  for (const change of changes) {
-    const grant = grantChange(change, options.aliases);
-    if (!grant) continue;
-    // Records that share an id share one list, as they share their resources' owner.
-    const list = owned.get(grant.id) ?? [];
-    owned.set(grant.id, list);
-    grants.push({ ...grant, owned: list });
-    // A deleted record owns what it listed before; any other owns what it will list.
-    const view = grant.action === "delete" ? grant.before : (grant.after ?? grant.before);
-    for (const address of view?.resources ?? []) owners.set(address, grant.id);
-  }
-
-  const resources: ResourceView[] = [];
-  for (const change of changes) {
-    if ((change.mode ?? "managed") !== "managed") continue;
-    const action = summarize(change.change.actions);
-    const values = action === "delete" ? change.change.before : change.change.after;
-    const owner = owners.get(change.address) ?? null;
-    const resource: ResourceView = {
-      address: change.address,
-      type: change.type,
-      action,
-      owner,
-      privileged: isPrivileged(change.type),
-      unknown: unknownPaths(change.change.after_unknown, "", []),
-      nativeExpiry: nativeExpiryOf(change.type, values) ?? null,
-      expiryBearing: isExpiryBearing(change.type, values),
-      scope: grantedScope(change.type, values),
-    };
-    resources.push(resource);
-    if (owner !== null) owned.get(owner)?.push(resource);
-  }
-
-  const removedUnexpired: Record<string, Omit<GrantChange, "owned">[]> = {};
-  for (const grant of grants) {
-    if (
-      grant.action !== "delete" ||
-      !grant.before ||
-      grant.before.expiresAt === null ||
-      grant.before.expiresAt <= now
-    )
-      continue;
-    const { owned: _owned, ...record } = grant;
-    (removedUnexpired[grant.before.accessKey] ??= []).push(record);
-  }
-  return { now, grants, resources, removedUnexpired };
-}
-
-/** A type predicate that runs once per distinct type: plans repeat a few types many times. */
-function memoizedByType(test: (type: string) => boolean): (type: string) => boolean {
-  const known = new Map<string, boolean>();
-  return (type) => {
-    let answer = known.get(type);
-    if (answer === undefined) known.set(type, (answer = test(type)));
-    return answer;
-  };
-}
-
-/** `principal|target|access`, the principal folded: trimmed, lower case, then its alias if it has one. */
-export function accessKey(
-  view: Pick<GrantRecord, "principal" | "target" | "access">,
-  aliases: Readonly<Record<string, string>>,
-): string {
-  const name = String(view.principal ?? "")
-    .trim()
-    .toLowerCase();
-  return `${aliases[name] ?? name}|${String(view.target)}|${String(view.access)}`;
-}
-
-function grantChange(
-  change: ResourceChangeJson,
-  aliases: Readonly<Record<string, string>>,
-): Omit<GrantChange, "owned"> | undefined {
-  if (change.type !== "terraform_data") return undefined;
-  const beforeInput = (change.change.before as { input?: unknown } | null | undefined)?.input;
-  const afterInput = (change.change.after as { input?: unknown } | null | undefined)?.input;
-  const afterUnknown = change.change.after_unknown as { input?: unknown } | undefined;
-  const inputUnknown = afterUnknown?.input === true;
-  const expiryUnknown =
-    inputUnknown ||
-    (typeof afterUnknown?.input === "object" &&
-      (afterUnknown.input as { expiresAt?: unknown }).expiresAt === true);
-  const before = isGrantRecord(beforeInput) ? view(beforeInput, aliases) : null;
-  const after = isGrantRecord(afterInput) ? view(afterInput, aliases) : null;
-  if (!before && !after && !inputUnknown) return undefined;
-  if (!before && !after) return undefined;
-  const action = summarize(change.change.actions);
+  const index = indexPlan(plan, options);
+  const views = new Map(index.resources.map((change) => [change, index.resourceView(change)]));
+  // Records that share an id share one list, as they share their resources' owner.
+  const owned = new Map(
+    [...index.ownedBy].map(([id, changes]) => [id, changes.map((change) => views.get(change)!)]),
+  );
   return {
-    address: change.address,
-    id: (after ?? before)?.id ?? change.address,
-    action,
-    before,
-    after: action === "delete" ? null : after,
-    unknownExpiry: action !== "delete" && (expiryUnknown || (after !== null && after.expiresAt === null)),
+    now: index.now,
+    grants: index.records.map((record) => ({
+      ...index.recordChange(record.change),
+      owned: owned.get(record.id) ?? [],
+    })),
+    resources: index.resources.map((change) => views.get(change)!),
+    removedUnexpired: index.removedUnexpired,
   };
-}
-
-function view(record: GrantRecord, aliases: Readonly<Record<string, string>>): GrantView {
-  // The record's fields by name (one object shape for every grant), timestamps as epoch seconds.
-  const { startsAt, expiresAt } = record;
-  return {
-    id: record.id,
-    principal: record.principal,
-    target: record.target,
-    access: record.access,
-    reason: record.reason,
-    ticket: record.ticket,
-    requestedBy: record.requestedBy,
-    approvedBy: Array.isArray(record.approvedBy) ? record.approvedBy : [],
-    breakGlass: record.breakGlass,
-    binding: record.binding,
-    nativeExpiry: record.nativeExpiry,
-    resources: Array.isArray(record.resources) ? record.resources : [],
-    startsAt: epochSecondsOrNull(startsAt),
-    expiresAt: epochSecondsOrNull(expiresAt),
-    expiresAtText: typeof expiresAt === "string" ? expiresAt : null,
-    accessKey: accessKey(record, aliases),
-  };
-}
-
-/** Summarizes a plan's action list. */
-export function summarize(actions: readonly string[]): ChangeAction {
-  if (actions.length === 2 && actions.includes("delete") && actions.includes("create")) return "replace";
-  const [first] = actions;
-  if (
-    first === "create" ||
-    first === "update" ||
-    first === "delete" ||
-    first === "read" ||
-    first === "forget"
-  ) {
-    return first;
-  }
-  return "no-op";
-}
-
-/** Flattens `after_unknown` (true where unknown) into attribute paths, appended to `out`. */
-function unknownPaths(value: unknown, prefix: string, out: string[]): string[] {
-  if (value === true) out.push(prefix || "*");
-  else if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index += 1) {
-      unknownPaths(value[index], `${prefix}[${index}]`, out);
-    }
-  } else if (typeof value === "object" && value !== null) {
-    for (const [key, item] of Object.entries(value))
-      unknownPaths(item, prefix ? `${prefix}.${key}` : key, out);
-  }
-  return out;
 }

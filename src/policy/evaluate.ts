@@ -2,18 +2,24 @@ import { readFileSync } from "node:fs";
 import { loadPolicySync, type LoadedPolicy } from "./opa-sdk.js";
 import { TempgrantError } from "../errors.js";
 import { errorMessage } from "./error-message.js";
-import type { PolicyInput } from "../plan/index.js";
+import type { PlanIndex, PolicyInput } from "../plan/index.js";
 import { PARTITIONABLE_ENTRYPOINT, shippedBundlePath, VERDICTS_ENTRYPOINT } from "./bundle-location.js";
 import type { PolicyConfig } from "./config.js";
 import { defaultHelperCount, startHelper, type EvaluationHelper } from "./evaluation-helpers.js";
 import { requiredHostBuiltins, SDK_BUILTINS } from "./host-builtins.js";
-import { policyDocuments } from "./policy-documents.js";
+import { indexedDocuments, policyDocuments, type PolicyDocument } from "./policy-documents.js";
 import type { Verdict, Verdicts } from "./verdict.js";
 import { wasmEvaluator } from "./wasm-evaluator.js";
 
 /** A policy bundle loaded once and ready to evaluate many inputs. */
 export interface PolicyEngine {
   evaluate(input: PolicyInput): Promise<Verdicts>;
+  /**
+   * Evaluates an indexed plan: the same verdicts as `evaluate` of its whole input, but each
+   * part's views are built just before it is evaluated, so helper threads start on the first
+   * parts while the rest is still being normalized.
+   */
+  evaluatePlan(index: PlanIndex): Promise<Verdicts>;
   /**
    * Starts the helper threads now, ahead of a large input, so that their start-up overlaps
    * with reading the plan. Optional: evaluate starts them when an input needs them.
@@ -119,38 +125,41 @@ export async function loadPolicyEngine(
       await Promise.all(helpers.map((helper) => helper.close()));
       helpers = [];
     },
-    async evaluate(input: PolicyInput): Promise<Verdicts> {
-      const encoder = new TextEncoder();
-      const results: Promise<unknown>[] = [];
-      let raw: unknown[];
-      try {
-        // Starting a thread costs about 90 ms of the other core and some of this one: worth it
-        // from several parts on (a helper that is not ready yet is simply not given any).
-        if (input.grants.length + input.resources.length >= HELPERS_FROM_PARTS * itemsPerPart) {
-          startHelpers();
-        }
-        for (const document of policyDocuments(input, itemsPerPart)) {
-          const bytes = encoder.encode(JSON.stringify(document));
-          // Keep each ready helper fed (one running, one queued; their counters need no event
-          // loop); evaluate here when all are busy or still starting, so a helper that starts
-          // late never holds a part back.
-          const idle = helpers.find((helper) => helper.ready() && helper.pending() < 2);
-          if (idle) {
-            const result = idle.evaluate(bytes);
-            // Nothing is left unobserved if a later part fails first.
-            result.catch(() => undefined);
-            results.push(result);
-          } else {
-            results.push(Promise.resolve(local.evaluate(bytes)));
-          }
-        }
-        raw = await Promise.all(results);
-      } catch (error) {
-        throw new TempgrantError("POLICY_EVAL", `policy evaluation failed: ${errorMessage(error)}`);
-      }
-      return mergeVerdicts(raw.map(decodeVerdicts));
-    },
+    evaluate: (input: PolicyInput) =>
+      evaluateDocuments(policyDocuments(input, itemsPerPart), input.grants.length + input.resources.length),
+    evaluatePlan: (index: PlanIndex) =>
+      evaluateDocuments(indexedDocuments(index, itemsPerPart), index.records.length + index.resources.length),
   };
+
+  async function evaluateDocuments(documents: Iterable<PolicyDocument>, items: number): Promise<Verdicts> {
+    const encoder = new TextEncoder();
+    const results: Promise<unknown>[] = [];
+    let raw: unknown[];
+    try {
+      // Starting a thread costs about 90 ms of the other core and some of this one: worth it
+      // from several parts on (a helper that is not ready yet is simply not given any).
+      if (items >= HELPERS_FROM_PARTS * itemsPerPart) startHelpers();
+      for (const document of documents) {
+        const bytes = encoder.encode(JSON.stringify(document));
+        // Keep each ready helper fed (one running, one queued; their counters need no event
+        // loop); evaluate here when all are busy or still starting, so a helper that starts
+        // late never holds a part back.
+        const idle = helpers.find((helper) => helper.ready() && helper.pending() < 2);
+        if (idle) {
+          const result = idle.evaluate(bytes);
+          // Nothing is left unobserved if a later part fails first.
+          result.catch(() => undefined);
+          results.push(result);
+        } else {
+          results.push(Promise.resolve(local.evaluate(bytes)));
+        }
+      }
+      raw = await Promise.all(results);
+    } catch (error) {
+      throw new TempgrantError("POLICY_EVAL", `policy evaluation failed: ${errorMessage(error)}`);
+    }
+    return mergeVerdicts(raw.map(decodeVerdicts));
+  }
 }
 
 /** An entrypoint's result set is exactly `true`. */

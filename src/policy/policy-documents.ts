@@ -1,4 +1,6 @@
-import type { GrantChange, PolicyInput, ResourceView } from "../plan/index.js";
+import type { GrantChange, PlanIndex, PolicyInput, ResourceView } from "../plan/index.js";
+import type { IndexedRecord } from "../plan/plan-index.js";
+import type { ResourceChangeJson } from "../plan/plan-json.js";
 
 /** A grant as the policies receive it: `owned` holds indexes into its document's `resources`. */
 export interface GrantDocument extends Omit<GrantChange, "owned"> {
@@ -14,21 +16,29 @@ export interface PolicyDocument {
   readonly removedUnexpired: PolicyInput["removedUnexpired"];
 }
 
+/** The members of one document before any view is built: grants with their resources' positions. */
+interface Layout<G, R> {
+  readonly grants: readonly { readonly grant: G; readonly owned: readonly number[] }[];
+  readonly resources: readonly R[];
+}
+
 /**
- * Splits the policy input into documents of about `itemsPerDocument` items (a grant, or a
- * resource), each complete in itself: a grant travels with the resources it owns, every
- * resource is in exactly one document (two records that share an id share theirs), and the
- * index of removed grants goes to each. With no limit, the whole input is one document.
- * Lazy, so the caller can encode and send one document while the next is built.
+ * Splits grants and resources into documents of about `itemsPerDocument` items (a grant, or
+ * a resource), each complete in itself: a grant travels with the resources it owns, every
+ * resource is in exactly one document (two records that share an id share theirs). With no
+ * limit, everything is one document. Lazy, so that a caller can evaluate one document (or
+ * hand it to a helper thread) before the next one's views are built.
  */
-export function* policyDocuments(
-  input: PolicyInput,
-  itemsPerDocument = Number.POSITIVE_INFINITY,
-): Generator<PolicyDocument> {
-  let grants: GrantDocument[] = [];
-  let resources: ResourceView[] = [];
-  let indexes = new Map<ResourceView, number>();
-  const indexOf = (resource: ResourceView): number => {
+function* layouts<G, R>(
+  grants: readonly G[],
+  ownedOf: (grant: G) => readonly R[],
+  unowned: Iterable<R>,
+  itemsPerDocument: number,
+): Generator<Layout<G, R>> {
+  let members: { grant: G; owned: number[] }[] = [];
+  let resources: R[] = [];
+  let indexes = new Map<R, number>();
+  const indexOf = (resource: R): number => {
     let index = indexes.get(resource);
     if (index === undefined) {
       index = resources.push(resource) - 1;
@@ -36,31 +46,71 @@ export function* policyDocuments(
     }
     return index;
   };
-  const full = () => grants.length + resources.length >= itemsPerDocument;
-  const take = (): PolicyDocument => {
-    const document = { now: input.now, grants, resources, removedUnexpired: input.removedUnexpired };
-    grants = [];
+  const full = () => members.length + resources.length >= itemsPerDocument;
+  const take = (): Layout<G, R> => {
+    const layout = { grants: members, resources };
+    members = [];
     resources = [];
     indexes = new Map();
-    return document;
+    return layout;
   };
 
   let emitted = false;
-  for (const grant of input.grants) {
-    const { owned, ...change } = grant;
-    grants.push({ ...change, owned: owned.map(indexOf) });
+  for (const grant of grants) {
+    members.push({ grant, owned: ownedOf(grant).map(indexOf) });
     if (full()) {
       emitted = true;
       yield take();
     }
   }
-  for (const resource of input.resources) {
-    if (resource.owner !== null) continue;
+  for (const resource of unowned) {
     indexOf(resource);
     if (full()) {
       emitted = true;
       yield take();
     }
   }
-  if (!emitted || grants.length + resources.length > 0) yield take();
+  if (!emitted || members.length + resources.length > 0) yield take();
+}
+
+/** The documents of a policy input whose views are all built already. */
+export function* policyDocuments(
+  input: PolicyInput,
+  itemsPerDocument = Number.POSITIVE_INFINITY,
+): Generator<PolicyDocument> {
+  const unowned = input.resources.filter((resource) => resource.owner === null);
+  for (const layout of layouts(input.grants, (grant) => grant.owned, unowned, itemsPerDocument)) {
+    yield {
+      now: input.now,
+      grants: layout.grants.map(({ grant: { owned: _owned, ...change }, owned }) => ({ ...change, owned })),
+      resources: layout.resources,
+      removedUnexpired: input.removedUnexpired,
+    };
+  }
+}
+
+/**
+ * The documents of an indexed plan, the same as {@link policyDocuments} of its whole input,
+ * each document's views built only as it is reached: its evaluation can start before the
+ * rest of the plan is normalized.
+ */
+export function* indexedDocuments(
+  index: PlanIndex,
+  itemsPerDocument = Number.POSITIVE_INFINITY,
+): Generator<PolicyDocument> {
+  const unowned = index.resources.filter((change) => !index.ownerOf.has(change.address));
+  const ownedOf = (record: IndexedRecord) => index.ownedBy.get(record.id) ?? [];
+  for (const layout of layouts<IndexedRecord, ResourceChangeJson>(
+    index.records,
+    ownedOf,
+    unowned,
+    itemsPerDocument,
+  )) {
+    yield {
+      now: index.now,
+      grants: layout.grants.map(({ grant, owned }) => ({ ...index.recordChange(grant.change), owned })),
+      resources: layout.resources.map((change) => index.resourceView(change)),
+      removedUnexpired: index.removedUnexpired,
+    };
+  }
 }

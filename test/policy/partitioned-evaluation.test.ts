@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { checkPlanShape, toPolicyInput, type PolicyInput } from "../../src/plan/index.js";
+import { checkPlanShape, indexPlan, toPolicyInput, type PolicyInput } from "../../src/plan/index.js";
+import { indexedDocuments, policyDocuments } from "../../src/policy/policy-documents.js";
 import {
   buildPolicyBundle,
   loadPolicyEngine,
@@ -21,10 +22,9 @@ const now = 1_800_000_000;
 const config = resolveConfig({
   approvals: { allowed: ["*@example.com"], aliases: { "a.smith": "alice@example.com" } },
 });
-const input: PolicyInput = toPolicyInput(checkPlanShape(variedPlan(240, now), "varied"), {
-  fallbackNow: now,
-  aliases: config.policy.approvals.aliases,
-});
+const inputOptions = { fallbackNow: now, aliases: config.policy.approvals.aliases };
+const variedPlanJson = checkPlanShape(variedPlan(240, now), "varied");
+const input: PolicyInput = toPolicyInput(variedPlanJson, inputOptions);
 const engines: PolicyEngine[] = [];
 const engine = async (options: Parameters<typeof loadPolicyEngine>[2], bundle?: string) => {
   const loaded = await loadPolicyEngine(config.policy, bundle, options);
@@ -53,6 +53,23 @@ describe("checking a plan in parts", () => {
       { itemsPerPart: 64, helperThreads: 2 },
     ]) {
       expect([options, await (await engine(options)).evaluate(input)]).toEqual([options, whole]);
+    }
+  });
+
+  it("builds the same parts from the plan's index, view by view, as from the whole input", async () => {
+    const index = indexPlan(variedPlanJson, inputOptions);
+    for (const size of [1, 7, 64, Number.POSITIVE_INFINITY]) {
+      const built = JSON.stringify([...indexedDocuments(index, size)]);
+      expect(built).toEqual(JSON.stringify([...policyDocuments(input, size)]));
+    }
+    const whole = await (
+      await engine({ itemsPerPart: Number.POSITIVE_INFINITY, helperThreads: 0 })
+    ).evaluate(input);
+    for (const options of [
+      { itemsPerPart: 5, helperThreads: 0 },
+      { itemsPerPart: 5, helperThreads: 1 },
+    ]) {
+      expect([options, await (await engine(options)).evaluatePlan(index)]).toEqual([options, whole]);
     }
   });
 

@@ -1,0 +1,228 @@
+import { isGrantRecord, type GrantRecord } from "../grant/record.js";
+import { epochSecondsOrNull, parseTimestamp } from "../grant/time.js";
+import { isExpiryBearing, nativeExpiryOf } from "./native-expiry.js";
+import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
+import type {
+  ChangeAction,
+  GrantChange,
+  GrantView,
+  PolicyInput,
+  PolicyInputOptions,
+  ResourceView,
+} from "./policy-input.js";
+import { DEFAULT_PRIVILEGED_TYPES, typeMatcher } from "./privileged-types.js";
+import { grantedScope } from "./scope.js";
+
+/** A grant record's change without the resources it owns (they are in {@link PlanIndex.ownedBy}). */
+export type RecordChange = Omit<GrantChange, "owned">;
+
+/** A change that carries a grant record, and the grant id it goes by. */
+export interface IndexedRecord {
+  readonly change: ResourceChangeJson;
+  readonly id: string;
+}
+
+/**
+ * A plan read once for the policy input: which changes are grant records, which resource
+ * changes each grant owns, and the removed grants. Views of single changes are built on
+ * demand, so a part can be evaluated (on a helper thread) before the next part is normalized.
+ */
+export interface PlanIndex {
+  readonly now: number;
+  /** The `terraform_data` changes that carry a grant record, in plan order. */
+  readonly records: readonly IndexedRecord[];
+  /** Every managed resource change, in plan order. */
+  readonly resources: readonly ResourceChangeJson[];
+  /** The resource changes a grant id owns, in plan order; records that share an id share them. */
+  readonly ownedBy: ReadonlyMap<string, readonly ResourceChangeJson[]>;
+  /** The grant id that owns a resource change's address. */
+  readonly ownerOf: ReadonlyMap<string, string>;
+  readonly removedUnexpired: PolicyInput["removedUnexpired"];
+  /** The view of one of {@link records}. */
+  recordChange(change: ResourceChangeJson): RecordChange;
+  /** The view of one of {@link resources}. */
+  resourceView(change: ResourceChangeJson): ResourceView;
+}
+
+/** Indexes a plan: one pass for the records (a resource can come before the record that lists it), one for the resources. */
+export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanIndex {
+  const planTime = plan.timestamp === undefined ? undefined : parseTimestamp(plan.timestamp);
+  const now = options.now ?? (planTime?.ok ? planTime.instant.seconds : options.fallbackNow);
+  const isPrivileged = memoizedByType(typeMatcher(options.privilegedTypes ?? DEFAULT_PRIVILEGED_TYPES));
+  const changes = plan.resource_changes ?? [];
+  const records: IndexedRecord[] = [];
+  const ownerOf = new Map<string, string>();
+  const ownedBy = new Map<string, ResourceChangeJson[]>();
+  const removedUnexpired: Record<string, RecordChange[]> = {};
+  for (const change of changes) {
+    const record = recordSummary(change);
+    if (!record) continue;
+    records.push({ change, id: record.id });
+    if (!ownedBy.has(record.id)) ownedBy.set(record.id, []);
+    for (const address of record.owns) ownerOf.set(address, record.id);
+    // Only removed records need their whole view now: the rename check looks them up by key.
+    if (record.action !== "delete") continue;
+    const removed = grantChange(change, options.aliases);
+    const before = removed?.before;
+    if (removed && before && before.expiresAt !== null && before.expiresAt > now) {
+      (removedUnexpired[before.accessKey] ??= []).push(removed);
+    }
+  }
+  const resources: ResourceChangeJson[] = [];
+  for (const change of changes) {
+    if ((change.mode ?? "managed") !== "managed") continue;
+    resources.push(change);
+    const owner = ownerOf.get(change.address);
+    if (owner !== undefined) ownedBy.get(owner)?.push(change);
+  }
+  return {
+    now,
+    records,
+    resources,
+    ownedBy,
+    ownerOf,
+    removedUnexpired,
+    recordChange(change) {
+      const view = grantChange(change, options.aliases);
+      if (!view) throw new Error(`${change.address} is not a grant record`);
+      return view;
+    },
+    resourceView(change) {
+      const action = summarize(change.change.actions);
+      const values = action === "delete" ? change.change.before : change.change.after;
+      return {
+        address: change.address,
+        type: change.type,
+        action,
+        owner: ownerOf.get(change.address) ?? null,
+        privileged: isPrivileged(change.type),
+        unknown: unknownPaths(change.change.after_unknown, "", []),
+        nativeExpiry: nativeExpiryOf(change.type, values) ?? null,
+        expiryBearing: isExpiryBearing(change.type, values),
+        scope: grantedScope(change.type, values),
+      };
+    },
+  };
+}
+
+/** A type predicate that runs once per distinct type: plans repeat a few types many times. */
+function memoizedByType(test: (type: string) => boolean): (type: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (type) => {
+    let answer = known.get(type);
+    if (answer === undefined) known.set(type, (answer = test(type)));
+    return answer;
+  };
+}
+
+const inputOf = (values: unknown): unknown => (values as { input?: unknown } | null | undefined)?.input;
+
+/**
+ * What the index needs of a change, without building views: whether it is a grant record,
+ * its id, its action and the addresses it owns. Agrees with {@link grantChange} on all three.
+ */
+function recordSummary(
+  change: ResourceChangeJson,
+): { readonly id: string; readonly action: ChangeAction; readonly owns: readonly string[] } | undefined {
+  if (change.type !== "terraform_data") return undefined;
+  const before = inputOf(change.change.before);
+  const after = inputOf(change.change.after);
+  const beforeRecord = isGrantRecord(before) ? before : undefined;
+  const afterRecord = isGrantRecord(after) ? after : undefined;
+  if (!beforeRecord && !afterRecord) return undefined;
+  const action = summarize(change.change.actions);
+  // A deleted record owns what it listed before; any other owns what it will list.
+  const owning = action === "delete" ? beforeRecord : (afterRecord ?? beforeRecord);
+  const owns = owning && Array.isArray(owning.resources) ? (owning.resources as readonly string[]) : [];
+  return { id: (afterRecord ?? beforeRecord)?.id ?? change.address, action, owns };
+}
+
+/** `principal|target|access`, the principal folded: trimmed, lower case, then its alias if it has one. */
+export function accessKey(
+  view: Pick<GrantRecord, "principal" | "target" | "access">,
+  aliases: Readonly<Record<string, string>>,
+): string {
+  const name = String(view.principal ?? "")
+    .trim()
+    .toLowerCase();
+  return `${aliases[name] ?? name}|${String(view.target)}|${String(view.access)}`;
+}
+
+function grantChange(
+  change: ResourceChangeJson,
+  aliases: Readonly<Record<string, string>>,
+): RecordChange | undefined {
+  if (change.type !== "terraform_data") return undefined;
+  const beforeInput = inputOf(change.change.before);
+  const afterInput = inputOf(change.change.after);
+  const afterUnknown = change.change.after_unknown as { input?: unknown } | undefined;
+  const expiryUnknown =
+    afterUnknown?.input === true ||
+    (typeof afterUnknown?.input === "object" &&
+      (afterUnknown.input as { expiresAt?: unknown }).expiresAt === true);
+  const before = isGrantRecord(beforeInput) ? view(beforeInput, aliases) : null;
+  const after = isGrantRecord(afterInput) ? view(afterInput, aliases) : null;
+  if (!before && !after) return undefined;
+  const action = summarize(change.change.actions);
+  return {
+    address: change.address,
+    id: (after ?? before)?.id ?? change.address,
+    action,
+    before,
+    after: action === "delete" ? null : after,
+    unknownExpiry: action !== "delete" && (expiryUnknown || (after !== null && after.expiresAt === null)),
+  };
+}
+
+function view(record: GrantRecord, aliases: Readonly<Record<string, string>>): GrantView {
+  // The record's fields by name (one object shape for every grant), timestamps as epoch seconds.
+  const { startsAt, expiresAt } = record;
+  return {
+    id: record.id,
+    principal: record.principal,
+    target: record.target,
+    access: record.access,
+    reason: record.reason,
+    ticket: record.ticket,
+    requestedBy: record.requestedBy,
+    approvedBy: Array.isArray(record.approvedBy) ? record.approvedBy : [],
+    breakGlass: record.breakGlass,
+    binding: record.binding,
+    nativeExpiry: record.nativeExpiry,
+    resources: Array.isArray(record.resources) ? record.resources : [],
+    startsAt: epochSecondsOrNull(startsAt),
+    expiresAt: epochSecondsOrNull(expiresAt),
+    expiresAtText: typeof expiresAt === "string" ? expiresAt : null,
+    accessKey: accessKey(record, aliases),
+  };
+}
+
+/** Summarizes a plan's action list. */
+export function summarize(actions: readonly string[]): ChangeAction {
+  if (actions.length === 2 && actions.includes("delete") && actions.includes("create")) return "replace";
+  const [first] = actions;
+  if (
+    first === "create" ||
+    first === "update" ||
+    first === "delete" ||
+    first === "read" ||
+    first === "forget"
+  ) {
+    return first;
+  }
+  return "no-op";
+}
+
+/** Flattens `after_unknown` (true where unknown) into attribute paths, appended to `out`. */
+function unknownPaths(value: unknown, prefix: string, out: string[]): string[] {
+  if (value === true) out.push(prefix || "*");
+  else if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) {
+      unknownPaths(value[index], `${prefix}[${index}]`, out);
+    }
+  } else if (typeof value === "object" && value !== null) {
+    for (const [key, item] of Object.entries(value))
+      unknownPaths(item, prefix ? `${prefix}.${key}` : key, out);
+  }
+  return out;
+}
