@@ -42,17 +42,33 @@ record := {
 	"nativeExpiry": true,
 	"resources": ["postgresql_role.grant_g1"],
 	"accessKey": "alice@example.com|orders-db|read",
+	"principalKey": "alice@example.com",
+	"requestedByKey": "alice@example.com",
+	"approverKeys": ["bob@example.com"],
 }
 
-# A grant change: a created record with the fields in `after` replaced.
+# A grant change: a created record with the fields in `after` replaced, and its names
+# folded again as the plan reader folds them.
 grant(after) := {
 	"id": object.get(after, "id", "g1"),
 	"address": "terraform_data.grant_g1",
 	"action": "create",
 	"before": null,
-	"after": object.union(record, after),
+	"after": folded(object.union(record, after)),
 	"unknownExpiry": false,
 }
+
+# The folded names of a record view, for ASCII names (src/plan/plan-index.ts folds them for real).
+folded(view) := object.union(view, {
+	"principalKey": fold(view.principal),
+	"requestedByKey": fold(view.requestedBy),
+	"approverKeys": [fold(name) | some name in view.approvedBy],
+	"accessKey": concat("|", [fold(view.principal), view.target, view.access]),
+})
+
+fold(name) := config.approvals.aliases[lower(trim_space(name))] if {
+	config.approvals.aliases[lower(trim_space(name))]
+} else := lower(trim_space(name))
 
 # The role a record owns, with a native expiry matching it.
 role := {

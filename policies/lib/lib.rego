@@ -32,15 +32,10 @@ begins(grant) := max({grant.after.startsAt, input.now}) if {
 # How long a grant gives access from its beginning, in seconds.
 duration(grant) := grant.after.expiresAt - begins(grant)
 
-# A person's name as compared for approvals: lower case, no surrounding blanks, aliases
-# folded into the name they stand for.
-canonical(name) := config.approvals.aliases[normalized] if {
-	normalized := lower(trim_space(name))
-	config.approvals.aliases[normalized]
-} else := lower(trim_space(name))
-
-# The distinct approvers of a grant view, canonicalized.
-approvers(view) := {canonical(name) | some name in view.approvedBy}
+# The distinct approvers of a grant view. Names arrive folded (lower case, no surrounding
+# blanks, aliases resolved) as approverKeys, principalKey and requestedByKey: the plan reader
+# folds every name once, so that no two comparisons fold differently.
+approvers(view) := {key | some key in view.approverKeys}
 
 # Renders seconds as hours (or minutes) for messages.
 human(seconds) := sprintf("%dh", [seconds / 3600]) if {

@@ -4,12 +4,8 @@ import rego.v1
 
 import data.tempgrant.lib
 
-config := {"approvals": {"aliases": {"al": "alice@example.com", "a.smith": "alice@example.com"}}}
-
-test_canonical_folds_case_blanks_and_aliases if {
-	lib.canonical("  Alice@Example.COM ") == "alice@example.com" with data.tempgrant.config as config
-	lib.canonical(" A.Smith") == "alice@example.com" with data.tempgrant.config as config
-	lib.canonical("bob") == "bob" with data.tempgrant.config as config
+test_approvers_are_the_distinct_folded_names if {
+	lib.approvers({"approvedBy": ["Bob", " bob"], "approverKeys": ["bob", "bob"]}) == {"bob"}
 }
 
 test_begins_at_start_or_now if {

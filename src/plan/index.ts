@@ -3,6 +3,7 @@ export { nativeExpiryOf } from "./native-expiry.js";
 export type { PlanJson, ResourceChangeJson } from "./plan-json.js";
 export {
   accessKey,
+  foldName,
   indexPlan,
   summarize,
   type IndexedRecord,

@@ -137,15 +137,24 @@ function recordSummary(
   return { id: (afterRecord ?? beforeRecord)?.id ?? change.address, action, owns };
 }
 
-/** `principal|target|access`, the principal folded: trimmed, lower case, then its alias if it has one. */
+/**
+ * A person's name as the policies compare it: trimmed, lower case, then its alias if it has
+ * one. Folded here, in TypeScript, for every name the policies compare, because JavaScript and
+ * OPA fold Unicode differently ("İ" lower-cases to "i̇" in one, "i" in the other).
+ */
+export function foldName(name: unknown, aliases: Readonly<Record<string, string>>): string {
+  const folded = String(name ?? "")
+    .trim()
+    .toLowerCase();
+  return Object.hasOwn(aliases, folded) ? String(aliases[folded]) : folded;
+}
+
+/** `principal|target|access`, the principal folded ({@link foldName}). */
 export function accessKey(
   view: Pick<GrantRecord, "principal" | "target" | "access">,
   aliases: Readonly<Record<string, string>>,
 ): string {
-  const name = String(view.principal ?? "")
-    .trim()
-    .toLowerCase();
-  return `${aliases[name] ?? name}|${String(view.target)}|${String(view.access)}`;
+  return `${foldName(view.principal, aliases)}|${String(view.target)}|${String(view.access)}`;
 }
 
 function grantChange(
@@ -177,6 +186,7 @@ function grantChange(
 function view(record: GrantRecord, aliases: Readonly<Record<string, string>>): GrantView {
   // The record's fields by name (one object shape for every grant), timestamps as epoch seconds.
   const { startsAt, expiresAt } = record;
+  const approvedBy: readonly unknown[] = Array.isArray(record.approvedBy) ? record.approvedBy : [];
   return {
     id: record.id,
     principal: record.principal,
@@ -185,7 +195,7 @@ function view(record: GrantRecord, aliases: Readonly<Record<string, string>>): G
     reason: record.reason,
     ticket: record.ticket,
     requestedBy: record.requestedBy,
-    approvedBy: Array.isArray(record.approvedBy) ? record.approvedBy : [],
+    approvedBy: approvedBy as readonly string[],
     breakGlass: record.breakGlass,
     binding: record.binding,
     nativeExpiry: record.nativeExpiry,
@@ -194,6 +204,9 @@ function view(record: GrantRecord, aliases: Readonly<Record<string, string>>): G
     expiresAt: epochSecondsOrNull(expiresAt),
     expiresAtText: typeof expiresAt === "string" ? expiresAt : null,
     accessKey: accessKey(record, aliases),
+    principalKey: foldName(record.principal, aliases),
+    requestedByKey: foldName(record.requestedBy, aliases),
+    approverKeys: approvedBy.map((name) => foldName(name, aliases)),
   };
 }
 

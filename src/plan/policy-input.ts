@@ -18,6 +18,12 @@ export interface GrantView extends Omit<GrantRecord, "startsAt" | "expiresAt" | 
    * JavaScript and OPA fold Unicode differently ("İ" lower-cases to "i̇" in one, "i" in the other).
    */
   readonly accessKey: string;
+  /** The principal, folded the same way (case, blanks, aliases). */
+  readonly principalKey: string;
+  /** The requester, folded. */
+  readonly requestedByKey: string;
+  /** The approvers, folded, in the order of `approvedBy`. */
+  readonly approverKeys: readonly string[];
 }
 
 /** A grant record's change in the plan. */

@@ -194,6 +194,25 @@ describe("bypass attempts through resources beside the grants", () => {
     }
   });
 
+  it("denies self-approval whatever characters the names hold", async () => {
+    // An approver spelled with a leading U+FEFF matched the allowed glob, counted as a second
+    // person, and escaped the self-approval check while OPA folded names (its trim_space
+    // keeps U+FEFF): names are now folded once, in TypeScript, for every comparison.
+    for (const [requester, approver] of [
+      ["alice@example.com", "\uFEFFalice@example.com"],
+      ["İnes@example.com", "İNES@example.com"],
+      ["ǅemal@example.com", " ǆemal@example.com\u00A0"],
+    ] as const) {
+      const selfApproved = { ...record, requestedBy: requester, approvedBy: [approver], resources: [] };
+      const plan = doc();
+      (plan.resource_changes[0] as { change: { after: object } }).change.after = { input: selfApproved };
+      expect([approver, await rulesOf(plan)]).toEqual([
+        approver,
+        ["approvals/min-approvers", "approvals/no-self-approval"],
+      ]);
+    }
+  });
+
   it("passes the grant's own role with a matching VALID UNTIL", async () => {
     expect(await rulesOf(doc(role({})))).toEqual([]);
   });

@@ -23,7 +23,16 @@ export function appliedGrants(input: PolicyInput): AppliedGrant[] {
 
 /** The policy view turned back into the record as written: RFC 3339 times, the marker, no access key. */
 function recordOf(view: GrantView): GrantRecord {
-  const { startsAt, expiresAt, expiresAtText, accessKey: _accessKey, ...rest } = view;
+  const {
+    startsAt,
+    expiresAt,
+    expiresAtText,
+    accessKey: _accessKey,
+    principalKey: _principalKey,
+    requestedByKey: _requestedByKey,
+    approverKeys: _approverKeys,
+    ...rest
+  } = view;
   return {
     tempgrant: GRANT_RECORD_MARKER,
     ...rest,

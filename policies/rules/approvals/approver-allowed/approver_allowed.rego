@@ -19,12 +19,15 @@ per_item := true
 deny contains lib.violation("approvals/approver-allowed", grant.id, grant.address, message) if {
 	some grant in lib.changing
 	count(lib.config.approvals.allowed) > 0
-	some name in grant.after.approvedBy
-	not allowed(lib.canonical(name))
+	some index, name in grant.after.approvedBy
+	not allowed(grant.after.approverKeys[index])
 	message := sprintf("grant %s: \"%s\" may not approve grants (allowed: %s)", [grant.id, name, concat(", ", lib.config.approvals.allowed)])
 }
 
 allowed(name) if {
-	some pattern in lib.config.approvals.allowed
-	glob.match(lower(pattern), [], name)
+	some pattern in patterns
+	glob.match(pattern, [], name)
 }
+
+# Lower case once per evaluation, not once per approver: names arrive folded.
+patterns := {lower(pattern) | some pattern in lib.config.approvals.allowed}

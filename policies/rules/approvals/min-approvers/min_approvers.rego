@@ -19,7 +19,7 @@ per_item := true
 deny contains lib.violation("approvals/min-approvers", grant.id, grant.address, message) if {
 	some grant in lib.changing
 	not grant.after.breakGlass
-	others := lib.approvers(grant.after) - {lib.canonical(grant.after.requestedBy)}
+	others := lib.approvers(grant.after) - {grant.after.requestedByKey}
 	count(others) < lib.config.approvals.required
 	message := sprintf("grant %s has %d approver(s) other than the requester; %d required", [grant.id, count(others), lib.config.approvals.required])
 }

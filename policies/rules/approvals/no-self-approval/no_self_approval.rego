@@ -18,8 +18,9 @@ per_item := true
 
 deny contains lib.violation("approvals/no-self-approval", grant.id, grant.address, message) if {
 	some grant in lib.changing
-	some name in grant.after.approvedBy
-	some role, person in {"requester": grant.after.requestedBy, "principal": grant.after.principal}
-	lib.canonical(name) == lib.canonical(person)
+	some index, name in grant.after.approvedBy
+	some role, key in {"requester": grant.after.requestedByKey, "principal": grant.after.principalKey}
+	grant.after.approverKeys[index] == key
+	person := {"requester": grant.after.requestedBy, "principal": grant.after.principal}[role]
 	message := sprintf("grant %s: \"%s\" approves a grant whose %s is \"%s\"; ask someone else", [grant.id, name, role, person])
 }

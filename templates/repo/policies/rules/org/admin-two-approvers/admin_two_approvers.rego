@@ -20,7 +20,7 @@ deny contains lib.violation("org/admin-two-approvers", grant.id, grant.address, 
 	some grant in lib.changing
 	grant.after.access == "admin"
 	not grant.after.breakGlass
-	others := lib.approvers(grant.after) - {lib.canonical(grant.after.requestedBy), lib.canonical(grant.after.principal)}
+	others := lib.approvers(grant.after) - {grant.after.requestedByKey, grant.after.principalKey}
 	count(others) < 2
 	message := sprintf("grant %s: admin access needs two approvers other than the requester and the principal (it has %d)", [grant.id, count(others)])
 }

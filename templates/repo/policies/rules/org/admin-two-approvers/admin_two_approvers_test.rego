@@ -4,8 +4,6 @@ import rego.v1
 
 import data.tempgrant.rules.org.admin_two_approvers
 
-config := {"approvals": {"aliases": {}}}
-
 grant(access, approvers) := {
 	"id": "g1",
 	"address": "terraform_data.grant_g1",
@@ -17,12 +15,15 @@ grant(access, approvers) := {
 		"requestedBy": "alice@example.com",
 		"approvedBy": approvers,
 		"breakGlass": false,
+		# Names arrive folded (lower case, trimmed, aliases resolved) from the plan reader.
+		"principalKey": "alice@example.com",
+		"requestedByKey": "alice@example.com",
+		"approverKeys": [lower(trim_space(name)) | some name in approvers],
 	},
 }
 
 deny(grant) := verdicts if {
 	verdicts := admin_two_approvers.deny with input as {"grants": [grant]}
-		with data.tempgrant.config as config
 }
 
 test_admin_with_one_approver_is_denied if {
