@@ -22,6 +22,29 @@ describe("parseTimestamp", () => {
     expect(seconds("2026-11-25 18:00:00Z")).toBe(utc);
   });
 
+  it("reads tempgrant's own form as the full parser reads the same instant spelled otherwise", () => {
+    // The canonical form takes a shortcut; "+00:00" goes through the regular expression.
+    for (let instant = 0; instant < 4_200_000_000; instant += 7_919_993) {
+      const canonical = formatTimestamp(instant);
+      expect([canonical, seconds(canonical)]).toEqual([canonical, seconds(canonical.replace("Z", "+00:00"))]);
+    }
+    for (const text of [
+      "2027-02-29T00:00:00Z",
+      "2028-02-30T00:00:00Z",
+      "2026-13-01T00:00:00Z",
+      "2026-11-25T24:00:00Z",
+      "2026-11-25T18:60:00Z",
+      "2026-11-25T18:00:60Z",
+      "1969-12-31T23:59:59Z",
+      "2026-11-2xT18:00:00Z",
+      "2026-11-25X18:00:00Z",
+    ]) {
+      expect([text, code(text)]).toEqual([text, code(text.replace("Z", "+00:00"))]);
+      expect(code(text)).not.toBe("ok");
+    }
+    expect(seconds("2028-02-29T23:59:59Z")).toBe(Date.UTC(2028, 1, 29, 23, 59, 59) / 1000);
+  });
+
   it("rejects timestamps without a zone, and -00:00 (zone unknown)", () => {
     expect(code("2026-11-25T18:00:00")).toBe("TIME_NO_ZONE");
     expect(code("2026-11-25T18:00:00-00:00")).toBe("TIME_NO_ZONE");

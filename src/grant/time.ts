@@ -31,6 +31,8 @@ function daysInMonth(year: number, month: number): number {
 
 /** Parses an RFC 3339 timestamp (optionally with an RFC 9557 zone suffix). */
 export function parseTimestamp(text: string): ParsedTimestamp {
+  const canonical = canonicalUtcSeconds(text);
+  if (canonical !== undefined) return { ok: true, instant: { seconds: canonical, hadFraction: false } };
   const match = RFC3339.exec(text.trim());
   if (!match) {
     return fail("TIME_FORMAT", `"${text}" is not an RFC 3339 timestamp (for example 2026-11-25T18:00:00Z)`);
@@ -86,6 +88,39 @@ export function parseTimestamp(text: string): ParsedTimestamp {
     }
   }
   return { ok: true, instant: { seconds, hadFraction: fraction !== undefined && /[1-9]/.test(fraction) } };
+}
+
+/**
+ * The form tempgrant itself writes, `2026-11-25T18:00:00Z`, read without the regular
+ * expression: a plan holds one or two per grant, tens of thousands in a large one. Undefined
+ * for anything else, impossible dates included, which the full parser then explains.
+ */
+function canonicalUtcSeconds(text: string): number | undefined {
+  if (text.length !== 20 || text.charCodeAt(19) !== 90 /* Z */) return undefined;
+  const digits = (from: number, count: number): number => {
+    let value = 0;
+    for (let at = from; at < from + count; at += 1) {
+      const digit = text.charCodeAt(at) - 48;
+      if (digit < 0 || digit > 9) return Number.NaN;
+      value = value * 10 + digit;
+    }
+    return value;
+  };
+  if (text[4] !== "-" || text[7] !== "-" || text[10] !== "T" || text[13] !== ":" || text[16] !== ":") {
+    return undefined;
+  }
+  const year = digits(0, 4);
+  const month = digits(5, 2);
+  const day = digits(8, 2);
+  const hour = digits(11, 2);
+  const minute = digits(14, 2);
+  const second = digits(17, 2);
+  // NaN fails every comparison, so a non-digit falls through as well.
+  if (!(year >= 1970 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) {
+    return undefined;
+  }
+  if (!(hour <= 23 && minute <= 59 && second <= 59)) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second) / 1000;
 }
 
 function monthDays(year: number, month: number): string {
