@@ -1,5 +1,8 @@
 // Check benchmark: `tempgrant check` versus `opa eval` and conftest on the same plans, and
-// the floor (a node process that only reads and JSON.parses the plan). Wall time and peak
+// the floor (a node process that only reads and JSON.parses the plan). opa and conftest run
+// twice: on the plan itself, with bench/plan-input (the plan reader in Rego) before the same
+// policy pack, as their users would run them; and on tempgrant's normalized input, which
+// spares them reading the plan. Wall time and peak
 // RSS (GNU time) of each whole process, median of R runs, interleaved.
 // Usage: npm run bench:check [-- --grants 1000,10000,50000 --runs 3]
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -7,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runCommand, runCommandOrThrow } from "../src/exec/run-command.js";
-import { checkPlanShape, toPolicyInput } from "../src/plan/index.js";
+import { checkPlanShape, DEFAULT_PRIVILEGED_TYPES, toPolicyInput } from "../src/plan/index.js";
 import { syntheticPlan } from "./synthetic-plan.js";
 import { bundleCli } from "../scripts/bundle-cli.js";
 import { policiesDir, resolveConfig } from "../src/policy/index.js";
@@ -70,6 +73,67 @@ async function conftestBinary(): Promise<string> {
   return binary;
 }
 
+/**
+ * Stops the benchmark unless the Rego plan reader builds, from a small plan of the same
+ * kind, exactly the document tempgrant builds: otherwise opa and conftest would be timed on
+ * different work.
+ */
+async function checkRegoPlanReader(
+  opa: string,
+  regoDirs: readonly string[],
+  dataPath: string,
+  scratch: string,
+  config: ReturnType<typeof resolveConfig>,
+): Promise<void> {
+  const now = Math.floor(Date.now() / 1000);
+  const plan = syntheticPlan(50, now);
+  const planPath = join(scratch, "equivalence-plan.json");
+  writeFileSync(planPath, JSON.stringify(plan));
+  const ours = policyDocuments(
+    toPolicyInput(checkPlanShape(plan, planPath), {
+      fallbackNow: now,
+      aliases: config.policy.approvals.aliases,
+    }),
+  ).next().value;
+  const result = await runCommandOrThrow({
+    program: opa,
+    args: [
+      "eval",
+      "--format",
+      "json",
+      ...regoDirs.flatMap((dir) => ["-d", dir]),
+      "-d",
+      dataPath,
+      "-i",
+      planPath,
+      "data.bench.plan_input.doc",
+    ],
+  });
+  const theirs = (JSON.parse(result.stdout) as { result: { expressions: { value: unknown }[] }[] }).result[0]
+    ?.expressions[0]?.value;
+  if (canonicalJson(JSON.parse(JSON.stringify(ours))) !== canonicalJson(theirs)) {
+    throw new Error(
+      "bench/plan-input builds a different policy input from tempgrant's: fix it before timing",
+    );
+  }
+  process.stderr.write("bench/plan-input builds the same policy input as tempgrant (50-grant plan)\n");
+}
+
+/** JSON with object keys sorted, so two documents compare by content. */
+function canonicalJson(value: unknown): string {
+  const sorted = (item: unknown): unknown =>
+    Array.isArray(item)
+      ? item.map(sorted)
+      : item !== null && typeof item === "object"
+        ? Object.fromEntries(
+            Object.keys(item)
+              .sort()
+              .map((key) => [key, sorted((item as Record<string, unknown>)[key])]),
+          )
+        : item;
+  return JSON.stringify(sorted(value));
+}
+
 async function main(): Promise<void> {
   const opa = readToolchainManifest()?.opa ?? "opa";
   const conftest = await conftestBinary();
@@ -79,7 +143,14 @@ async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), "tempgrant-bench-check-"));
   const pack = policiesDir();
   const config = resolveConfig({ approvals: { allowed: ["*@example.com"] } });
-  writeFileSync(join(scratch, "data.json"), JSON.stringify({ tempgrant: { config: config.policy } }));
+  // The Rego plan reader (bench/plan-input) needs the privileged types the TypeScript one uses.
+  writeFileSync(
+    join(scratch, "data.json"),
+    JSON.stringify({
+      tempgrant: { config: config.policy },
+      bench: { privileged_types: DEFAULT_PRIVILEGED_TYPES },
+    }),
+  );
   writeFileSync(join(scratch, "tempgrant.yaml"), "approvals:\n  allowed: ['*@example.com']\n");
   // conftest wants string messages from deny/warn in one namespace: a two-line adapter.
   mkdirSync(join(scratch, "conftest"));
@@ -87,7 +158,13 @@ async function main(): Promise<void> {
     join(scratch, "conftest", "adapter.rego"),
     "package tempgrant.conftest\n\nimport rego.v1\n\ndeny contains v.message if some v in data.tempgrant.main.deny\n\nwarn contains v.message if some v in data.tempgrant.main.warn\n",
   );
+  writeFileSync(
+    join(scratch, "conftest", "plan_adapter.rego"),
+    "package tempgrant.conftest_plan\n\nimport rego.v1\n\ndeny contains v.message if some v in data.bench.plan_input.verdicts.deny\n\nwarn contains v.message if some v in data.bench.plan_input.verdicts.warn\n",
+  );
   const regoDirs = [join(pack, "main.rego"), join(pack, "lib"), join(pack, "rules")];
+  const planReader = join(root, "bench", "plan-input");
+  await checkRegoPlanReader(opa, [...regoDirs, planReader], join(scratch, "data.json"), scratch, config);
   const now = Math.floor(Date.now() / 1000);
   console.log(`node ${process.version}, opa ${opa}, conftest ${CONFTEST_VERSION}; median of ${runs} runs`);
   console.log("| grants | plan MiB | tool | wall s | peak RSS MiB | exit |");
@@ -124,7 +201,37 @@ async function main(): Promise<void> {
         ],
         "tempgrant check": [process.execPath, tempgrantCheck],
         "tempgrant check, one thread": [process.execPath, tempgrantCheck, { TEMPGRANT_POLICY_THREADS: "0" }],
-        "opa eval": [
+        "opa eval, plan (Rego reads it)": [
+          opa,
+          [
+            "eval",
+            "--format",
+            "json",
+            "--fail-defined",
+            ...[...regoDirs, planReader].flatMap((dir) => ["-d", dir]),
+            "-d",
+            join(scratch, "data.json"),
+            "-i",
+            planPath,
+            "data.bench.plan_input.verdicts.deny[_]",
+          ],
+        ],
+        "conftest, plan (Rego reads it)": [
+          conftest,
+          [
+            "test",
+            "--no-color",
+            "--namespace",
+            "tempgrant.conftest_plan",
+            ...[...regoDirs, planReader].flatMap((dir) => ["-p", dir]),
+            "-p",
+            join(scratch, "conftest"),
+            "--data",
+            join(scratch, "data.json"),
+            planPath,
+          ],
+        ],
+        "opa eval, normalized input": [
           opa,
           [
             "eval",
@@ -139,7 +246,7 @@ async function main(): Promise<void> {
             "data.tempgrant.main.verdicts.deny[_]",
           ],
         ],
-        conftest: [
+        "conftest, normalized input": [
           conftest,
           [
             "test",
