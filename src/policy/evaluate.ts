@@ -13,6 +13,7 @@ import { wasmEvaluator } from "./wasm-evaluator.js";
 
 /** A policy bundle loaded once and ready to evaluate many inputs. */
 export interface PolicyEngine {
+  /** Evaluates a policy input already built (plan, apply and sweep build theirs for other uses too). */
   evaluate(input: PolicyInput): Promise<Verdicts>;
   /**
    * Evaluates an indexed plan: the same verdicts as `evaluate` of its whole input, but each
