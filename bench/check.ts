@@ -5,6 +5,7 @@
 // spares them reading the plan. Wall time and peak
 // RSS (GNU time) of each whole process, median of R runs, interleaved.
 // Usage: npm run bench:check [-- --grants 1000,10000,50000 --runs 3]
+import canonicalize from "canonicalize";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -111,27 +112,13 @@ async function checkRegoPlanReader(
   });
   const theirs = (JSON.parse(result.stdout) as { result: { expressions: { value: unknown }[] }[] }).result[0]
     ?.expressions[0]?.value;
-  if (canonicalJson(JSON.parse(JSON.stringify(ours))) !== canonicalJson(theirs)) {
+  // RFC 8785 canonical JSON (as the ledger hashes): key order aside, the same document.
+  if (canonicalize(JSON.parse(JSON.stringify(ours))) !== canonicalize(theirs)) {
     throw new Error(
       "bench/plan-input builds a different policy input from tempgrant's: fix it before timing",
     );
   }
   process.stderr.write("bench/plan-input builds the same policy input as tempgrant (50-grant plan)\n");
-}
-
-/** JSON with object keys sorted, so two documents compare by content. */
-function canonicalJson(value: unknown): string {
-  const sorted = (item: unknown): unknown =>
-    Array.isArray(item)
-      ? item.map(sorted)
-      : item !== null && typeof item === "object"
-        ? Object.fromEntries(
-            Object.keys(item)
-              .sort()
-              .map((key) => [key, sorted((item as Record<string, unknown>)[key])]),
-          )
-        : item;
-  return JSON.stringify(sorted(value));
 }
 
 async function main(): Promise<void> {

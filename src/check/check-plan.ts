@@ -37,14 +37,13 @@ export async function checkPlan(options: CheckPlanOptions): Promise<CheckReport>
     privilegedTypes: options.config.privilegedTypes,
     aliases: options.config.policy.approvals.aliases,
   });
-  let verdicts: Verdicts;
-  try {
-    verdicts = await options.engine.evaluatePlan(index);
-  } catch (error) {
-    throw wrapStep("evaluate policies", error);
-  }
-  const counts = { grants: index.records.length, resources: index.resources.length };
-  return { source: options.source, now: index.now, ...counts, verdicts };
+  return {
+    source: options.source,
+    now: index.now,
+    grants: index.records.length,
+    resources: index.resources.length,
+    verdicts: await evaluationStep(() => options.engine.evaluatePlan(index)),
+  };
 }
 
 /** Evaluates a policy input that is already built (used by `plan`, `apply` and `sweep`). */
@@ -53,13 +52,22 @@ export async function evaluateInput(
   input: PolicyInput,
   engine: PolicyEngine,
 ): Promise<CheckReport> {
-  let verdicts: Verdicts;
+  return {
+    source,
+    now: input.now,
+    grants: input.grants.length,
+    resources: input.resources.length,
+    verdicts: await evaluationStep(() => engine.evaluate(input)),
+  };
+}
+
+/** The evaluation, its failures named as that step. */
+async function evaluationStep(evaluate: () => Promise<Verdicts>): Promise<Verdicts> {
   try {
-    verdicts = await engine.evaluate(input);
+    return await evaluate();
   } catch (error) {
     throw wrapStep("evaluate policies", error);
   }
-  return { source, now: input.now, grants: input.grants.length, resources: input.resources.length, verdicts };
 }
 
 /** Plan text from which a check is likely to be made in parts: start the helper threads while it is parsed. */

@@ -55,7 +55,7 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
   const ownedBy = new Map<string, ResourceChangeJson[]>();
   const removedUnexpired: Record<string, RecordChange[]> = {};
   for (const change of changes) {
-    const record = recordSummary(change);
+    const record = recordSides(change);
     if (!record) continue;
     records.push({ change, id: record.id });
     if (!ownedBy.has(record.id)) ownedBy.set(record.id, []);
@@ -117,24 +117,28 @@ function memoizedByType(test: (type: string) => boolean): (type: string) => bool
 
 const inputOf = (values: unknown): unknown => (values as { input?: unknown } | null | undefined)?.input;
 
-/**
- * What the index needs of a change, without building views: whether it is a grant record,
- * its id, its action and the addresses it owns. Agrees with {@link grantChange} on all three.
- */
-function recordSummary(
-  change: ResourceChangeJson,
-): { readonly id: string; readonly action: ChangeAction; readonly owns: readonly string[] } | undefined {
+/** A grant record change as the plan holds it: which side carries a record, its id, its action. */
+interface RecordSides {
+  readonly before: GrantRecord | undefined;
+  readonly after: GrantRecord | undefined;
+  readonly id: string;
+  readonly action: ChangeAction;
+  /** The addresses it owns: a deleted record what it listed before, any other what it will list. */
+  readonly owns: readonly string[];
+}
+
+/** What the index needs of a change, without building views; undefined when it carries no record. */
+function recordSides(change: ResourceChangeJson): RecordSides | undefined {
   if (change.type !== "terraform_data") return undefined;
-  const before = inputOf(change.change.before);
-  const after = inputOf(change.change.after);
-  const beforeRecord = isGrantRecord(before) ? before : undefined;
-  const afterRecord = isGrantRecord(after) ? after : undefined;
-  if (!beforeRecord && !afterRecord) return undefined;
+  const beforeInput = inputOf(change.change.before);
+  const afterInput = inputOf(change.change.after);
+  const before = isGrantRecord(beforeInput) ? beforeInput : undefined;
+  const after = isGrantRecord(afterInput) ? afterInput : undefined;
+  if (!before && !after) return undefined;
   const action = summarize(change.change.actions);
-  // A deleted record owns what it listed before; any other owns what it will list.
-  const owning = action === "delete" ? beforeRecord : (afterRecord ?? beforeRecord);
+  const owning = action === "delete" ? before : (after ?? before);
   const owns = owning && Array.isArray(owning.resources) ? (owning.resources as readonly string[]) : [];
-  return { id: (afterRecord ?? beforeRecord)?.id ?? change.address, action, owns };
+  return { before, after, id: (after ?? before)?.id ?? change.address, action, owns };
 }
 
 /**
@@ -161,21 +165,19 @@ function grantChange(
   change: ResourceChangeJson,
   aliases: Readonly<Record<string, string>>,
 ): RecordChange | undefined {
-  if (change.type !== "terraform_data") return undefined;
-  const beforeInput = inputOf(change.change.before);
-  const afterInput = inputOf(change.change.after);
+  const sides = recordSides(change);
+  if (!sides) return undefined;
   const afterUnknown = change.change.after_unknown as { input?: unknown } | undefined;
   const expiryUnknown =
     afterUnknown?.input === true ||
     (typeof afterUnknown?.input === "object" &&
       (afterUnknown.input as { expiresAt?: unknown }).expiresAt === true);
-  const before = isGrantRecord(beforeInput) ? view(beforeInput, aliases) : null;
-  const after = isGrantRecord(afterInput) ? view(afterInput, aliases) : null;
-  if (!before && !after) return undefined;
-  const action = summarize(change.change.actions);
+  const before = sides.before ? view(sides.before, aliases) : null;
+  const after = sides.after ? view(sides.after, aliases) : null;
+  const { action } = sides;
   return {
     address: change.address,
-    id: (after ?? before)?.id ?? change.address,
+    id: sides.id,
     action,
     before,
     after: action === "delete" ? null : after,

@@ -200,7 +200,7 @@ function normalize(
     input: toPolicyInput(checkPlanShape(planned.document, options.stack), {
       now: options.now,
       fallbackNow: options.now,
-      // The sweep selects revocations and never evaluates the policies, which alone read access keys.
+      // The sweep selects revocations and never evaluates the policies, which alone read folded names.
       aliases: {},
       ...(options.privilegedTypes ? { privilegedTypes: options.privilegedTypes } : {}),
     }),
