@@ -72,3 +72,46 @@ export function specOf(grant: Grant): GrantSpec & { approvedBy: readonly string[
     breakGlass: grant.breakGlass,
   };
 }
+
+/** The provider resource type that holds a grant record (tempgrant/tempgrant provider). */
+export const GRANT_RECORD_TYPE = "tempgrant_grant";
+
+/** The built-in type that held records before the provider existed; still read from old states. */
+export const LEGACY_GRANT_RECORD_TYPE = "terraform_data";
+
+/**
+ * The grant record a resource's values carry, whatever type holds it: the provider's
+ * `tempgrant_grant` (typed, snake_case attributes) or a legacy `terraform_data` whose input is
+ * the record. The one place that knows where a record lives; undefined when there is none.
+ */
+export function grantRecordOfResource(type: string, values: unknown): GrantRecord | undefined {
+  if (typeof values !== "object" || values === null) return undefined;
+  if (type === LEGACY_GRANT_RECORD_TYPE) {
+    const input = (values as { input?: unknown }).input;
+    return isGrantRecord(input) ? input : undefined;
+  }
+  if (type !== GRANT_RECORD_TYPE) return undefined;
+  const v = values as Readonly<Record<string, unknown>>;
+  return {
+    tempgrant: GRANT_RECORD_MARKER,
+    id: v.grant_id as string,
+    principal: v.principal as string,
+    target: v.target as string,
+    access: v.access as string,
+    ...(v.starts_at !== null && v.starts_at !== undefined ? { startsAt: v.starts_at as string } : {}),
+    expiresAt: v.expires_at as string,
+    reason: v.reason as string,
+    ...(v.ticket !== null && v.ticket !== undefined ? { ticket: v.ticket as string } : {}),
+    requestedBy: v.requested_by as string,
+    approvedBy: v.approved_by as readonly string[],
+    breakGlass: v.break_glass as boolean,
+    binding: v.binding as string,
+    nativeExpiry: v.native_expiry as boolean,
+    resources: v.resources as readonly string[],
+  };
+}
+
+/** True for a resource type that can hold a grant record. */
+export function isGrantRecordType(type: string): boolean {
+  return type === GRANT_RECORD_TYPE || type === LEGACY_GRANT_RECORD_TYPE;
+}

@@ -1,4 +1,4 @@
-import { isGrantRecord, type GrantRecord } from "../grant/record.js";
+import { grantRecordOfResource, isGrantRecordType, type GrantRecord } from "../grant/record.js";
 import { epochSecondsOrNull, parseTimestamp } from "../grant/time.js";
 import { isExpiryBearing, nativeExpiryOf } from "./native-expiry.js";
 import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
@@ -115,8 +115,6 @@ function memoizedByType(test: (type: string) => boolean): (type: string) => bool
   };
 }
 
-const inputOf = (values: unknown): unknown => (values as { input?: unknown } | null | undefined)?.input;
-
 /** A grant record change as the plan holds it: which side carries a record, its id, its action. */
 interface RecordSides {
   readonly before: GrantRecord | undefined;
@@ -129,11 +127,9 @@ interface RecordSides {
 
 /** What the index needs of a change, without building views; undefined when it carries no record. */
 function recordSides(change: ResourceChangeJson): RecordSides | undefined {
-  if (change.type !== "terraform_data") return undefined;
-  const beforeInput = inputOf(change.change.before);
-  const afterInput = inputOf(change.change.after);
-  const before = isGrantRecord(beforeInput) ? beforeInput : undefined;
-  const after = isGrantRecord(afterInput) ? afterInput : undefined;
+  if (!isGrantRecordType(change.type)) return undefined;
+  const before = grantRecordOfResource(change.type, change.change.before);
+  const after = grantRecordOfResource(change.type, change.change.after);
   if (!before && !after) return undefined;
   const action = summarize(change.change.actions);
   const owning = action === "delete" ? before : (after ?? before);

@@ -1,4 +1,4 @@
-import { isGrantRecord } from "../../grant/record.js";
+import { grantRecordOfResource } from "../../grant/record.js";
 import type { Snapshot } from "./snapshot.js";
 
 /**
@@ -32,9 +32,8 @@ export interface RecordedGrant {
 export function grantRecordsOf(snapshot: Snapshot): RecordedGrant[] {
   const records: RecordedGrant[] = [];
   for (const resource of snapshot.resources) {
-    if (resource.type !== "terraform_data") continue;
-    const input = resource.values.input;
-    if (!isGrantRecord(input)) continue;
+    const input = grantRecordOfResource(resource.type, resource.values);
+    if (!input) continue;
     const raw = input as unknown as Record<string, unknown>;
     records.push({
       address: resource.address,
