@@ -1,20 +1,33 @@
 // One synthesis run, in its own process so peak RSS is its own: prints one JSON line.
 // Usage: node --import tsx bench/synth-one.ts <grants|plain|plain-validated> <count>
-// plain: the same resources with cdktf's generated bindings, validations skipped.
+// plain: the same resources written as plain cdktf resources, validations skipped.
 // plain-validated: the same with cdktf's default validations, which run `terraform version`
 // once per DataResource.
-import { App, DataResource, LocalBackend, TerraformStack } from "cdktf";
+import { App, DataResource, LocalBackend, TerraformProvider, TerraformResource, TerraformStack } from "cdktf";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PostgresqlProvider } from "@cdktf/provider-postgresql/lib/provider/index.js";
-import { Role } from "@cdktf/provider-postgresql/lib/role/index.js";
 import {
-  postgresqlProvider,
+  tempgrantProvider,
   PostgresqlTarget,
   setGrantClock,
   TemporaryGrant,
 } from "../src/constructs/index.js";
+
+/** A resource as plain cdktf writes one without generated bindings. */
+class PlainResource extends TerraformResource {
+  constructor(
+    scope: TerraformStack,
+    id: string,
+    type: string,
+    private readonly attributes: Record<string, unknown>,
+  ) {
+    super(scope, id, { terraformResourceType: type });
+  }
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    return this.attributes;
+  }
+}
 
 const [mode, countText] = process.argv.slice(2);
 const count = Number(countText);
@@ -39,7 +52,7 @@ if (mode === "grants") {
     mode: "login-role",
     privilegeRoles: { read: "orders_read" },
   });
-  postgresqlProvider(stack);
+  tempgrantProvider(stack);
   for (let index = 0; index < count; index += 1) {
     new TemporaryGrant(stack, `user-${index}`, {
       principal: `user${index}@example.com`,
@@ -54,15 +67,17 @@ if (mode === "grants") {
     });
   }
 } else {
-  // The same resources (a role and a terraform_data per grant), written with plain cdktf.
-  new PostgresqlProvider(stack, "postgresql", {});
+  // The same resources (a login role and a record per grant), written with plain cdktf.
+  new (class extends TerraformProvider {})(stack, "tempgrant", {
+    terraformResourceType: "tempgrant",
+    terraformProviderSource: "tempgrant/tempgrant",
+  });
   for (let index = 0; index < count; index += 1) {
-    new Role(stack, `role_${index}`, {
+    new PlainResource(stack, `role_${index}`, "tempgrant_postgresql_login_role", {
       name: `tg_user_${index}`,
-      login: true,
-      roles: ["orders_read"],
-      password: VERIFIER,
-      validUntil: "2027-01-12 12:00:00+00",
+      member_of: ["orders_read"],
+      scram_verifier: VERIFIER,
+      valid_until: "2027-01-12T12:00:00Z",
     });
     new DataResource(stack, `record_${index}`, {
       input: {

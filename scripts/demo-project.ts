@@ -1,8 +1,7 @@
 // The grants repository the demo works in: a cdktf app with one stack whose state is kept
 // in PostgreSQL (the pg backend, connection from PG_CONN_STR), one target named orders-db,
-// and the grants in grants/team.yaml. With the postgresql provider, orders-db is a real
-// PostgreSQL target (a login role per grant, VALID UNTIL its expiry); without it, a stand-in
-// made of built-in resources, so every other step still runs for real.
+// and the grants in grants/team.yaml. orders-db is a real PostgreSQL target through
+// tempgrant's own provider: a login role per grant, VALID UNTIL its expiry.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,26 +17,19 @@ export interface DemoGrant {
 }
 
 /** Writes the demo repository into `dir`. */
-export function writeDemoProject(dir: string, realPostgres: boolean): void {
+export function writeDemoProject(dir: string): void {
   const library = fileURLToPath(new URL("../src/index.ts", import.meta.url));
   mkdirSync(join(dir, "grants"), { recursive: true });
-  const target = realPostgres
-    ? [
-        "postgresqlProvider(stack, { sslmode: 'disable' });",
-        "const ordersDb = new PostgresqlTarget({ name: 'orders-db', mode: 'login-role', privilegeRoles: { read: 'orders_read' } });",
-      ]
-    : [
-        "const ordersDb = new CustomTarget({",
-        "  name: 'orders-db',",
-        "  kind: 'stand-in',",
-        "  resources: (grant) => [{ type: 'terraform_data', suffix: 'access', attributes: { input: grant.principal } }],",
-        "});",
-      ];
+  const target = [
+    "// The provider connects through the PG* environment: no credential is synthesized.",
+    "tempgrantProvider(stack, { sslmode: 'disable' });",
+    "const ordersDb = new PostgresqlTarget({ name: 'orders-db', mode: 'login-role', privilegeRoles: { read: 'orders_read' } });",
+  ];
   writeFileSync(
     join(dir, "app.ts"),
     [
       `import { App, PgBackend, TerraformStack } from ${JSON.stringify(import.meta.resolve("cdktf"))};`,
-      `import { configureFromEnvironment, CustomTarget, PostgresqlTarget, postgresqlProvider, YamlGrants } from ${JSON.stringify(library)};`,
+      `import { configureFromEnvironment, PostgresqlTarget, tempgrantProvider, YamlGrants } from ${JSON.stringify(library)};`,
       "const app = new App();",
       "configureFromEnvironment(app);",
       "const stack = new TerraformStack(app, 'orders');",

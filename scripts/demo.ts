@@ -1,8 +1,9 @@
 // `npm run demo`: the whole story on the embedded default, through the real CLI.
-// A throwaway PostgreSQL keeps the state (and, with the postgresql provider, is the target);
-// grants are declared in YAML; a self-approved grant is denied and a proper one passes; it is
-// applied; the grantee connects; the clock moves past the expiry; the sweep revokes and
-// verifies; the login is refused; the ledger is verified and the audit report written.
+// A throwaway PostgreSQL keeps the state and is the target; grants are declared in YAML; a
+// self-approved grant is denied and a proper one passes; it is applied; the grantee logs in
+// and queries, and keeps a second session open; the clock moves past the expiry; the sweep
+// revokes and verifies; the open session is ended, a new login is refused, the role is gone;
+// the ledger is verified and the audit report written.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -42,7 +43,8 @@ async function tempgrant(
   return { exitCode: result.exitCode, output };
 }
 
-async function tryLogin(server: PostgresConnection, user: string, password: string): Promise<string> {
+/** A session of the grantee: a login with her password, kept open. */
+async function login(server: PostgresConnection, user: string, password: string): Promise<pg.Client> {
   const client = new pg.Client({
     host: server.host,
     port: server.port,
@@ -50,14 +52,41 @@ async function tryLogin(server: PostgresConnection, user: string, password: stri
     user,
     password,
   });
+  client.on("error", () => {}); // a session the sweep ends reports it on its next query
+  await client.connect();
+  return client;
+}
+
+/** One query in a session: what it returned, or what the server said. */
+async function countOrders(session: pg.Client): Promise<string> {
   try {
-    await client.connect();
-    const row = (await client.query<{ count: string }>("select count(*) from orders")).rows[0];
-    return `login accepted as ${user}: select count(*) from orders = ${row?.count}`;
+    const row = (await session.query<{ count: string }>("select count(*) from orders")).rows[0];
+    return `select count(*) from orders = ${row?.count}`;
+  } catch (error) {
+    return `query failed: ${(error as Error).message}`;
+  }
+}
+
+/** A fresh login attempt: accepted, or the server's refusal. */
+async function tryLogin(server: PostgresConnection, user: string, password: string): Promise<string> {
+  try {
+    const session = await login(server, user, password);
+    const result = await countOrders(session);
+    await session.end().catch(() => {});
+    return `login accepted as ${user}: ${result}`;
   } catch (error) {
     return `login refused for ${user}: ${(error as Error).message}`;
+  }
+}
+
+/** Whether a role exists, asked as the server's superuser. */
+async function roleExists(server: PostgresConnection, role: string): Promise<boolean> {
+  const client = new pg.Client({ ...server });
+  await client.connect();
+  try {
+    return ((await client.query("select 1 from pg_roles where rolname = $1", [role])).rowCount ?? 0) > 0;
   } finally {
-    await client.end().catch(() => {});
+    await client.end();
   }
 }
 
@@ -94,8 +123,7 @@ function expect(
 
 async function main(): Promise<void> {
   step("1. the pinned toolchain (built once, then cached) and a throwaway PostgreSQL");
-  const toolchain = await bootstrapToolchain({ onProgress: detail });
-  const realPostgres = toolchain.postgresqlProvider.available;
+  await bootstrapToolchain({ onProgress: detail });
   const server = await startThrowawayPostgres({ onProgress: detail });
   const dir = mkdtempSync(join(tmpdir(), "tempgrant-demo-"));
   const reportDir = resolve(ROOT, ".tempgrant", "demo");
@@ -116,14 +144,7 @@ async function main(): Promise<void> {
       TEMPGRANT_NOW: "",
       NO_COLOR: "1",
     };
-    writeDemoProject(dir, realPostgres);
-    if (!realPostgres) {
-      detail(
-        "NOTE: the cyrilgdn/postgresql provider is not in the mirror on this machine, so orders-db is a",
-      );
-      detail("stand-in made of built-in resources and the login steps are skipped. Why:");
-      detail(toolchain.postgresqlProvider.available ? "" : toolchain.postgresqlProvider.problem);
-    }
+    writeDemoProject(dir);
 
     // Whole minutes, a little ahead, so the apply's clock is never behind the real one.
     const t0 = Math.ceil(Date.now() / 60_000) * 60 + 60;
@@ -133,7 +154,7 @@ async function main(): Promise<void> {
       id: "alice-orders-read",
       principal: "alice@example.com",
       expiresAt: at(120),
-      ...(realPostgres ? { credential: scramVerifier(password) } : {}),
+      credential: scramVerifier(password),
     };
 
     step("2. alice declares a grant in grants/team.yaml, approving it herself");
@@ -154,8 +175,13 @@ async function main(): Promise<void> {
     step("5. apply: the checked plan, and nothing else; the ledger records it");
     expect(await tempgrant(["apply", "--now", at(0)], env, dir), 0, "apply");
 
-    step("6. alice connects");
-    if (realPostgres) detail(await tryLogin(server, objectName(grant.id), password));
+    step("6. alice logs in and runs a query; she keeps a second session open");
+    const role = objectName(grant.id);
+    const first = await tryLogin(server, role, password);
+    detail(first);
+    if (!first.startsWith("login accepted")) throw new TempgrantError("DEMO", "alice could not log in");
+    const openSession = await login(server, role, password);
+    detail(`second session open: ${await countOrders(openSession)}`);
     expect(
       await tempgrant(["audit", "who", "--target", "orders-db", "--at", at(1)], env, dir),
       0,
@@ -164,10 +190,24 @@ async function main(): Promise<void> {
 
     step(`7. the clock moves past the expiry (${grant.expiresAt}): the scheduled sweep runs at ${at(125)}`);
     expect(await tempgrant(["grants", "--at", at(125)], env, dir), 0, "grants");
-    expect(await tempgrant(["sweep", "--now", at(125)], env, dir), 0, "sweep", "revoked 1 grant(s)");
+    expect(
+      await tempgrant(["sweep", "--now", at(125)], env, dir),
+      0,
+      "sweep",
+      "revoked 1 grant(s) (alice-orders-read), verified",
+    );
 
-    step("8. alice's access is gone");
-    if (realPostgres) detail(await tryLogin(server, objectName(grant.id), password));
+    step("8. alice's access is gone: her open session, a new login, the role itself");
+    const afterwards = await countOrders(openSession);
+    detail(`the open session's next query: ${afterwards}`);
+    await openSession.end().catch(() => {});
+    const again = await tryLogin(server, role, password);
+    detail(again);
+    const exists = await roleExists(server, role);
+    detail(`role ${role} ${exists ? "STILL EXISTS" : "does not exist"}`);
+    if (!afterwards.startsWith("query failed") || !again.startsWith("login refused") || exists) {
+      throw new TempgrantError("DEMO", "alice's access outlived the sweep");
+    }
     expect(
       await tempgrant(["audit", "who", "--target", "orders-db", "--at", at(126)], env, dir),
       0,

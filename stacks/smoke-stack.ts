@@ -1,25 +1,12 @@
 import { App, LocalBackend, PgBackend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { join } from "node:path";
-import { PostgresqlProvider } from "@cdktf/provider-postgresql/lib/provider/index.js";
-import { Role } from "@cdktf/provider-postgresql/lib/role/index.js";
 import { RawResource } from "../src/constructs/index.js";
-
-/** One login role of the smoke stack. */
-export interface SmokeRole {
-  readonly name: string;
-  readonly password: string;
-}
 
 /** Props of {@link SmokeStack}. */
 export interface SmokeStackProps {
   /** Built-in `terraform_data` resources, by name: need no provider at all. */
   readonly records?: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  /**
-   * PostgreSQL login roles (cyrilgdn/postgresql provider). An empty list still declares the
-   * provider, so that roles already in state can be destroyed.
-   */
-  readonly roles?: readonly SmokeRole[];
   /** Keep state in PostgreSQL (the `pg` backend); the password comes from PGPASSWORD. */
   readonly pgBackend?: { readonly connStr: string; readonly schemaName: string };
 }
@@ -42,12 +29,6 @@ export class SmokeStack extends TerraformStack {
         name: `record_${name}`,
         attributes: { input },
       });
-    }
-    if (props.roles) {
-      new PostgresqlProvider(this, "postgresql", { sslmode: "disable", superuser: true });
-      for (const role of props.roles) {
-        new Role(this, `role_${role.name}`, { name: role.name, login: true, password: role.password });
-      }
     }
   }
 }

@@ -65,6 +65,11 @@ export async function synthesizeStacks(
         `no stack "${name}" (the app synthesized: ${Object.keys(stacks).join(", ")})`,
       );
     }
-    return { name, workspace: { engine, workingDir, lockTimeout: options.lockTimeout } };
+    // The provider reads the run's clock too: it can only move the provider's clock forward
+    // (a later clock refuses more grants), so a run at a moved clock never creates what it should not.
+    return {
+      name,
+      workspace: { engine, workingDir, lockTimeout: options.lockTimeout, env: { TEMPGRANT_NOW: now } },
+    };
   });
 }

@@ -1,5 +1,6 @@
 import { TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
+import { literalValue } from "./template-text.js";
 
 /** Props of {@link RawProvider}. */
 export interface RawProviderProps {
@@ -15,7 +16,7 @@ export interface RawProviderProps {
 
 /** A provider block and its required_providers entry, without generated bindings. */
 export class RawProvider extends TerraformProvider {
-  private readonly attributes: Readonly<Record<string, unknown>>;
+  private attributes: Readonly<Record<string, unknown>>;
 
   constructor(scope: Construct, id: string, props: RawProviderProps) {
     super(scope, id, {
@@ -30,10 +31,20 @@ export class RawProvider extends TerraformProvider {
   }
 
   protected override synthesizeAttributes(): Record<string, unknown> {
-    return { ...this.attributes };
+    return literalValue(this.attributes) as Record<string, unknown>;
+  }
+
+  /** Adds attributes to the provider block (a later value for the same key wins). */
+  configure(attributes: Readonly<Record<string, unknown>>): void {
+    this.attributes = { ...this.attributes, ...attributes };
   }
 
   protected override synthesizeHclAttributes(): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(this.attributes).map(([key, value]) => [key, { value }]));
+    return Object.fromEntries(
+      Object.entries(literalValue(this.attributes) as Record<string, unknown>).map(([key, value]) => [
+        key,
+        { value },
+      ]),
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { TerraformResource, type TerraformMetaArguments } from "cdktf";
 import type { Construct } from "constructs";
+import { literalValue } from "./template-text.js";
 
 /** Props of {@link RawResource}. */
 export interface RawResourceProps extends TerraformMetaArguments {
@@ -7,7 +8,10 @@ export interface RawResourceProps extends TerraformMetaArguments {
   readonly type: string;
   /** The resource name in addresses (`<type>.<name>`): deterministic, never a generated hash. */
   readonly name: string;
-  /** Attributes exactly as Terraform JSON spells them (snake_case). */
+  /**
+   * Attributes as Terraform JSON spells them (snake_case). Strings are literal text (escaped
+   * for the template language); write a reference with `expression()`.
+   */
   readonly attributes: Readonly<Record<string, unknown>>;
 }
 
@@ -34,10 +38,15 @@ export class RawResource extends TerraformResource {
   }
 
   protected override synthesizeAttributes(): Record<string, unknown> {
-    return { ...this.attributes };
+    return literalValue(this.attributes) as Record<string, unknown>;
   }
 
   protected override synthesizeHclAttributes(): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(this.attributes).map(([key, value]) => [key, { value }]));
+    return Object.fromEntries(
+      Object.entries(literalValue(this.attributes) as Record<string, unknown>).map(([key, value]) => [
+        key,
+        { value },
+      ]),
+    );
   }
 }

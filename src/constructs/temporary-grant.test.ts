@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { GRANT_RECORD_MARKER } from "../grant/index.js";
 import { epoch, synthAt } from "./synth-test-helpers.js";
 import { TemporaryGrant, type TemporaryGrantProps } from "./temporary-grant.js";
-import { postgresqlProvider, PostgresqlTarget } from "./targets/postgresql.js";
+import { PostgresqlTarget } from "./targets/postgresql.js";
+import { tempgrantProvider } from "./tempgrant-provider.js";
 import type { TerraformStack } from "cdktf";
 
 const VERIFIER =
@@ -27,7 +28,7 @@ const base: TemporaryGrantProps = {
 
 /** Declares the provider the binding's resources need, then the grant. */
 function declare(stack: TerraformStack, id: string, props: TemporaryGrantProps = base): TemporaryGrant {
-  postgresqlProvider(stack);
+  tempgrantProvider(stack);
   return new TemporaryGrant(stack, id, props);
 }
 

@@ -1,8 +1,9 @@
-import { TerraformLocal, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import {
-  formatTimestamp,
+  GRANT_RECORD_TYPE,
   grantRecord,
+  grantRecordAttributes,
   grantStatus,
   validateGrant,
   type Grant,
@@ -14,6 +15,7 @@ import { CONTEXT, grantClock } from "./grant-clock.js";
 import { listDeclaredGrant } from "./declared-grant-listing.js";
 import { resourceName } from "./naming.js";
 import { RawResource } from "./raw-resource.js";
+import { tempgrantProvider } from "./tempgrant-provider.js";
 import type { TargetBinding } from "./targets/target-binding.js";
 
 /** Props of {@link TemporaryGrant}: a grant spec whose target is a binding. */
@@ -32,9 +34,10 @@ const declaredIds = new WeakMap<TerraformStack, Map<string, string>>();
 /**
  * A time-boxed grant. It synthesizes nothing unless it is active at the synth clock
  * (context `tempgrant:now`). While active it synthesizes the target resources from its
- * binding and a grant record: a built-in `terraform_data` whose input holds the grant's
- * metadata and the addresses it owns, with a precondition that refuses to plan it once
- * its expiry has passed (so a stale synth can never create expired access).
+ * binding and a grant record: a `tempgrant_grant` (tempgrant's provider) holding the grant's
+ * metadata and the addresses it owns. The provider refuses the record once its expiry has
+ * passed, at plan time and again at apply time, and every target resource depends on the
+ * record, so a stale synth or a saved plan applied late creates no access at all.
  */
 export class TemporaryGrant extends Construct {
   /** The validated grant; undefined when the spec is invalid. */
@@ -91,31 +94,22 @@ export class TemporaryGrant extends Construct {
       listDeclaredGrant(this, this.grant.id, { status: this.status, source: declaredAt, grant: this.grant });
       return;
     }
+    tempgrantProvider(this);
     const resources = target.bind(this, this.grant);
-    // Terraform wants a condition to refer to some object, so the expiry lives in a local.
-    const expiry = new TerraformLocal(this, "expiry", formatTimestamp(this.grant.expiresAt));
-    expiry.overrideLogicalId(resourceName(this.grant.id, "expires_at"));
-    // A raw terraform_data rather than cdktf's DataResource: that one shells out to
-    // `terraform version` once per resource at synth (75 ms each) and fails where only tofu exists.
     const record = new RawResource(this, "record", {
-      type: "terraform_data",
+      type: GRANT_RECORD_TYPE,
       name: resourceName(this.grant.id),
-      attributes: {
-        input: grantRecord(
+      attributes: grantRecordAttributes(
+        grantRecord(
           this.grant,
           target,
           resources.map((resource) => resource.address),
         ),
-      },
-      lifecycle: {
-        precondition: [
-          {
-            condition: `\${timecmp(plantimestamp(), local.${resourceName(this.grant.id, "expires_at")}) < 0}`,
-            errorMessage: `grant ${this.grant.id} expired at ${formatTimestamp(this.grant.expiresAt)}: this synth is stale; synthesize again at the current time`,
-          },
-        ],
-      },
+      ),
     });
+    // The record first: when the provider refuses it (expired by the apply's clock), tofu
+    // creates none of what depends on it; on destroy, the access goes before the record.
+    for (const resource of resources) resource.dependsOn = [...(resource.dependsOn ?? []), record.address];
     this.addresses = [...resources.map((resource) => resource.address), record.address];
     listDeclaredGrant(this, this.grant.id, { status: "active", source: declaredAt, grant: this.grant });
   }

@@ -3,7 +3,17 @@ export { resolveClock, type Clock } from "./clock.js";
 export { formatDuration, parseDuration } from "./duration.js";
 export type { Grant, GrantSpec } from "./model.js";
 export { childPath, InvalidInputError, type Problem } from "./problem.js";
-export { GRANT_RECORD_MARKER, grantRecord, isGrantRecord, specOf, type GrantRecord } from "./record.js";
+export {
+  GRANT_RECORD_MARKER,
+  GRANT_RECORD_TYPE,
+  grantRecord,
+  grantRecordAttributes,
+  grantRecordOfResource,
+  isGrantRecord,
+  isGrantRecordType,
+  specOf,
+  type GrantRecord,
+} from "./record.js";
 export { grantStatus, type GrantStatus } from "./status.js";
 export { formatPostgresTimestamp, formatTimestamp, parseTimestamp, type Instant } from "./time.js";
 export { GRANTS_FILE_SCHEMA, requireValidGrant, validateGrant, validateGrantsFileShape } from "./validate.js";

@@ -115,3 +115,23 @@ export function grantRecordOfResource(type: string, values: unknown): GrantRecor
 export function isGrantRecordType(type: string): boolean {
   return type === GRANT_RECORD_TYPE || type === LEGACY_GRANT_RECORD_TYPE;
 }
+
+/** A record written as the attributes of a `tempgrant_grant` (the inverse of {@link grantRecordOfResource}). */
+export function grantRecordAttributes(record: GrantRecord): Record<string, unknown> {
+  return {
+    grant_id: record.id,
+    principal: record.principal,
+    target: record.target,
+    access: record.access,
+    ...(record.startsAt !== undefined ? { starts_at: record.startsAt } : {}),
+    expires_at: record.expiresAt,
+    reason: record.reason,
+    ...(record.ticket !== undefined ? { ticket: record.ticket } : {}),
+    requested_by: record.requestedBy,
+    approved_by: [...record.approvedBy],
+    break_glass: record.breakGlass,
+    binding: record.binding,
+    native_expiry: record.nativeExpiry,
+    resources: [...record.resources],
+  };
+}

@@ -35,7 +35,7 @@ export function validateGrant(raw: unknown, path = ""): GrantValidation {
     return { grant: undefined, problems: shapeProblems(validateGrantShape.errors ?? [], path) };
   }
   const spec = raw as GrantSpec;
-  const problems: Problem[] = [];
+  const problems: Problem[] = reservedTextProblems(spec, path);
   const expires = parseTimestamp(spec.expiresAt);
   if (!expires.ok)
     problems.push({ path: childPath(path, "expiresAt"), code: expires.code, message: expires.message });
@@ -55,6 +55,7 @@ export function validateGrant(raw: unknown, path = ""): GrantValidation {
     });
     return { grant: undefined, problems };
   }
+  if (problems.length > 0) return { grant: undefined, problems };
   return {
     grant: {
       id: spec.id,
@@ -72,6 +73,28 @@ export function validateGrant(raw: unknown, path = ""): GrantValidation {
     },
     problems: [],
   };
+}
+
+/**
+ * cdktf resolves `${TfToken[...]}` (and its list and map forms) anywhere in a string, so a
+ * grant whose text held one could splice another value into the configuration, or break
+ * synthesis for every grant in its stack. No grant needs the sequence: refuse it.
+ */
+const CDKTF_TOKEN_MARKER = /[$#&]\{TfToken\[/;
+
+function reservedTextProblems(spec: GrantSpec, path: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const [field, value] of Object.entries(spec)) {
+    const texts = Array.isArray(value) ? value : [value];
+    if (texts.some((text) => typeof text === "string" && CDKTF_TOKEN_MARKER.test(text))) {
+      problems.push({
+        path: childPath(path, field),
+        code: "TEXT_RESERVED",
+        message: "holds a cdktf token marker (`${TfToken[`), which tempgrant reserves",
+      });
+    }
+  }
+  return problems;
 }
 
 /** Validates a grant and throws {@link InvalidInputError} naming `source` when it is invalid. */

@@ -8,6 +8,9 @@ import { parseTimestamp } from "../grant/time.js";
 export function nativeExpiryOf(type: string, after: unknown): number | undefined {
   if (typeof after !== "object" || after === null) return undefined;
   const values = after as Record<string, unknown>;
+  if (type === "tempgrant_postgresql_login_role") {
+    return typeof values.valid_until === "string" ? instant(values.valid_until) : undefined;
+  }
   if (type === "postgresql_role") return postgresTimestamp(values.valid_until);
   if (type === "aws_iam_policy") return awsPolicyExpiry(values.policy);
   if (/^google_.*_iam_(member|binding)$/.test(type)) return gcpConditionExpiry(values.condition);
@@ -57,10 +60,12 @@ function instant(text: string): number | undefined {
 }
 
 /**
- * Whether a resource is one whose native expiry tempgrant reads: a PostgreSQL login role,
+ * Whether a resource is one whose native expiry tempgrant reads: a PostgreSQL login role
+ * (tempgrant's provider or cyrilgdn's),
  * an AWS managed policy, a GCP IAM member or binding. Membership roles (no login) are not.
  */
 export function isExpiryBearing(type: string, after: unknown): boolean {
+  if (type === "tempgrant_postgresql_login_role") return true;
   if (type === "postgresql_role") return (after as { login?: unknown } | null | undefined)?.login === true;
   return type === "aws_iam_policy" || /^google_.*_iam_(member|binding)$/.test(type);
 }

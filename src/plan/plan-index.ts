@@ -1,4 +1,9 @@
-import { grantRecordOfResource, isGrantRecordType, type GrantRecord } from "../grant/record.js";
+import {
+  grantRecordOfResource,
+  isGrantRecordType,
+  LEGACY_GRANT_RECORD_TYPE,
+  type GrantRecord,
+} from "../grant/record.js";
 import { epochSecondsOrNull, parseTimestamp } from "../grant/time.js";
 import { isExpiryBearing, nativeExpiryOf } from "./native-expiry.js";
 import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
@@ -137,6 +142,18 @@ function recordSides(change: ResourceChangeJson): RecordSides | undefined {
   return { before, after, id: (after ?? before)?.id ?? change.address, action, owns };
 }
 
+/** Whether a record's expiry is known only after apply (the whole record, or its expiry field). */
+function recordExpiryUnknown(change: ResourceChangeJson): boolean {
+  const afterUnknown = change.change.after_unknown as Record<string, unknown> | boolean | undefined;
+  if (afterUnknown === true) return true;
+  if (typeof afterUnknown !== "object" || afterUnknown === null) return false;
+  if (change.type === LEGACY_GRANT_RECORD_TYPE) {
+    const input = afterUnknown.input;
+    return input === true || (typeof input === "object" && (input as { expiresAt?: unknown }).expiresAt === true);
+  }
+  return afterUnknown.expires_at === true;
+}
+
 /**
  * A person's name as the policies compare it: trimmed, lower case, then its alias if it has
  * one. Folded here, in TypeScript, for every name the policies compare, because JavaScript and
@@ -163,11 +180,7 @@ function grantChange(
 ): RecordChange | undefined {
   const sides = recordSides(change);
   if (!sides) return undefined;
-  const afterUnknown = change.change.after_unknown as { input?: unknown } | undefined;
-  const expiryUnknown =
-    afterUnknown?.input === true ||
-    (typeof afterUnknown?.input === "object" &&
-      (afterUnknown.input as { expiresAt?: unknown }).expiresAt === true);
+  const expiryUnknown = recordExpiryUnknown(change);
   const before = sides.before ? view(sides.before, aliases) : null;
   const after = sides.after ? view(sides.after, aliases) : null;
   const { action } = sides;

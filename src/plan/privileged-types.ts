@@ -4,6 +4,7 @@
  * tempgrant.yaml (`privilegedTypes`); these are the defaults.
  */
 export const DEFAULT_PRIVILEGED_TYPES: readonly string[] = [
+  "tempgrant_postgresql_*",
   "postgresql_grant*",
   "postgresql_role",
   "postgresql_default_privileges",

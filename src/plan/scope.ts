@@ -17,6 +17,9 @@ const ROLE_FLAGS = [
   "replication",
 ];
 
+/** The same flags as tempgrant's provider names them. */
+const TEMPGRANT_ROLE_FLAGS = ["superuser", "create_role", "create_db", "bypass_rls", "replication"];
+
 /** The scope a resource's planned values grant. Empty lists when nothing is recognized. */
 export function grantedScope(type: string, after: unknown): GrantedScope {
   const values = typeof after === "object" && after !== null ? (after as Record<string, unknown>) : {};
@@ -26,6 +29,13 @@ export function grantedScope(type: string, after: unknown): GrantedScope {
       : typeof value === "string"
         ? [value]
         : [];
+  if (type === "tempgrant_postgresql_login_role" || type === "tempgrant_postgresql_membership") {
+    return {
+      privileges: [],
+      roles: strings(values.member_of),
+      flags: TEMPGRANT_ROLE_FLAGS.filter((flag) => values[flag] === true),
+    };
+  }
   if (type === "postgresql_role") {
     return {
       privileges: [],

@@ -1,6 +1,11 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { TempgrantError } from "../errors.js";
 import { findAllOnPath } from "../toolchain/find-on-path.js";
-import { readToolchainManifest } from "../toolchain/manifest.js";
+import { readToolchainManifest, type Toolchain } from "../toolchain/manifest.js";
+import { PINS } from "../toolchain/pins.js";
+import { providerSourceDigest } from "../toolchain/provider-source.js";
+import { packageRoot } from "../scaffold/package-root.js";
 
 /** The two CLIs tempgrant can drive. They share flags and plan JSON. */
 export type EngineKind = "tofu" | "terraform";
@@ -38,6 +43,7 @@ export function resolveEngine(choice: EngineChoice = {}, env: NodeJS.ProcessEnv 
   }
   const manifest = readToolchainManifest();
   const cliConfigFile = choice.cliConfigFile ?? env.TEMPGRANT_CLI_CONFIG_FILE ?? manifest?.cliConfigFile;
+  if (manifest && cliConfigFile === manifest.cliConfigFile) requireCurrentProvider(manifest);
   const explicit = choice.binary ?? env.TEMPGRANT_ENGINE_BINARY;
   if (explicit) return { kind, binary: explicit, cliConfigFile };
   if (kind === "tofu" && manifest?.tofu) return { kind, binary: manifest.tofu, cliConfigFile };
@@ -50,4 +56,22 @@ export function resolveEngine(choice: EngineChoice = {}, env: NodeJS.ProcessEnv 
     );
   }
   return { kind, binary: onPath, cliConfigFile };
+}
+
+/**
+ * The mirror must hold a provider built from this package's own source: a build left from
+ * another version of tempgrant would enforce that version's rules. Fails with what to run.
+ */
+function requireCurrentProvider(manifest: Toolchain): void {
+  const built = manifest.tempgrantProvider?.sourceSha256;
+  if (built === "external") return;
+  const sourceDir = join(packageRoot(), PINS.tempgrantProvider.sourceDir);
+  if (!existsSync(sourceDir)) return;
+  if (built !== providerSourceDigest(sourceDir)) {
+    throw new TempgrantError(
+      "ENGINE_NOT_FOUND",
+      "the tempgrant provider in the toolchain's mirror was built from other source than this " +
+        "tempgrant's: run `tempgrant toolchain` to build it",
+    );
+  }
 }

@@ -1,9 +1,11 @@
-import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { TempgrantError, wrapStep } from "../errors.js";
 import { renderCliConfig } from "./cli-config.js";
 import { findAllOnPath } from "./find-on-path.js";
-import { buildOpa, buildPostgresqlProvider, buildTofu, requireGo } from "./go-build.js";
+import { buildOpa, buildTempgrantProvider, buildTofu, requireGo } from "./go-build.js";
+import { providerSourceDigest } from "./provider-source.js";
+import { packageRoot } from "../scaffold/package-root.js";
 import { type Toolchain } from "./manifest.js";
 import { toolchainPaths, type ToolchainPaths } from "./paths.js";
 import { PINS } from "./pins.js";
@@ -15,11 +17,8 @@ export interface BootstrapOptions {
   readonly paths?: ToolchainPaths;
   /** Receives one line per step. */
   readonly onProgress?: (line: string) => void;
-  /**
-   * Fail when the postgresql provider cannot be built. Off by default: tofu and opa are
-   * enough to synthesize, plan and check, and the provider failure is recorded and shown.
-   */
-  readonly requireProvider?: boolean;
+  /** The provider's Go module; defaults to `provider/` in this package. */
+  readonly providerSourceDir?: string;
 }
 
 type Probe = (binary: string) => Promise<string | undefined>;
@@ -43,26 +42,22 @@ export async function bootstrapToolchain(options: BootstrapOptions = {}): Promis
   );
   const opa = await ensureBinary("opa", PINS.opa.version, paths.opa, opaVersion, buildOpa, progress);
   const mirrorDir = process.env.TEMPGRANT_PROVIDER_MIRROR || paths.mirrorDir;
-  let postgresqlProvider: Toolchain["postgresqlProvider"] = { available: true };
-  try {
-    await ensureProviderMirror(paths, progress);
-  } catch (error) {
-    if (options.requireProvider || !(error instanceof TempgrantError)) throw error;
-    postgresqlProvider = { available: false, problem: error.message };
-    progress(`WARNING: ${error.message}`);
-    progress("WARNING: continuing without the postgresql provider; stacks that use it fail at init");
-  }
+  const sourceSha256 = await ensureProviderMirror(
+    paths,
+    options.providerSourceDir ?? join(packageRoot(), PINS.tempgrantProvider.sourceDir),
+    progress,
+  );
   writeAtomically(paths.cliConfigFile, renderCliConfig(mirrorDir));
   const toolchain: Toolchain = {
     tofu,
     opa,
     cliConfigFile: paths.cliConfigFile,
     mirrorDir,
-    postgresqlProvider,
+    tempgrantProvider: { version: PINS.tempgrantProvider.version, sourceSha256 },
     versions: {
       tofu: PINS.tofu.version,
       opa: PINS.opa.version,
-      postgresqlProvider: PINS.postgresqlProvider.version,
+      tempgrantProvider: PINS.tempgrantProvider.version,
     },
   };
   writeAtomically(paths.manifest, `${JSON.stringify(toolchain, null, 2)}\n`);
@@ -107,37 +102,50 @@ async function ensureBinary(
   return cached;
 }
 
-async function ensureProviderMirror(paths: ToolchainPaths, progress: (line: string) => void): Promise<void> {
-  const pin = PINS.postgresqlProvider;
+/**
+ * Builds tempgrant's provider from its source into the mirror, for every registry host, and
+ * returns the source's sha256. Skipped when the mirror already holds a build of this exact
+ * source, so the binary (and the hash tofu records in lock files) changes only with the source.
+ */
+async function ensureProviderMirror(
+  paths: ToolchainPaths,
+  sourceDir: string,
+  progress: (line: string) => void,
+): Promise<string> {
+  const pin = PINS.tempgrantProvider;
   const label = `${pin.namespace}/${pin.type} provider ${pin.version}`;
   const external = process.env.TEMPGRANT_PROVIDER_MIRROR;
   if (external) {
     progress(`${label}: using the mirror in TEMPGRANT_PROVIDER_MIRROR (${external})`);
-    return;
+    return "external";
   }
+  if (!existsSync(join(sourceDir, "go.mod"))) {
+    throw new TempgrantError("TOOLCHAIN_BUILD_FAILED", `${label}: no Go module at ${sourceDir}: reinstall tempgrant`);
+  }
+  const sourceSha256 = providerSourceDigest(sourceDir);
   const [first, ...others] = paths.providerBinaries;
   if (!first) throw new TempgrantError("INTERNAL", "no provider mirror path");
-  if (paths.providerBinaries.every((binary) => existsSync(binary))) {
+  const stamp = existsSync(paths.providerSourceStamp) ? readFileSync(paths.providerSourceStamp, "utf8").trim() : "";
+  if (stamp === sourceSha256 && paths.providerBinaries.every((binary) => existsSync(binary))) {
     progress(`${label}: cached in ${paths.mirrorDir}`);
-    return;
+    return sourceSha256;
   }
-  if (!existsSync(first)) {
-    const go = requireGo();
-    progress(`${label}: building from the Go module proxy (first run only; a few minutes)...`);
-    const started = Date.now();
-    try {
-      await buildPostgresqlProvider(go, first);
-    } catch (error) {
-      throw wrapStep(`build ${label}`, error);
-    }
-    progress(`${label}: built in ${Math.round((Date.now() - started) / 1000)}s`);
+  const go = requireGo();
+  progress(`${label}: building from ${sourceDir} (a minute the first time, seconds after)...`);
+  const started = Date.now();
+  try {
+    await buildTempgrantProvider(go, sourceDir, first);
+  } catch (error) {
+    throw wrapStep(`build ${label}`, error);
   }
   for (const other of others) {
     mkdirSync(dirname(other), { recursive: true });
     copyFileSync(first, `${other}.partial`);
     renameSync(`${other}.partial`, other);
   }
-  progress(`${label}: installed in the filesystem mirror ${paths.mirrorDir}`);
+  writeAtomically(paths.providerSourceStamp, `${sourceSha256}\n`);
+  progress(`${label}: built in ${Math.round((Date.now() - started) / 1000)}s, installed in ${paths.mirrorDir}`);
+  return sourceSha256;
 }
 
 function writeAtomically(path: string, content: string): void {

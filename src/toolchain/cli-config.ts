@@ -6,7 +6,7 @@ import { MIRROR_HOSTS, PINS } from "./pins.js";
  * registry, and a provider missing from the mirror is an error rather than a download.
  */
 export function renderCliConfig(mirrorDir: string): string {
-  const provider = PINS.postgresqlProvider;
+  const provider = PINS.tempgrantProvider;
   const includes = MIRROR_HOSTS.map((host) => hclString(`${host}/${provider.namespace}/${provider.type}`));
   return [
     "# Written by tempgrant's toolchain bootstrap. Providers come from the local mirror only.",

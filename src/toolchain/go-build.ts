@@ -1,5 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { runCommandOrThrow } from "../exec/run-command.js";
 import { TempgrantError } from "../errors.js";
@@ -18,10 +17,9 @@ export function requireGo(): string {
     throw new TempgrantError(
       "TOOLCHAIN_NO_GO",
       `Go is not installed, so tofu ${PINS.tofu.version}, opa ${PINS.opa.version} and the ` +
-        `postgresql provider ${PINS.postgresqlProvider.version} cannot be built. Either install Go ` +
-        "(https://go.dev/doc/install), or install the tools with your package manager " +
-        "(for example `brew install opentofu opa`), put them on PATH, and point " +
-        "TEMPGRANT_PROVIDER_MIRROR at a filesystem mirror that holds the provider.",
+        `tempgrant provider ${PINS.tempgrantProvider.version} cannot be built. Install Go ` +
+        "(https://go.dev/doc/install), or install tofu and opa with your package manager, put " +
+        "them on PATH, and point TEMPGRANT_PROVIDER_MIRROR at a filesystem mirror that holds the provider.",
     );
   }
   return go;
@@ -97,38 +95,21 @@ export async function buildOpa(go: string, destination: string): Promise<void> {
 }
 
 /**
- * Builds the cyrilgdn/postgresql provider. Its go.mod still declares the old module path
- * (terraform-providers/…), so a throwaway wrapper module requires that path and replaces it
- * with the cyrilgdn module at the pinned version.
+ * Builds tempgrant's own provider from its module folder (`provider/` in this package),
+ * with the versions its go.sum pins. Go's build cache makes a rebuild take seconds.
  */
-export async function buildPostgresqlProvider(go: string, destination: string): Promise<void> {
-  const pin = PINS.postgresqlProvider;
-  const wrapper = mkdtempSync(join(tmpdir(), "tempgrant-provider-build-"));
+export async function buildTempgrantProvider(go: string, sourceDir: string, destination: string): Promise<void> {
   const scratch = scratchBeside(destination);
   try {
-    writeFileSync(
-      join(wrapper, "go.mod"),
-      [
-        "module tempgrant.invalid/provider-build",
-        "",
-        "go 1.22",
-        "",
-        `require ${pin.declaredModule} v${pin.version}`,
-        "",
-        `replace ${pin.declaredModule} => ${pin.sourceModule} v${pin.version}`,
-        "",
-      ].join("\n"),
-    );
     const output = join(scratch, "provider");
     await runCommandOrThrow({
       program: go,
-      args: ["build", "-trimpath", "-o", output, pin.declaredModule],
-      cwd: wrapper,
-      env: goEnv(),
+      args: ["build", "-trimpath", "-buildvcs=false", "-o", output, "."],
+      cwd: sourceDir,
+      env: goEnv({ GOFLAGS: "-mod=readonly" }),
     });
     installAtomically(output, destination);
   } finally {
-    rmSync(wrapper, { recursive: true, force: true });
     rmSync(scratch, { recursive: true, force: true });
   }
 }

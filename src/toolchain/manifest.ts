@@ -7,13 +7,9 @@ export interface Toolchain {
   readonly opa: string;
   readonly cliConfigFile: string;
   readonly mirrorDir: string;
-  /**
-   * Whether the postgresql provider is in the mirror. When its build failed, `problem` holds
-   * the failing command and its error, and configurations that need it fail at `init`.
-   */
-  readonly postgresqlProvider:
-    { readonly available: true } | { readonly available: false; readonly problem: string };
-  readonly versions: { readonly tofu: string; readonly opa: string; readonly postgresqlProvider: string };
+  /** tempgrant's provider in the mirror, and the sha256 of the source it was built from. */
+  readonly tempgrantProvider: { readonly version: string; readonly sourceSha256: string };
+  readonly versions: { readonly tofu: string; readonly opa: string; readonly tempgrantProvider: string };
 }
 
 /** Reads what the last bootstrap resolved, or undefined when it has not run in this cache. */

@@ -22,6 +22,8 @@ export interface ToolchainPaths {
   readonly mirrorDir: string;
   /** The provider binary inside the mirror, one per registry host. */
   readonly providerBinaries: readonly string[];
+  /** The sha256 of the provider source the mirrored binary was built from (outside the mirror). */
+  readonly providerSourceStamp: string;
   /** CLI configuration that points tofu/terraform at the mirror only. */
   readonly cliConfigFile: string;
   /** Record of what the last bootstrap resolved (absolute paths, versions). */
@@ -31,7 +33,7 @@ export interface ToolchainPaths {
 /** Builds the cached paths of the pinned toolchain. */
 export function toolchainPaths(root: string = cacheRoot()): ToolchainPaths {
   const toolsDir = join(root, "tools");
-  const provider = PINS.postgresqlProvider;
+  const provider = PINS.tempgrantProvider;
   const mirrorDir = join(toolsDir, "provider-mirror");
   const platform = platformTag();
   return {
@@ -50,6 +52,7 @@ export function toolchainPaths(root: string = cacheRoot()): ToolchainPaths {
         `terraform-provider-${provider.type}_v${provider.version}`,
       ),
     ),
+    providerSourceStamp: join(toolsDir, "tempgrant-provider.source.sha256"),
     cliConfigFile: join(toolsDir, "cli-config.tfrc"),
     manifest: join(toolsDir, "toolchain.json"),
   };

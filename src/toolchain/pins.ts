@@ -8,16 +8,14 @@ export const PINS = {
   /** OPA: compiles the Rego pack to WASM and runs `opa test`. */
   opa: { version: "1.22.3", module: "github.com/open-policy-agent/opa" },
   /**
-   * cyrilgdn/postgresql provider. Its go.mod declares the old module path, so it is built
-   * from a wrapper module that replaces that path with the cyrilgdn one.
-   * 1.26.0 is the version @cdktf/provider-postgresql 12.x pins.
+   * tempgrant's own provider, built from `provider/` in this package (never downloaded).
+   * The version is what stacks require; the binary is rebuilt whenever the source changes.
    */
-  postgresqlProvider: {
-    version: "1.26.0",
-    namespace: "cyrilgdn",
-    type: "postgresql",
-    declaredModule: "github.com/terraform-providers/terraform-provider-postgresql",
-    sourceModule: "github.com/cyrilgdn/terraform-provider-postgresql",
+  tempgrantProvider: {
+    version: "0.1.0",
+    namespace: "tempgrant",
+    type: "tempgrant",
+    sourceDir: "provider",
   },
 } as const;
 

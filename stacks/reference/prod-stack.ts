@@ -1,7 +1,7 @@
 import { LocalBackend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { fileURLToPath } from "node:url";
-import { postgresqlProvider, YamlGrants } from "../../src/constructs/index.js";
+import { tempgrantProvider, YamlGrants } from "../../src/constructs/index.js";
 import { declarePaymentsGrants } from "./payments-team.js";
 import { REFERENCE_TARGETS } from "./targets.js";
 
@@ -23,7 +23,7 @@ export class ProdStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: ProdStackProps = {}) {
     super(scope, id);
     new LocalBackend(this, { path: "terraform.tfstate" });
-    postgresqlProvider(this, { sslmode: "disable" });
+    tempgrantProvider(this, { sslmode: "disable" });
     declarePaymentsGrants(this);
     new YamlGrants(this, "data-team", {
       dir: props.grantsDir ?? REFERENCE_GRANTS_DIR,

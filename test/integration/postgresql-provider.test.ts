@@ -11,7 +11,7 @@ interface PlanJson {
   resource_changes?: { type: string; change: { actions: string[] } }[];
 }
 
-const provider = readToolchainManifest()?.postgresqlProvider ?? { available: false, problem: "no bootstrap" };
+const provider = readToolchainManifest()?.tempgrantProvider ?? { available: false, problem: "no bootstrap" };
 
 describe("the cyrilgdn/postgresql provider from the filesystem mirror", () => {
   const server = inject("postgres");

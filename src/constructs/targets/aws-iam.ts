@@ -2,6 +2,7 @@ import type { Construct } from "constructs";
 import { formatTimestamp, type Grant, type Problem } from "../../grant/index.js";
 import { resourceName } from "../naming.js";
 import { RawResource } from "../raw-resource.js";
+import { expression } from "../template-text.js";
 import { unknownAccess, type TargetBinding } from "./target-binding.js";
 
 /** The IAM statement an access level stands for. */
@@ -77,7 +78,7 @@ export class AwsIamTarget implements TargetBinding {
       name: resourceName(grant.id),
       attributes: {
         [this.props.principalType]: grant.principal,
-        policy_arn: `\${${policy.address}.arn}`,
+        policy_arn: expression(`${policy.address}.arn`),
       },
     });
     return [policy, attachment];

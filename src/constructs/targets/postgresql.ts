@@ -1,12 +1,15 @@
 import type { Construct } from "constructs";
-import { formatPostgresTimestamp, type Grant, type Problem } from "../../grant/index.js";
+import { formatTimestamp, type Grant, type Problem } from "../../grant/index.js";
 import { objectName, resourceName } from "../naming.js";
-import { RawProvider } from "../raw-provider.js";
+import type { RawProvider } from "../raw-provider.js";
 import { RawResource } from "../raw-resource.js";
 import { unknownAccess, type TargetBinding } from "./target-binding.js";
 
-/** The provider release the bindings are written against (the one @cdktf/provider-postgresql 12 pins). */
-export const POSTGRESQL_PROVIDER = { source: "cyrilgdn/postgresql", version: "1.26.0" } as const;
+/** The access resource types of tempgrant's provider, per mode of the PostgreSQL target. */
+export const POSTGRESQL_ACCESS_TYPES = {
+  "login-role": "tempgrant_postgresql_login_role",
+  membership: "tempgrant_postgresql_membership",
+} as const;
 
 /** Props of {@link PostgresqlTarget}. */
 export interface PostgresqlTargetProps {
@@ -16,22 +19,24 @@ export interface PostgresqlTargetProps {
    * How access is given:
    * - `login-role`: a new login role per grant, `VALID UNTIL` its expiry (a native second
    *   lock), member of the privilege role; the grant's `credential` is its SCRAM verifier.
-   * - `membership`: an existing user role (the principal) gets a per-grant role that is a
-   *   member of the privilege role. PostgreSQL has no expiry on memberships: the sweep is
-   *   the only lock.
+   * - `membership`: an existing user role (the principal) becomes a member of a per-grant
+   *   role that is a member of the privilege role. PostgreSQL has no expiry on memberships:
+   *   the sweep is the only lock there.
    */
   readonly mode: "login-role" | "membership";
   /** Access level -> existing privilege role that holds the real privileges (`read: orders_read`). */
   readonly privilegeRoles: Readonly<Record<string, string>>;
   /** `membership` mode: the existing role of a principal. Default: the principal itself. */
   readonly principalRole?: (principal: string) => string;
-  /** Provider to use, when the stack has several. */
+  /** Objects a grantee created are given to this role when the grant ends; default the provider's user. */
+  readonly reassignOwnedTo?: string;
+  /** Provider to use, when the stack has several (see `aliasedTempgrantProvider`). */
   readonly provider?: RawProvider;
 }
 
 const SCRAM_VERIFIER = /^SCRAM-SHA-256\$\d+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/;
 
-/** Temporary access to a PostgreSQL database through roles (cyrilgdn/postgresql). */
+/** Temporary access to a PostgreSQL database through roles, with tempgrant's own provider. */
 export class PostgresqlTarget implements TargetBinding {
   readonly kind = "postgresql";
   readonly name: string;
@@ -60,47 +65,36 @@ export class PostgresqlTarget implements TargetBinding {
 
   bind(scope: Construct, grant: Grant): RawResource[] {
     const privilegeRole = this.props.privilegeRoles[grant.access] ?? grant.access;
+    const common = {
+      name: objectName(grant.id),
+      member_of: [privilegeRole],
+      ...(this.props.reassignOwnedTo ? { reassign_owned_to: this.props.reassignOwnedTo } : {}),
+    };
     const meta = this.props.provider ? { provider: this.props.provider } : {};
-    const role = new RawResource(scope, "role", {
-      type: "postgresql_role",
-      name: resourceName(grant.id),
-      attributes: {
-        name: objectName(grant.id),
-        login: this.props.mode === "login-role",
-        roles: [privilegeRole],
-        ...(this.props.mode === "login-role"
-          ? { password: grant.credential, valid_until: formatPostgresTimestamp(grant.expiresAt) }
-          : {}),
-      },
-      ...meta,
-    });
-    if (this.props.mode === "login-role") return [role];
-    const member = new RawResource(scope, "membership", {
-      type: "postgresql_grant_role",
-      name: resourceName(grant.id, "member"),
-      attributes: {
-        role: (this.props.principalRole ?? ((principal: string) => principal))(grant.principal),
-        grant_role: `\${${role.address}.name}`,
-      },
-      ...meta,
-    });
-    return [role, member];
+    if (this.props.mode === "login-role") {
+      return [
+        new RawResource(scope, "role", {
+          type: POSTGRESQL_ACCESS_TYPES["login-role"],
+          name: resourceName(grant.id),
+          attributes: {
+            ...common,
+            valid_until: formatTimestamp(grant.expiresAt),
+            scram_verifier: grant.credential,
+          },
+          ...meta,
+        }),
+      ];
+    }
+    return [
+      new RawResource(scope, "membership", {
+        type: POSTGRESQL_ACCESS_TYPES.membership,
+        name: resourceName(grant.id),
+        attributes: {
+          ...common,
+          member: (this.props.principalRole ?? ((principal: string) => principal))(grant.principal),
+        },
+        ...meta,
+      }),
+    ];
   }
-}
-
-/**
- * Declares the cyrilgdn/postgresql provider. Credentials stay in the PG* environment
- * variables (PGHOST, PGUSER, PGPASSWORD, ...), never in the synthesized configuration.
- */
-export function postgresqlProvider(
-  scope: Construct,
-  attributes: Readonly<Record<string, unknown>> = {},
-  id = "postgresql",
-): RawProvider {
-  return new RawProvider(scope, id, {
-    type: "postgresql",
-    source: POSTGRESQL_PROVIDER.source,
-    version: POSTGRESQL_PROVIDER.version,
-    attributes: { superuser: false, ...attributes },
-  });
 }

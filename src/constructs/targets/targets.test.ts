@@ -7,7 +7,8 @@ import { AwsIamTarget } from "./aws-iam.js";
 import { CustomTarget } from "./custom.js";
 import { GcpIamTarget } from "./gcp-iam.js";
 import { KubernetesTarget } from "./kubernetes.js";
-import { postgresqlProvider, PostgresqlTarget } from "./postgresql.js";
+import { PostgresqlTarget } from "./postgresql.js";
+import { tempgrantProvider } from "../tempgrant-provider.js";
 
 const NOW = "2026-11-25T10:00:00Z";
 const grant = (id: string, target: TemporaryGrantProps["target"], extra: Partial<TemporaryGrantProps> = {}) =>
@@ -38,7 +39,7 @@ describe("PostgreSQL membership mode", () => {
 
   it("gives each grant a role of its own, so overlapping grants never fight", () => {
     const json = synthAt(NOW, (stack) => {
-      postgresqlProvider(stack);
+      tempgrantProvider(stack);
       new TemporaryGrant(stack, "a", grant("alice-read-1", ordersDb));
       new TemporaryGrant(stack, "b", grant("alice-read-2", ordersDb, { expiresAt: "2026-11-25T19:00:00Z" }));
     });
@@ -69,7 +70,7 @@ describe("PostgreSQL membership mode", () => {
 
   it("declares the cyrilgdn provider, pinned", () => {
     const json = synthAt(NOW, (stack) => {
-      postgresqlProvider(stack, { sslmode: "disable" });
+      tempgrantProvider(stack, { sslmode: "disable" });
       new TemporaryGrant(stack, "a", grant("alice-read", ordersDb));
     });
     expect(json.terraform?.required_providers?.postgresql).toEqual({

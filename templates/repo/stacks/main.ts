@@ -3,7 +3,7 @@
 // the next apply removes its access.
 import { App, TerraformStack } from "cdktf";
 import { configureFromEnvironment, TemporaryGrant, YamlGrants } from "tempgrant";
-// import { postgresqlProvider } from "tempgrant";
+// import { tempgrantProvider } from "tempgrant";
 import { stateBackend } from "./state-backend.js";
 import { exampleSystem, TARGETS } from "./targets.js";
 
@@ -14,7 +14,7 @@ const stack = new TerraformStack(app, "main");
 stateBackend(stack, "main");
 // With the PostgreSQL target of targets.ts: the provider reads its connection from PGHOST,
 // PGPORT, PGUSER, PGPASSWORD and PGDATABASE, so no credential is synthesized.
-// postgresqlProvider(stack, { sslmode: "require" });
+// tempgrantProvider(stack, { sslmode: "require" });
 
 // A grant declared in TypeScript: who, what, where, why, approved by whom, until when.
 new TemporaryGrant(stack, "alice-example-read", {

@@ -23,7 +23,7 @@ export const exampleSystem = new CustomTarget({
  * `VALID UNTIL` its expiry (the database's own lock, behind the scheduled sweep), member of
  * the role that holds the privileges. Grants on it set `credential` to the grantee's
  * SCRAM-SHA-256 verifier, never a password. To use it: add it to TARGETS, call
- * `postgresqlProvider(stack)` in main.ts, and have the provider (cyrilgdn/postgresql)
+ * `tempgrantProvider(stack)` in main.ts, and have the provider (cyrilgdn/postgresql)
  * installable where tempgrant runs.
  */
 export const ordersDb = new PostgresqlTarget({

@@ -1,0 +1,44 @@
+/**
+ * Text is data: every string a RawResource or RawProvider writes is escaped for Terraform's
+ * template language (`${` -> `$${`, `%{` -> `%%{`), so OpenTofu and Terraform apply it
+ * literally and the state holds exactly the text that was declared. A reference that code
+ * means as an expression is written with {@link expression}, never as `${...}` text.
+ *
+ * cdktf's own tokens (`${TfToken[...]}`, what generated bindings' attributes return) are left
+ * for cdktf to resolve: only code can make one, because grant validation refuses text that
+ * holds the marker (see grant/validate.ts).
+ */
+
+/** A Terraform expression written on purpose by code, for example a reference to another resource. */
+export class TerraformExpression {
+  constructor(readonly text: string) {}
+}
+
+/** An expression (without `${ }`), for example `expression("aws_iam_policy.grant_x.arn")`. */
+export function expression(text: string): TerraformExpression {
+  return new TerraformExpression(text);
+}
+
+const TEMPLATE_INTERPOLATION = /\$\{(?!TfToken\[)/g;
+const TEMPLATE_DIRECTIVE = /%\{/g;
+
+/** One string as literal template text. */
+export function literalText(text: string): string {
+  return text.replace(TEMPLATE_INTERPOLATION, "$${").replace(TEMPLATE_DIRECTIVE, "%%{");
+}
+
+/**
+ * A value with every string (object keys included) made literal and every
+ * {@link TerraformExpression} written as an interpolation. Other values pass unchanged.
+ */
+export function literalValue(value: unknown): unknown {
+  if (typeof value === "string") return literalText(value);
+  if (value instanceof TerraformExpression) return `\${${value.text}}`;
+  if (Array.isArray(value)) return value.map(literalValue);
+  if (typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([key, item]) => [literalText(key), literalValue(item)]),
+    );
+  }
+  return value;
+}
