@@ -102,7 +102,7 @@ func (p *tempgrantProvider) Configure(ctx context.Context, req provider.Configur
 }
 
 func (p *tempgrantProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newGrantResource}
+	return []func() resource.Resource{newGrantResource, newLoginRoleResource, newMembershipResource}
 }
 
 func (p *tempgrantProvider) DataSources(context.Context) []func() datasource.DataSource {
