@@ -20,8 +20,12 @@ type Revocation struct {
 // RevokeReport says what the revocation did, for logs and tests.
 type RevokeReport struct {
 	AlreadyGone   bool
-	SessionsEnded int
-	Databases     []string
+	SessionsEnded int // sessions logged in as the role itself
+	// StaleSessionsEnded counts sessions of former members (or sessions
+	// locking the role's objects) that still held a lock on a relation the
+	// member may no longer use: their transaction could go on reading it.
+	StaleSessionsEnded int
+	Databases          []string
 }
 
 // How long revocation waits for terminated backends to exit, and for locks.
@@ -37,9 +41,10 @@ const (
 //     it keeps nothing but what PUBLIC has;
 //  2. NOLOGIN, so no new session can start while we work;
 //  3. terminate every backend logged in as it, and wait until none is left;
-//  4. in every database that accepts connections, REASSIGN OWNED then DROP
-//     OWNED, so objects it made are kept (by the reassign target) and its
-//     privileges go;
+//  4. in every database that accepts connections: end the sessions still
+//     using what the grant gave (see endStaleSessions), then REASSIGN OWNED
+//     and DROP OWNED, so objects it made are kept (by the reassign target)
+//     and its privileges go;
 //  5. DROP ROLE;
 //  6. confirm: no role by that name or oid, no session, no membership row.
 //
@@ -91,6 +96,10 @@ func Revoke(ctx context.Context, c *Client, r Revocation) (*RevokeReport, error)
 		}
 	}
 
+	memberOIDs, err := oids(ctx, conn, `SELECT member FROM pg_auth_members WHERE roleid = $1`, oid)
+	if err != nil {
+		return report, err
+	}
 	for _, member := range role.Members {
 		if _, err := conn.Exec(ctx, revokeSQL(r.Name, member)); err != nil {
 			return report, Classify(err, "revoking "+r.Name+" from "+member)
@@ -107,7 +116,7 @@ func Revoke(ctx context.Context, c *Client, r Revocation) (*RevokeReport, error)
 	if report.SessionsEnded, err = terminateSessions(ctx, conn, oid); err != nil {
 		return report, err
 	}
-	if report.Databases, err = dropOwnedEverywhere(ctx, c, conn, r.Name, oid, r.ReassignTo); err != nil {
+	if report.Databases, err = dropOwnedEverywhere(ctx, c, conn, r.Name, oid, memberOIDs, r.ReassignTo, report); err != nil {
 		return report, err
 	}
 	if _, err := conn.Exec(ctx, dropRoleSQL(r.Name)); err != nil {
@@ -117,7 +126,7 @@ func Revoke(ctx context.Context, c *Client, r Revocation) (*RevokeReport, error)
 		}
 		// Something was created between the sweep of databases and the drop
 		// (a member's SET ROLE session): sweep once more.
-		if _, err := dropOwnedEverywhere(ctx, c, conn, r.Name, oid, r.ReassignTo); err != nil {
+		if _, err := dropOwnedEverywhere(ctx, c, conn, r.Name, oid, memberOIDs, r.ReassignTo, report); err != nil {
 			return report, err
 		}
 		if _, err := conn.Exec(ctx, dropRoleSQL(r.Name)); err != nil {
@@ -179,37 +188,34 @@ func terminateSessions(ctx context.Context, conn *pgx.Conn, oid uint32) (int, er
 
 // dropOwnedEverywhere runs REASSIGN OWNED and DROP OWNED in every database
 // that accepts connections: ownership and privileges are per database.
-func dropOwnedEverywhere(ctx context.Context, c *Client, conn *pgx.Conn, name string, oid uint32, reassignTo string) ([]string, error) {
+func dropOwnedEverywhere(ctx context.Context, c *Client, conn *pgx.Conn, name string, oid uint32, members []uint32, reassignTo string, report *RevokeReport) ([]string, error) {
 	dbs, err := names(ctx, conn, `SELECT datname FROM pg_database WHERE datallowconn ORDER BY datname`)
 	if err != nil {
 		return nil, err
 	}
 	for _, db := range dbs {
-		if err := dropOwnedIn(ctx, c, db, name, oid, reassignTo); err != nil {
+		if err := dropOwnedIn(ctx, c, db, name, oid, members, reassignTo, report); err != nil {
 			return dbs, err
 		}
 	}
 	return dbs, nil
 }
 
-func dropOwnedIn(ctx context.Context, c *Client, db, name string, oid uint32, reassignTo string) error {
+func dropOwnedIn(ctx context.Context, c *Client, db, name string, oid uint32, members []uint32, reassignTo string, report *RevokeReport) error {
 	dbConn, err := c.ConnectTo(ctx, db)
 	if err != nil {
 		return err
 	}
 	defer dbConn.Close(context.Background())
-	// A lock held on the role's objects would stall REASSIGN: end the backends
-	// holding one (they are using what the grant made), and bound any other wait.
+	// Bound any wait for a lock we did not foresee: fail, never hang.
 	if _, err := dbConn.Exec(ctx, `SET lock_timeout = '`+lockTimeout+`'`); err != nil {
 		return Classify(err, "setting lock_timeout in database "+db)
 	}
-	_, err = dbConn.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM (
-		SELECT DISTINCT l.pid FROM pg_locks l JOIN pg_class k ON k.oid = l.relation
-		WHERE l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-		  AND k.relowner = $1 AND l.pid <> pg_backend_pid()) holders`, oid)
+	ended, err := endStaleSessions(ctx, dbConn, oid, members)
 	if err != nil {
-		return Classify(err, "ending sessions that lock the role's objects in database "+db)
+		return Classify(err, "ending sessions still using the grant in database "+db)
 	}
+	report.StaleSessionsEnded += ended
 	tx, err := dbConn.Begin(ctx)
 	if err != nil {
 		return Classify(err, "starting a transaction in database "+db)
@@ -238,4 +244,54 @@ func confirmGone(ctx context.Context, conn *pgx.Conn, name string, oid uint32) e
 		return Refused("revocation of %q not confirmed: %d role(s), %d session(s), %d membership row(s) remain", name, roles, sessions, memberships)
 	}
 	return nil
+}
+
+// endStaleSessions ends, in the current database, the backends that can still
+// use what the grant gave after its memberships are gone:
+//
+//   - any backend holding a lock on a relation the grant role owns (it is
+//     using what the grant made, and would stall REASSIGN OWNED);
+//   - any backend of a former member holding a lock on a table, view or
+//     sequence that member can no longer use in any way. PostgreSQL rechecks
+//     role membership only when a backend processes catalog invalidations,
+//     which it skips for a relation it already has locked: a transaction that
+//     read a table before the revocation (as the member, or after SET ROLE to
+//     the grant role) can keep reading it until the transaction ends, and a
+//     running statement runs on.
+//
+// A former member's other sessions are left alone: they lose the grant's
+// privileges at their next statement, and their unrelated work goes on.
+func endStaleSessions(ctx context.Context, conn *pgx.Conn, oid uint32, members []uint32) (int, error) {
+	var ended int
+	err := conn.QueryRow(ctx, `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM (
+		SELECT DISTINCT l.pid
+		FROM pg_locks l
+		JOIN pg_class k ON k.oid = l.relation
+		JOIN pg_stat_activity a ON a.pid = l.pid
+		WHERE l.locktype = 'relation'
+		  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		  AND l.pid <> pg_backend_pid()
+		  AND (k.relowner = $1
+		       OR (a.usesysid = ANY($2::oid[])
+		           AND k.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+		           AND NOT has_table_privilege(a.usesysid, k.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')
+		           AND NOT has_any_column_privilege(a.usesysid, k.oid, 'SELECT, INSERT, UPDATE, REFERENCES')
+		           AND NOT (k.relkind = 'S' AND has_sequence_privilege(a.usesysid, k.oid, 'USAGE'))))
+	) stale`, oid, members).Scan(&ended)
+	return ended, err
+}
+
+func oids(ctx context.Context, q querier, sql string, args ...any) ([]uint32, error) {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, Classify(err, "reading role oids")
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[uint32])
+	if err != nil {
+		return nil, Classify(err, "reading role oids")
+	}
+	if out == nil {
+		out = []uint32{}
+	}
+	return out, nil
 }
