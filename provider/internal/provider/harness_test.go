@@ -183,8 +183,9 @@ func (h *harness) proposed(typeName string, prior, config map[string]any) map[st
 }
 
 type step struct {
-	state map[string]any
-	diags []*tfprotov6.Diagnostic
+	state   map[string]any
+	diags   []*tfprotov6.Diagnostic
+	replace []string // attributes whose change forces a replacement
 }
 
 func (h *harness) plan(typeName string, prior, config map[string]any) step {
@@ -223,7 +224,11 @@ func (h *harness) plan(typeName string, prior, config map[string]any) step {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	return step{state: toMap(h.t, planned), diags: resp.Diagnostics}
+	var replace []string
+	for _, p := range resp.RequiresReplace {
+		replace = append(replace, p.String())
+	}
+	return step{state: toMap(h.t, planned), diags: resp.Diagnostics, replace: replace}
 }
 
 func (h *harness) apply(typeName string, prior, planned, config map[string]any) step {
