@@ -24,7 +24,8 @@ const TEMPLATE_DIRECTIVE = /%\{/g;
 
 /** One string as literal template text. */
 export function literalText(text: string): string {
-  return text.replace(TEMPLATE_INTERPOLATION, "$${").replace(TEMPLATE_DIRECTIVE, "%%{");
+  // Function replacers: in a replacement string, "$$" would mean a single "$".
+  return text.replace(TEMPLATE_INTERPOLATION, () => "$${").replace(TEMPLATE_DIRECTIVE, () => "%%{");
 }
 
 /**

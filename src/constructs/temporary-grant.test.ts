@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { GRANT_RECORD_MARKER } from "../grant/index.js";
 import { epoch, synthAt } from "./synth-test-helpers.js";
 import { TemporaryGrant, type TemporaryGrantProps } from "./temporary-grant.js";
 import { PostgresqlTarget } from "./targets/postgresql.js";
@@ -42,40 +41,53 @@ describe("TemporaryGrant", () => {
 
   it("while active, synthesizes the target resources and a record that names them", () => {
     const json = synthAt("2026-11-25T09:00:00Z", (stack) => declare(stack, "alice-orders"));
-    expect(json.resource?.postgresql_role?.grant_alice_orders).toEqual({
+    expect(json.resource?.tempgrant_postgresql_login_role?.grant_alice_orders).toEqual({
       name: "tg_alice_orders",
-      login: true,
-      roles: ["orders_read"],
-      password: VERIFIER,
-      valid_until: "2026-11-25 17:00:00+00",
+      member_of: ["orders_read"],
+      scram_verifier: VERIFIER,
+      valid_until: "2026-11-25T17:00:00Z",
+      depends_on: ["tempgrant_grant.grant_alice_orders"],
     });
-    const record = json.resource?.terraform_data?.grant_alice_orders;
-    expect(record?.input).toEqual({
-      tempgrant: GRANT_RECORD_MARKER,
-      id: "alice-orders",
+    const record = json.resource?.tempgrant_grant?.grant_alice_orders;
+    expect(record).toEqual({
+      grant_id: "alice-orders",
       principal: "alice@example.com",
       target: "orders-db",
       access: "read",
-      startsAt: "2026-11-25T09:00:00Z",
-      expiresAt: "2026-11-25T17:00:00Z",
+      starts_at: "2026-11-25T09:00:00Z",
+      expires_at: "2026-11-25T17:00:00Z",
       reason: "investigate INC-42",
       ticket: "INC-42",
-      requestedBy: "alice@example.com",
-      approvedBy: ["bob@example.com"],
-      breakGlass: false,
+      requested_by: "alice@example.com",
+      approved_by: ["bob@example.com"],
+      break_glass: false,
       binding: "postgresql",
-      nativeExpiry: true,
-      resources: ["postgresql_role.grant_alice_orders"],
+      native_expiry: true,
+      resources: ["tempgrant_postgresql_login_role.grant_alice_orders"],
     });
-    expect(json.locals).toEqual({ grant_alice_orders_expires_at: "2026-11-25T17:00:00Z" });
-    expect(record?.lifecycle).toEqual({
-      precondition: [
-        {
-          condition: "${timecmp(plantimestamp(), local.grant_alice_orders_expires_at) < 0}",
-          error_message: expect.stringContaining("grant alice-orders expired at 2026-11-25T17:00:00Z"),
-        },
-      ],
-    });
+    expect(json.provider?.tempgrant).toEqual([{}]);
+    expect(json.terraform?.required_providers?.tempgrant).toEqual({ source: "tempgrant/tempgrant", version: "0.1.0" });
+  });
+
+  it("writes grant text literally: template sequences are escaped, never evaluated", () => {
+    const json = synthAt("2026-11-25T09:00:00Z", (stack) =>
+      declare(stack, "alice-orders", {
+        ...base,
+        reason: 'read ${file("/etc/passwd")} and %{ if true }x%{ endif } and $${kept}',
+        ticket: "${env.PGPASSWORD}",
+      }),
+    );
+    const record = json.resource?.tempgrant_grant?.grant_alice_orders;
+    expect(record?.reason).toBe('read $${file("/etc/passwd")} and %%{ if true }x%%{ endif } and $$${kept}');
+    expect(record?.ticket).toBe("$${env.PGPASSWORD}");
+  });
+
+  it("refuses grant text holding a cdktf token marker, which cdktf would resolve", () => {
+    expect(() =>
+      synthAt("2026-11-25T09:00:00Z", (stack) =>
+        declare(stack, "alice-orders", { ...base, reason: "x ${TfToken[TOKEN.1]} y" }),
+      ),
+    ).toThrow(/reason: holds a cdktf token marker/);
   });
 
   it("stops synthesizing a margin before the expiry", () => {
@@ -93,8 +105,8 @@ describe("TemporaryGrant", () => {
     expect(grant?.status).toBe("active");
     expect(grant?.grant?.expiresAt).toBe(epoch("2026-11-25T17:00:00Z"));
     expect(grant?.addresses).toEqual([
-      "postgresql_role.grant_alice_orders",
-      "terraform_data.grant_alice_orders",
+      "tempgrant_postgresql_login_role.grant_alice_orders",
+      "tempgrant_grant.grant_alice_orders",
     ]);
   });
 

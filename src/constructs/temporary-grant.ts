@@ -87,6 +87,8 @@ export class TemporaryGrant extends Construct {
       }
       return;
     }
+    // Declared even while the grant is inactive: destroying its record and access needs it.
+    tempgrantProvider(this);
     const clock = grantClock(this);
     this.status = grantStatus(this.grant, clock.now, clock.margin);
     if (this.status !== "active") {
@@ -94,7 +96,6 @@ export class TemporaryGrant extends Construct {
       listDeclaredGrant(this, this.grant.id, { status: this.status, source: declaredAt, grant: this.grant });
       return;
     }
-    tempgrantProvider(this);
     const resources = target.bind(this, this.grant);
     const record = new RawResource(this, "record", {
       type: GRANT_RECORD_TYPE,

@@ -51,6 +51,6 @@ describe("bootstrapToolchain", () => {
     const attempt = bootstrapToolchain({ paths: toolchainPaths(join(scratch, "cache")) });
 
     await expect(attempt).rejects.toMatchObject({ code: "TOOLCHAIN_NO_GO" });
-    await expect(attempt).rejects.toThrow(/install the tools with your package manager/);
+    await expect(attempt).rejects.toThrow(/install tofu and opa with your package manager/);
   });
 });

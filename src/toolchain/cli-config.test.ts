@@ -5,8 +5,8 @@ describe("CLI config", () => {
   it("installs the provider from the filesystem mirror only, with no direct block", () => {
     const text = renderCliConfig("/cache/tools/provider-mirror");
     expect(text).toContain('path    = "/cache/tools/provider-mirror"');
-    expect(text).toContain('"registry.opentofu.org/cyrilgdn/postgresql"');
-    expect(text).toContain('"registry.terraform.io/cyrilgdn/postgresql"');
+    expect(text).toContain('"registry.opentofu.org/tempgrant/tempgrant"');
+    expect(text).toContain('"registry.terraform.io/tempgrant/tempgrant"');
     expect(text).not.toMatch(/direct\s*\{/);
   });
 

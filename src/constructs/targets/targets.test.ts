@@ -9,6 +9,7 @@ import { GcpIamTarget } from "./gcp-iam.js";
 import { KubernetesTarget } from "./kubernetes.js";
 import { PostgresqlTarget } from "./postgresql.js";
 import { tempgrantProvider } from "../tempgrant-provider.js";
+import { expression } from "../template-text.js";
 
 const NOW = "2026-11-25T10:00:00Z";
 const grant = (id: string, target: TemporaryGrantProps["target"], extra: Partial<TemporaryGrantProps> = {}) =>
@@ -43,41 +44,38 @@ describe("PostgreSQL membership mode", () => {
       new TemporaryGrant(stack, "a", grant("alice-read-1", ordersDb));
       new TemporaryGrant(stack, "b", grant("alice-read-2", ordersDb, { expiresAt: "2026-11-25T19:00:00Z" }));
     });
-    expect(json.resource?.postgresql_role).toEqual({
-      grant_alice_read_1: { name: "tg_alice_read_1", login: false, roles: ["orders_read"] },
-      grant_alice_read_2: { name: "tg_alice_read_2", login: false, roles: ["orders_read"] },
-    });
-    expect(json.resource?.postgresql_grant_role).toEqual({
-      grant_alice_read_1_member: {
-        role: "alice@example.com",
-        grant_role: "${postgresql_role.grant_alice_read_1.name}",
+    expect(json.resource?.tempgrant_postgresql_membership).toEqual({
+      grant_alice_read_1: {
+        name: "tg_alice_read_1",
+        member: "alice@example.com",
+        member_of: ["orders_read"],
+        depends_on: ["tempgrant_grant.grant_alice_read_1"],
       },
-      grant_alice_read_2_member: {
-        role: "alice@example.com",
-        grant_role: "${postgresql_role.grant_alice_read_2.name}",
+      grant_alice_read_2: {
+        name: "tg_alice_read_2",
+        member: "alice@example.com",
+        member_of: ["orders_read"],
+        depends_on: ["tempgrant_grant.grant_alice_read_2"],
       },
     });
-    const record = json.resource?.terraform_data?.grant_alice_read_1?.input as {
-      nativeExpiry: boolean;
+    const record = json.resource?.tempgrant_grant?.grant_alice_read_1 as {
+      native_expiry: boolean;
       resources: string[];
     };
-    expect(record.nativeExpiry).toBe(false);
-    expect(record.resources).toEqual([
-      "postgresql_role.grant_alice_read_1",
-      "postgresql_grant_role.grant_alice_read_1_member",
-    ]);
+    expect(record.native_expiry).toBe(false);
+    expect(record.resources).toEqual(["tempgrant_postgresql_membership.grant_alice_read_1"]);
   });
 
-  it("declares the cyrilgdn provider, pinned", () => {
+  it("declares tempgrant's provider, pinned, with the connection settings given", () => {
     const json = synthAt(NOW, (stack) => {
       tempgrantProvider(stack, { sslmode: "disable" });
       new TemporaryGrant(stack, "a", grant("alice-read", ordersDb));
     });
-    expect(json.terraform?.required_providers?.postgresql).toEqual({
-      source: "cyrilgdn/postgresql",
-      version: "1.26.0",
+    expect(json.terraform?.required_providers?.tempgrant).toEqual({
+      source: "tempgrant/tempgrant",
+      version: "0.1.0",
     });
-    expect(json.provider?.postgresql).toEqual([{ sslmode: "disable", superuser: false }]);
+    expect(json.provider?.tempgrant).toEqual([{ sslmode: "disable" }]);
   });
 });
 
@@ -100,6 +98,7 @@ describe("synth-level targets", () => {
     expect(json.resource?.aws_iam_role_policy_attachment?.grant_alice_aws).toEqual({
       role: "oncall-alice",
       policy_arn: "${aws_iam_policy.grant_alice_aws.arn}",
+      depends_on: ["tempgrant_grant.grant_alice_aws"],
     });
     expect(json.resource).toMatchSnapshot();
   });
@@ -142,7 +141,7 @@ describe("synth-level targets", () => {
       subject: [{ kind: "User", name: "alice@example.com" }],
     });
     expect(
-      (json.resource?.terraform_data?.grant_alice_k8s?.input as { nativeExpiry: boolean }).nativeExpiry,
+      (json.resource?.tempgrant_grant?.grant_alice_k8s as { native_expiry: boolean }).native_expiry,
     ).toBe(false);
     expect(json.resource).toMatchSnapshot();
   });
@@ -167,6 +166,27 @@ describe("synth-level targets", () => {
       team_id: "sre",
       username: "alice",
       role: "maintainer",
+      depends_on: ["tempgrant_grant.grant_alice_gh"],
+    });
+  });
+
+  it("custom: attributes are literal text, and expression() writes a reference on purpose", () => {
+    const target = new CustomTarget({
+      name: "github",
+      resources: (g) => [
+        {
+          type: "github_team_membership",
+          attributes: { team_id: expression("github_team.sre.id"), username: g.principal },
+        },
+      ],
+    });
+    const json = synthAt(NOW, (stack) => {
+      provider(stack, "github", "integrations/github");
+      new TemporaryGrant(stack, "a", grant("alice-gh", target, { principal: "${file(\"/etc/passwd\")}" }));
+    });
+    expect(json.resource?.github_team_membership?.grant_alice_gh).toMatchObject({
+      team_id: "${github_team.sre.id}",
+      username: '$${file("/etc/passwd")}',
     });
   });
 });
