@@ -81,6 +81,7 @@ role := {
 	"nativeExpiry": now + (8 * hour),
 	"expiryBearing": true,
 	"scope": {"privileges": [], "roles": ["orders_read"], "flags": []},
+	"drift": [],
 }
 
 resource(overrides) := object.union(role, overrides)

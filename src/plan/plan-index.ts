@@ -73,6 +73,7 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
       (removedUnexpired[before.accessKey] ??= []).push(removed);
     }
   }
+  const drift = driftedAttributes(plan.resource_drift ?? [], isPrivileged);
   const resources: ResourceChangeJson[] = [];
   for (const change of changes) {
     if ((change.mode ?? "managed") !== "managed") continue;
@@ -105,9 +106,34 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
         nativeExpiry: nativeExpiryOf(change.type, values) ?? null,
         expiryBearing: isExpiryBearing(change.type, values),
         scope: grantedScope(change.type, values),
+        drift: drift.get(change.address) ?? [],
       };
     },
   };
+}
+
+/**
+ * The attributes of privileged resources that changed outside Terraform, by address: the
+ * top-level keys whose value differs between the drift entry's sides. A resource deleted by
+ * hand is not access widened, so only updates count.
+ */
+function driftedAttributes(
+  drift: readonly ResourceChangeJson[],
+  isPrivileged: (type: string) => boolean,
+): Map<string, string[]> {
+  const changed = new Map<string, string[]>();
+  for (const entry of drift) {
+    if (!isPrivileged(entry.type)) continue;
+    const { before, after } = entry.change;
+    if (typeof before !== "object" || before === null || typeof after !== "object" || after === null) continue;
+    const was = before as Record<string, unknown>;
+    const is = after as Record<string, unknown>;
+    const keys = [...new Set([...Object.keys(was), ...Object.keys(is)])].filter(
+      (key) => JSON.stringify(was[key]) !== JSON.stringify(is[key]),
+    );
+    if (keys.length > 0) changed.set(entry.address, keys.sort());
+  }
+  return changed;
 }
 
 /** A type predicate that runs once per distinct type: plans repeat a few types many times. */

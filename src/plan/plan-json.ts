@@ -9,6 +9,8 @@ export interface PlanJson {
   readonly timestamp?: string;
   readonly planned_values: unknown;
   readonly resource_changes?: readonly ResourceChangeJson[];
+  /** Changes made outside Terraform since the last apply, found by the plan's refresh. */
+  readonly resource_drift?: readonly ResourceChangeJson[];
 }
 
 /** One entry of `resource_changes`. */

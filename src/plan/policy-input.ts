@@ -54,6 +54,11 @@ export interface ResourceView {
   /** Whether this type can carry a native expiry that tempgrant reads (role VALID UNTIL, IAM conditions). */
   readonly expiryBearing: boolean;
   readonly scope: GrantedScope;
+  /**
+   * Attributes changed outside Terraform since the last apply (the plan's resource_drift),
+   * for privileged resources: a SUPERUSER or a VALID UNTIL set by hand. Empty when none.
+   */
+  readonly drift: readonly string[];
 }
 
 /** The compact input every policy evaluates. */

@@ -17,6 +17,7 @@ const resource = (
   nativeExpiry: null,
   expiryBearing: false,
   scope: { privileges: [], roles: [], flags: [] },
+  drift: [],
 });
 const deletedGrant = (id: string, resources: string[]): GrantChange =>
   ({
