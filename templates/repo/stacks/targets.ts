@@ -3,7 +3,7 @@ import { CustomTarget, PostgresqlTarget, type TargetBinding } from "tempgrant";
 /**
  * A stand-in system, so that this repository plans and applies before it is connected to
  * anything: each grant becomes a built-in `terraform_data` that records who has which
- * access. It needs no provider and no credentials. Replace it with a real target.
+ * access. It needs no credentials. Replace it with a real target.
  */
 export const exampleSystem = new CustomTarget({
   name: "example-system",
@@ -23,8 +23,8 @@ export const exampleSystem = new CustomTarget({
  * `VALID UNTIL` its expiry (the database's own lock, behind the scheduled sweep), member of
  * the role that holds the privileges. Grants on it set `credential` to the grantee's
  * SCRAM-SHA-256 verifier, never a password. To use it: add it to TARGETS, call
- * `tempgrantProvider(stack)` in main.ts, and have the provider (cyrilgdn/postgresql)
- * installable where tempgrant runs.
+ * `tempgrantProvider(stack, { sslmode: "require" })` in main.ts; tempgrant's own provider
+ * (built by `tempgrant toolchain`) creates the roles, connecting through the PG* environment.
  */
 export const ordersDb = new PostgresqlTarget({
   name: "orders-db",
