@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { TempgrantError } from "../errors.js";
 import { findAllOnPath } from "../toolchain/find-on-path.js";
-import { readToolchainManifest, type Toolchain } from "../toolchain/manifest.js";
+import { EXTERNAL_MIRROR, readToolchainManifest, type Toolchain } from "../toolchain/manifest.js";
+import { providerMirrorPaths, toolchainPaths } from "../toolchain/paths.js";
 import { PINS } from "../toolchain/pins.js";
 import { providerSourceDigest } from "../toolchain/provider-source.js";
 import { packageRoot } from "../scaffold/package-root.js";
@@ -42,8 +43,10 @@ export function resolveEngine(choice: EngineChoice = {}, env: NodeJS.ProcessEnv 
     );
   }
   const manifest = readToolchainManifest();
-  const cliConfigFile = choice.cliConfigFile ?? env.TEMPGRANT_CLI_CONFIG_FILE ?? manifest?.cliConfigFile;
-  if (manifest && cliConfigFile === manifest.cliConfigFile) requireCurrentProvider(manifest);
+  const cliConfigFile =
+    choice.cliConfigFile ??
+    env.TEMPGRANT_CLI_CONFIG_FILE ??
+    (manifest ? currentProviderConfig(manifest) : undefined);
   const explicit = choice.binary ?? env.TEMPGRANT_ENGINE_BINARY;
   if (explicit) return { kind, binary: explicit, cliConfigFile };
   if (kind === "tofu" && manifest?.tofu) return { kind, binary: manifest.tofu, cliConfigFile };
@@ -59,19 +62,20 @@ export function resolveEngine(choice: EngineChoice = {}, env: NodeJS.ProcessEnv 
 }
 
 /**
- * The mirror must hold a provider built from this package's own source: a build left from
- * another version of tempgrant would enforce that version's rules. Fails with what to run.
+ * The CLI config of the mirror that holds the provider built from this package's own source:
+ * a build of another version of tempgrant would enforce that version's rules. Fails with
+ * what to run when this source has not been built yet.
  */
-function requireCurrentProvider(manifest: Toolchain): void {
-  const built = manifest.tempgrantProvider?.sourceSha256;
-  if (built === "external") return;
+function currentProviderConfig(manifest: Toolchain): string {
+  if (manifest.tempgrantProvider?.sourceSha256 === EXTERNAL_MIRROR) return manifest.cliConfigFile;
   const sourceDir = join(packageRoot(), PINS.tempgrantProvider.sourceDir);
-  if (!existsSync(sourceDir)) return;
-  if (built !== providerSourceDigest(sourceDir)) {
+  if (!existsSync(sourceDir)) return manifest.cliConfigFile;
+  const config = providerMirrorPaths(toolchainPaths(), providerSourceDigest(sourceDir)).cliConfigFile;
+  if (!existsSync(config)) {
     throw new TempgrantError(
       "ENGINE_NOT_FOUND",
-      "the tempgrant provider in the toolchain's mirror was built from other source than this " +
-        "tempgrant's: run `tempgrant toolchain` to build it",
+      "tempgrant's provider has not been built from this version's source: run `tempgrant toolchain`",
     );
   }
+  return config;
 }

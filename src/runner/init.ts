@@ -1,4 +1,5 @@
 import type { Workspace } from "./workspace.js";
+import { dropOwnProviderLock } from "./own-provider-lock.js";
 import { runEngine } from "./workspace.js";
 
 /** Options of `init`. */
@@ -21,5 +22,6 @@ export function initArgs(workspace: Pick<Workspace, "lockTimeout">, options: Ini
 
 /** Runs `init` in the workspace; providers come from the mirror in the CLI config. */
 export async function init(workspace: Workspace, options: InitOptions = {}): Promise<void> {
+  dropOwnProviderLock(workspace.workingDir);
   await runEngine(workspace, initArgs(workspace, options));
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { TempgrantError, wrapStep } from "../errors.js";
 import { renderCliConfig } from "./cli-config.js";
@@ -6,8 +6,8 @@ import { findAllOnPath } from "./find-on-path.js";
 import { buildOpa, buildTempgrantProvider, buildTofu, requireGo } from "./go-build.js";
 import { providerSourceDigest } from "./provider-source.js";
 import { packageRoot } from "../scaffold/package-root.js";
-import { type Toolchain } from "./manifest.js";
-import { toolchainPaths, type ToolchainPaths } from "./paths.js";
+import { EXTERNAL_MIRROR, type Toolchain } from "./manifest.js";
+import { providerMirrorPaths, toolchainPaths, type ToolchainPaths } from "./paths.js";
 import { PINS } from "./pins.js";
 import { opaVersion, terraformFamilyVersion } from "./tool-version.js";
 
@@ -41,17 +41,15 @@ export async function bootstrapToolchain(options: BootstrapOptions = {}): Promis
     progress,
   );
   const opa = await ensureBinary("opa", PINS.opa.version, paths.opa, opaVersion, buildOpa, progress);
-  const mirrorDir = process.env.TEMPGRANT_PROVIDER_MIRROR || paths.mirrorDir;
-  const sourceSha256 = await ensureProviderMirror(
+  const { sourceSha256, mirrorDir, cliConfigFile } = await ensureProviderMirror(
     paths,
     options.providerSourceDir ?? join(packageRoot(), PINS.tempgrantProvider.sourceDir),
     progress,
   );
-  writeAtomically(paths.cliConfigFile, renderCliConfig(mirrorDir));
   const toolchain: Toolchain = {
     tofu,
     opa,
-    cliConfigFile: paths.cliConfigFile,
+    cliConfigFile,
     mirrorDir,
     tempgrantProvider: { version: PINS.tempgrantProvider.version, sourceSha256 },
     versions: {
@@ -61,7 +59,7 @@ export async function bootstrapToolchain(options: BootstrapOptions = {}): Promis
     },
   };
   writeAtomically(paths.manifest, `${JSON.stringify(toolchain, null, 2)}\n`);
-  progress(`toolchain ready: CLI config ${paths.cliConfigFile}`);
+  progress(`toolchain ready: CLI config ${cliConfigFile}`);
   return toolchain;
 }
 
@@ -103,33 +101,39 @@ async function ensureBinary(
 }
 
 /**
- * Builds tempgrant's provider from its source into the mirror, for every registry host, and
- * returns the source's sha256. Skipped when the mirror already holds a build of this exact
- * source, so the binary (and the hash tofu records in lock files) changes only with the source.
+ * Builds tempgrant's provider from its source into the mirror for that source, for every
+ * registry host, and writes the CLI config that installs from it. Skipped when that mirror
+ * already holds the build, so the binary (and the hash tofu records in lock files) changes
+ * only with the source, and checkouts of different versions sharing one cache never collide.
  */
 async function ensureProviderMirror(
   paths: ToolchainPaths,
   sourceDir: string,
   progress: (line: string) => void,
-): Promise<string> {
+): Promise<{ sourceSha256: string; mirrorDir: string; cliConfigFile: string }> {
   const pin = PINS.tempgrantProvider;
   const label = `${pin.namespace}/${pin.type} provider ${pin.version}`;
   const external = process.env.TEMPGRANT_PROVIDER_MIRROR;
   if (external) {
     progress(`${label}: using the mirror in TEMPGRANT_PROVIDER_MIRROR (${external})`);
-    return "external";
+    writeAtomically(paths.cliConfigFile, renderCliConfig(external));
+    return { sourceSha256: EXTERNAL_MIRROR, mirrorDir: external, cliConfigFile: paths.cliConfigFile };
   }
   if (!existsSync(join(sourceDir, "go.mod"))) {
-    throw new TempgrantError("TOOLCHAIN_BUILD_FAILED", `${label}: no Go module at ${sourceDir}: reinstall tempgrant`);
+    throw new TempgrantError(
+      "TOOLCHAIN_BUILD_FAILED",
+      `${label}: no Go module at ${sourceDir}: reinstall tempgrant`,
+    );
   }
   const sourceSha256 = providerSourceDigest(sourceDir);
-  const [first, ...others] = paths.providerBinaries;
-  if (!first) throw new TempgrantError("INTERNAL", "no provider mirror path");
-  const stamp = existsSync(paths.providerSourceStamp) ? readFileSync(paths.providerSourceStamp, "utf8").trim() : "";
-  if (stamp === sourceSha256 && paths.providerBinaries.every((binary) => existsSync(binary))) {
-    progress(`${label}: cached in ${paths.mirrorDir}`);
-    return sourceSha256;
+  const mirror = providerMirrorPaths(paths, sourceSha256);
+  const done = { sourceSha256, mirrorDir: mirror.mirrorDir, cliConfigFile: mirror.cliConfigFile };
+  if ([...mirror.binaries, mirror.cliConfigFile].every((file) => existsSync(file))) {
+    progress(`${label}: cached in ${mirror.mirrorDir}`);
+    return done;
   }
+  const [first, ...others] = mirror.binaries;
+  if (!first) throw new TempgrantError("INTERNAL", "no provider mirror path");
   const go = requireGo();
   progress(`${label}: building from ${sourceDir} (a minute the first time, seconds after)...`);
   const started = Date.now();
@@ -143,9 +147,12 @@ async function ensureProviderMirror(
     copyFileSync(first, `${other}.partial`);
     renameSync(`${other}.partial`, other);
   }
-  writeAtomically(paths.providerSourceStamp, `${sourceSha256}\n`);
-  progress(`${label}: built in ${Math.round((Date.now() - started) / 1000)}s, installed in ${paths.mirrorDir}`);
-  return sourceSha256;
+  // Written last: its presence says the mirror is complete.
+  writeAtomically(mirror.cliConfigFile, renderCliConfig(mirror.mirrorDir));
+  progress(
+    `${label}: built in ${Math.round((Date.now() - started) / 1000)}s, installed in ${mirror.mirrorDir}`,
+  );
+  return done;
 }
 
 function writeAtomically(path: string, content: string): void {

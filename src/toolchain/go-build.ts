@@ -98,7 +98,11 @@ export async function buildOpa(go: string, destination: string): Promise<void> {
  * Builds tempgrant's own provider from its module folder (`provider/` in this package),
  * with the versions its go.sum pins. Go's build cache makes a rebuild take seconds.
  */
-export async function buildTempgrantProvider(go: string, sourceDir: string, destination: string): Promise<void> {
+export async function buildTempgrantProvider(
+  go: string,
+  sourceDir: string,
+  destination: string,
+): Promise<void> {
   const scratch = scratchBeside(destination);
   try {
     const output = join(scratch, "provider");

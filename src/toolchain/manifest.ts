@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { toolchainPaths, type ToolchainPaths } from "./paths.js";
 
+/** The provider source digest recorded when the provider comes from TEMPGRANT_PROVIDER_MIRROR. */
+export const EXTERNAL_MIRROR = "external";
+
 /** What the bootstrap resolved: absolute paths a runner can use without searching again. */
 export interface Toolchain {
   readonly tofu: string;

@@ -18,30 +18,46 @@ export interface ToolchainPaths {
   readonly toolsDir: string;
   readonly tofu: string;
   readonly opa: string;
-  /** Root of the provider filesystem mirror. */
-  readonly mirrorDir: string;
-  /** The provider binary inside the mirror, one per registry host. */
-  readonly providerBinaries: readonly string[];
-  /** The sha256 of the provider source the mirrored binary was built from (outside the mirror). */
-  readonly providerSourceStamp: string;
-  /** CLI configuration that points tofu/terraform at the mirror only. */
+  /** One provider mirror per provider source digest, so checkouts of different versions never share a build. */
+  readonly providerMirrorsDir: string;
+  /** CLI configuration for a mirror given in TEMPGRANT_PROVIDER_MIRROR. */
   readonly cliConfigFile: string;
   /** Record of what the last bootstrap resolved (absolute paths, versions). */
   readonly manifest: string;
 }
 
+/** Where the provider built from one source lives, and the CLI config that installs it. */
+export interface ProviderMirrorPaths {
+  /** Root of the filesystem mirror. */
+  readonly mirrorDir: string;
+  /** The provider binary inside the mirror, one per registry host. */
+  readonly binaries: readonly string[];
+  /** CLI configuration that points tofu/terraform at this mirror only. */
+  readonly cliConfigFile: string;
+}
+
 /** Builds the cached paths of the pinned toolchain. */
 export function toolchainPaths(root: string = cacheRoot()): ToolchainPaths {
   const toolsDir = join(root, "tools");
-  const provider = PINS.tempgrantProvider;
-  const mirrorDir = join(toolsDir, "provider-mirror");
-  const platform = platformTag();
   return {
     toolsDir,
     tofu: join(toolsDir, "tofu", PINS.tofu.version, "tofu"),
     opa: join(toolsDir, "opa", PINS.opa.version, "opa"),
+    providerMirrorsDir: join(toolsDir, "provider-mirrors"),
+    cliConfigFile: join(toolsDir, "cli-config.tfrc"),
+    manifest: join(toolsDir, "toolchain.json"),
+  };
+}
+
+/** The mirror of the provider built from the source with this sha256. */
+export function providerMirrorPaths(paths: ToolchainPaths, sourceSha256: string): ProviderMirrorPaths {
+  const provider = PINS.tempgrantProvider;
+  const name = sourceSha256.slice(0, 16);
+  const mirrorDir = join(paths.providerMirrorsDir, name);
+  const platform = platformTag();
+  return {
     mirrorDir,
-    providerBinaries: MIRROR_HOSTS.map((host) =>
+    binaries: MIRROR_HOSTS.map((host) =>
       join(
         mirrorDir,
         host,
@@ -52,9 +68,7 @@ export function toolchainPaths(root: string = cacheRoot()): ToolchainPaths {
         `terraform-provider-${provider.type}_v${provider.version}`,
       ),
     ),
-    providerSourceStamp: join(toolsDir, "tempgrant-provider.source.sha256"),
-    cliConfigFile: join(toolsDir, "cli-config.tfrc"),
-    manifest: join(toolsDir, "toolchain.json"),
+    cliConfigFile: join(paths.providerMirrorsDir, `${name}.tfrc`),
   };
 }
 

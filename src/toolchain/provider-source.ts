@@ -20,7 +20,9 @@ export function providerSourceDigest(sourceDir: string): string {
 function buildInputs(dir: string): string[] {
   const files: string[] = [];
   const walk = (folder: string): void => {
-    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       const path = join(folder, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== "docs" && !entry.name.startsWith(".")) walk(path);
