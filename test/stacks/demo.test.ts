@@ -19,7 +19,12 @@ describe("npm run demo", () => {
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     for (const step of [
       "DENY approvals/no-self-approval",
+      "login accepted as tg_alice_orders_read",
+      "second session open: select count(*) from orders = 2",
       "revoked 1 grant(s) (alice-orders-read), verified",
+      "the open session's next query: query failed",
+      'login refused for tg_alice_orders_read: password authentication failed for user "tg_alice_orders_read"',
+      "role tg_alice_orders_read does not exist",
       "chain intact",
     ]) {
       expect(result.stdout).toContain(step);
