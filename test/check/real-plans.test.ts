@@ -1,22 +1,30 @@
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 
-// Plans written by other projects (../shared/fixtures/real-plans): every valid one is read,
+// Plans written by other projects, in a corpus kept outside this repository and named by
+// TEMPGRANT_EXTRA_PLAN_CORPUS (CI sets it when the corpus is there): every valid one is read,
 // privileged resources in them are reported as unmanaged, and the invalid one exits 2.
-const corpus = fileURLToPath(new URL("../../../shared/fixtures/real-plans", import.meta.url));
-const files = readdirSync(corpus, { recursive: true, encoding: "utf8" })
-  .filter((name) => name.endsWith(".json"))
-  .sort();
+const corpus = process.env.TEMPGRANT_EXTRA_PLAN_CORPUS ?? "";
+const present = corpus !== "" && existsSync(corpus);
+const files = present
+  ? readdirSync(corpus, { recursive: true, encoding: "utf8" })
+      .filter((name) => name.endsWith(".json"))
+      .sort()
+  : [];
+if (!present) {
+  console.log(
+    "[real-plans] skipped: TEMPGRANT_EXTRA_PLAN_CORPUS does not name a folder of other projects' plans",
+  );
+}
 
 interface CheckJson {
   passed: boolean;
   deny: { rule: string; address: string | null }[];
 }
 
-describe("tempgrant check on real plans from other projects", () => {
+describe.runIf(present)("tempgrant check on real plans from other projects", () => {
   it("finds the corpus", () => {
     expect(files.length).toBeGreaterThanOrEqual(30);
   });
