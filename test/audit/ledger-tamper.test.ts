@@ -228,7 +228,7 @@ describe("the strict ledger line reader (issue 13 item 6)", () => {
         seventh({ ...sweepEvent, stateSerialAfter: 9007199254740992 } as LedgerEvent, (json) =>
           json.replace("9007199254740992", "9007199254740993"),
         ),
-      "line 7 (seq 7): unparsable: the integer 9007199254740993 is beyond 2^53 - 1",
+      "line 7: unparsable: the integer 9007199254740993 is beyond 2^53 - 1",
     ],
     [
       "a line longer than 1 MiB, even with a valid hash",
