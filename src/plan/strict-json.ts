@@ -49,6 +49,8 @@ const NINE = 0x39;
 const COLON = 0x3a;
 /** Keys of an object are compared in a list up to this many, then in a set. */
 const SMALL_OBJECT = 12;
+/** A number literal this short, without an exponent, is always a finite double. */
+const SHORT_NUMBER = 300;
 
 /**
  * The first violation of the strict rules in `text`, which must already be valid JSON (call
@@ -60,41 +62,59 @@ export function strictJsonProblem(
 ): StrictJsonProblem | undefined {
   const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
   const exact = options.exactNumbers ?? false;
-  // One entry per open container: the keys seen so far of an object, null for an array.
-  const open: (string[] | Set<string> | null)[] = [];
-  const at = (offset: number, message: string) => located(text, offset, message);
+  // The keys of every open object, one after another in `keys`; `starts[d]` is where the
+  // object at depth d begins (-1 for an array), `sets[d]` its keys as a set once it is large.
+  // Nothing is allocated per object: a plan has hundreds of thousands of them.
+  const keys: string[] = [];
+  let keyCount = 0;
+  const starts: number[] = [];
+  const sets: (Set<string> | undefined)[] = [];
+  let depth = 0;
   const length = text.length;
   let i = 0;
   while (i < length) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       const end = stringEnd(text, i);
-      const keys = open[open.length - 1];
-      if (keys && nextSignificant(text, end + 1) === COLON) {
+      const start = depth > 0 ? (starts[depth - 1] as number) : -1;
+      if (start >= 0 && isKey(text, end + 1)) {
         const raw = text.slice(i + 1, end);
         const key = raw.includes("\\") ? (JSON.parse(text.slice(i, end + 1)) as string) : raw;
-        if (Array.isArray(keys)) {
-          if (keys.includes(key)) return at(i, `duplicate key ${quoteValue(key)}`);
-          keys.push(key);
-          if (keys.length > SMALL_OBJECT) open[open.length - 1] = new Set(keys);
+        const set = sets[depth - 1];
+        if (set !== undefined) {
+          if (set.has(key)) return located(text, i, `duplicate key ${quoteValue(key)}`);
+          set.add(key);
         } else {
-          if (keys.has(key)) return at(i, `duplicate key ${quoteValue(key)}`);
-          keys.add(key);
+          for (let k = start; k < keyCount; k += 1) {
+            if (keys[k] === key) return located(text, i, `duplicate key ${quoteValue(key)}`);
+          }
+          keys[keyCount++] = key;
+          if (keyCount - start > SMALL_OBJECT) sets[depth - 1] = new Set(keys.slice(start, keyCount));
         }
       }
       i = end + 1;
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      if (open.length >= maxDepth) return at(i, `nested deeper than ${maxDepth} levels`);
-      open.push(c === OPEN_OBJECT ? [] : null);
+      if (depth >= maxDepth) return located(text, i, `nested deeper than ${maxDepth} levels`);
+      starts[depth] = c === OPEN_OBJECT ? keyCount : -1;
+      sets[depth] = undefined;
+      depth += 1;
       i += 1;
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-      open.pop();
+      depth -= 1;
+      const start = starts[depth] as number;
+      if (start >= 0) keyCount = start;
+      sets[depth] = undefined;
       i += 1;
     } else if (c === MINUS || (c >= ZERO && c <= NINE)) {
       let end = i + 1;
-      while (end < length && isNumberChar(text.charCodeAt(end))) end += 1;
-      const problem = numberProblem(text.slice(i, end), exact);
-      if (problem) return at(i, problem);
+      let exponent = false;
+      for (let d = text.charCodeAt(end); isNumberChar(d); d = text.charCodeAt(++end)) {
+        if (d === 0x65 || d === 0x45) exponent = true;
+      }
+      if (exact || exponent || end - i > SHORT_NUMBER) {
+        const problem = numberProblem(text.slice(i, end), exact);
+        if (problem) return located(text, i, problem);
+      }
       i = end;
     } else {
       i += 1;
@@ -116,13 +136,12 @@ function stringEnd(text: string, start: number): number {
   }
 }
 
-function nextSignificant(text: string, from: number): number {
+/** Whether a colon follows (after blanks): the string just read is a key. */
+function isKey(text: string, from: number): boolean {
   let i = from;
-  for (;;) {
-    const c = text.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return c;
-    i += 1;
-  }
+  let c = text.charCodeAt(i);
+  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+  return c === COLON;
 }
 
 function isNumberChar(c: number): boolean {
