@@ -1,4 +1,4 @@
-import { TempgrantError } from "../errors.js";
+import { quoteValue, TempgrantError } from "../errors.js";
 import { findAllOnPath } from "../toolchain/find-on-path.js";
 import { readToolchainManifest } from "../toolchain/manifest.js";
 
@@ -33,7 +33,7 @@ export function resolveEngine(choice: EngineChoice = {}, env: NodeJS.ProcessEnv 
   if (kind !== "tofu" && kind !== "terraform") {
     throw new TempgrantError(
       "USAGE",
-      `unknown engine "${kind}" (from ${choice.kind ? "the option" : "TEMPGRANT_ENGINE"}): use tofu or terraform`,
+      `unknown engine ${quoteValue(kind)} (from ${choice.kind ? "--engine" : "TEMPGRANT_ENGINE"}): use tofu or terraform`,
     );
   }
   const manifest = readToolchainManifest();
