@@ -113,6 +113,6 @@ describe("CSV never carries a formula", () => {
     const result = await runCli(["audit", "diff", before, after, "--format", "csv"]);
     expect(result.exitCode, result.stderr).toBe(0);
     expectNoFormula(result.stdout);
-    for (const text of FORMULA_TEXT) expect(result.stdout).toContain(`'${text}`);
+    for (const text of FORMULA_TEXT) expect(result.stdout).toContain(`'${text.replaceAll('"', '""')}`);
   });
 });
