@@ -1,6 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import { readFileSync, statSync } from "node:fs";
-import { TempgrantError } from "../errors.js";
+import { quoteValue, TempgrantError } from "../errors.js";
 import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
 import { grantRecordTypeProblem } from "./record-shape.js";
 import { strictJsonProblem } from "./strict-json.js";
@@ -120,7 +120,7 @@ export function checkPlanShape(value: unknown, source: string): PlanJson {
   if (!/^\d+\.\d+$/.test(doc.format_version) || major > 1) {
     throw badPlan(
       source,
-      `has format_version ${doc.format_version}; tempgrant reads plan JSON format 0.x and 1.x`,
+      `has format_version ${quoteValue(doc.format_version, { quotes: false })}; tempgrant reads plan JSON format 0.x and 1.x`,
     );
   }
   if (!("planned_values" in doc)) {
@@ -142,11 +142,13 @@ function resourceChangeProblem(value: unknown): string | undefined {
   if (typeof value !== "object" || value === null) return "is not an object";
   const change = value as Partial<ResourceChangeJson>;
   if (typeof change.address !== "string") return "has no address";
-  if (typeof change.type !== "string") return `(${change.address}) has no type`;
+  // The address as written, cut short: a message quotes at most a prefix of what it was given.
+  const address = quoteValue(change.address, { quotes: false });
+  if (typeof change.type !== "string") return `(${address}) has no type`;
   const actions = change.change?.actions;
   if (!Array.isArray(actions) || actions.some((action) => typeof action !== "string")) {
-    return `(${change.address}) has no list of actions`;
+    return `(${address}) has no list of actions`;
   }
   const recordProblem = grantRecordTypeProblem(change as ResourceChangeJson);
-  return recordProblem && `(${change.address}) ${recordProblem}`;
+  return recordProblem && `(${address}) ${recordProblem}`;
 }
