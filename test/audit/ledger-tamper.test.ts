@@ -10,6 +10,7 @@ import {
   type LedgerFields,
 } from "../../src/audit/ledger/index.js";
 import { runCli } from "../support/cli.js";
+import { aliceRecord, applyEvent } from "../support/grant-record.js";
 
 // `tempgrant audit verify` through the real CLI, on a ledger of real event shapes that is
 // then tampered with in each way an insider could: every change is caught, and the first bad
@@ -18,32 +19,9 @@ const dir = mkdtempSync(join(tmpdir(), "tempgrant-ledger-tamper-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const original = join(dir, "ledger.jsonl");
 const now = "2026-11-25T18:00:00Z";
-const record = {
-  tempgrant: "tempgrant.grant-record/v1" as const,
-  id: "alice",
-  principal: "alice@example.com",
-  target: "orders-db",
-  access: "read",
-  expiresAt: "2026-11-25T20:00:00Z",
-  reason: "reconcile the January ledger",
-  requestedBy: "alice@example.com",
-  approvedBy: ["bob@example.com"],
-  breakGlass: false,
-  binding: "custom",
-  nativeExpiry: false,
-  resources: ["terraform_data.grant_alice_access"],
-};
+const record = aliceRecord({ resources: ["terraform_data.grant_alice_access"] });
 const events: LedgerEvent[] = [
-  {
-    type: "apply",
-    now,
-    stack: "prod",
-    planSha256: "a".repeat(64),
-    stateSerialBefore: null,
-    stateSerialAfter: 1,
-    grants: [{ action: "create", record }],
-    warnings: [],
-  },
+  applyEvent(record, now),
   { type: "failure", step: "sweep", now, stack: "prod", error: "sweep prod: plan: backend unreachable" },
   {
     type: "sweep",

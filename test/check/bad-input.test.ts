@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
+import { aliceRecord } from "../support/grant-record.js";
 
 // Bad input never passes: each case exits 2 with one line that says what is wrong.
 const scratch = mkdtempSync(join(tmpdir(), "tempgrant-bad-input-"));
@@ -18,21 +19,7 @@ const plan = (extra: object) =>
   JSON.stringify({ format_version: "1.2", planned_values: {}, resource_changes: [], ...extra });
 
 // A grant record as tempgrant synthesizes it, in a legacy terraform_data and in the provider's resource.
-const record = {
-  tempgrant: "tempgrant.grant-record/v1",
-  id: "alice",
-  principal: "alice@example.com",
-  target: "orders-db",
-  access: "read",
-  expiresAt: "2027-01-11T12:00:00Z",
-  reason: "reconcile the January ledger",
-  requestedBy: "alice@example.com",
-  approvedBy: ["bob@example.com"],
-  breakGlass: false,
-  binding: "custom",
-  nativeExpiry: false,
-  resources: [],
-};
+const record = aliceRecord({ expiresAt: "2027-01-11T12:00:00Z" });
 const recordPlan = (input: object) =>
   plan({
     resource_changes: [
