@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readLedger, verifyLedger } from "../../src/audit/ledger/index.js";
@@ -122,17 +122,36 @@ describe("runs in one checkout", () => {
     expect((await readLedger(ledger)).map((entry) => entry.event.type).sort()).toContain("apply");
   });
 
-  it("a run that cannot get the project's lock in time fails naming it, and does nothing", async () => {
-    mkdirSync(join(project.dir, ".tempgrant", "run.lock"), { recursive: true });
+  it("a run that cannot get the project's lock in time fails naming the holder, and does nothing", async () => {
+    const lock = join(project.dir, ".tempgrant", "run.lock");
+    mkdirSync(lock, { recursive: true });
+    const owner = { pid: process.pid, host: hostname(), command: "apply", startedAt: "2026-12-02T05:00:00Z" };
+    writeFileSync(join(lock, "owner.json"), JSON.stringify(owner));
     try {
       const result = await runCli(["plan", "--chdir", project.dir, "--lock-timeout", "1s"]);
       expect(result.exitCode).toBe(1);
       expect(result.stderr.trim()).toBe(
-        `tempgrant: plan: another tempgrant plan, apply or sweep has been running in ${project.dir} for over 1 s ` +
-          `(it holds ${join(project.dir, ".tempgrant", "run")}.lock): run this again when it is done, or raise --lock-timeout`,
+        `tempgrant: plan: another tempgrant apply (pid ${process.pid} on ${hostname()}, since 2026-12-02T05:00:00Z) ` +
+          `is running in ${project.dir} and still holds ${lock} after 1 s: run this again when it is done, or raise --lock-timeout`,
       );
     } finally {
-      rmSync(join(project.dir, ".tempgrant", "run.lock"), { recursive: true, force: true });
+      rmSync(lock, { recursive: true, force: true });
     }
+  });
+
+  it("a lock left by a run that was killed is taken over at once", async () => {
+    const lock = join(project.dir, ".tempgrant", "run.lock");
+    mkdirSync(lock, { recursive: true });
+    // A process id that cannot run: above Linux's largest pid_max (2^22).
+    const owner = {
+      pid: 4_194_304 + 7,
+      host: hostname(),
+      command: "sweep",
+      startedAt: "2026-12-02T05:00:00Z",
+    };
+    writeFileSync(join(lock, "owner.json"), JSON.stringify(owner));
+    const result = await runCli(["plan", "--chdir", project.dir, "--lock-timeout", "1s"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(existsSync(lock)).toBe(false);
   });
 });

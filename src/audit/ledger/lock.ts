@@ -20,69 +20,11 @@ export interface HeldLock {
   readonly compromised: () => Error | undefined;
 }
 
-/** A lock held: release it when done; `compromised` says whether it was taken from us meanwhile. */
-export interface AcquiredLock extends HeldLock {
-  readonly release: () => Promise<void>;
-}
-
-/** How {@link acquireDirectoryLock} waits and what it says when it gives up. */
-export interface DirectoryLockOptions {
-  readonly waitMs: number;
-  readonly staleMs: number;
-  /** The message when another process held the lock for all of `waitMs`. */
-  readonly heldMessage: string;
-  /** What the lock guards, for the message when it cannot be made at all. */
-  readonly what: string;
-  /** Lock `path` as given (it need not exist) instead of its real path. */
-  readonly realpath?: boolean;
-}
-
 /**
- * Takes the lock `<path>.lock`, a directory made atomically with mkdir (works across
- * processes, and on NFS), waiting with jittered backoff up to `waitMs`. proper-lockfile
- * refreshes it every `staleMs / 2` while held and removes it on exit, Ctrl-C and SIGTERM;
- * after SIGKILL it stays until it is stale. The ledger's lock and the project's run lock.
- */
-export async function acquireDirectoryLock(
-  path: string,
-  options: DirectoryLockOptions,
-): Promise<AcquiredLock> {
-  const deadline = Date.now() + options.waitMs;
-  let compromised: Error | undefined;
-  let pause = 1;
-  for (;;) {
-    try {
-      const release = await lock(path, {
-        stale: options.staleMs,
-        retries: 0,
-        realpath: options.realpath ?? true,
-        // The default throws from a timer and kills the process; record it and refuse to write instead.
-        onCompromised: (error) => {
-          compromised = error;
-        },
-      });
-      return { release, compromised: () => compromised };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ELOCKED") {
-        throw new TempgrantError(
-          "LEDGER_LOCK",
-          `${path}: cannot lock the ${options.what}: ${(error as Error).message}`,
-          {
-            cause: error,
-          },
-        );
-      }
-      if (Date.now() >= deadline) throw new TempgrantError("LEDGER_LOCKED", options.heldMessage);
-      // Jittered, growing pauses: many appenders spread out instead of retrying in step.
-      await delay(Math.random() * pause);
-      pause = Math.min(pause * 1.5, 50);
-    }
-  }
-}
-
-/**
- * Runs `work` holding the ledger's lock (see {@link acquireDirectoryLock}), waiting up to
- * `waitMs`. The ledger file must exist (the lock resolves its real path).
+ * Runs `work` holding the ledger's lock, a directory `<ledger>.lock` made atomically with
+ * mkdir (works across processes, and on NFS). Waits with jittered backoff up to `waitMs`.
+ * The lock is removed on release, on normal exit and on SIGINT/SIGTERM; after SIGKILL it
+ * stays until it is stale. The ledger file must exist (the lock resolves its real path).
  */
 export async function withLedgerLock<T>(
   path: string,
@@ -90,17 +32,46 @@ export async function withLedgerLock<T>(
   options: { readonly waitMs?: number } = {},
 ): Promise<T> {
   const waitMs = options.waitMs ?? LEDGER_LOCK.waitMs;
-  const held = await acquireDirectoryLock(path, {
-    waitMs,
-    staleMs: LEDGER_LOCK.staleMs,
-    what: "ledger",
-    heldMessage:
-      `${path}: the ledger lock ${path}.lock was held by another process for ${waitMs / 1000} s; ` +
-      "if no tempgrant runs, remove that directory (see docs/audit.md)",
-  });
+  const deadline = Date.now() + waitMs;
+  let compromised: Error | undefined;
+  let pause = 1;
+  let release: () => Promise<void>;
+  for (;;) {
+    try {
+      release = await lock(path, {
+        stale: LEDGER_LOCK.staleMs,
+        retries: 0,
+        // The default throws from a timer and kills the process; record it and refuse to write instead.
+        onCompromised: (error) => {
+          compromised = error;
+        },
+      });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ELOCKED") {
+        throw new TempgrantError(
+          "LEDGER_LOCK",
+          `${path}: cannot lock the ledger: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      if (Date.now() >= deadline) {
+        throw new TempgrantError(
+          "LEDGER_LOCKED",
+          `${path}: the ledger lock ${path}.lock was held by another process for ${waitMs / 1000} s; ` +
+            "if no tempgrant runs, remove that directory (see docs/audit.md)",
+        );
+      }
+      // Jittered, growing pauses: many appenders spread out instead of retrying in step.
+      await delay(Math.random() * pause);
+      pause = Math.min(pause * 1.5, 50);
+    }
+  }
   try {
-    return await work(held);
+    return await work({ compromised: () => compromised });
   } finally {
-    if (!held.compromised()) await held.release().catch(() => {});
+    if (!compromised) await release().catch(() => {});
   }
 }
