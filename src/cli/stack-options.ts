@@ -1,4 +1,5 @@
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { quoteValue, TempgrantError, wrapStep } from "../errors.js";
 import { DEFAULT_LOCK_TIMEOUT } from "../runner/workspace.js";
@@ -55,6 +56,14 @@ async function checkStackOptions(options: StackRunOptions): Promise<{ lockTimeou
   ]);
   if (options.now !== undefined) timeOption("--now", options.now);
   folderOption("--chdir", options.chdir);
+  // Before the run lock is taken: a folder that is not a project gets no .tempgrant/ of ours.
+  const configPath = join(options.chdir, "cdktf.json");
+  if (!existsSync(configPath)) {
+    throw new TempgrantError(
+      "USAGE",
+      `--chdir ${options.chdir}: ${configPath}: no such file (run in a cdktf project, or pass --chdir)`,
+    );
+  }
   if (options.config !== undefined && !statSync(options.config, { throwIfNoEntry: false })?.isFile()) {
     throw new TempgrantError("USAGE", `--config ${options.config}: no such file`);
   }
