@@ -25,3 +25,23 @@ export function wrapStep(step: string, error: unknown): TempgrantError {
   const message = error instanceof Error ? error.message : String(error);
   return new TempgrantError("INTERNAL", `${step}: ${message}`, { cause: error });
 }
+
+/** How much of a user's value an error message quotes: enough to find it, never a whole file. */
+export const QUOTE_LIMIT = 40;
+
+/**
+ * A user's value as an error message quotes it: at most {@link QUOTE_LIMIT} characters (whole
+ * code points) and "…" when it was longer, in JSON quotes so that a newline or a control
+ * character cannot break the one-line message; any other value as its JSON. `quotes: false`
+ * for text shown as written (a number's literal). The one helper for every message that
+ * repeats what the user gave.
+ */
+export function quoteValue(value: unknown, options: { readonly quotes?: boolean } = {}): string {
+  const isText = typeof value === "string";
+  const text = isText ? value : (JSON.stringify(value) ?? String(value));
+  const head = Array.from(text.slice(0, QUOTE_LIMIT * 2))
+    .slice(0, QUOTE_LIMIT)
+    .join("");
+  const short = head.length < text.length ? `${head}…` : text;
+  return isText && options.quotes !== false ? JSON.stringify(short) : short.replace(/[\r\n]+/g, " ");
+}

@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
-import { TempgrantError } from "../errors.js";
+import { readFileSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { quoteValue, TempgrantError } from "../errors.js";
 import { parseDuration } from "../grant/duration.js";
 import { parseTimestamp } from "../grant/time.js";
 import { parseConfig, resolveConfig, type CheckConfig } from "../policy/config.js";
@@ -10,10 +11,50 @@ export function durationOption(flag: string, value: string): number {
   if (seconds === undefined) {
     throw new TempgrantError(
       "USAGE",
-      `${flag} "${value}" is not a duration: use for example 90s, 15m, 2h, 7d or 1h30m`,
+      `${flag} ${quoteValue(value)} is not a duration: use for example 90s, 15m, 2h, 7d or 1h30m`,
     );
   }
   return seconds;
+}
+
+/**
+ * Checks a state lock timeout (`--lock-timeout 90s`) as the engine will read it (a Go
+ * duration in h, m and s, or 0) and returns it in seconds; exit 2 naming the flag otherwise,
+ * before anything runs (tofu would only fail after the synthesis).
+ */
+export function lockTimeoutOption(flag: string, value: string): number {
+  const seconds = /^(?:\d+[hms])+$/.test(value) ? parseDuration(value) : value === "0" ? 0 : undefined;
+  if (seconds === undefined) {
+    throw new TempgrantError(
+      "USAGE",
+      `${flag} ${quoteValue(value)} is not a lock timeout: use for example 0, 30s, 5m or 1h30m`,
+    );
+  }
+  return seconds;
+}
+
+/** Checks a folder option (`--chdir`): it must exist and be a folder; exit 2 naming the flag otherwise. */
+export function folderOption(flag: string, value: string): string {
+  if (!statSync(value, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new TempgrantError("USAGE", `${flag} ${quoteValue(value)}: no such folder`);
+  }
+  return value;
+}
+
+/**
+ * Checks an output file option (`--out report.html`) before any work: the folder it goes in
+ * must exist (nothing creates it) and the path must not be a folder; exit 2 naming the flag
+ * and the path otherwise.
+ */
+export function outputFileOption(flag: string, value: string): string {
+  const folder = dirname(resolve(value));
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new TempgrantError("USAGE", `${flag} ${value}: the folder ${folder} does not exist`);
+  }
+  if (statSync(value, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new TempgrantError("USAGE", `${flag} ${value}: is a folder, not a file`);
+  }
+  return value;
 }
 
 /** Parses a time option (`--at 2026-11-25T10:00:00Z`) into epoch seconds, or fails with exit 2 naming the flag. */
@@ -35,7 +76,8 @@ export function sizeOption(flag: string, value: string): number {
     gb: 1e9,
     gib: 1024 ** 3,
   };
-  if (!match) throw new TempgrantError("USAGE", `${flag} "${value}" is not a size: use for example 64MiB`);
+  if (!match)
+    throw new TempgrantError("USAGE", `${flag} ${quoteValue(value)} is not a size: use for example 64MiB`);
   return Number(match[1]) * (units[(match[2] ?? "b").toLowerCase()] ?? 1);
 }
 

@@ -1,5 +1,7 @@
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
-import { TempgrantError, wrapStep } from "../errors.js";
+import { quoteValue, TempgrantError, wrapStep } from "../errors.js";
 import { DEFAULT_LOCK_TIMEOUT } from "../runner/workspace.js";
 import type { Workspace } from "../runner/workspace.js";
 
@@ -14,9 +16,21 @@ export interface StackRunOptions {
   lockTimeout: string;
 }
 
-/** Adds the shared options (clock, config, stacks, project, engine, lock timeout) to a command. */
+/**
+ * Adds the shared options (clock, config, stacks, project, engine, lock timeout) to a command,
+ * and a check of all of them before the action runs: a bad value is exit 2 naming its flag
+ * before anything is synthesized, planned or recorded. Then the run takes the project's run
+ * lock (see project-lock.ts), so that a plan, an apply and a sweep in one checkout never
+ * share cdktf.out at the same time; it is released when the process exits.
+ */
 export function withStackOptions(command: Command, nowHelp: string): Command {
   return command
+    .hook("preAction", async (_command, action) => {
+      const options = action.opts<StackRunOptions>();
+      const { lockTimeout } = await checkStackOptions(options);
+      const { lockProject } = await import("./project-lock.js");
+      await lockProject(options.chdir, action.name(), lockTimeout);
+    })
     .option("--now <time>", nowHelp)
     .option(
       "--config <file>",
@@ -32,6 +46,33 @@ export function withStackOptions(command: Command, nowHelp: string): Command {
     .option("--out <dir>", "where the app synthesizes, relative to the project", "cdktf.out")
     .option("--engine <engine>", "tofu or terraform (default: TEMPGRANT_ENGINE or tofu)")
     .option("--lock-timeout <duration>", "how long to wait for a held state lock", DEFAULT_LOCK_TIMEOUT);
+}
+
+/** Checks every shared option, or throws USAGE naming the flag; returns the lock timeout in seconds. */
+async function checkStackOptions(options: StackRunOptions): Promise<{ lockTimeout: number }> {
+  const [{ folderOption, lockTimeoutOption, timeOption }, { resolveEngine }] = await Promise.all([
+    import("./options.js"),
+    import("../runner/engine.js"),
+  ]);
+  if (options.now !== undefined) timeOption("--now", options.now);
+  folderOption("--chdir", options.chdir);
+  // Before the run lock is taken: a folder that is not a project gets no .tempgrant/ of ours.
+  const configPath = join(options.chdir, "cdktf.json");
+  if (!existsSync(configPath)) {
+    throw new TempgrantError(
+      "USAGE",
+      `--chdir ${options.chdir}: ${configPath}: no such file (run in a cdktf project, or pass --chdir)`,
+    );
+  }
+  if (options.config !== undefined && !statSync(options.config, { throwIfNoEntry: false })?.isFile()) {
+    throw new TempgrantError("USAGE", `--config ${options.config}: no such file`);
+  }
+  if (options.out.trim() === "") throw new TempgrantError("USAGE", "--out: give a folder name");
+  for (const name of options.stack) {
+    if (name.trim() === "") throw new TempgrantError("USAGE", "--stack: give a stack name");
+  }
+  resolveEngine(options.engine ? { kind: options.engine } : {});
+  return { lockTimeout: lockTimeoutOption("--lock-timeout", options.lockTimeout) };
 }
 
 /** One synthesized stack, ready to drive. */
@@ -62,7 +103,7 @@ export async function synthesizeStacks(
     if (!workingDir) {
       throw new TempgrantError(
         "USAGE",
-        `no stack "${name}" (the app synthesized: ${Object.keys(stacks).join(", ")})`,
+        `no stack ${quoteValue(name)} (the app synthesized: ${Object.keys(stacks).join(", ")})`,
       );
     }
     // The provider reads the run's clock too: it can only move the provider's clock forward

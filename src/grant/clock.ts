@@ -4,18 +4,23 @@ import { parseTimestamp } from "./time.js";
 /** The one clock of a run: an instant in whole UTC epoch seconds, and where it came from. */
 export interface Clock {
   readonly now: number;
-  readonly source: "--now" | "TEMPGRANT_NOW" | "system";
+  /** The flag that gave it (`--now`, or `--at` where a command calls it that), TEMPGRANT_NOW or the system clock. */
+  readonly source: `--${string}` | "TEMPGRANT_NOW" | "system";
 }
 
 /**
  * Resolves the run's clock once: `--now`, else `TEMPGRANT_NOW`, else the system clock read
  * a single time and truncated to the second. Everything in a run (synthesis, policy input,
- * ledger) uses this one value.
+ * ledger) uses this one value. A bad value is named by `flag`, the option the user typed.
  */
-export function resolveClock(option?: string, env: NodeJS.ProcessEnv = process.env): Clock {
+export function resolveClock(
+  option?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  flag: `--${string}` = "--now",
+): Clock {
   const [text, source] =
     option !== undefined
-      ? [option, "--now" as const]
+      ? [option, flag]
       : env.TEMPGRANT_NOW
         ? [env.TEMPGRANT_NOW, "TEMPGRANT_NOW" as const]
         : [undefined, "system" as const];

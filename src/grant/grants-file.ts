@@ -1,6 +1,7 @@
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Document } from "yaml";
 import { childPath, type Problem } from "./problem.js";
 import { validateGrant, validateGrantsFileShape } from "./validate.js";
+import { yamlValue } from "./yaml-value.js";
 import type { Grant } from "./model.js";
 
 /** A problem located in a file: the line is 1-based, when it can be told. */
@@ -93,7 +94,9 @@ export function parseGrantsFile(text: string, file: string): GrantsFile {
     line: lineOf(pathSegments(problem.path)),
   });
 
-  const raw: unknown = document.toJS({ maxAliasCount: 100 });
+  const converted = yamlValue(document);
+  if (!converted.ok) return fileProblem("YAML_ALIASES", converted.message, 1);
+  const raw: unknown = converted.value;
   const shapeProblems = validateGrantsFileShape(raw).map(locate);
   const grantsNode = document.get("grants", true);
   if (!isSeq(grantsNode)) return { file, entries: [], problems: shapeProblems, locate };

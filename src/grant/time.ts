@@ -5,6 +5,8 @@
  * offset does not match) is rejected with a message that says which.
  */
 
+import { quoteValue } from "../errors.js";
+
 /** A parsed instant: whole epoch seconds, and whether a sub-second fraction was dropped. */
 export interface Instant {
   readonly seconds: number;
@@ -35,7 +37,10 @@ export function parseTimestamp(text: string): ParsedTimestamp {
   if (canonical !== undefined) return { ok: true, instant: { seconds: canonical, hadFraction: false } };
   const match = RFC3339.exec(text.trim());
   if (!match) {
-    return fail("TIME_FORMAT", `"${text}" is not an RFC 3339 timestamp (for example 2026-11-25T18:00:00Z)`);
+    return fail(
+      "TIME_FORMAT",
+      `${quoteValue(text)} is not an RFC 3339 timestamp (for example 2026-11-25T18:00:00Z)`,
+    );
   }
   const [, y, mo, d, h, mi, s, fraction, zulu, sign, oh, om, zone] = match;
   const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [
@@ -49,40 +54,44 @@ export function parseTimestamp(text: string): ParsedTimestamp {
   if (!zulu && !sign) {
     return fail(
       "TIME_NO_ZONE",
-      `"${text}" has no zone: add Z for UTC or an offset such as +01:00 (local times are never guessed)`,
+      `${quoteValue(text)} has no zone: add Z for UTC or an offset such as +01:00 (local times are never guessed)`,
     );
   }
   if (year < 1970) {
-    return fail("TIME_IMPOSSIBLE", `"${text}" is before 1970, which no grant can mean`);
+    return fail("TIME_IMPOSSIBLE", `${quoteValue(text)} is before 1970, which no grant can mean`);
   }
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     return fail(
       "TIME_IMPOSSIBLE",
-      `"${text}" is not a real date (${year}-${mo} has ${monthDays(year, month)})`,
+      `${quoteValue(text)} is not a real date (${year}-${mo} has ${monthDays(year, month)})`,
     );
   }
   if (hour > 23 || minute > 59 || second > 59) {
     return fail(
       "TIME_IMPOSSIBLE",
-      `"${text}" is not a real time of day` + (second === 60 ? " (leap seconds are not accepted)" : ""),
+      `${quoteValue(text)} is not a real time of day` +
+        (second === 60 ? " (leap seconds are not accepted)" : ""),
     );
   }
   const offsetMinutes = zulu ? 0 : (sign === "-" ? -1 : 1) * (Number(oh) * 60 + Number(om));
   if (!zulu && (Number(oh) > 23 || Number(om) > 59)) {
-    return fail("TIME_IMPOSSIBLE", `"${text}" has an impossible zone offset`);
+    return fail("TIME_IMPOSSIBLE", `${quoteValue(text)} has an impossible zone offset`);
   }
   if (sign === "-" && offsetMinutes === 0) {
-    return fail("TIME_NO_ZONE", `"${text}" uses -00:00, which RFC 3339 defines as "zone unknown": use Z`);
+    return fail(
+      "TIME_NO_ZONE",
+      `${quoteValue(text)} uses -00:00, which RFC 3339 defines as "zone unknown": use Z`,
+    );
   }
   const seconds = Date.UTC(year, month - 1, day, hour, minute, second) / 1000 - offsetMinutes * 60;
   if (zone) {
     const zoneOffset = offsetInZone(zone, seconds);
     if (zoneOffset === undefined)
-      return fail("TIME_ZONE_UNKNOWN", `"${text}" names an unknown time zone "${zone}"`);
+      return fail("TIME_ZONE_UNKNOWN", `${quoteValue(text)} names an unknown time zone ${quoteValue(zone)}`);
     if (zoneOffset !== offsetMinutes) {
       return fail(
         "TIME_NOT_IN_ZONE",
-        `"${text}": ${y}-${mo}-${d}T${h}:${mi}:${s} with offset ${formatOffset(offsetMinutes)} is not a ` +
+        `${quoteValue(text)}: ${y}-${mo}-${d}T${h}:${mi}:${s} with offset ${formatOffset(offsetMinutes)} is not a ` +
           `local time in ${zone} (its offset then is ${formatOffset(zoneOffset)}; a DST change skips or repeats hours)`,
       );
     }

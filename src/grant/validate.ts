@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { Grant, GrantSpec } from "./model.js";
+import { quoteValue } from "../errors.js";
 import { childPath, InvalidInputError, type Problem } from "./problem.js";
 import schema from "./grants.schema.json" with { type: "json" };
 import { parseTimestamp } from "./time.js";
@@ -162,7 +163,7 @@ function unknownField(field: string, path: string, known: readonly string[]): Pr
   return {
     path: childPath(path, field),
     code: "FIELD_UNKNOWN",
-    message: `unknown field "${field}"${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`,
+    message: `unknown field ${quoteValue(field)}${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`,
   };
 }
 
@@ -179,7 +180,7 @@ function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  return JSON.stringify(value);
+  return quoteValue(value);
 }
 
 /** Turns an ajv JSON pointer (/grants/0/id) into our path (grants[0].id). */

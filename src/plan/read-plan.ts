@@ -1,7 +1,9 @@
 import { isUtf8 } from "node:buffer";
 import { readFileSync, statSync } from "node:fs";
-import { TempgrantError } from "../errors.js";
+import { quoteValue, TempgrantError } from "../errors.js";
 import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
+import { grantRecordTypeProblem } from "./record-shape.js";
+import { strictJsonProblem } from "./strict-json.js";
 
 /** Default ceiling on a plan file's size: far above real plans, far below what hurts memory. */
 export const DEFAULT_MAX_PLAN_BYTES = 64 * 1024 * 1024;
@@ -56,13 +58,25 @@ function formatMiB(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
 }
 
-/** Parses plan JSON text, naming the line and column of a syntax error. */
+/**
+ * Parses plan JSON text, naming the line and column of a syntax error, of a repeated key, of
+ * a number out of range and of nesting past MAX_JSON_DEPTH (strict-json.ts). A
+ * UTF-8 byte-order mark before the JSON is skipped (PowerShell's redirection writes one).
+ */
 export function parsePlanText(text: string, source: string): PlanJson {
+  const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(json);
   } catch (error) {
-    throw badPlan(source, `is not valid JSON (${describeJsonError(text, error as Error)})`);
+    throw badPlan(source, `is not valid JSON (${describeJsonError(json, error as Error)})`);
+  }
+  const problem = strictJsonProblem(json);
+  if (problem) {
+    throw badPlan(
+      source,
+      `is not plan JSON: ${problem.message} at line ${problem.line}, column ${problem.column}`,
+    );
   }
   return checkPlanShape(value, source);
 }
@@ -106,7 +120,7 @@ export function checkPlanShape(value: unknown, source: string): PlanJson {
   if (!/^\d+\.\d+$/.test(doc.format_version) || major > 1) {
     throw badPlan(
       source,
-      `has format_version ${doc.format_version}; tempgrant reads plan JSON format 0.x and 1.x`,
+      `has format_version ${quoteValue(doc.format_version, { quotes: false })}; tempgrant reads plan JSON format 0.x and 1.x`,
     );
   }
   if (!("planned_values" in doc)) {
@@ -128,10 +142,13 @@ function resourceChangeProblem(value: unknown): string | undefined {
   if (typeof value !== "object" || value === null) return "is not an object";
   const change = value as Partial<ResourceChangeJson>;
   if (typeof change.address !== "string") return "has no address";
-  if (typeof change.type !== "string") return `(${change.address}) has no type`;
+  // The address as written, cut short: a message quotes at most a prefix of what it was given.
+  const address = quoteValue(change.address, { quotes: false });
+  if (typeof change.type !== "string") return `(${address}) has no type`;
   const actions = change.change?.actions;
   if (!Array.isArray(actions) || actions.some((action) => typeof action !== "string")) {
-    return `(${change.address}) has no list of actions`;
+    return `(${address}) has no list of actions`;
   }
-  return undefined;
+  const recordProblem = grantRecordTypeProblem(change as ResourceChangeJson);
+  return recordProblem && `(${address}) ${recordProblem}`;
 }

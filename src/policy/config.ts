@@ -2,6 +2,8 @@ import { dirname, resolve } from "node:path";
 import type { ValidateFunction } from "ajv";
 import { parseDocument } from "yaml";
 import { parseDuration } from "../grant/duration.js";
+import { yamlValue } from "../grant/yaml-value.js";
+import { quoteValue } from "../errors.js";
 import { InvalidInputError, type Problem } from "../grant/problem.js";
 import { DEFAULT_PRIVILEGED_TYPES } from "../plan/privileged-types.js";
 import validateConfigFile from "./config-validator.generated.js";
@@ -88,14 +90,18 @@ export async function parseConfig(text: string, source: string): Promise<CheckCo
       },
     ]);
   }
-  const raw: unknown = document.toJS() ?? {};
+  const converted = yamlValue(document);
+  if (!converted.ok) {
+    throw new InvalidInputError(source, [{ path: "", code: "YAML_ALIASES", message: converted.message }]);
+  }
+  const raw: unknown = converted.value ?? {};
   if (!validateShape(raw)) {
     const problems: Problem[] = (validateShape.errors ?? []).map((error) => ({
       path: error.instancePath.slice(1).replaceAll("/", "."),
       code: "CONFIG_INVALID",
       message:
         error.keyword === "additionalProperties"
-          ? `unknown setting "${(error.params as { additionalProperty: string }).additionalProperty}"`
+          ? `unknown setting ${quoteValue((error.params as { additionalProperty: string }).additionalProperty)}`
           : (error.message ?? "is invalid"),
     }));
     throw new InvalidInputError(source, problems);

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { TempgrantError } from "../errors.js";
+import { quoteValue, TempgrantError } from "../errors.js";
 import type { HelperData, HelperRequest, HelperResponse } from "./evaluation-worker.js";
 
 /** The slots of a helper's shared counters: documents evaluated, and ready (1) or not. */
@@ -33,7 +33,7 @@ export function defaultHelperCount(env: NodeJS.ProcessEnv = process.env): number
   if (!/^\d+$/.test(setting) || Number(setting) > 16) {
     throw new TempgrantError(
       "INVALID_INPUT",
-      `TEMPGRANT_POLICY_THREADS is "${setting}": give a whole number of helper threads from 0 to 16`,
+      `TEMPGRANT_POLICY_THREADS is ${quoteValue(setting)}: give a whole number of helper threads from 0 to 16`,
     );
   }
   return Number(setting);

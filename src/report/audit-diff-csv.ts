@@ -1,6 +1,6 @@
-import { stringify } from "csv-stringify/sync";
 import type { AuditDiff } from "../audit/diff/audit-diff.js";
 import { describedRecord, fieldChangeText, kindsText, unmanagedText } from "./audit-diff-describe.js";
+import { writeCsv } from "./csv.js";
 
 const COLUMNS = [
   "row",
@@ -23,9 +23,8 @@ const COLUMNS = [
 
 /**
  * One row per changed grant (`row` = grant) and per flagged resource (`row` = unmanaged),
- * for a spreadsheet. Several effects of one grant are joined with `;`. A cell that a
- * spreadsheet would run as a formula (it starts with = + - @) gets a leading `'`: grant
- * fields come from pull requests, and an audit file must not execute them.
+ * for a spreadsheet. Several effects of one grant are joined with `;`. Every cell goes through
+ * {@link writeCsv}: grant fields come from pull requests, and an audit file must not run them.
  */
 export function auditDiffCsv(diff: AuditDiff): string {
   const rows: Record<(typeof COLUMNS)[number], string>[] = [];
@@ -61,12 +60,8 @@ export function auditDiffCsv(diff: AuditDiff): string {
       details: unmanagedText(change),
     } as Record<(typeof COLUMNS)[number], string>);
   }
-  return stringify(
-    rows.map((row) => Object.fromEntries(COLUMNS.map((column) => [column, defuse(row[column])]))),
-    { header: true, columns: [...COLUMNS] },
+  return writeCsv(
+    COLUMNS,
+    rows.map((row) => COLUMNS.map((column) => row[column])),
   );
-}
-
-function defuse(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { TempgrantError } from "../errors.js";
+import { quoteValue, TempgrantError } from "../errors.js";
 import { findAllOnPath } from "../toolchain/find-on-path.js";
 import { EXTERNAL_MIRROR, readToolchainManifest, type Toolchain } from "../toolchain/manifest.js";
 import { providerMirrorPaths, toolchainPaths } from "../toolchain/paths.js";
@@ -39,7 +39,7 @@ export function resolveEngine(choice: EngineChoice = {}, env: NodeJS.ProcessEnv 
   if (kind !== "tofu" && kind !== "terraform") {
     throw new TempgrantError(
       "USAGE",
-      `unknown engine "${kind}" (from ${choice.kind ? "the option" : "TEMPGRANT_ENGINE"}): use tofu or terraform`,
+      `unknown engine ${quoteValue(kind)} (from ${choice.kind ? "--engine" : "TEMPGRANT_ENGINE"}): use tofu or terraform`,
     );
   }
   const manifest = readToolchainManifest();

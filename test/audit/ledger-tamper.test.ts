@@ -2,8 +2,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appendLedgerEvent, type LedgerEntry, type LedgerEvent } from "../../src/audit/ledger/index.js";
+import {
+  appendLedgerEvent,
+  entryHash,
+  type LedgerEntry,
+  type LedgerEvent,
+  type LedgerFields,
+} from "../../src/audit/ledger/index.js";
 import { runCli } from "../support/cli.js";
+import { aliceRecord, applyEvent } from "../support/grant-record.js";
 
 // `tempgrant audit verify` through the real CLI, on a ledger of real event shapes that is
 // then tampered with in each way an insider could: every change is caught, and the first bad
@@ -12,32 +19,9 @@ const dir = mkdtempSync(join(tmpdir(), "tempgrant-ledger-tamper-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const original = join(dir, "ledger.jsonl");
 const now = "2026-11-25T18:00:00Z";
-const record = {
-  tempgrant: "tempgrant.grant-record/v1" as const,
-  id: "alice",
-  principal: "alice@example.com",
-  target: "orders-db",
-  access: "read",
-  expiresAt: "2026-11-25T20:00:00Z",
-  reason: "reconcile the January ledger",
-  requestedBy: "alice@example.com",
-  approvedBy: ["bob@example.com"],
-  breakGlass: false,
-  binding: "custom",
-  nativeExpiry: false,
-  resources: ["terraform_data.grant_alice_access"],
-};
+const record = aliceRecord({ resources: ["terraform_data.grant_alice_access"] });
 const events: LedgerEvent[] = [
-  {
-    type: "apply",
-    now,
-    stack: "prod",
-    planSha256: "a".repeat(64),
-    stateSerialBefore: null,
-    stateSerialAfter: 1,
-    grants: [{ action: "create", record }],
-    warnings: [],
-  },
+  applyEvent(record, now),
   { type: "failure", step: "sweep", now, stack: "prod", error: "sweep prod: plan: backend unreachable" },
   {
     type: "sweep",
@@ -189,5 +173,67 @@ describe("tempgrant audit verify", () => {
       0,
       `${original}: chain intact, 6 entries`,
     ]);
+  });
+});
+
+describe("the strict ledger line reader (issue 13 item 6)", () => {
+  // A seventh line chained onto the real ledger with a valid hash, then written as `text` makes it.
+  const seventh = (event: LedgerEvent, text: (json: string) => string = (json) => json) => {
+    const fields: LedgerFields = { seq: 7, prev: head, at: "2026-11-25T21:00:00Z", event };
+    return write([...lines, text(JSON.stringify({ ...fields, hash: entryHash(fields) }))]);
+  };
+  const sweepEvent = events[2] as LedgerEvent;
+
+  it.each([
+    [
+      "a duplicated key whose last value is the hashed one",
+      () => write([line(0), line(1).replace('"event":{', '"event":{"stack":"evil",'), ...lines.slice(2)]),
+      'line 2: unparsable: duplicate key "stack"',
+    ],
+    [
+      "a duplicated top-level key",
+      () => write([line(0), line(1).replace('{"seq":2,', '{"seq":2,"seq":2,'), ...lines.slice(2)]),
+      'line 2: unparsable: duplicate key "seq"',
+    ],
+    [
+      "a number out of range",
+      () => write([line(0), line(1), line(2).replace('"durationSeconds":3.2', '"durationSeconds":1e999')]),
+      "line 3: unparsable: the number 1e999 is out of range",
+    ],
+    [
+      "an integer a double cannot hold, hashed as the double it reads as",
+      () =>
+        seventh({ ...sweepEvent, stateSerialAfter: 9007199254740992 } as LedgerEvent, (json) =>
+          json.replace("9007199254740992", "9007199254740993"),
+        ),
+      "line 7: unparsable: the integer 9007199254740993 is beyond 2^53 - 1",
+    ],
+    [
+      "a line longer than 1 MiB, even with a valid hash",
+      () => seventh({ type: "failure", step: "sweep", now, stack: "prod", error: "x".repeat(1_100_000) }),
+      "line 7: unparsable: longer than 1048576 bytes, the limit of a ledger line",
+    ],
+  ])("names %s as the first bad line, exit 1", async (_name, tampered, expected) => {
+    const path = tampered();
+    const result = await verify(path);
+    expect([result.exitCode, result.stderr]).toEqual([1, ""]);
+    expect(result.stdout.split("\n")[0]).toContain(`${path}: TAMPERED at ${expected}`);
+  });
+
+  it("is the reader of audit who and audit report too: exit 2 naming file:line", async () => {
+    const path = write([
+      line(0),
+      line(1).replace('"event":{', '"event":{"stack":"evil",'),
+      ...lines.slice(2),
+    ]);
+    const who = await runCli(["audit", "who", "--ledger", path, "--target", "orders-db", "--at", now]);
+    expect(who.exitCode).toBe(2);
+    expect(who.stderr).toMatch(
+      /^tempgrant: .*:2: not a ledger entry: duplicate key "stack" \(column \d+\)\n$/,
+    );
+    expect(who.stderr).toContain(`${path}:2:`);
+    const report = await runCli(["audit", "report", "--ledger", path, "--format", "csv"]);
+    expect(report.exitCode).toBe(2);
+    expect(report.stderr).toContain(`${path}:2: not a ledger entry: duplicate key "stack"`);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
+import { aliceRecord } from "../support/grant-record.js";
 
 // Bad input never passes: each case exits 2 with one line that says what is wrong.
 const scratch = mkdtempSync(join(tmpdir(), "tempgrant-bad-input-"));
@@ -16,6 +17,49 @@ function file(name: string, content: string | Buffer): string {
 
 const plan = (extra: object) =>
   JSON.stringify({ format_version: "1.2", planned_values: {}, resource_changes: [], ...extra });
+
+// A grant record as tempgrant synthesizes it, in a legacy terraform_data and in the provider's resource.
+const record = aliceRecord({ expiresAt: "2027-01-11T12:00:00Z" });
+const recordPlan = (input: object) =>
+  plan({
+    resource_changes: [
+      {
+        address: "terraform_data.grant_alice",
+        mode: "managed",
+        type: "terraform_data",
+        change: { actions: ["create"], before: null, after: { input } },
+      },
+    ],
+  });
+const providerPlan = (attributes: object) =>
+  plan({
+    resource_changes: [
+      {
+        address: "tempgrant_grant.alice",
+        mode: "managed",
+        type: "tempgrant_grant",
+        change: {
+          actions: ["create"],
+          before: null,
+          after: {
+            grant_id: "alice",
+            principal: "alice@example.com",
+            target: "orders-db",
+            access: "read",
+            expires_at: "2027-01-11T12:00:00Z",
+            reason: "reconcile the January ledger",
+            requested_by: "alice@example.com",
+            approved_by: ["bob@example.com"],
+            break_glass: false,
+            binding: "custom",
+            native_expiry: false,
+            resources: [],
+            ...attributes,
+          },
+        },
+      },
+    ],
+  });
 
 describe("tempgrant check refuses bad input with exit 2", () => {
   const cases: [string, () => string, RegExp][] = [
@@ -62,6 +106,56 @@ describe("tempgrant check refuses bad input with exit 2", () => {
       /is 200 MiB, over the 64 MiB limit/,
     ],
     ["a missing file", () => join(scratch, "missing.json"), /missing\.json: no such file/],
+    // Issue 15 item 6: input the reader must not trust, crafted (tofu cannot write it).
+    [
+      "a number that overflows",
+      () => file("overflow.json", plan({ planned_values: { x: 1 } }).replace('"x":1', '"x":1e999')),
+      /overflow\.json: is not plan JSON: the number 1e999 is out of range \(not a finite double\) at line 1, column \d+$/,
+    ],
+    [
+      "a duplicated key (the second expiry is the one JSON.parse keeps)",
+      () =>
+        file(
+          "duplicate.json",
+          recordPlan(record).replace(
+            '"expiresAt":"2027-01-11T12:00:00Z"',
+            '"expiresAt":"2027-01-11T12:00:00Z","expiresAt":"2099-01-01T00:00:00Z"',
+          ),
+        ),
+      /duplicate\.json: is not plan JSON: duplicate key "expiresAt" at line 1, column \d+$/,
+    ],
+    [
+      "nesting deep enough to exhaust a recursive reader",
+      () =>
+        file(
+          "deep.json",
+          plan({ planned_values: { x: "DEEP" } }).replace(
+            '"DEEP"',
+            `${"[".repeat(100_000)}${"]".repeat(100_000)}`,
+          ),
+        ),
+      /deep\.json: is not plan JSON: nested deeper than 512 levels at line 1, column \d+$/,
+    ],
+    [
+      'break_glass "false" in the provider\'s record',
+      () => file("break-glass.json", providerPlan({ break_glass: "false" })),
+      /resource_changes\[0\] \(tempgrant_grant\.alice\) after: break_glass is the string "false", not true or false$/,
+    ],
+    [
+      'native_expiry "false" in the provider\'s record',
+      () => file("native-expiry.json", providerPlan({ native_expiry: "false" })),
+      /\(tempgrant_grant\.alice\) after: native_expiry is the string "false", not true or false$/,
+    ],
+    [
+      'breakGlass "false" in a terraform_data record',
+      () => file("breakglass-legacy.json", recordPlan({ ...record, breakGlass: "false" })),
+      /\(terraform_data\.grant_alice\) after: input\.breakGlass is the string "false", not true or false$/,
+    ],
+    [
+      "a long bad value, quoted short",
+      () => file("long.json", recordPlan({ ...record, breakGlass: "f".repeat(500) })),
+      /input\.breakGlass is the string "f{40}…", not true or false$/,
+    ],
   ];
 
   it.each(cases)("%s", async (_name, make, message) => {
@@ -71,6 +165,12 @@ describe("tempgrant check refuses bad input with exit 2", () => {
     const lines = result.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(message);
+  });
+
+  it("reads a plan that starts with a UTF-8 byte-order mark as the plan", async () => {
+    const withBom = file("bom.json", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(plan({}))]));
+    const result = await runCli(["check", withBom, "--now", "2026-12-01T00:00:00Z"]);
+    expect([result.exitCode, result.stderr]).toEqual([0, ""]);
   });
 
   it("refuses a bad --now, --config and --format the same way", async () => {

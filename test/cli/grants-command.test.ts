@@ -92,7 +92,7 @@ describe("tempgrant grants", () => {
     const cases: [string[], RegExp][] = [
       [
         ["grants", "--dir", REFERENCE_GRANTS_DIR, "--at", "2027-01-12T00:00:00"],
-        /^tempgrant: --now: "2027-01-12T00:00:00" has no zone/,
+        /^tempgrant: --at: "2027-01-12T00:00:00" has no zone/,
       ],
       [
         ["grants", "--dir", REFERENCE_GRANTS_DIR, "--margin", "5 minutes"],

@@ -20,6 +20,7 @@ export {
 export { entryHash } from "./entry-hash.js";
 export { LEDGER_LOCK } from "./lock.js";
 export { resolveLedgerPath, type LedgerLocationSources } from "./location.js";
+export { MAX_LEDGER_LINE_BYTES, parseStrictLedgerLine } from "./lines.js";
 export { readLedger } from "./read.js";
 export { readLedgerHead } from "./tail.js";
 export {

@@ -1,5 +1,5 @@
 import { TempgrantError } from "../../errors.js";
-import { parseLedgerLine, type LedgerEntry } from "./entry.js";
+import type { LedgerEntry } from "./entry.js";
 import { ledgerLines, requireLedgerFile } from "./lines.js";
 
 /**
@@ -10,8 +10,7 @@ import { ledgerLines, requireLedgerFile } from "./lines.js";
 export async function readLedger(path: string): Promise<LedgerEntry[]> {
   requireLedgerFile(path);
   const entries: LedgerEntry[] = [];
-  for await (const { line, text, complete } of ledgerLines(path)) {
-    const parsed = parseLedgerLine(text);
+  for await (const { line, parsed, complete } of ledgerLines(path)) {
     if (!parsed.ok) {
       throw new TempgrantError(
         "INVALID_INPUT",

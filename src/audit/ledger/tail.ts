@@ -1,11 +1,9 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { TempgrantError } from "../../errors.js";
-import { parseLedgerLine, type LedgerEntry } from "./entry.js";
-import { ledgerLines } from "./lines.js";
+import type { LedgerEntry } from "./entry.js";
+import { countLines, MAX_LEDGER_LINE_BYTES, parseStrictLedgerLine } from "./lines.js";
 
 const CHUNK = 64 * 1024;
-/** Longer than any event we write by far; a longer "line" means this is not a ledger. */
-const MAX_LINE = 16 * 1024 * 1024;
 
 /**
  * The last entry of a ledger, read from the end of the file (appends stay fast however long
@@ -37,11 +35,11 @@ export async function readTailEntry(
       break;
     }
     if (start === 0) break;
-    if (text.length > MAX_LINE)
-      throw await lastLineError(path, `the last line is longer than ${MAX_LINE} bytes`);
+    if (text.length > MAX_LEDGER_LINE_BYTES)
+      throw await lastLineError(path, `the last line is longer than ${MAX_LEDGER_LINE_BYTES} bytes`);
     end = start;
   }
-  const parsed = parseLedgerLine(text.toString("utf8"));
+  const parsed = parseStrictLedgerLine(text);
   if (!parsed.ok) throw await lastLineError(path, `not a ledger entry: ${parsed.why}`);
   return parsed.entry;
 }
@@ -67,7 +65,6 @@ export async function readLedgerHead(path: string): Promise<LedgerEntry | null> 
 
 /** Only on failure do we count lines, to name file:line. */
 async function lastLineError(path: string, why: string): Promise<TempgrantError> {
-  let count = 0;
-  for await (const { line } of ledgerLines(path)) count = line;
+  const count = await countLines(path);
   return new TempgrantError("INVALID_INPUT", `${path}:${count}: ${why}; run \`tempgrant audit verify\``);
 }

@@ -93,6 +93,20 @@ describe("verifyLedger", () => {
     expect(result.firstBad).toMatchObject(expected);
   });
 
+  it("flags a line that is not UTF-8, reading it as bytes (issue 13 item 6)", async () => {
+    const path = ledger("");
+    const bad = Buffer.from(at(1).replace('"g2"', '"g\u00e9"'), "utf8");
+    // é (c3 a9) with its second byte replaced: decoding would give U+FFFD, and another reader another text.
+    bad[bad.indexOf(0xa9)] = 0x28;
+    writeFileSync(path, Buffer.concat([Buffer.from(`${at(0)}\n`), bad, Buffer.from("\n")]));
+    expect((await verifyLedger(path)).firstBad).toMatchObject({
+      line: 2,
+      seq: null,
+      fault: "unparsable",
+      message: "not UTF-8 text",
+    });
+  });
+
   it("flags a last line without its newline", async () => {
     const result = await verifyLedger(ledger(`${lines.join("\n")}`));
     expect(result.firstBad).toMatchObject({ line: 5, seq: 5, fault: "unparsable", message: /no newline/ });

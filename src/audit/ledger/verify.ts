@@ -1,5 +1,5 @@
 import { TempgrantError } from "../../errors.js";
-import { GENESIS_PREV, parseLedgerLine, type LedgerEntry } from "./entry.js";
+import { GENESIS_PREV, type LedgerEntry } from "./entry.js";
 import { entryHash } from "./entry-hash.js";
 import { ledgerLines, requireLedgerFile } from "./lines.js";
 
@@ -65,9 +65,8 @@ export async function verifyLedger(
   let parsedAny = false;
   let head: LedgerHead | null = null;
   let lines = 0;
-  for await (const { line, text, complete } of ledgerLines(path)) {
+  for await (const { line, parsed, complete } of ledgerLines(path)) {
     lines = line;
-    const parsed = parseLedgerLine(text);
     if (!parsed.ok || !complete) {
       head = parsed.ok ? { seq: parsed.entry.seq, hash: parsed.entry.hash, line } : null;
       const why = parsed.ok ? "the last line has no newline (an interrupted append?)" : parsed.why;
@@ -98,7 +97,14 @@ function chainFault(
   previous: LedgerEntry | null,
   line: number,
 ): { fault: LedgerFault; message: string } | undefined {
-  if (entryHash(entry) !== entry.hash) {
+  let hash: string;
+  try {
+    hash = entryHash(entry);
+  } catch (error) {
+    // Not reached for a line the strict reader accepted; still a bad line, never an internal error.
+    return { fault: "unparsable", message: (error as Error).message };
+  }
+  if (hash !== entry.hash) {
     return {
       fault: "hash-mismatch",
       message: "the line's content does not hash to its hash field: it was edited",

@@ -1,10 +1,13 @@
-import { stringify } from "csv-stringify/sync";
 import { formatTimestamp } from "../../grant/time.js";
+import { writeCsv, type CsvCell } from "../../report/csv.js";
 import type { AccessWindow } from "../access-windows.js";
 import { humanDuration, isLate, type AuditReport } from "./audit-period.js";
 
-/** The columns of every row-shaped format (csv, markdown), in order. */
-const COLUMNS: readonly [string, (window: AccessWindow, report: AuditReport) => string][] = [
+/**
+ * The columns of every row-shaped format (csv, markdown), in order. Text comes from grants;
+ * numbers and booleans are tempgrant's own (a negative lag stays a number in the CSV).
+ */
+const COLUMNS: readonly [string, (window: AccessWindow, report: AuditReport) => CsvCell][] = [
   ["grant", (w) => w.id],
   ["stack", (w) => w.stack],
   ["principal", (w) => w.principal],
@@ -14,28 +17,28 @@ const COLUMNS: readonly [string, (window: AccessWindow, report: AuditReport) => 
   ["approved_by", (w) => w.approvedBy.join(" ")],
   ["ticket", (w) => w.ticket ?? ""],
   ["reason", (w) => w.reason],
-  ["break_glass", (w) => String(w.breakGlass)],
+  ["break_glass", (w) => w.breakGlass],
   ["from", (w) => formatTimestamp(w.from)],
   ["expires_at", (w) => formatTimestamp(w.expiresAt)],
-  ["extensions", (w) => String(w.extensions)],
+  ["extensions", (w) => w.extensions],
   ["ended_at", (w) => (w.endedAt === null ? "" : formatTimestamp(w.endedAt))],
   ["ending", (w) => w.ending],
-  ["revocation_lag_seconds", (w) => (w.revocationLagSeconds === null ? "" : String(w.revocationLagSeconds))],
-  ["late", (w, r) => String(isLate(w, r.period))],
+  ["revocation_lag_seconds", (w) => w.revocationLagSeconds ?? ""],
+  ["late", (w, r) => isLate(w, r.period)],
 ];
 
-/** One row per access window, with a header; quoting by csv-stringify. */
+/** One row per access window, with a header, through the one CSV writer (formula text neutralized). */
 export function auditCsv(report: AuditReport): string {
-  return stringify([
+  return writeCsv(
     COLUMNS.map(([name]) => name),
-    ...report.windows.map((window) => COLUMNS.map(([, value]) => value(window, report))),
-  ]);
+    report.windows.map((window) => COLUMNS.map(([, value]) => value(window, report))),
+  );
 }
 
 /** The summary figures, then a table of the windows. */
 export function auditMarkdown(report: AuditReport): string {
   const { period, summary } = report;
-  const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
+  const cell = (value: CsvCell) => String(value).replaceAll("|", "\\|").replaceAll("\n", " ");
   const lines = [
     `# tempgrant access report`,
     "",

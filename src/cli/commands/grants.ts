@@ -60,7 +60,10 @@ export function grantsCommand(): Command {
           import("../options.js"),
         ]);
       const { formatLocatedProblem, listGrants, parseGrantsFile, resolveClock } = grantModel;
-      const clock = resolveClock(options.at ?? options.now);
+      const clock =
+        options.at !== undefined
+          ? resolveClock(options.at, process.env, "--at")
+          : resolveClock(options.now, process.env, "--now");
       const margin = durationOption("--margin", options.margin);
       const expiringWithin =
         options.expiringWithin === undefined

@@ -42,7 +42,12 @@ export function policyCommand(): Command {
           "USAGE",
           "no opa binary: run `tempgrant toolchain`, install opa, or pass --opa",
         );
-      const { buildPolicyBundle } = await import("../../policy/build-bundle.js");
+      const [{ buildPolicyBundle }, { folderOption, outputFileOption }] = await Promise.all([
+        import("../../policy/build-bundle.js"),
+        import("../options.js"),
+      ]);
+      outputFileOption("--out", options.out);
+      for (const dir of dirs) folderOption("policy folder", dir);
       const pack = policiesDir();
       const built = await buildPolicyBundle({
         opa,

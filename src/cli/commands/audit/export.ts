@@ -40,7 +40,7 @@ export function auditExportCommand(): Command {
       ].join("\n"),
     )
     .action(async (options: ExportOptions) => {
-      const [{ writeEvidencePack }, { timeOption, durationOption }] = await Promise.all([
+      const [{ writeEvidencePack }, { timeOption, durationOption, outputFileOption }] = await Promise.all([
         import("../../../audit/evidence-pack.js"),
         import("../../options.js"),
       ]);
@@ -48,6 +48,7 @@ export function auditExportCommand(): Command {
       const now = Math.floor(Date.now() / 1000);
       const to = options.to === undefined ? now : timeOption("--to", options.to);
       const from = options.from === undefined ? undefined : timeOption("--from", options.from);
+      outputFileOption("--out", options.out);
       const pack = await writeEvidencePack({
         ledgerPath: await ledgerPathFor(options),
         statePaths: options.state,

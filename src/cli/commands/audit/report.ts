@@ -41,18 +41,20 @@ export function auditReportCommand(): Command {
       ].join("\n"),
     )
     .action(async (options: ReportOptions) => {
-      const [{ ledgerWindows }, period, { timeOption, durationOption }] = await Promise.all([
-        import("../../../audit/ledger-windows.js"),
-        import("../../../audit/report/audit-period.js"),
-        import("../../options.js"),
-      ]);
+      const [{ ledgerWindows }, period, { timeOption, durationOption, outputFileOption }] = await Promise.all(
+        [
+          import("../../../audit/ledger-windows.js"),
+          import("../../../audit/report/audit-period.js"),
+          import("../../options.js"),
+        ],
+      );
+      // Every option is checked before the ledger is read.
       const lateAfterSeconds = durationOption("--late-after", options.lateAfter);
-      const { windows } = await ledgerWindows(await ledgerPathFor(options));
       const to = options.to === undefined ? Math.floor(Date.now() / 1000) : timeOption("--to", options.to);
-      const from =
-        options.from === undefined
-          ? Math.min(to - 1, ...windows.map((window) => window.from))
-          : timeOption("--from", options.from);
+      const fromOption = options.from === undefined ? undefined : timeOption("--from", options.from);
+      if (options.out !== undefined) outputFileOption("--out", options.out);
+      const { windows } = await ledgerWindows(await ledgerPathFor(options));
+      const from = fromOption ?? Math.min(to - 1, ...windows.map((window) => window.from));
       if (to <= from) throw new TempgrantError("USAGE", "--to must be after --from");
       const report = period.auditReport(windows, { from, to, lateAfterSeconds });
       const render = await renderer(options.format);

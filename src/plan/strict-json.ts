@@ -1,0 +1,178 @@
+import { quoteValue } from "../errors.js";
+
+/**
+ * The strict JSON rules that `JSON.parse` does not enforce, checked in one pass over text that
+ * `JSON.parse` has already accepted: a key repeated in one object (JSON.parse keeps the last,
+ * silently, so two readers of one file can see different documents), a number that is not a
+ * finite double (`1e999` parses to Infinity), and nesting deep enough to exhaust a recursive
+ * reader's stack. Used by the plan reader and by every reader of the ledger.
+ *
+ * Why not a library: `lossless-json` accepts a repeated key when both values are equal, and
+ * AST parsers (`@humanwhocodes/momoa`, `jsonc-parser`) build or visit every node in
+ * JavaScript, several times the cost of `JSON.parse` on a 10 MiB plan. This scanner only looks
+ * at string delimiters (found with `indexOf`), brackets and numbers, and keeps the keys of the
+ * objects that are open.
+ */
+
+/** Deeper than any plan or ledger line tofu or tempgrant writes; shallow enough for every recursive reader. */
+export const MAX_JSON_DEPTH = 512;
+
+/** Options of {@link strictJsonProblem}. */
+export interface StrictJsonOptions {
+  /** Nesting limit (objects and arrays); default {@link MAX_JSON_DEPTH}. */
+  readonly maxDepth?: number;
+  /**
+   * Also refuse numbers that do not survive a round trip as a double: an integer literal
+   * beyond 2^53 - 1 (it would be read as another integer) and a non-zero literal that
+   * underflows to 0. For the ledger, whose hash covers the number as read.
+   */
+  readonly exactNumbers?: boolean;
+}
+
+/** What is wrong and where: a 0-based offset into the text, and its 1-based line and column. */
+export interface StrictJsonProblem {
+  readonly message: string;
+  readonly offset: number;
+  readonly line: number;
+  readonly column: number;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const MINUS = 0x2d;
+const ZERO = 0x30;
+const NINE = 0x39;
+const COLON = 0x3a;
+/** Keys of an object are compared in a list up to this many, then in a set. */
+const SMALL_OBJECT = 12;
+/** A number literal this short, without an exponent, is always a finite double. */
+const SHORT_NUMBER = 300;
+
+/**
+ * The first violation of the strict rules in `text`, which must already be valid JSON (call
+ * `JSON.parse` first: this does not report syntax errors); undefined when there is none.
+ */
+export function strictJsonProblem(
+  text: string,
+  options: StrictJsonOptions = {},
+): StrictJsonProblem | undefined {
+  const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
+  const exact = options.exactNumbers ?? false;
+  // The keys of every open object, one after another in `keys`; `starts[d]` is where the
+  // object at depth d begins (-1 for an array), `sets[d]` its keys as a set once it is large.
+  // Nothing is allocated per object: a plan has hundreds of thousands of them.
+  const keys: string[] = [];
+  let keyCount = 0;
+  const starts: number[] = [];
+  const sets: (Set<string> | undefined)[] = [];
+  let depth = 0;
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = stringEnd(text, i);
+      const start = depth > 0 ? (starts[depth - 1] as number) : -1;
+      if (start >= 0 && isKey(text, end + 1)) {
+        const raw = text.slice(i + 1, end);
+        const key = raw.includes("\\") ? (JSON.parse(text.slice(i, end + 1)) as string) : raw;
+        const set = sets[depth - 1];
+        if (set !== undefined) {
+          if (set.has(key)) return located(text, i, `duplicate key ${quoteValue(key)}`);
+          set.add(key);
+        } else {
+          for (let k = start; k < keyCount; k += 1) {
+            if (keys[k] === key) return located(text, i, `duplicate key ${quoteValue(key)}`);
+          }
+          keys[keyCount++] = key;
+          if (keyCount - start > SMALL_OBJECT) sets[depth - 1] = new Set(keys.slice(start, keyCount));
+        }
+      }
+      i = end + 1;
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      if (depth >= maxDepth) return located(text, i, `nested deeper than ${maxDepth} levels`);
+      starts[depth] = c === OPEN_OBJECT ? keyCount : -1;
+      sets[depth] = undefined;
+      depth += 1;
+      i += 1;
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+      depth -= 1;
+      const start = starts[depth] as number;
+      if (start >= 0) keyCount = start;
+      sets[depth] = undefined;
+      i += 1;
+    } else if (c === MINUS || (c >= ZERO && c <= NINE)) {
+      let end = i + 1;
+      let exponent = false;
+      for (let d = text.charCodeAt(end); isNumberChar(d); d = text.charCodeAt(++end)) {
+        if (d === 0x65 || d === 0x45) exponent = true;
+      }
+      if (exact || exponent || end - i > SHORT_NUMBER) {
+        const problem = numberProblem(text.slice(i, end), exact);
+        if (problem) return located(text, i, problem);
+      }
+      i = end;
+    } else {
+      i += 1;
+    }
+  }
+  return undefined;
+}
+
+/** The offset of the quote that closes the string opened at `start`. */
+function stringEnd(text: string, start: number): number {
+  let from = start + 1;
+  for (;;) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0) return text.length - 1; // not reached for valid JSON
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes += 1;
+    if (backslashes % 2 === 0) return quote;
+    from = quote + 1;
+  }
+}
+
+/** Whether a colon follows (after blanks): the string just read is a key. */
+function isKey(text: string, from: number): boolean {
+  let i = from;
+  let c = text.charCodeAt(i);
+  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+  return c === COLON;
+}
+
+function isNumberChar(c: number): boolean {
+  return (c >= ZERO && c <= NINE) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === MINUS;
+}
+
+function numberProblem(literal: string, exact: boolean): string | undefined {
+  const value = Number(literal);
+  if (!Number.isFinite(value)) {
+    return `the number ${quoteValue(literal, { quotes: false })} is out of range (not a finite double)`;
+  }
+  if (!exact) return undefined;
+  if (value === 0 && /[1-9]/.test(literal.replace(/[eE].*$/, ""))) {
+    return `the number ${quoteValue(literal, { quotes: false })} is too small to represent (it reads as 0)`;
+  }
+  if (!/[.eE]/.test(literal) && !Number.isSafeInteger(value)) {
+    return `the integer ${quoteValue(literal, { quotes: false })} is beyond 2^53 - 1 (it would read as another number)`;
+  }
+  return undefined;
+}
+
+function located(text: string, offset: number, message: string): StrictJsonProblem {
+  let line = 1;
+  let lineStart = 0;
+  for (
+    let newline = text.indexOf("\n");
+    newline >= 0 && newline < offset;
+    newline = text.indexOf("\n", newline + 1)
+  ) {
+    line += 1;
+    lineStart = newline + 1;
+  }
+  return { message, offset, line, column: offset - lineStart + 1 };
+}

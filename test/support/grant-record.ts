@@ -1,0 +1,36 @@
+import type { ApplyEvent } from "../../src/audit/ledger/index.js";
+import { GRANT_RECORD_MARKER, type GrantRecord } from "../../src/grant/record.js";
+
+/** alice's read grant on orders-db as tempgrant records it; `overrides` change or add fields (crafted ones too). */
+export function aliceRecord<T extends object = Partial<GrantRecord>>(overrides?: T): GrantRecord & T {
+  return {
+    tempgrant: GRANT_RECORD_MARKER,
+    id: "alice",
+    principal: "alice@example.com",
+    target: "orders-db",
+    access: "read",
+    expiresAt: "2026-11-25T20:00:00Z",
+    reason: "reconcile the January ledger",
+    requestedBy: "alice@example.com",
+    approvedBy: ["bob@example.com"],
+    breakGlass: false,
+    binding: "custom",
+    nativeExpiry: false,
+    resources: [],
+    ...overrides,
+  } as GrantRecord & T;
+}
+
+/** The apply event that creates `record` in stack prod, as `tempgrant apply` appends it. */
+export function applyEvent(record: GrantRecord, now: string): ApplyEvent {
+  return {
+    type: "apply",
+    now,
+    stack: "prod",
+    planSha256: "a".repeat(64),
+    stateSerialBefore: null,
+    stateSerialAfter: 1,
+    grants: [{ action: "create", record }],
+    warnings: [],
+  };
+}
