@@ -142,7 +142,8 @@ export function withStateMemory(
 ): OwnershipMemory {
   const records = recordsInState(resources);
   const ownedSomewhere = new Set<string>(memory.owners.keys());
-  for (const record of records.values()) for (const address of record.resources ?? []) ownedSomewhere.add(address);
+  for (const record of records.values())
+    for (const address of record.resources ?? []) ownedSomewhere.add(address);
   const owners = new Map(memory.owners);
   const recordAddresses = new Map(memory.recordAddresses);
   for (const [address, record] of records) recordAddresses.set(address, record.id);
@@ -191,13 +192,17 @@ export interface LeftAccess {
 
 /**
  * The access a state holds for grants that should have none at `now`: records expired at the
- * clock (minus the revocation margin) or whose ids `removed` names, with every resource they
+ * clock (minus the revocation margin) or that `isRemoved` says left the code, with every resource they
  * own; and resources whose owner's record is gone. This is the state check behind "verified".
  */
 export function accessToRevoke(
   resources: readonly StateResource[],
   memory: OwnershipMemory,
-  options: { readonly now: number; readonly marginSeconds: number; readonly removed?: ReadonlySet<string> },
+  options: {
+    readonly now: number;
+    readonly marginSeconds: number;
+    readonly isRemoved?: ((id: string) => boolean) | undefined;
+  },
 ): LeftAccess[] {
   const records = recordsInState(resources);
   const liveIds = new Set([...records.values()].map((record) => record.id));
@@ -206,7 +211,7 @@ export function accessToRevoke(
   for (const [address, record] of records) {
     const expiry = epochSecondsOrNull(record.expiresAt);
     const expired = expiry !== null && options.now >= expiry - options.marginSeconds;
-    const removed = options.removed?.has(record.id) ?? false;
+    const removed = options.isRemoved?.(record.id) ?? false;
     if (!expired && !removed) continue;
     const owned = (record.resources ?? []).filter((item) => present.has(item));
     byId.set(record.id, {

@@ -61,7 +61,10 @@ describe("selectRevocations", () => {
 describe("selectRevocations with ownership memory", () => {
   const memory = (owners: Record<string, string>) => ({
     owners: new Map(
-      Object.entries(owners).map(([address, id]) => [address, { id, record: null, source: "ledger" as const }]),
+      Object.entries(owners).map(([address, id]) => [
+        address,
+        { id, record: null, source: "ledger" as const },
+      ]),
     ),
     recordAddresses: new Map<string, string>(),
   });

@@ -112,12 +112,7 @@ export interface FailureEvent {
 
 /** Every event the ledger holds, told apart by `type`. */
 export type LedgerEvent =
-  | ApplyEvent
-  | SweepStartedEvent
-  | SweepEvent
-  | VerificationEvent
-  | FailureEvent
-  | RecoveredEvent;
+  ApplyEvent | SweepStartedEvent | SweepEvent | VerificationEvent | FailureEvent | RecoveredEvent;
 
 /** The event types this version writes and reads. */
 export const LEDGER_EVENT_TYPES: readonly LedgerEvent["type"][] = [
