@@ -318,7 +318,8 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepRunResult
       } else {
         try {
           outcome = await sweepStack({ ...common, targetCheck });
-          if (!options.dryRun) {
+          // A stack whose state holds nothing has nothing to revoke from: keep no configuration for it.
+          if (!options.dryRun && outcome.stateSerialAfter !== null) {
             try {
               saveLastGood(options.projectDir, stack, plan.workspace.workingDir);
             } catch (error) {

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CommandResult } from "../../src/exec/run-command.js";
@@ -25,7 +25,20 @@ export interface SlowRevocationProject {
   revocation(id: string): { started: boolean; finished: boolean };
   /** Forgets the markers of earlier revocations. */
   clearMarkers(): void;
+  /** From now on every revocation's destroy fails (the target refuses), until {@link accept}. */
+  refuse(): void;
+  /** Revocations succeed again. */
+  accept(): void;
+  /** Replaces the cdktf app with a broken one (see {@link BrokenApp}); {@link repairApp} puts it back. */
+  breakApp(kind: BrokenApp): void;
+  repairApp(): void;
 }
+
+/**
+ * Ways a build breaks: the app throws; it does not compile (a syntax error); it exits 0
+ * without synthesizing; it hangs; it synthesizes its stack under another name.
+ */
+export type BrokenApp = "throws" | "does-not-compile" | "no-output" | "hangs" | "stack-renamed";
 
 /**
  * A project like {@link makeProject} (YAML grants on a built-in terraform_data target, one
@@ -51,6 +64,7 @@ export function makeSlowRevocationProject(options: SlowRevocationProjectOptions 
     [
       "#!/bin/sh",
       `touch '${markers}/started-'"$1"`,
+      `if [ -e '${markers}/refuse' ]; then echo "the target refuses to revoke $1" >&2; exit 1; fi`,
       "i=0",
       `while [ ! -e '${markers}/release' ] && [ "$i" -lt 600 ]; do sleep 0.1; i=$((i + 1)); done`,
       `touch '${markers}/finished-'"$1"`,
@@ -90,6 +104,15 @@ export function makeSlowRevocationProject(options: SlowRevocationProjectOptions 
     ].join("\n"),
   );
   const release = join(markers, "release");
+  const appFile = join(project.dir, "app.ts");
+  const app = readFileSync(appFile, "utf8");
+  const broken: Record<BrokenApp, string> = {
+    throws: `throw new Error("the grants repo is broken: cannot read grants/team.yaml");\n${app}`,
+    "does-not-compile": `const = ;\n${app}`,
+    "no-output": app.replace("app.synth();", "process.exit(0);"),
+    hangs: `setInterval(() => {}, 1_000);\nawait new Promise(() => {});\n${app}`,
+    "stack-renamed": app.replace('new TerraformStack(app, "ledger")', 'new TerraformStack(app, "ledger-v2")'),
+  };
   return {
     dir: project.dir,
     stackDir: join(project.dir, "cdktf.out", "stacks", "ledger"),
@@ -100,6 +123,10 @@ export function makeSlowRevocationProject(options: SlowRevocationProjectOptions 
       started: existsSync(join(markers, `started-${id}`)),
       finished: existsSync(join(markers, `finished-${id}`)),
     }),
+    refuse: () => writeFileSync(join(markers, "refuse"), ""),
+    accept: () => rmSync(join(markers, "refuse"), { force: true }),
+    breakApp: (kind) => writeFileSync(appFile, broken[kind]),
+    repairApp: () => writeFileSync(appFile, app),
     clearMarkers: () => {
       for (const name of readdirSync(markers)) {
         if (/^(started|finished)-/.test(name)) rmSync(join(markers, name));
