@@ -105,3 +105,64 @@ export async function runCommandOrThrow(spec: CommandSpec, hint?: string): Promi
   if (result.exitCode !== 0) throw new CommandFailedError(spec, result, hint);
   return result;
 }
+
+/** A command started as the leader of a process group of its own. */
+export interface GroupCommand {
+  readonly pid: number;
+  /** Resolves when the command exits; `signal` is set when a signal ended it. */
+  readonly exited: Promise<CommandResult & { readonly signal: NodeJS.Signals | null }>;
+  /** Sends a signal to the whole group: the command and whatever it started. */
+  killGroup(signal: NodeJS.Signals): void;
+  /** Whether any process of the group is still alive. */
+  alive(): boolean;
+}
+
+/**
+ * Starts a command as the leader of a new process group (for fault injection: a signal to
+ * the group reaches the engine it runs too). Output is collected as {@link runCommand} does.
+ */
+export function startInOwnGroup(spec: CommandSpec): GroupCommand {
+  const child = spawn(spec.program, [...spec.args], {
+    cwd: spec.cwd,
+    env: spec.env ?? process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+  const exited = new Promise<CommandResult & { signal: NodeJS.Signals | null }>((resolve) => {
+    child.on("error", (error) =>
+      resolve({
+        exitCode: 127,
+        stdout: "",
+        stderr: `cannot start ${spec.program}: ${error.message}`,
+        signal: null,
+      }),
+    );
+    child.on("close", (code, signal) =>
+      resolve({
+        exitCode: code ?? 128,
+        signal,
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8"),
+      }),
+    );
+  });
+  if (child.pid === undefined) throw new TempgrantError("COMMAND_FAILED", `cannot start ${spec.program}`);
+  const pid = child.pid;
+  return {
+    pid,
+    exited,
+    killGroup: (signal) => process.kill(-pid, signal),
+    alive: () => {
+      try {
+        process.kill(-pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}

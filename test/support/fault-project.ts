@@ -1,8 +1,9 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { CommandResult } from "../../src/exec/run-command.js";
+import { startInOwnGroup, type GroupCommand } from "../../src/exec/run-command.js";
+import { revocationHook } from "../../bench/sweep-project.js";
+import { formatTimestamp } from "../../src/grant/time.js";
 import { makeProject, type ProjectGrant } from "./cdktf-project.js";
 
 /** Options of {@link makeSlowRevocationProject}. */
@@ -89,16 +90,7 @@ export function makeSlowRevocationProject(options: SlowRevocationProjectOptions 
       '  resources: (grant) => [{ type: "terraform_data", suffix: "access", attributes: { input: grant.principal } }],',
       "});",
       'const declared = new YamlGrants(stack, "grants", { dir: "grants", targets: [target] });',
-      "const removed = declared.grants.flatMap((grant) =>",
-      '  grant.grant && grant.status !== "active"',
-      "    ? [{",
-      '        from: `terraform_data.${resourceName(grant.grant.id, "access")}`,',
-      "        lifecycle: { destroy: true },",
-      `        provisioner: [{ "local-exec": { when: "destroy", command: \`sh ${script} \${grant.grant.id}\` } }],`,
-      "      }]",
-      "    : [],",
-      ");",
-      'if (removed.length > 0) stack.addOverride("removed", removed);',
+      ...revocationHook(script),
       "app.synth();",
       "",
     ].join("\n"),
@@ -135,16 +127,29 @@ export function makeSlowRevocationProject(options: SlowRevocationProjectOptions 
   };
 }
 
+/** The grants of the fault tests: alice expires an hour after `t0`, carol three hours after. */
+export function aliceAndCarol(t0: number): ProjectGrant[] {
+  return [
+    { id: "alice", expiresAt: formatTimestamp(t0 + 3_600) },
+    { id: "carol", expiresAt: formatTimestamp(t0 + 3 * 3_600) },
+  ];
+}
+
+/** The state's addresses with both of {@link aliceAndCarol} applied, sorted. */
+export const ALICE_AND_CAROL = [
+  "terraform_data.grant_alice",
+  "terraform_data.grant_alice_access",
+  "terraform_data.grant_carol",
+  "terraform_data.grant_carol_access",
+];
+
+/** The state's addresses once alice is revoked. */
+export const CAROL_ONLY = ["terraform_data.grant_carol", "terraform_data.grant_carol_access"];
+
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 
 /** A `tempgrant` CLI process running in a process group of its own, with the engine it spawns. */
-export interface CliProcess {
-  readonly pid: number;
-  /** Resolves when the CLI exits; `signal` is set when a signal ended it. */
-  readonly exited: Promise<CommandResult & { readonly signal: NodeJS.Signals | null }>;
-  /** Sends a signal to the whole group: the CLI, the engine and whatever the engine runs. */
-  killGroup(signal: NodeJS.Signals): void;
-}
+export type CliProcess = GroupCommand;
 
 const running = new Set<number>();
 
@@ -156,32 +161,16 @@ export function killRunningClis(): void {
 
 /** Starts the real CLI (from source, through tsx) as the leader of a new process group. */
 export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+  const cli = startInOwnGroup({
+    program: process.execPath,
+    args: ["--import", "tsx", MAIN, ...args],
     env: { ...process.env, NO_COLOR: "1", TEMPGRANT_NOW: "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
   });
-  const stdout: Buffer[] = [];
-  const stderr: Buffer[] = [];
-  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-  const exited = new Promise<CommandResult & { signal: NodeJS.Signals | null }>((resolve) => {
-    child.on("close", (code, signal) =>
-      resolve({
-        exitCode: code ?? 128,
-        signal,
-        stdout: Buffer.concat(stdout).toString("utf8"),
-        stderr: Buffer.concat(stderr).toString("utf8"),
-      }),
-    );
+  running.add(cli.pid);
+  void cli.exited.then(() => {
+    if (!cli.alive()) running.delete(cli.pid);
   });
-  if (child.pid === undefined) throw new Error("the CLI did not start");
-  const pid = child.pid;
-  running.add(pid);
-  void exited.then(() => {
-    if (!groupAlive(pid)) running.delete(pid);
-  });
-  return { pid, exited, killGroup: (signal) => process.kill(-pid, signal) };
+  return cli;
 }
 
 /** Whether any process of this group is still alive. */
