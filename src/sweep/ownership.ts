@@ -76,7 +76,8 @@ interface EventLine {
 
 /**
  * What the ledger remembers of one stack's ownership: every address a grant record listed in
- * an apply event (created, updated, replaced) and every address a sweep revoked for a grant
+ * an apply event, or in the plan of a failed apply (created, updated, replaced), and every
+ * address a sweep revoked for a grant
  * (the record's own address last). Later events win.
  */
 export function ledgerMemory(lines: readonly EventLine[], stack: string): OwnershipMemory {
@@ -85,7 +86,8 @@ export function ledgerMemory(lines: readonly EventLine[], stack: string): Owners
   for (const { event: raw } of lines) {
     const event = raw as { readonly type: string } & Readonly<Record<string, unknown>>;
     if (event.stack !== stack) continue;
-    if (event.type === "apply") {
+    // A failed apply may have made some of its changes: what it planned is remembered too.
+    if (event.type === "apply" || event.type === "failure") {
       for (const change of arrayOf(event.grants)) {
         const { action, record } = change as { action?: unknown; record?: Partial<GrantRecord> };
         if (action === "delete" || typeof record?.id !== "string") continue;

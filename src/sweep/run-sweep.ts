@@ -11,7 +11,7 @@ import { synthApp } from "../check/synth-app.js";
 import { TempgrantError } from "../errors.js";
 import { formatTimestamp } from "../grant/time.js";
 import { resolveConfig, type CheckConfig } from "../policy/config.js";
-import { resolveEngine, type Engine, type Workspace } from "../runner/index.js";
+import { isTransientFailure, resolveEngine, type Engine, type Workspace } from "../runner/index.js";
 import { listedGrants, nextExpiry, type ListedGrant } from "./declared-listing.js";
 import { lastGoodStacks, saveLastGood, type LastGood } from "./last-good.js";
 import { ledgerMemory, NO_MEMORY, type OwnershipMemory } from "./ownership.js";
@@ -331,7 +331,14 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepRunResult
         } catch (error) {
           // A plan that fails (one grant breaking its own plan, a provider error) never holds
           // back the revocations the state alone shows: revoke those, degraded.
-          if (!(error instanceof SweepStepError) || !error.step.startsWith("plan")) throw error;
+          // A held lock or an unreachable backend would stop the state-only path as well.
+          if (
+            !(error instanceof SweepStepError) ||
+            !error.step.startsWith("plan") ||
+            isTransientFailure(error)
+          ) {
+            throw error;
+          }
           const configuration = plan.lastGood
             ? { file: plan.lastGood.configFile, kind: "last-good" as const }
             : { file: join(plan.workspace.workingDir, "cdk.tf.json"), kind: "current" as const };

@@ -108,6 +108,12 @@ export interface FailureEvent {
   readonly now: string;
   readonly stack: string;
   readonly error: string;
+  /**
+   * For a failed `apply`: the grant records its plan changes, some of which the engine may
+   * have made before it failed. The sweep's ownership memory reads them; `audit who` does not
+   * open windows from them. Absent from other failures and from older events.
+   */
+  readonly grants?: readonly AppliedGrant[];
 }
 
 /** Every event the ledger holds, told apart by `type`. */
