@@ -59,5 +59,7 @@ if (faults && !(faults.brokenHour >= 1 && faults.brokenHour < options.hours)) {
 }
 const cli = await tempgrantCli(kind, log);
 const result = await simulateDay({ ...options, cli, ...(faults ? { faults } : {}) });
-process.stdout.write(`${describeResult(result, { ...options, cli }).join("\n")}\n`);
+process.stdout.write(
+  `${describeResult(result, { ...options, cli, ...(faults ? { faults } : {}) }).join("\n")}\n`,
+);
 process.exitCode = result.problems.length === 0 ? 0 : 1;
