@@ -75,7 +75,7 @@ describe("revocation whatever breaks", () => {
     const result = await sweep(project, now);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout.split("\n")[0]).toMatch(
-      /^ledger: revoked 1 grant\(s\) \(alice(, left behind)?\), verified$/,
+      /^ledger: revoked 1 grant\(s\) \(alice( \[left behind\])?\), verified$/,
     );
     expect(await stateAddresses(project)).toEqual(CAROL_ONLY);
     const recorded = await events(project, seen);
@@ -100,7 +100,7 @@ describe("revocation whatever breaks", () => {
 
     project.accept();
     const { result, sweepEvent } = await expectConverged(project, t0 + hour + 60, seen + 2);
-    expect(result.stdout.split("\n")[0]).toBe("ledger: revoked 1 grant(s) (alice, left behind), verified");
+    expect(result.stdout.split("\n")[0]).toBe("ledger: revoked 1 grant(s) (alice [left behind]), verified");
     expect(sweepEvent.revoked).toEqual([
       {
         id: "alice",

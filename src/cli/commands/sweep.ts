@@ -111,7 +111,7 @@ export function sweepCommand(): Command {
           process.stdout.write(`${JSON.stringify(event, null, 2)}\n`);
           continue;
         }
-        const ids = body.revoked.map((r) => (r.leftover ? `${r.id}, left behind` : r.id)).join("; ");
+        const ids = body.revoked.map((r) => (r.leftover ? `${r.id} [left behind]` : r.id)).join(", ");
         const changes = body.pending.map((p) => `${p.action} ${p.address}`).join(", ");
         const lines = [
           `${stack}: ${options.dryRun ? "would revoke" : "revoked"} ${body.revoked.length} grant(s)` +
