@@ -2,6 +2,10 @@
 // bench/simulation.ts. Exits 1 when any grant outlived its expiry by more than one interval,
 // or when a command failed or a revocation went unreported.
 // Usage: npm run simulate [-- --grants 300 --interval 10 --hours 24 --seed 1 --cli build|source --keep]
+//        [--faults [--kill-share 0.1] [--fail-share 0.1] [--broken-hour H]]
+// --faults kills a share of sweeps mid-apply, makes a share of grants' destroys fail once, and
+// breaks the app for one hour (default: the hour starting at a quarter of the day); the bound
+// is then two intervals, and no sweep may exit 0, 4 or 5 leaving an expired grant behind.
 import { describeResult, simulateDay } from "./simulation.js";
 import { tempgrantCli } from "./sweep-project.js";
 
@@ -32,7 +36,30 @@ const options = {
   keep: args.includes("--keep"),
   onProgress: log,
 };
+const share = (name: string, fallback: string): number => {
+  const value = Number(option(name, fallback));
+  if (!Number.isFinite(value) || value < 0 || value > 1) {
+    process.stderr.write(`${name} must be between 0 and 1\n`);
+    process.exit(2);
+  }
+  return value;
+};
+const faults = args.includes("--faults")
+  ? {
+      killShare: share("--kill-share", "0.1"),
+      failOnceShare: share("--fail-share", "0.1"),
+      brokenHour: Math.floor(
+        Number(option("--broken-hour", String(Math.max(1, Math.floor(options.hours / 4))))),
+      ),
+    }
+  : undefined;
+if (faults && !(faults.brokenHour >= 1 && faults.brokenHour < options.hours)) {
+  process.stderr.write("--broken-hour must be at least 1 (a sweep must have run first) and inside the day\n");
+  process.exit(2);
+}
 const cli = await tempgrantCli(kind, log);
-const result = await simulateDay({ ...options, cli });
-process.stdout.write(`${describeResult(result, { ...options, cli }).join("\n")}\n`);
+const result = await simulateDay({ ...options, cli, ...(faults ? { faults } : {}) });
+process.stdout.write(
+  `${describeResult(result, { ...options, cli, ...(faults ? { faults } : {}) }).join("\n")}\n`,
+);
 process.exitCode = result.problems.length === 0 ? 0 : 1;

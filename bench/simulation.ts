@@ -2,9 +2,10 @@
 // as their starts come, `tempgrant sweep --now T` every interval, the real state read after
 // every command, and for each grant how long its resources outlived its expiry.
 // The CLI entry is bench/simulate-day.ts; test/integration/simulation.test.ts runs a small one.
-import { rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { runCommand } from "../src/exec/run-command.js";
+import { startInOwnGroup, type CommandResult } from "../src/exec/run-command.js";
 import { formatTimestamp } from "../src/grant/index.js";
 import {
   grantsInState,
@@ -31,6 +32,21 @@ export interface SimulationOptions {
   readonly onProgress?: (line: string) => void;
   /** Keep the project folder (its state and ledger) instead of deleting it. */
   readonly keep?: boolean;
+  /** Faults to inject; none when absent. The bound becomes two intervals. */
+  readonly faults?: FaultOptions;
+}
+
+/**
+ * Faults of the simulated day. A fault never strikes the sweep right after a failed one (a
+ * fault model: the figures bound recovery from one fault, see BENCHMARKS.md).
+ */
+export interface FaultOptions {
+  /** Share of sweeps killed mid-apply (half SIGTERM, half SIGKILL of the sweep's process group). */
+  readonly killShare: number;
+  /** Share of grants whose first destroy fails (the target refuses once). */
+  readonly failOnceShare: number;
+  /** The hour (from the day's start) during which the app is broken (throws, then does not compile); none when absent. */
+  readonly brokenHour?: number;
 }
 
 /** A grant of the simulation with what was observed of it. */
@@ -62,6 +78,16 @@ export interface SimulationResult {
   readonly wallSeconds: number;
   /** Everything that went wrong: a failed command, a bound exceeded, an early or unreported revocation. */
   readonly problems: readonly string[];
+  /** What the faults did, when injected. */
+  readonly faultCounts?: {
+    readonly killed: number;
+    readonly failedOnce: number;
+    readonly degradedSweeps: number;
+    readonly failedApplies: number;
+    /** Grants whose whole window fell where no apply could create them (the broken hour). */
+    readonly neverApplied: number;
+    readonly exits: Readonly<Record<string, number>>;
+  };
 }
 
 const MINUTE = 60;
@@ -157,15 +183,33 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
   const dayStart = options.dayStart ?? nextDayStart();
   const grants = grantWindows(options.grants, options.hours, options.seed, dayStart);
   const byId = new Map(grants.map((grant) => [grant.id, grant]));
+  // With faults, two more sweeps after the day: the last ones may be struck too.
   const commands: Command[] = [
-    ...Array.from({ length: day / interval }, (_, k) => ({
+    ...Array.from({ length: day / interval + (options.faults ? 2 : 0) }, (_, k) => ({
       at: dayStart + (k + 1) * interval,
       kind: "sweep" as const,
     })),
     ...applyInstants(grants, dayStart, interval).map((at) => ({ at, kind: "apply" as const })),
   ].sort((a, b) => a.at - b.at || (a.kind === "sweep" ? -1 : 1));
 
-  const project: BenchProject = makeBenchProject(options.cli);
+  const faults = options.faults;
+  const project: BenchProject = makeBenchProject(options.cli, [], { faults: faults !== undefined });
+  const random = seededRandom(options.seed * 7919 + 17);
+  const markers = project.markers ?? "";
+  if (faults) {
+    for (const grant of grants) {
+      if (random() < faults.failOnceShare) writeFileSync(join(markers, `fail-once-${grant.id}`), "");
+    }
+  }
+  const failOnceLeft = () => readdirSync(markers).filter((name) => name.startsWith("fail-once-")).length;
+  const failOnceAtStart = faults ? failOnceLeft() : 0;
+  const broken = (at: number) =>
+    faults?.brokenHour !== undefined &&
+    at >= dayStart + faults.brokenHour * HOUR &&
+    at < dayStart + (faults.brokenHour + 1) * HOUR;
+  const counts = { killed: 0, degradedSweeps: 0, failedApplies: 0, exits: {} as Record<string, number> };
+  let previousFailed = false;
+  let failedOnce = 0;
   // Every grant is declared from the start, as merged code would hold them: a grant that has
   // not started synthesizes nothing, so it is created by the first apply at or after its start.
   project.writeGrants(grants);
@@ -193,20 +237,45 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
               "--bundle",
               options.cli.bundle,
             ];
+      // Faults: the app broken for an hour (first half throws, second half does not compile),
+      // a sweep killed mid-apply now and then.
+      let kill: "TERM" | "KILL" | undefined;
+      if (faults) {
+        const brokenNow = broken(command.at);
+        const half = brokenNow && command.at >= dayStart + ((faults.brokenHour ?? 0) + 0.5) * HOUR;
+        project.breakApp(brokenNow ? (half ? "does-not-compile" : "throws") : null);
+        if (command.kind === "sweep" && !previousFailed && random() < faults.killShare) {
+          kill = random() < 0.5 ? "TERM" : "KILL";
+          writeFileSync(join(markers, "kill"), kill);
+        }
+      }
+      const failOnceBefore = faults ? failOnceLeft() : 0;
       const commandStarted = performance.now();
-      const result = await runCommand({
-        program: options.cli.program,
-        args: [...options.cli.args, ...args],
-        env: { ...process.env, NO_COLOR: "1", TEMPGRANT_NOW: "" },
-      });
+      const result = await runInOwnGroup(options.cli.program, [...options.cli.args, ...args]);
       const wall = (performance.now() - commandStarted) / 1000;
-      // 0: done; 4: a sweep that revoked everything due while a started grant waits for its apply.
-      const expected = command.kind === "sweep" ? [0, 4] : [0];
-      if (!expected.includes(result.exitCode)) {
+      const killedNow = kill !== undefined && !existsSync(join(markers, "kill"));
+      if (kill !== undefined && !killedNow) {
+        rmSync(join(markers, "kill"), { force: true });
+        kill = undefined;
+      }
+      const refusedNow = faults ? failOnceLeft() < failOnceBefore : false;
+      const exitLabel = result.signal ? `SIG${kill ?? "?"}` : String(result.exitCode);
+      counts.exits[`${command.kind} ${exitLabel}`] = (counts.exits[`${command.kind} ${exitLabel}`] ?? 0) + 1;
+      if (killedNow) counts.killed += 1;
+      // 0: done; 4: a sweep that revoked everything due while a started grant waits for its
+      // apply; 5: a sweep that revoked from the state while the app is broken. A fault the
+      // simulation injected may fail the command it struck (1, or the signal).
+      const expected =
+        command.kind === "sweep" ? (broken(command.at) ? [5] : [0, 4]) : broken(command.at) ? [1] : [0];
+      const excused = killedNow || (refusedNow && result.exitCode === 1);
+      if (!expected.includes(result.exitCode) && !excused) {
         problems.push(
           `${command.kind} at ${now} exited ${result.exitCode}: ${result.stderr.trim().split("\n").slice(-5).join(" | ")}`,
         );
       }
+      if (command.kind === "sweep") previousFailed = killedNow || ![0, 4, 5].includes(result.exitCode);
+      if (command.kind === "sweep" && result.exitCode === 5) counts.degradedSweeps += 1;
+      if (command.kind === "apply" && result.exitCode !== 0) counts.failedApplies += 1;
       const after = grantsInState(project.stackDir);
       const removed = [...present].filter((id) => !after.has(id));
       for (const id of after) {
@@ -229,7 +298,17 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
         }
       }
       present = after;
-      if (command.kind === "sweep") {
+      // A sweep that says it is done (0, 4) or revoked from the state (5) must have left no
+      // expired grant behind.
+      if (command.kind === "sweep" && [0, 4, 5].includes(result.exitCode) && !result.signal) {
+        const behind = [...after].filter((id) => (byId.get(id)?.expiresAt ?? Infinity) <= command.at);
+        if (behind.length > 0) {
+          problems.push(
+            `sweep at ${now} exited ${result.exitCode} leaving expired ${behind.join(",")} in the state`,
+          );
+        }
+      }
+      if (command.kind === "sweep" && !killedNow) {
         sweepWallSeconds.push(wall);
         const event = parseSweepEvent(result.stdout);
         if (event) {
@@ -255,12 +334,25 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
       );
     }
   } finally {
+    failedOnce = faults ? failOnceAtStart - failOnceLeft() : 0;
     if (!options.keep) rmSync(project.dir, { recursive: true, force: true });
     else progress(`project kept in ${project.dir}`);
   }
 
+  let neverApplied = 0;
   for (const grant of grants) {
-    if (grant.appliedAt === null) problems.push(`${grant.id} was never applied`);
+    // With the app broken, the applies of its hour fail: a grant whose whole window falls
+    // before the next working apply never gets access, which is no revocation problem.
+    const windowInBrokenHour =
+      faults?.brokenHour !== undefined &&
+      grant.startsAt < dayStart + (faults.brokenHour + 1) * HOUR + interval;
+    if (
+      grant.appliedAt === null &&
+      windowInBrokenHour &&
+      grant.expiresAt > dayStart + faults!.brokenHour! * HOUR
+    ) {
+      neverApplied += 1;
+    } else if (grant.appliedAt === null) problems.push(`${grant.id} was never applied`);
     else if (grant.removedAt === null)
       problems.push(`${grant.id} is still in the state after the last sweep`);
   }
@@ -271,9 +363,10 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
     (max, entry) => (max === null || entry.seconds > max.seconds ? entry : max),
     null,
   );
-  if (maxStayed && maxStayed.seconds > interval) {
+  const bound = (faults ? 2 : 1) * interval;
+  if (maxStayed && maxStayed.seconds > bound) {
     problems.push(
-      `${maxStayed.id} stayed usable ${formatDuration(maxStayed.seconds)} after its expiry: more than one interval (${formatDuration(interval)})`,
+      `${maxStayed.id} stayed usable ${formatDuration(maxStayed.seconds)} after its expiry: more than ${faults ? "two intervals" : "one interval"} (${formatDuration(bound)})`,
     );
   }
   return {
@@ -290,7 +383,37 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
     sweepPhases,
     wallSeconds: (performance.now() - started) / 1000,
     problems,
+    ...(faults
+      ? {
+          faultCounts: {
+            ...counts,
+            failedOnce,
+            neverApplied,
+          },
+        }
+      : {}),
   };
+}
+
+/**
+ * Runs a command as the leader of a process group of its own (an injected kill signals that
+ * group), and returns once every process of the group is gone: a tofu that outlived a killed
+ * sweep is still saving its state.
+ */
+async function runInOwnGroup(
+  program: string,
+  args: readonly string[],
+): Promise<CommandResult & { readonly signal: NodeJS.Signals | null }> {
+  const command = startInOwnGroup({
+    program,
+    args,
+    env: { ...process.env, NO_COLOR: "1", TEMPGRANT_NOW: "" },
+  });
+  const result = await command.exited;
+  for (let waited = 0; command.alive() && waited < 120_000; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return result;
 }
 
 interface SweepJson {
@@ -341,7 +464,9 @@ export function describeResult(result: SimulationResult, options: SimulationOpti
         ? ` (${max.id}: expired ${formatTimestamp(maxGrant.expiresAt)}, removed by the ${maxGrant.removedBy} at ${formatTimestamp(maxGrant.removedAt ?? 0)})`
         : "") +
       `, median ${Number.isNaN(result.medianStayedSeconds) ? "n/a" : formatDuration(result.medianStayedSeconds)}; ` +
-      `bound: one interval (${formatDuration(result.intervalSeconds)})`,
+      (options.faults
+        ? `bound with faults: two intervals (${formatDuration(2 * result.intervalSeconds)})`
+        : `bound: one interval (${formatDuration(result.intervalSeconds)})`),
     ...(["sweep", "apply"] as const).map((by) => {
       const stayed = result.grants
         .filter((grant) => grant.removedBy === by)
@@ -353,8 +478,20 @@ export function describeResult(result: SimulationResult, options: SimulationOpti
     `wall per sweep: median ${median(result.sweepWallSeconds).toFixed(2)} s, max ${Math.max(...result.sweepWallSeconds).toFixed(2)} s; ` +
       `per apply: median ${median(result.applyWallSeconds).toFixed(2)} s`,
     `sweep phases, median s: ${phaseMedians}`,
+    ...(result.faultCounts
+      ? [
+          `faults: ${result.faultCounts.killed} sweep(s) killed mid-apply, ${result.faultCounts.failedOnce} destroy(s) failed once, ` +
+            `${result.faultCounts.degradedSweeps} degraded sweep(s) (exit 5) and ${result.faultCounts.failedApplies} failed apply(s) in the broken hour; ` +
+            `${result.faultCounts.neverApplied} grant(s) never applied (their window fell in the broken hour)`,
+          `exits: ${Object.entries(result.faultCounts.exits)
+            .sort()
+            .map(([key, n]) => `${key} x${n}`)
+            .join(", ")}`,
+        ]
+      : []),
     result.problems.length === 0
-      ? "OK: every grant was revoked within one interval of its expiry"
+      ? `OK: every grant was revoked within ${options.faults ? "two intervals" : "one interval"} of its expiry` +
+        (options.faults ? ", and no sweep exited 0, 4 or 5 leaving an expired grant behind" : "")
       : `FAILED (${result.problems.length} problem(s)):\n  ${result.problems.join("\n  ")}`,
   ];
 }

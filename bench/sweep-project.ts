@@ -94,32 +94,70 @@ export interface BenchProject {
   readonly stackDir: string;
   /** Replaces grants/team.yaml. */
   writeGrants(grants: readonly BenchGrant[]): void;
+  /** With `faults`: where the revocation script looks for its markers (see {@link makeBenchProject}). */
+  readonly markers?: string;
+  /** Breaks the app (`throws`, `does-not-compile`) or, with null, repairs it. */
+  breakApp(kind: "throws" | "does-not-compile" | null): void;
 }
 
 /**
  * A cdktf project as a user's repo would be: cdktf.json whose app (run with tsx) declares
  * the YAML grants on a built-in target. `wrapApp` prefixes the app command (a timing wrapper).
+ *
+ * With `faults`, every revoked grant's access is destroyed through a `removed` block with a
+ * destroy provisioner (as in test/support/fault-project.ts) running `markers/revoke.sh <id>`:
+ * when `markers/fail-once-<id>` exists it deletes it and fails (a target that refuses once);
+ * when `markers/kill` exists it deletes it and sends the signal it names (TERM or KILL) to its
+ * own process group: the sweep that runs it, with its tofu, must have a group of its own.
  */
-export function makeBenchProject(cli: TempgrantCli, wrapApp: readonly string[] = []): BenchProject {
+export function makeBenchProject(
+  cli: TempgrantCli,
+  wrapApp: readonly string[] = [],
+  options: { readonly faults?: boolean } = {},
+): BenchProject {
   const dir = mkdtempSync(join(tmpdir(), "tempgrant-bench-project-"));
-  writeFileSync(
-    join(dir, "app.ts"),
-    [
-      `import { App, LocalBackend, TerraformStack } from ${JSON.stringify(import.meta.resolve("cdktf"))};`,
-      `import { configureFromEnvironment, CustomTarget, YamlGrants } from ${JSON.stringify(cli.library)};`,
-      "const app = new App();",
-      "configureFromEnvironment(app);",
-      `const stack = new TerraformStack(app, ${JSON.stringify(STACK)});`,
-      'new LocalBackend(stack, { path: "terraform.tfstate" });',
-      "const target = new CustomTarget({",
-      '  name: "ledger-db",',
-      '  resources: (grant) => [{ type: "terraform_data", suffix: "access", attributes: { input: grant.principal } }],',
-      "});",
-      'new YamlGrants(stack, "grants", { dir: "grants", targets: [target] });',
-      "app.synth();",
-      "",
-    ].join("\n"),
-  );
+  const markers = join(dir, "markers");
+  const script = join(markers, "revoke.sh");
+  if (options.faults) {
+    mkdirSync(markers);
+    writeFileSync(
+      script,
+      [
+        "#!/bin/sh",
+        `cd '${markers}'`,
+        'if [ -e kill ]; then sig=$(cat kill); rm -f kill; kill -"$sig" 0; fi',
+        'if [ -e "fail-once-$1" ]; then rm -f "fail-once-$1"; echo "the target refuses to revoke $1" >&2; exit 1; fi',
+        "",
+      ].join("\n"),
+    );
+  }
+  const removedBlocks = options.faults ? revocationHook(script) : [];
+  const source = [
+    `import { App, LocalBackend, TerraformStack } from ${JSON.stringify(import.meta.resolve("cdktf"))};`,
+    `import { configureFromEnvironment, CustomTarget, resourceName, YamlGrants } from ${JSON.stringify(cli.library)};`,
+    "const app = new App();",
+    "configureFromEnvironment(app);",
+    `const stack = new TerraformStack(app, ${JSON.stringify(STACK)});`,
+    'new LocalBackend(stack, { path: "terraform.tfstate" });',
+    "const target = new CustomTarget({",
+    '  name: "ledger-db",',
+    '  resources: (grant) => [{ type: "terraform_data", suffix: "access", attributes: { input: grant.principal } }],',
+    "});",
+    'const declared = new YamlGrants(stack, "grants", { dir: "grants", targets: [target] });',
+    ...removedBlocks,
+    "app.synth();",
+    "",
+  ].join("\n");
+  writeFileSync(join(dir, "app.ts"), source);
+  const breakApp = (kind: "throws" | "does-not-compile" | null) =>
+    writeFileSync(
+      join(dir, "app.ts"),
+      kind === null
+        ? source
+        : kind === "throws"
+          ? `throw new Error("broken build");\n${source}`
+          : `const = ;\n${source}`,
+    );
   writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module", private: true }));
   const app = [...wrapApp, process.execPath, "--import", import.meta.resolve("tsx"), "app.ts"];
   writeFileSync(
@@ -145,7 +183,35 @@ export function makeBenchProject(cli: TempgrantCli, wrapApp: readonly string[] =
     }
     writeFileSync(join(dir, "grants", "team.yaml"), `${lines.join("\n")}\n`);
   };
-  return { dir, stackDir: join(dir, "cdktf.out", "stacks", STACK), writeGrants };
+  return {
+    dir,
+    stackDir: join(dir, "cdktf.out", "stacks", STACK),
+    writeGrants,
+    breakApp,
+    ...(options.faults ? { markers } : {}),
+  };
+}
+
+/**
+ * Lines of a project's app.ts (after `const declared = new YamlGrants(stack, ...)`) that
+ * destroy the access of every grant that is not active through a `removed` block (OpenTofu
+ * 1.9+) with a local-exec destroy provisioner running `sh <script> <grant id>`: a hook into
+ * the middle of a revocation, for fault injection. A destroy provisioner on the resource
+ * itself would never run: the sweep revokes by leaving the grant out of the configuration.
+ */
+export function revocationHook(script: string): string[] {
+  return [
+    "const removed = declared.grants.flatMap((grant) =>",
+    '  grant.grant && grant.status !== "active"',
+    "    ? [{",
+    '        from: `terraform_data.${resourceName(grant.grant.id, "access")}`,',
+    "        lifecycle: { destroy: true },",
+    `        provisioner: [{ "local-exec": { when: "destroy", command: \`sh ${script} \${grant.grant.id}\` } }],`,
+    "      }]",
+    "    : [],",
+    ");",
+    'if (removed.length > 0) stack.addOverride("removed", removed);',
+  ];
 }
 
 /** Quotes one argument for cdktf.json's app command (split by shell-quote, never run by a shell). */

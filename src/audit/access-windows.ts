@@ -55,7 +55,8 @@ interface OpenWindow {
 
 /**
  * Rebuilds every access window from the ledger: apply events open, extend and close
- * windows; sweep events close them, verification events confirm the close. Events are read
+ * windows; sweep events close them, verification events confirm the close; recovered events
+ * close those whose revocation went unrecorded. Events are read
  * in ledger order, and each carries its own run clock (`now`), so `--now` runs read right.
  */
 export function accessWindows(lines: readonly LedgerEventLine[]): AccessWindow[] {
@@ -103,6 +104,13 @@ export function accessWindows(lines: readonly LedgerEventLine[]): AccessWindow[]
       for (const revoked of arrayOf(event.revoked)) {
         const { id } = revoked as { id?: unknown };
         if (typeof id === "string") close(stack, id, now, seq, verified);
+      }
+    } else if (event.type === "recovered") {
+      // A revocation an earlier sweep could not record: the state showed it gone at `now`, so
+      // the window closes there (the access ended at or before it; the sweep that ended it is
+      // not in the ledger). Seen in the state, so verified.
+      for (const id of arrayOf(event.grants)) {
+        if (typeof id === "string") close(stack, id, now, seq, true);
       }
     }
   }

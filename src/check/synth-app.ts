@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse } from "shell-quote";
-import { runCommandOrThrow } from "../exec/run-command.js";
+import { CommandFailedError, runCommand } from "../exec/run-command.js";
 import { TempgrantError } from "../errors.js";
 
 /** Options of {@link synthApp}. */
@@ -16,12 +16,17 @@ export interface SynthAppOptions {
   readonly revocationMargin?: string;
   /** `skip` (sweeps): invalid grants synthesize nothing, so they are revoked. Passed as TEMPGRANT_INVALID_GRANTS. */
   readonly invalidGrants?: "fail" | "skip";
+  /** Kill the app (its whole process group) after this many milliseconds; default: no limit. */
+  readonly timeoutMs?: number;
 }
 
 /**
  * Runs the project's cdktf app (the `app` command of cdktf.json) with the run's clock, the
  * way cdktf-cli would, and returns the working directory of each synthesized stack. The
  * command is split into an argument vector; shell operators are refused, not interpreted.
+ * The stacks are those of the manifest this run of the app wrote (an earlier run's stack
+ * folders left in the output are not this run's stacks); an app that exits 0 without writing
+ * one synthesized nothing. Past `timeoutMs` the app is killed (SYNTH_TIMEOUT).
  */
 export async function synthApp(options: SynthAppOptions): Promise<Record<string, string>> {
   const configPath = join(options.projectDir, "cdktf.json");
@@ -52,28 +57,49 @@ export async function synthApp(options: SynthAppOptions): Promise<Record<string,
   }
   const outdir = resolve(options.projectDir, options.outdir);
   mkdirSync(outdir, { recursive: true });
+  const manifest = join(outdir, "manifest.json");
+  rmSync(manifest, { force: true });
   const [program, ...args] = argv as [string, ...string[]];
-  await runCommandOrThrow(
-    {
-      program,
-      args,
-      cwd: options.projectDir,
-      env: {
-        ...process.env,
-        TEMPGRANT_NOW: options.now,
-        CDKTF_OUTDIR: outdir,
-        ...(options.revocationMargin ? { TEMPGRANT_REVOCATION_MARGIN: options.revocationMargin } : {}),
-        ...(options.invalidGrants ? { TEMPGRANT_INVALID_GRANTS: options.invalidGrants } : {}),
-      },
+  const spec = {
+    program,
+    args,
+    cwd: options.projectDir,
+    env: {
+      ...process.env,
+      TEMPGRANT_NOW: options.now,
+      CDKTF_OUTDIR: outdir,
+      ...(options.revocationMargin ? { TEMPGRANT_REVOCATION_MARGIN: options.revocationMargin } : {}),
+      ...(options.invalidGrants ? { TEMPGRANT_INVALID_GRANTS: options.invalidGrants } : {}),
     },
-    "the cdktf app failed: fix it, then run again",
-  );
-  const stacksDir = join(outdir, "stacks");
-  if (!existsSync(stacksDir))
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs, killGroupOnTimeout: true } : {}),
+  };
+  const result = await runCommand(spec);
+  if (result.timedOut) {
+    throw new TempgrantError(
+      "SYNTH_TIMEOUT",
+      `the cdktf app did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s and was killed`,
+    );
+  }
+  if (result.exitCode !== 0) {
+    throw new CommandFailedError(spec, result, "the cdktf app failed: fix it, then run again");
+  }
+  let stacks: unknown;
+  try {
+    stacks = (JSON.parse(readFileSync(manifest, "utf8")) as { stacks?: unknown }).stacks;
+  } catch {
+    throw new TempgrantError(
+      "INVALID_INPUT",
+      `the app exited 0 but synthesized nothing: no readable ${manifest} (does it call app.synth()?)`,
+    );
+  }
+  const names = Object.keys(typeof stacks === "object" && stacks !== null ? stacks : {}).sort();
+  if (names.length === 0)
     throw new TempgrantError("INVALID_INPUT", `the app synthesized no stacks into ${outdir}`);
+  const entries = stacks as Record<string, { workingDirectory?: unknown }>;
   return Object.fromEntries(
-    readdirSync(stacksDir)
-      .sort()
-      .map((name) => [name, join(stacksDir, name)]),
+    names.map((name) => {
+      const dir = entries[name]?.workingDirectory;
+      return [name, typeof dir === "string" ? resolve(outdir, dir) : join(outdir, "stacks", name)];
+    }),
   );
 }

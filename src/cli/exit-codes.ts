@@ -15,7 +15,24 @@ export const EXIT = {
   INTERNAL: 3,
   /** sweep: every due revocation was applied and verified, but other changes are pending. */
   PENDING: 4,
+  /**
+   * sweep: degraded. The app could not give a stack's configuration (it failed, hung, or lost
+   * the stack) or the plan failed, so the sweep revoked from the state alone: every grant
+   * expired at the clock is revoked and verified, but grants removed from the code may not be.
+   */
+  DEGRADED: 5,
 } as const;
+
+/** The exit code of a sweep's status (src/sweep/run-sweep.ts decides the status). */
+export function exitCodeForSweep(status: "ok" | "pending" | "degraded" | "usage" | "failed"): number {
+  return {
+    ok: EXIT.OK,
+    pending: EXIT.PENDING,
+    degraded: EXIT.DEGRADED,
+    usage: EXIT.USAGE,
+    failed: EXIT.FAILURE,
+  }[status];
+}
 
 const USAGE_CODES = new Set(["USAGE", "INVALID_INPUT"]);
 const INTERNAL_CODES = new Set(["POLICY_LOAD", "POLICY_EVAL", "INTERNAL"]);

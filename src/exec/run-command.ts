@@ -13,6 +13,11 @@ export interface CommandSpec {
   readonly input?: string;
   /** Kill the child after this many milliseconds. */
   readonly timeoutMs?: number;
+  /**
+   * With `timeoutMs`: run the child as the leader of a process group of its own and SIGKILL
+   * the whole group at the timeout, so that what it started (a compiler, a second node) dies too.
+   */
+  readonly killGroupOnTimeout?: boolean;
 }
 
 /** The outcome of a finished command. */
@@ -20,6 +25,8 @@ export interface CommandResult {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** True when the command was killed because it ran past `timeoutMs`. */
+  readonly timedOut?: boolean;
 }
 
 /** A command that ran and exited non-zero (or could not start). Carries its stderr. */
@@ -54,12 +61,24 @@ function lastLines(text: string, count: number): string {
 /** Runs a command to completion and returns its output, whatever its exit code. */
 export function runCommand(spec: CommandSpec): Promise<CommandResult> {
   return new Promise((resolve) => {
+    const group = spec.killGroupOnTimeout === true && spec.timeoutMs !== undefined;
     const child = spawn(spec.program, [...spec.args], {
       cwd: spec.cwd,
       env: spec.env ?? process.env,
       stdio: [spec.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
-      timeout: spec.timeoutMs,
+      ...(group ? { detached: true } : { timeout: spec.timeoutMs }),
     });
+    let timedOut = false;
+    const timer = group
+      ? setTimeout(() => {
+          timedOut = true;
+          try {
+            if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+          } catch {
+            // already gone
+          }
+        }, spec.timeoutMs)
+      : undefined;
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk));
@@ -69,10 +88,12 @@ export function runCommand(spec: CommandSpec): Promise<CommandResult> {
       resolve({ exitCode: 127, stdout: "", stderr: `cannot start ${spec.program}: ${error.message}` });
     });
     child.on("close", (code, signal) => {
+      if (timer) clearTimeout(timer);
       resolve({
         exitCode: code ?? 128,
         stdout: Buffer.concat(stdout).toString("utf8"),
         stderr: Buffer.concat(stderr).toString("utf8") + (signal ? `\nkilled by ${signal}` : ""),
+        ...(timedOut ? { timedOut } : {}),
       });
     });
   });
@@ -83,4 +104,65 @@ export async function runCommandOrThrow(spec: CommandSpec, hint?: string): Promi
   const result = await runCommand(spec);
   if (result.exitCode !== 0) throw new CommandFailedError(spec, result, hint);
   return result;
+}
+
+/** A command started as the leader of a process group of its own. */
+export interface GroupCommand {
+  readonly pid: number;
+  /** Resolves when the command exits; `signal` is set when a signal ended it. */
+  readonly exited: Promise<CommandResult & { readonly signal: NodeJS.Signals | null }>;
+  /** Sends a signal to the whole group: the command and whatever it started. */
+  killGroup(signal: NodeJS.Signals): void;
+  /** Whether any process of the group is still alive. */
+  alive(): boolean;
+}
+
+/**
+ * Starts a command as the leader of a new process group (for fault injection: a signal to
+ * the group reaches the engine it runs too). Output is collected as {@link runCommand} does.
+ */
+export function startInOwnGroup(spec: CommandSpec): GroupCommand {
+  const child = spawn(spec.program, [...spec.args], {
+    cwd: spec.cwd,
+    env: spec.env ?? process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+  const exited = new Promise<CommandResult & { signal: NodeJS.Signals | null }>((resolve) => {
+    child.on("error", (error) =>
+      resolve({
+        exitCode: 127,
+        stdout: "",
+        stderr: `cannot start ${spec.program}: ${error.message}`,
+        signal: null,
+      }),
+    );
+    child.on("close", (code, signal) =>
+      resolve({
+        exitCode: code ?? 128,
+        signal,
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8"),
+      }),
+    );
+  });
+  if (child.pid === undefined) throw new TempgrantError("COMMAND_FAILED", `cannot start ${spec.program}`);
+  const pid = child.pid;
+  return {
+    pid,
+    exited,
+    killGroup: (signal) => process.kill(-pid, signal),
+    alive: () => {
+      try {
+        process.kill(-pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
 }

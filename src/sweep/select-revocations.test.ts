@@ -48,7 +48,7 @@ describe("selectRevocations", () => {
   it("takes a deleted record and the deletions it owns, and leaves everything else pending", () => {
     const selection = selectRevocations(input);
     expect(selection.targets).toEqual(["postgresql_role.grant_a", "terraform_data.grant_a"]);
-    expect(selection.revocations.map((r) => [r.grant.id, r.addresses])).toEqual([
+    expect(selection.revocations.map((r) => [r.id, r.addresses])).toEqual([
       ["a", ["postgresql_role.grant_a", "terraform_data.grant_a"]],
     ]);
     expect(selection.pending.map((r) => `${r.action} ${r.address}`)).toEqual([
@@ -56,6 +56,59 @@ describe("selectRevocations", () => {
       "create terraform_data.grant_b",
       "update postgresql_role.drifted",
     ]);
+  });
+});
+
+describe("selectRevocations with ownership memory", () => {
+  const memory = (owners: Record<string, string>) => ({
+    owners: new Map(
+      Object.entries(owners).map(([address, id]) => [
+        address,
+        { id, record: null, source: "ledger" as const },
+      ]),
+    ),
+    recordAddresses: new Map<string, string>(),
+  });
+
+  it("revokes what a grant whose record is gone left behind, and only its deletions", () => {
+    const leftover: PolicyInput = {
+      now: 0,
+      grants: [],
+      resources: [
+        resource("postgresql_role.grant_a", "delete"),
+        resource("postgresql_role.unrelated", "delete"),
+        resource("postgresql_role.grant_b", "update"),
+      ],
+      removedUnexpired: {},
+    };
+    const selection = selectRevocations(
+      leftover,
+      memory({ "postgresql_role.grant_a": "a", "postgresql_role.grant_b": "b" }),
+    );
+    expect(selection.revocations).toEqual([
+      { id: "a", record: null, addresses: ["postgresql_role.grant_a"], leftover: true },
+    ]);
+    expect(selection.targets).toEqual(["postgresql_role.grant_a"]);
+    expect(selection.pending.map((r) => r.address)).toEqual([
+      "postgresql_role.unrelated",
+      "postgresql_role.grant_b",
+    ]);
+  });
+
+  it("adds what the memory says a deleted record owned; leaves a live grant's resources alone", () => {
+    const withLive: PolicyInput = {
+      ...input,
+      grants: [
+        ...input.grants,
+        { ...deletedGrant("c", []), action: "no-op", after: deletedGrant("c", []).before },
+      ],
+      resources: [...input.resources, resource("x.extra", "delete"), resource("x.of_c", "delete")],
+    };
+    const selection = selectRevocations(withLive, memory({ "x.extra": "a", "x.of_c": "c" }));
+    expect(selection.revocations.map((r) => [r.id, r.addresses])).toEqual([
+      ["a", ["postgresql_role.grant_a", "x.extra", "terraform_data.grant_a"]],
+    ]);
+    expect(selection.pending.map((r) => r.address)).toContain("x.of_c");
   });
 });
 

@@ -1,24 +1,30 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
-import { TempgrantError, wrapStep } from "../errors.js";
+import { TempgrantError } from "../errors.js";
 import { sha256File } from "../exec/sha256-file.js";
 import { formatTimestamp } from "../grant/time.js";
-import { checkPlanShape } from "../plan/read-plan.js";
-import { toPolicyInput, type PolicyInput, type ResourceView } from "../plan/policy-input.js";
+import type { ResourceView } from "../plan/policy-input.js";
 import {
   apply,
   init,
   isStalePlan,
-  plan,
-  showJson,
   stateIdentity,
-  withRetries,
   type RetryOptions,
   type Workspace,
 } from "../runner/index.js";
+import {
+  accessToRevoke,
+  grantsHeld,
+  NO_MEMORY,
+  stateResources,
+  withStateMemory,
+  type OwnershipMemory,
+} from "./ownership.js";
 import { revocationOnlyProblems } from "./revocation-guard.js";
 import { selectRevocations, type Revocation } from "./select-revocations.js";
+import { normalizePlan, planDocument, stepRunner, type StepRunner } from "./steps.js";
+
+export { SweepStepError } from "./steps.js";
 import type { RevokedGrant, TargetCheck, TargetCheckResult } from "./target-check.js";
 
 /** Options of {@link sweepStack}. */
@@ -33,6 +39,13 @@ export interface SweepStackOptions {
   /** Retries of transient failures (a held lock, an unreachable backend); default 3, first delay 2 s. */
   readonly retry?: RetryOptions;
   readonly onProgress?: (line: string) => void;
+  /**
+   * What the ledger remembers of who owned what in this stack ({@link ledgerMemory}); the
+   * state's own dependencies are added to it. Default: nothing remembered.
+   */
+  readonly memory?: OwnershipMemory;
+  /** tempgrant.yaml's revocationMargin, in seconds, for the state check; default 0. */
+  readonly revocationMarginSeconds?: number;
   /** Checks inside the target around the apply (PostgreSQL: roles gone, sessions ended). */
   readonly targetCheck?: TargetCheck;
   /**
@@ -68,8 +81,6 @@ export interface SweepPhases {
   readonly verify: number;
 }
 
-type PhaseName = Exclude<keyof SweepPhases, "synth">;
-
 /** What a sweep of one stack did: the ledger event's body. */
 export interface SweepOutcome {
   readonly stack: string;
@@ -80,6 +91,8 @@ export interface SweepOutcome {
     readonly id: string;
     readonly record: unknown;
     readonly addresses: readonly string[];
+    /** The record was already gone: these resources were left by an interrupted revocation. */
+    readonly leftover?: true;
   }[];
   /** Changes left for `tempgrant apply`: new grants, drift, anything that is not a revocation. */
   readonly pending: readonly { readonly address: string; readonly action: string }[];
@@ -87,7 +100,10 @@ export interface SweepOutcome {
   readonly planSha256: string | null;
   readonly stateSerialBefore: number | null;
   readonly stateSerialAfter: number | null;
-  /** A re-plan after apply shows no revocation still pending, and every target check passed. */
+  /**
+   * A re-plan after apply shows no revocation still pending, the state holds no resource of an
+   * expired grant or of a grant whose record is gone, and every target check passed.
+   */
   readonly verified: boolean;
   /** What the targets themselves said after the apply; empty when no check applies. */
   readonly targetChecks?: readonly TargetCheckResult[];
@@ -96,37 +112,23 @@ export interface SweepOutcome {
   readonly phases?: SweepPhases;
 }
 
+/** What {@link sweepStack} returns: the event's body, and what the state held before. */
+export type SweepStackResult = SweepOutcome & {
+  readonly phases: SweepPhases;
+  /** Grant ids the state held access for before the sweep (records, and owners of resources). */
+  readonly heldBefore: readonly string[];
+};
+
 /**
  * Sweeps one synthesized stack: plan everything, select the revocations, apply only them
  * (through a plan limited to their addresses when anything else is pending), refuse any plan
- * that is not revocation-only, then re-plan to verify nothing is left to revoke.
+ * that is not revocation-only, then re-plan and check the state to verify nothing is left.
  */
-export async function sweepStack(
-  options: SweepStackOptions,
-): Promise<SweepOutcome & { readonly phases: SweepPhases }> {
-  const started = performance.now();
-  const phases: Record<PhaseName, number> = { init: 0, plan: 0, check: 0, apply: 0, verify: 0 };
-  const timed = async <T>(phase: PhaseName, work: () => Promise<T> | T): Promise<T> => {
-    const start = performance.now();
-    try {
-      return await work();
-    } finally {
-      phases[phase] += performance.now() - start;
-    }
-  };
+export async function sweepStack(options: SweepStackOptions): Promise<SweepStackResult> {
   const { workspace } = options;
   const progress = options.onProgress ?? (() => {});
-  const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-    try {
-      return await withRetries(work, {
-        ...options.retry,
-        onRetry: (attempt, delay) =>
-          progress(`${options.stack}: ${name} failed transiently; retry ${attempt} in ${delay} ms`),
-      });
-    } catch (error) {
-      throw wrapStep(`sweep ${options.stack}: ${name}`, error);
-    }
-  };
+  const runner = stepRunner(options.stack, options.retry, progress);
+  const { step, timed } = runner;
   // A state tofu could not save to its backend: it is out of date once a later run saved
   // one, but someone must look at it (and delete it). Say so on every sweep until then.
   const errored = join(workspace.workingDir, "errored.tfstate");
@@ -152,7 +154,7 @@ export async function sweepStack(
       progress(`${options.stack}: the state changed under this sweep (another run applied); planning again`);
     }
   }
-  const { revoked, pending, planSha256, verified, targetChecks } = result;
+  const { revoked, pending, planSha256, verified, targetChecks, heldBefore } = result;
   const afterState = await timed("verify", () => step("read state", () => stateIdentity(workspace)));
   return {
     stack: options.stack,
@@ -165,51 +167,15 @@ export async function sweepStack(
     stateSerialAfter: afterState.serial,
     verified,
     targetChecks,
-    durationSeconds: seconds(performance.now() - started),
-    phases: {
-      init: seconds(phases.init),
-      plan: seconds(phases.plan),
-      check: seconds(phases.check),
-      apply: seconds(phases.apply),
-      verify: seconds(phases.verify),
-    },
+    heldBefore,
+    durationSeconds: runner.elapsed(),
+    phases: runner.phases(),
   };
 }
 
-/** Milliseconds to seconds, to the millisecond. */
-function seconds(milliseconds: number): number {
-  return Math.round(milliseconds) / 1000;
-}
-
-/** Plans (saved to `out`, limited to `targets` when given) and reads the plan back as JSON. */
-async function planDocument(
-  workspace: Workspace,
-  out: string,
-  targets?: readonly string[],
-): Promise<{ document: unknown; planFile: string }> {
-  const result = await plan(workspace, { out, ...(targets ? { targets } : {}) });
-  return { document: await showJson(workspace, result.planFile), planFile: result.planFile };
-}
-
-/** Our own reading of a plan: its shape checked, normalized into the policy input. */
-function normalize(
-  planned: { document: unknown; planFile: string },
-  options: SweepStackOptions,
-): { input: PolicyInput; planFile: string } {
-  return {
-    input: toPolicyInput(checkPlanShape(planned.document, options.stack), {
-      now: options.now,
-      fallbackNow: options.now,
-      // The sweep selects revocations and never evaluates the policies, which alone read folded names.
-      aliases: {},
-      ...(options.privilegedTypes ? { privilegedTypes: options.privilegedTypes } : {}),
-    }),
-    planFile: planned.planFile,
-  };
-}
-
-type Step = <T>(name: string, work: () => Promise<T>) => Promise<T>;
-type Timed = <T>(phase: PhaseName, work: () => Promise<T> | T) => Promise<T>;
+type Step = StepRunner["step"];
+type Timed = StepRunner["timed"];
+const normalize = normalizePlan;
 
 /** One pass: plan everything, select, plan the revocations, guard, apply, verify. */
 async function revokeOnce(
@@ -223,21 +189,34 @@ async function revokeOnce(
   const fullPlan = await timed("plan", () =>
     step("plan", () => planDocument(workspace, "sweep-full.tfplan")),
   );
-  const { full, selection } = await timed("check", () => {
+  const { full, selection, heldBefore, leftBefore } = await timed("check", () => {
     const full = normalize(fullPlan, options);
-    return { full, selection: selectRevocations(full.input) };
+    const prior = stateResources(fullPlan.document);
+    const memory = withStateMemory(options.memory ?? NO_MEMORY, prior);
+    return {
+      full,
+      selection: selectRevocations(full.input, memory),
+      heldBefore: [...grantsHeld(prior, memory)].sort(),
+      leftBefore: accessToRevoke(prior, memory, stateCheckOptions(options)),
+    };
   });
   const pending = selection.pending.map((resource: ResourceView) => ({
     address: resource.address,
     action: resource.action,
   }));
   const revoked = selection.revocations.map((revocation: Revocation) => ({
-    id: revocation.grant.id,
-    record: revocation.grant.before,
+    id: revocation.id,
+    record: revocation.record,
     addresses: revocation.addresses,
+    ...(revocation.leftover ? { leftover: true as const } : {}),
   }));
   let planSha256: string | null = null;
-  let verified = selection.revocations.length === 0;
+  // Nothing to revoke is verified only when the state holds no access that should be gone
+  // (a resource the configuration still declares for an expired grant, say).
+  let verified = selection.revocations.length === 0 && leftBefore.length === 0;
+  if (selection.revocations.length === 0 && leftBefore.length > 0) {
+    progress(`${options.stack}: NOT REVOKED, and no plan revokes it: ${describeLeft(leftBefore)}`);
+  }
   let targetChecks: TargetCheckResult[] = [];
   if (selection.revocations.length > 0 && !options.dryRun) {
     // With nothing else pending the full plan is the revocation plan; otherwise limit it.
@@ -264,14 +243,18 @@ async function revokeOnce(
       ? await timed("verify", () => prepareTargetCheck(options.targetCheck!, revoked))
       : undefined;
     await options.onBeforeApply?.({ grants: revoked.map((grant) => grant.id), planSha256 });
-    progress(`${options.stack}: revoking ${selection.revocations.map((r) => r.grant.id).join(", ")}`);
+    progress(
+      `${options.stack}: revoking ${selection.revocations.map((r) => (r.leftover ? `${r.id} (left behind)` : r.id)).join(", ")}`,
+    );
     await timed("apply", () => step("apply revocations", () => apply(workspace, revocationPlan.planFile)));
     const replanned = await timed("verify", async () => {
-      const after = normalize(
-        await step("verify (re-plan)", () => planDocument(workspace, "sweep-verify.tfplan")),
-        options,
-      );
-      return selectRevocations(after.input).revocations.length === 0;
+      const document = await step("verify (re-plan)", () => planDocument(workspace, "sweep-verify.tfplan"));
+      const after = normalize(document, options);
+      const prior = stateResources(document.document);
+      const memory = withStateMemory(options.memory ?? NO_MEMORY, prior);
+      const left = accessToRevoke(prior, memory, stateCheckOptions(options));
+      if (left.length > 0) progress(`${options.stack}: NOT REVOKED after the apply: ${describeLeft(left)}`);
+      return selectRevocations(after.input, memory).revocations.length === 0 && left.length === 0;
     });
     if (checkTarget) {
       targetChecks = await timed("verify", () =>
@@ -285,7 +268,17 @@ async function revokeOnce(
     }
     verified = replanned && targetChecks.every((check) => check.ok);
   }
-  return { revoked, pending, planSha256, verified, targetChecks };
+  return { revoked, pending, planSha256, verified, targetChecks, heldBefore };
+}
+
+/** The state check's clock and margin. */
+function stateCheckOptions(options: SweepStackOptions) {
+  return { now: options.now, marginSeconds: options.revocationMarginSeconds ?? 0 };
+}
+
+/** Access left in a state, for a progress line. */
+export function describeLeft(left: readonly { id: string; addresses: readonly string[] }[]): string {
+  return left.map((grant) => `${grant.id} (${grant.addresses.join(", ")})`).join("; ");
 }
 
 /** Runs a target check's preparation; a failure becomes a failed check, never a thrown error. */

@@ -94,7 +94,7 @@ describe("tempgrant sweep", () => {
     expect(result.exitCode).toBe(0);
   });
 
-  it("refuses a --ledger that is not a ledger before planning anything (exit 2)", async () => {
+  it("sweeps even when the --ledger is not a ledger: events to stderr as JSON, exit 1, the file untouched", async () => {
     const foreign = join(project.dir, "notes.txt");
     writeFileSync(foreign, "not a ledger\n");
     const result = await runCli([
@@ -106,11 +106,18 @@ describe("tempgrant sweep", () => {
       "--ledger",
       foreign,
     ]);
-    // The whole of stderr: no "[sweep] ... planning" line came before it.
-    expect([result.exitCode, result.stderr.trim()]).toEqual([
-      2,
-      `tempgrant: ledger: ${foreign}:1: not a ledger entry: not JSON; run \`tempgrant audit verify\``,
-    ]);
+    const why = `${foreign}:1: not a ledger entry: not JSON; run \`tempgrant audit verify\``;
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`[sweep] WARNING the ledger cannot be read (${why}); revoking anyway`);
+    // The sweep ran: its event, which the ledger refused, is on stderr.
+    const unrecorded = result.stderr
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { unrecorded: { type: string }; error: string });
+    expect(unrecorded.map((line) => [line.unrecorded.type, line.error])).toEqual([["sweep", why]]);
+    expect(result.stderr.trim().split("\n").at(-1)).toMatch(
+      /^tempgrant: ledger: 1 event\(s\) could not be recorded in .*notes\.txt/,
+    );
     expect(readFileSync(foreign, "utf8")).toBe("not a ledger\n");
   });
 

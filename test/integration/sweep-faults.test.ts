@@ -16,6 +16,9 @@ import {
   spawnCli,
   waitFor,
   type SlowRevocationProject,
+  aliceAndCarol,
+  ALICE_AND_CAROL,
+  CAROL_ONLY,
 } from "../support/fault-project.js";
 import { adminQuery, providerEnvironment } from "../support/postgres.js";
 
@@ -34,17 +37,8 @@ import { adminQuery, providerEnvironment } from "../support/postgres.js";
 const hour = 3_600;
 const t0 = Math.floor(Date.now() / 1000) + 60;
 const at = (seconds: number) => formatTimestamp(seconds);
-const GRANTS = [
-  { id: "alice", expiresAt: at(t0 + hour) },
-  { id: "carol", expiresAt: at(t0 + 3 * hour) },
-];
-const ALL = [
-  "terraform_data.grant_alice",
-  "terraform_data.grant_alice_access",
-  "terraform_data.grant_carol",
-  "terraform_data.grant_carol_access",
-];
-const CAROL_ONLY = ["terraform_data.grant_carol", "terraform_data.grant_carol_access"];
+const GRANTS = aliceAndCarol(t0);
+const ALL = ALICE_AND_CAROL;
 
 interface StateDocument {
   values?: { root_module?: { resources?: { address: string }[] } };

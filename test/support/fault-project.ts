@@ -1,8 +1,9 @@
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { CommandResult } from "../../src/exec/run-command.js";
+import { startInOwnGroup, type GroupCommand } from "../../src/exec/run-command.js";
+import { revocationHook } from "../../bench/sweep-project.js";
+import { formatTimestamp } from "../../src/grant/time.js";
 import { makeProject, type ProjectGrant } from "./cdktf-project.js";
 
 /** Options of {@link makeSlowRevocationProject}. */
@@ -25,7 +26,20 @@ export interface SlowRevocationProject {
   revocation(id: string): { started: boolean; finished: boolean };
   /** Forgets the markers of earlier revocations. */
   clearMarkers(): void;
+  /** From now on every revocation's destroy fails (the target refuses), until {@link accept}. */
+  refuse(): void;
+  /** Revocations succeed again. */
+  accept(): void;
+  /** Replaces the cdktf app with a broken one (see {@link BrokenApp}); {@link repairApp} puts it back. */
+  breakApp(kind: BrokenApp): void;
+  repairApp(): void;
 }
+
+/**
+ * Ways a build breaks: the app throws; it does not compile (a syntax error); it exits 0
+ * without synthesizing; it hangs; it synthesizes its stack under another name.
+ */
+export type BrokenApp = "throws" | "does-not-compile" | "no-output" | "hangs" | "stack-renamed";
 
 /**
  * A project like {@link makeProject} (YAML grants on a built-in terraform_data target, one
@@ -51,6 +65,7 @@ export function makeSlowRevocationProject(options: SlowRevocationProjectOptions 
     [
       "#!/bin/sh",
       `touch '${markers}/started-'"$1"`,
+      `if [ -e '${markers}/refuse' ]; then echo "the target refuses to revoke $1" >&2; exit 1; fi`,
       "i=0",
       `while [ ! -e '${markers}/release' ] && [ "$i" -lt 600 ]; do sleep 0.1; i=$((i + 1)); done`,
       `touch '${markers}/finished-'"$1"`,
@@ -75,21 +90,21 @@ export function makeSlowRevocationProject(options: SlowRevocationProjectOptions 
       '  resources: (grant) => [{ type: "terraform_data", suffix: "access", attributes: { input: grant.principal } }],',
       "});",
       'const declared = new YamlGrants(stack, "grants", { dir: "grants", targets: [target] });',
-      "const removed = declared.grants.flatMap((grant) =>",
-      '  grant.grant && grant.status !== "active"',
-      "    ? [{",
-      '        from: `terraform_data.${resourceName(grant.grant.id, "access")}`,',
-      "        lifecycle: { destroy: true },",
-      `        provisioner: [{ "local-exec": { when: "destroy", command: \`sh ${script} \${grant.grant.id}\` } }],`,
-      "      }]",
-      "    : [],",
-      ");",
-      'if (removed.length > 0) stack.addOverride("removed", removed);',
+      ...revocationHook(script),
       "app.synth();",
       "",
     ].join("\n"),
   );
   const release = join(markers, "release");
+  const appFile = join(project.dir, "app.ts");
+  const app = readFileSync(appFile, "utf8");
+  const broken: Record<BrokenApp, string> = {
+    throws: `throw new Error("the grants repo is broken: cannot read grants/team.yaml");\n${app}`,
+    "does-not-compile": `const = ;\n${app}`,
+    "no-output": app.replace("app.synth();", "process.exit(0);"),
+    hangs: `setInterval(() => {}, 1_000);\nawait new Promise(() => {});\n${app}`,
+    "stack-renamed": app.replace('new TerraformStack(app, "ledger")', 'new TerraformStack(app, "ledger-v2")'),
+  };
   return {
     dir: project.dir,
     stackDir: join(project.dir, "cdktf.out", "stacks", "ledger"),
@@ -100,6 +115,10 @@ export function makeSlowRevocationProject(options: SlowRevocationProjectOptions 
       started: existsSync(join(markers, `started-${id}`)),
       finished: existsSync(join(markers, `finished-${id}`)),
     }),
+    refuse: () => writeFileSync(join(markers, "refuse"), ""),
+    accept: () => rmSync(join(markers, "refuse"), { force: true }),
+    breakApp: (kind) => writeFileSync(appFile, broken[kind]),
+    repairApp: () => writeFileSync(appFile, app),
     clearMarkers: () => {
       for (const name of readdirSync(markers)) {
         if (/^(started|finished)-/.test(name)) rmSync(join(markers, name));
@@ -108,16 +127,29 @@ export function makeSlowRevocationProject(options: SlowRevocationProjectOptions 
   };
 }
 
+/** The grants of the fault tests: alice expires an hour after `t0`, carol three hours after. */
+export function aliceAndCarol(t0: number): ProjectGrant[] {
+  return [
+    { id: "alice", expiresAt: formatTimestamp(t0 + 3_600) },
+    { id: "carol", expiresAt: formatTimestamp(t0 + 3 * 3_600) },
+  ];
+}
+
+/** The state's addresses with both of {@link aliceAndCarol} applied, sorted. */
+export const ALICE_AND_CAROL = [
+  "terraform_data.grant_alice",
+  "terraform_data.grant_alice_access",
+  "terraform_data.grant_carol",
+  "terraform_data.grant_carol_access",
+];
+
+/** The state's addresses once alice is revoked. */
+export const CAROL_ONLY = ["terraform_data.grant_carol", "terraform_data.grant_carol_access"];
+
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 
 /** A `tempgrant` CLI process running in a process group of its own, with the engine it spawns. */
-export interface CliProcess {
-  readonly pid: number;
-  /** Resolves when the CLI exits; `signal` is set when a signal ended it. */
-  readonly exited: Promise<CommandResult & { readonly signal: NodeJS.Signals | null }>;
-  /** Sends a signal to the whole group: the CLI, the engine and whatever the engine runs. */
-  killGroup(signal: NodeJS.Signals): void;
-}
+export type CliProcess = GroupCommand;
 
 const running = new Set<number>();
 
@@ -129,32 +161,16 @@ export function killRunningClis(): void {
 
 /** Starts the real CLI (from source, through tsx) as the leader of a new process group. */
 export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+  const cli = startInOwnGroup({
+    program: process.execPath,
+    args: ["--import", "tsx", MAIN, ...args],
     env: { ...process.env, NO_COLOR: "1", TEMPGRANT_NOW: "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
   });
-  const stdout: Buffer[] = [];
-  const stderr: Buffer[] = [];
-  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-  const exited = new Promise<CommandResult & { signal: NodeJS.Signals | null }>((resolve) => {
-    child.on("close", (code, signal) =>
-      resolve({
-        exitCode: code ?? 128,
-        signal,
-        stdout: Buffer.concat(stdout).toString("utf8"),
-        stderr: Buffer.concat(stderr).toString("utf8"),
-      }),
-    );
+  running.add(cli.pid);
+  void cli.exited.then(() => {
+    if (!cli.alive()) running.delete(cli.pid);
   });
-  if (child.pid === undefined) throw new Error("the CLI did not start");
-  const pid = child.pid;
-  running.add(pid);
-  void exited.then(() => {
-    if (!groupAlive(pid)) running.delete(pid);
-  });
-  return { pid, exited, killGroup: (signal) => process.kill(-pid, signal) };
+  return cli;
 }
 
 /** Whether any process of this group is still alive. */

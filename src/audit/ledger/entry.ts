@@ -37,6 +37,40 @@ export interface SweepEvent extends SweepOutcome {
   readonly invalidGrants: readonly string[];
   /** The next expiry among the grants left, RFC 3339 UTC; null for none. */
   readonly nextExpiry: string | null;
+  /**
+   * Present when the sweep ran degraded: it could not use this run's synthesized configuration
+   * (the app failed, hung, or did not synthesize this stack; or the plan failed), so it revoked
+   * from the state alone (docs/sweep.md, "Degraded mode"). Absent from events of normal runs
+   * and from events written before it existed.
+   */
+  readonly degraded?: SweepDegradation;
+}
+
+/** Why a sweep ran degraded, and what it could not know. */
+export interface SweepDegradation {
+  /** What failed, for people: the app's error, the timeout, the missing stack, the failed plan. */
+  readonly reason: string;
+  /**
+   * Grants whose records the state holds and that have not expired at the run's clock: they may
+   * have been removed from the code, which only a good synth can tell, so they were left in place.
+   */
+  readonly unknownGrants: readonly { readonly id: string; readonly expiresAt: string | null }[];
+  /** The configuration the revocation plan ran against: `last-good` (kept from an earlier sweep) or `current`. */
+  readonly configuration: "last-good" | "current";
+}
+
+/**
+ * A revocation the ledger never recorded (an earlier sweep could not write it): the ledger's
+ * apply events left these grants open, but the state held none of their resources when this
+ * sweep read it. `now` is this sweep's clock: the access ended at or before it.
+ */
+export interface RecoveredEvent {
+  readonly type: "recovered";
+  readonly stack: string;
+  readonly now: string;
+  /** Ids of the grants found gone. */
+  readonly grants: readonly string[];
+  readonly reason: string;
 }
 
 /**
@@ -74,10 +108,17 @@ export interface FailureEvent {
   readonly now: string;
   readonly stack: string;
   readonly error: string;
+  /**
+   * For a failed `apply`: the grant records its plan changes, some of which the engine may
+   * have made before it failed. The sweep's ownership memory reads them; `audit who` does not
+   * open windows from them. Absent from other failures and from older events.
+   */
+  readonly grants?: readonly AppliedGrant[];
 }
 
 /** Every event the ledger holds, told apart by `type`. */
-export type LedgerEvent = ApplyEvent | SweepStartedEvent | SweepEvent | VerificationEvent | FailureEvent;
+export type LedgerEvent =
+  ApplyEvent | SweepStartedEvent | SweepEvent | VerificationEvent | FailureEvent | RecoveredEvent;
 
 /** The event types this version writes and reads. */
 export const LEDGER_EVENT_TYPES: readonly LedgerEvent["type"][] = [
@@ -86,6 +127,7 @@ export const LEDGER_EVENT_TYPES: readonly LedgerEvent["type"][] = [
   "sweep",
   "verification",
   "failure",
+  "recovered",
 ];
 
 /** The hashed part of an entry: everything but `hash`. */

@@ -14,6 +14,8 @@ export {
   type LedgerEntry,
   type LedgerEvent,
   type LedgerFields,
+  type RecoveredEvent,
+  type SweepDegradation,
   type SweepEvent,
   type VerificationEvent,
 } from "./entry.js";

@@ -104,6 +104,7 @@ export function applyCommand(): Command {
             now: formatTimestamp(now),
             stack: stack.name,
             error: error instanceof Error ? error.message : String(error),
+            grants: ledger.appliedGrants(input),
           }).catch((ledgerError: unknown) => {
             // The apply's own error is the one to exit with; still say the record is missing.
             process.stderr.write(`[apply] ${(ledgerError as Error).message}\n`);

@@ -1,15 +1,17 @@
-import { performance } from "node:perf_hooks";
 import { Command } from "commander";
-import type { LedgerEvent } from "../../audit/ledger/index.js";
-import { wrapStep } from "../../errors.js";
-import { EXIT } from "../exit-codes.js";
-import { synthesizeStacks, withStackOptions, type StackRunOptions } from "../stack-options.js";
+import { TempgrantError } from "../../errors.js";
+import { exitCodeForSweep } from "../exit-codes.js";
+import { withStackOptions, type StackRunOptions } from "../stack-options.js";
 
 interface SweepOptions extends StackRunOptions {
   dryRun: boolean;
   json: boolean;
   ledger?: string;
+  synthTimeout: string;
 }
+
+/** Default for --synth-timeout: a healthy app synthesizes in seconds. */
+const DEFAULT_SYNTH_TIMEOUT = "300s";
 
 /** `tempgrant sweep`: the scheduled job that revokes every expired grant and verifies it. */
 export function sweepCommand(): Command {
@@ -27,175 +29,122 @@ export function sweepCommand(): Command {
       "append the events of each stack to this hash-chained ledger (default: TEMPGRANT_LEDGER, " +
         "tempgrant.yaml's ledger:, else <project>/.tempgrant/ledger.jsonl)",
     )
+    .option(
+      "--synth-timeout <duration>",
+      "kill the cdktf app after this long and revoke from the state alone (degraded)",
+      DEFAULT_SYNTH_TIMEOUT,
+    )
     .addHelpText(
       "after",
       [
         "",
         "Grants that fail validation at sweep time count as not active: they are revoked and reported.",
+        "Resources a grant owned that an interrupted revocation left behind are revoked too.",
         "Each stack appends a sweep event to the ledger, and a verification event when it applied",
         "revocations; a failure appends a failure event. --dry-run records nothing.",
+        "",
+        "Degraded mode: when the app fails, does not compile, synthesizes nothing, runs past",
+        "--synth-timeout or no longer synthesizes a stack an earlier sweep swept (or the plan fails),",
+        "the sweep revokes from the state alone every grant expired at the clock, against the last",
+        "good configuration, reports the grants whose status it cannot know, and exits 5.",
+        "When the ledger cannot be written, the sweep still revokes, prints each unrecorded event",
+        'to stderr as {"unrecorded": ...}, and exits 1; the next sweep records a recovered event.',
         "",
         "Exit codes:",
         "  0  every due revocation applied and verified; nothing else pending",
         "  1  a failure: the plan, the revocation-only guard, the apply, the verification, or the ledger append",
-        "  2  bad input or usage (a --ledger that is not a ledger included); nothing was done",
+        "  2  bad input or usage; nothing was done",
         "  4  revocations done and verified, but other changes are pending (run `tempgrant plan`)",
+        "  5  degraded: revoked from the state alone (the build is broken); fix the app",
         "",
         "Examples:",
         "  $ tempgrant sweep --stack prod",
         "  $ tempgrant sweep --dry-run --now 2027-01-12T03:00:00Z",
         "  $ tempgrant sweep --json > sweep.json",
+        "  $ tempgrant sweep --synth-timeout 2m",
         "  $ TEMPGRANT_LEDGER=/srv/audit/ledger.jsonl tempgrant sweep",
       ].join("\n"),
     )
     .action(async (options: SweepOptions) => {
-      // Only what runs before the app is loaded here (the grant model's index would load the
-      // schema validator too: the sweep needs only the clock). The rest loads while the app
-      // runs, when this process would otherwise wait for it.
-      const [
-        { formatTimestamp },
-        { resolveClock },
-        { resolveLedgerPath },
-        { readLedgerHead },
-        { loadCheckConfig },
-      ] = await Promise.all([
-        import("../../grant/time.js"),
+      const [{ resolveClock }, { parseDuration }, { loadCheckConfig }, { runSweep }] = await Promise.all([
         import("../../grant/clock.js"),
-        import("../../audit/ledger/location.js"),
-        import("../../audit/ledger/tail.js"),
+        import("../../grant/duration.js"),
         import("../options.js"),
-        // Loaded now so that synthesizeStacks starts the app at once, ahead of what loads meanwhile.
-        import("../../check/synth-app.js"),
-        import("../../runner/engine.js"),
+        import("../../sweep/run-sweep.js"),
       ]);
+      // Everything the command line says is checked before any work.
       const clock = resolveClock(options.now);
-      const config = await loadCheckConfig(options.config);
-      const log = (line: string) => process.stderr.write(`[sweep] ${line}\n`);
-      const ledgerPath = resolveLedgerPath({
-        option: options.ledger,
-        config,
-        projectDir: options.chdir,
-      });
-      // A ledger we could not append to must stop the sweep before it revokes, not after.
-      if (!options.dryRun) {
-        await readLedgerHead(ledgerPath).catch((error: unknown) => {
-          throw wrapStep("ledger", error);
-        });
-      }
-      const afterSynth = Promise.all([
-        import("../../sweep/sweep-stack.js"),
-        import("../../sweep/postgres-target-check.js"),
-        import("../../sweep/declared-listing.js"),
-        import("../../audit/ledger/append.js"),
-      ]);
-      afterSynth.catch(() => {}); // awaited after the app ran; meanwhile a failure must not go unhandled
-      const synthStarted = performance.now();
-      const stacks = await synthesizeStacks(options, formatTimestamp(clock.now), {
-        revocationMargin: `${config.revocationMarginSeconds}s`,
-        invalidGrants: "skip",
-      });
-      // One app run for every stack: each stack's event reports it.
-      const synthSeconds = Math.round(performance.now() - synthStarted) / 1000;
-      const [{ sweepStack }, { postgresTargetCheck }, listing, { appendLedgerEvent }] = await afterSynth;
-      const record = async (event: LedgerEvent) => {
-        await appendLedgerEvent(ledgerPath, event).catch((error: unknown) => {
-          throw wrapStep("ledger", error);
-        });
-      };
-      let exit: number = EXIT.OK;
-      for (const { name, workspace } of stacks) {
-        const declared = listing.listedGrants(workspace.workingDir);
-        const invalid = declared.filter((grant) => grant.status === "invalid");
-        for (const grant of invalid) {
-          log(
-            `INVALID grant ${grant.id} (${grant.source}) is revoked: ${grant.problems.map((p) => p.message).join("; ")}`,
-          );
-        }
-        const outcome = await sweepStack({
-          stack: name,
-          workspace,
-          now: clock.now,
-          privilegedTypes: config.privilegedTypes,
-          dryRun: options.dryRun,
-          onProgress: log,
-          targetCheck: postgresTargetCheck(),
-          onBeforeApply: ({ grants, planSha256 }) =>
-            record({
-              type: "sweep-started",
-              stack: name,
-              now: formatTimestamp(clock.now),
-              grants,
-              planSha256,
-            }),
-        }).catch(async (error: unknown) => {
-          if (!options.dryRun) {
-            await record({
-              type: "failure",
-              step: "sweep",
-              now: formatTimestamp(clock.now),
-              stack: name,
-              error: error instanceof Error ? error.message : String(error),
-            }).catch((ledgerError: unknown) => {
-              // The sweep's own error is the one to exit with; still say the record is missing.
-              log((ledgerError as Error).message);
-            });
-          }
-          throw error;
-        });
-        const next = listing.nextExpiry(
-          declared.filter((grant) => !outcome.revoked.some((r) => r.id === grant.id)),
+      const synthTimeoutSeconds = parseDuration(options.synthTimeout);
+      if (synthTimeoutSeconds === undefined || synthTimeoutSeconds <= 0) {
+        throw new TempgrantError(
+          "USAGE",
+          `--synth-timeout: "${options.synthTimeout}" is not a positive duration (for example 300s, 5m)`,
         );
-        const phases = { synth: synthSeconds, ...outcome.phases };
+      }
+      const log = (line: string) => process.stderr.write(`[sweep] ${line}\n`);
+      const result = await runSweep({
+        projectDir: options.chdir,
+        outdir: options.out,
+        stacks: options.stack,
+        now: clock.now,
+        loadConfig: () => loadCheckConfig(options.config),
+        ...(options.ledger !== undefined ? { ledger: options.ledger } : {}),
+        ...(options.engine !== undefined ? { engine: options.engine } : {}),
+        lockTimeout: options.lockTimeout,
+        synthTimeoutSeconds,
+        dryRun: options.dryRun,
+        log,
+        // The record of a revocation must survive the ledger: one JSON line per event on stderr.
+        onUnrecorded: (event, error) =>
+          process.stderr.write(`${JSON.stringify({ unrecorded: event, error })}\n`),
+      });
+      for (const report of result.stacks) {
+        const { stack, body } = report;
+        if (!body) continue;
         log(
-          `${name}: phases (s): ${Object.entries(phases)
-            .map(([phase, seconds]) => `${phase} ${seconds.toFixed(2)}`)
+          `${stack}: phases (s): ${Object.entries(body.phases)
+            .map(([phase, seconds]) => `${phase} ${(seconds ?? 0).toFixed(2)}`)
             .join(", ")}`,
         );
-        const body = {
-          ...outcome,
-          phases,
-          invalidGrants: invalid.map((grant) => grant.id),
-          nextExpiry: next?.expiresAt ? formatTimestamp(next.expiresAt) : null,
-        };
-        const event = { type: options.dryRun ? "sweep-dry-run" : "sweep", ...body };
-        if (!options.dryRun) {
-          await record({ type: "sweep", ...body });
-          // Only a sweep that applied something has a revocation to vouch for.
-          if (outcome.planSha256 !== null) {
-            await record({
-              type: "verification",
-              stack: name,
-              now: outcome.now,
-              grants: outcome.revoked.map((grant) => grant.id),
-              verified: outcome.verified,
-              method: ["re-plan", ...new Set((outcome.targetChecks ?? []).map((check) => check.method))].join(
-                "+",
-              ),
-              ...(outcome.targetChecks && outcome.targetChecks.length > 0
-                ? { targetChecks: outcome.targetChecks }
-                : {}),
-            });
-          }
-        }
         if (options.json) {
+          const event = { type: options.dryRun ? "sweep-dry-run" : "sweep", ...body };
           process.stdout.write(`${JSON.stringify(event, null, 2)}\n`);
-        } else {
-          const ids = outcome.revoked.map((r) => r.id).join(", ");
-          const changes = outcome.pending.map((p) => `${p.action} ${p.address}`).join(", ");
-          process.stdout.write(
-            [
-              `${name}: ${options.dryRun ? "would revoke" : "revoked"} ${outcome.revoked.length} grant(s)` +
-                (ids ? ` (${ids})` : "") +
-                (options.dryRun ? "" : outcome.verified ? ", verified" : ", NOT VERIFIED"),
-              `${name}: ${outcome.pending.length} other change(s) pending${changes ? `: ${changes}` : ""}`,
-              `${name}: next expiry ${next?.expiresAt ? `${formatTimestamp(next.expiresAt)} (${next.id})` : "none"}`,
-              "",
-            ].join("\n"),
+          continue;
+        }
+        const ids = body.revoked.map((r) => (r.leftover ? `${r.id} [left behind]` : r.id)).join(", ");
+        const changes = body.pending.map((p) => `${p.action} ${p.address}`).join(", ");
+        const lines = [
+          `${stack}: ${options.dryRun ? "would revoke" : "revoked"} ${body.revoked.length} grant(s)` +
+            (ids ? ` (${ids})` : "") +
+            (options.dryRun ? "" : body.verified ? ", verified" : ", NOT VERIFIED"),
+          `${stack}: ${body.pending.length} other change(s) pending${changes ? `: ${changes}` : ""}`,
+          `${stack}: next expiry ${body.nextExpiry ? `${body.nextExpiry} (${report.nextExpiryId})` : "none"}`,
+        ];
+        if (body.degraded) {
+          const unknown = body.degraded.unknownGrants.map((grant) => grant.id).join(", ");
+          lines.unshift(`${stack}: DEGRADED (revoked from the state alone): ${body.degraded.reason}`);
+          lines.splice(
+            2,
+            1,
+            `${stack}: status unknown for ${body.degraded.unknownGrants.length} grant(s)${unknown ? `: ${unknown}` : ""} (not expired; removed from the code?)`,
           );
         }
-        if (!options.dryRun && !outcome.verified) exit = EXIT.FAILURE;
-        else if (outcome.pending.length > 0 && exit === EXIT.OK) exit = EXIT.PENDING;
+        process.stdout.write(`${lines.join("\n")}\n\n`);
       }
-      process.exitCode = exit;
+      for (const report of result.stacks) {
+        if (report.error) process.stderr.write(`tempgrant: ${report.error}\n`);
+      }
+      for (const failure of result.failures) {
+        if (!result.stacks.some((report) => report.error === failure.error)) {
+          process.stderr.write(`tempgrant: ${failure.step}: ${failure.error}\n`);
+        }
+      }
+      if (result.unrecorded > 0) {
+        process.stderr.write(
+          `tempgrant: ledger: ${result.unrecorded} event(s) could not be recorded in ${result.ledgerPath} ` +
+            "(printed above as JSON); the revocations were done: fix the ledger, the next sweep records them\n",
+        );
+      }
+      process.exitCode = exitCodeForSweep(result.status);
     });
 }
