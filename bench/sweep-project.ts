@@ -222,7 +222,7 @@ function quoteArgument(part: string): string {
 /**
  * The ids of the grants whose resources are in the stack's real state right now, read from
  * the local backend's state file (what tofu wrote last). A grant counts while its record or
- * any resource it owns (`terraform_data.grant_<id>`, `..._access`) is there.
+ * any resource it owns (`tempgrant_grant.grant_<id>`, `terraform_data.grant_<id>_access`) is there.
  */
 export function grantsInState(stackDir: string): Set<string> {
   const file = join(stackDir, "terraform.tfstate");
@@ -232,7 +232,8 @@ export function grantsInState(stackDir: string): Set<string> {
     resources?: { mode?: string; type?: string; name?: string }[];
   };
   for (const resource of state.resources ?? []) {
-    if (resource.mode !== "managed" || resource.type !== "terraform_data") continue;
+    if (resource.mode !== "managed") continue;
+    if (resource.type !== "terraform_data" && resource.type !== "tempgrant_grant") continue;
     const match = /^grant_(.+?)(_access)?$/.exec(resource.name ?? "");
     if (match?.[1]) present.add(match[1].replaceAll("_", "-"));
   }

@@ -85,7 +85,9 @@ export async function planDocument(
   const result = await plan(workspace, {
     out,
     ...(targets ? { targets } : {}),
-    ...(destroy ? { destroy } : {}),
+    // A destroy plan without refresh: the configuration it runs against may hold records
+    // that have expired, which tempgrant's provider refuses to plan; destroying needs only the state.
+    ...(destroy ? { destroy, refresh: false } : {}),
   });
   return { document: await showJson(workspace, result.planFile), planFile: result.planFile };
 }

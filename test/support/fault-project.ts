@@ -137,14 +137,14 @@ export function aliceAndCarol(t0: number): ProjectGrant[] {
 
 /** The state's addresses with both of {@link aliceAndCarol} applied, sorted. */
 export const ALICE_AND_CAROL = [
-  "terraform_data.grant_alice",
+  "tempgrant_grant.grant_alice",
+  "tempgrant_grant.grant_carol",
   "terraform_data.grant_alice_access",
-  "terraform_data.grant_carol",
   "terraform_data.grant_carol_access",
 ];
 
 /** The state's addresses once alice is revoked. */
-export const CAROL_ONLY = ["terraform_data.grant_carol", "terraform_data.grant_carol_access"];
+export const CAROL_ONLY = ["tempgrant_grant.grant_carol", "terraform_data.grant_carol_access"];
 
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 
