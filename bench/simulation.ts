@@ -481,7 +481,7 @@ export function describeResult(result: SimulationResult, options: SimulationOpti
     ...(result.faultCounts
       ? [
           `faults: ${result.faultCounts.killed} sweep(s) killed mid-apply, ${result.faultCounts.failedOnce} destroy(s) failed once, ` +
-            `${result.faultCounts.degradedSweeps} degraded sweep(s) (exit 5) and ${result.faultCounts.failedApplies} failed apply(s) in the broken hour; ` +
+            `${result.faultCounts.degradedSweeps} degraded sweep(s) (exit 5); ${result.faultCounts.failedApplies} failed apply(s) (the broken hour, or a destroy failing once); ` +
             `${result.faultCounts.neverApplied} grant(s) never applied (their window fell in the broken hour)`,
           `exits: ${Object.entries(result.faultCounts.exits)
             .sort()
