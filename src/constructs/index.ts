@@ -13,7 +13,11 @@ export {
   type KubernetesRoleRef,
   type KubernetesTargetProps,
 } from "./targets/kubernetes.js";
-export { POSTGRESQL_ACCESS_TYPES, PostgresqlTarget, type PostgresqlTargetProps } from "./targets/postgresql.js";
+export {
+  POSTGRESQL_ACCESS_TYPES,
+  PostgresqlTarget,
+  type PostgresqlTargetProps,
+} from "./targets/postgresql.js";
 export { aliasedTempgrantProvider, TEMPGRANT_PROVIDER, tempgrantProvider } from "./tempgrant-provider.js";
 export { expression, TerraformExpression } from "./template-text.js";
 export type { TargetBinding } from "./targets/target-binding.js";

@@ -38,7 +38,10 @@ export function literalValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(literalValue);
   if (typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
     return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([key, item]) => [literalText(key), literalValue(item)]),
+      Object.entries(value as Record<string, unknown>).map(([key, item]) => [
+        literalText(key),
+        literalValue(item),
+      ]),
     );
   }
   return value;

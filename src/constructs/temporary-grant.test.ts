@@ -66,7 +66,10 @@ describe("TemporaryGrant", () => {
       resources: ["tempgrant_postgresql_login_role.grant_alice_orders"],
     });
     expect(json.provider?.tempgrant).toEqual([{}]);
-    expect(json.terraform?.required_providers?.tempgrant).toEqual({ source: "tempgrant/tempgrant", version: "0.1.0" });
+    expect(json.terraform?.required_providers?.tempgrant).toEqual({
+      source: "tempgrant/tempgrant",
+      version: "0.1.0",
+    });
   });
 
   it("writes grant text literally: template sequences are escaped, never evaluated", () => {

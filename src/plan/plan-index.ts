@@ -125,7 +125,8 @@ function driftedAttributes(
   for (const entry of drift) {
     if (!isPrivileged(entry.type)) continue;
     const { before, after } = entry.change;
-    if (typeof before !== "object" || before === null || typeof after !== "object" || after === null) continue;
+    if (typeof before !== "object" || before === null || typeof after !== "object" || after === null)
+      continue;
     const was = before as Record<string, unknown>;
     const is = after as Record<string, unknown>;
     const keys = [...new Set([...Object.keys(was), ...Object.keys(is)])].filter(
@@ -175,7 +176,9 @@ function recordExpiryUnknown(change: ResourceChangeJson): boolean {
   if (typeof afterUnknown !== "object" || afterUnknown === null) return false;
   if (change.type === LEGACY_GRANT_RECORD_TYPE) {
     const input = afterUnknown.input;
-    return input === true || (typeof input === "object" && (input as { expiresAt?: unknown }).expiresAt === true);
+    return (
+      input === true || (typeof input === "object" && (input as { expiresAt?: unknown }).expiresAt === true)
+    );
   }
   return afterUnknown.expires_at === true;
 }

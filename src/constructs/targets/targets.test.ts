@@ -182,7 +182,7 @@ describe("synth-level targets", () => {
     });
     const json = synthAt(NOW, (stack) => {
       provider(stack, "github", "integrations/github");
-      new TemporaryGrant(stack, "a", grant("alice-gh", target, { principal: "${file(\"/etc/passwd\")}" }));
+      new TemporaryGrant(stack, "a", grant("alice-gh", target, { principal: '${file("/etc/passwd")}' }));
     });
     expect(json.resource?.github_team_membership?.grant_alice_gh).toMatchObject({
       team_id: "${github_team.sre.id}",
