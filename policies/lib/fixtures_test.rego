@@ -40,7 +40,7 @@ record := {
 	"breakGlass": false,
 	"binding": "postgresql",
 	"nativeExpiry": true,
-	"resources": ["postgresql_role.grant_g1"],
+	"resources": ["tempgrant_postgresql_login_role.grant_g1"],
 	"accessKey": "alice@example.com|orders-db|read",
 	"principalKey": "alice@example.com",
 	"requestedByKey": "alice@example.com",
@@ -51,7 +51,7 @@ record := {
 # folded again as the plan reader folds them.
 grant(after) := {
 	"id": object.get(after, "id", "g1"),
-	"address": "terraform_data.grant_g1",
+	"address": "tempgrant_grant.grant_g1",
 	"action": "create",
 	"before": null,
 	"after": folded(object.union(record, after)),
@@ -72,8 +72,8 @@ fold(name) := config.approvals.aliases[lower(trim_space(name))] if {
 
 # The role a record owns, with a native expiry matching it.
 role := {
-	"address": "postgresql_role.grant_g1",
-	"type": "postgresql_role",
+	"address": "tempgrant_postgresql_login_role.grant_g1",
+	"type": "tempgrant_postgresql_login_role",
 	"action": "create",
 	"owner": "g1",
 	"privileged": true,

@@ -17,8 +17,14 @@ const ROLE_FLAGS = [
   "replication",
 ];
 
-/** The same flags as tempgrant's provider names them. */
-const TEMPGRANT_ROLE_FLAGS = ["superuser", "create_role", "create_db", "bypass_rls", "replication"];
+/** tempgrant's provider's flag names, mapped to the names the scope policy compares. */
+const TEMPGRANT_ROLE_FLAGS: Readonly<Record<string, string>> = {
+  superuser: "superuser",
+  create_role: "create_role",
+  create_db: "create_database",
+  bypass_rls: "bypass_row_level_security",
+  replication: "replication",
+};
 
 /** The scope a resource's planned values grant. Empty lists when nothing is recognized. */
 export function grantedScope(type: string, after: unknown): GrantedScope {
@@ -33,7 +39,9 @@ export function grantedScope(type: string, after: unknown): GrantedScope {
     return {
       privileges: [],
       roles: strings(values.member_of),
-      flags: TEMPGRANT_ROLE_FLAGS.filter((flag) => values[flag] === true),
+      flags: Object.entries(TEMPGRANT_ROLE_FLAGS)
+        .filter(([attribute]) => values[attribute] === true)
+        .map(([, flag]) => flag),
     };
   }
   if (type === "postgresql_role") {

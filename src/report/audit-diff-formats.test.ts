@@ -2,15 +2,17 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { diffSnapshots } from "../audit/diff/compare.js";
 import type { Snapshot, SnapshotResource } from "../audit/diff/snapshot.js";
-import { GRANT_RECORD_MARKER } from "../grant/record.js";
+import { GRANT_RECORD_MARKER, grantRecordAttributes, type GrantRecord } from "../grant/record.js";
 import { AUDIT_DIFF_FORMATS } from "./audit-diff-formats.js";
 
 // Every audit diff format against its golden file, on one diff that holds each kind of change.
 const record = (id: string, input: Record<string, unknown> = {}): SnapshotResource => ({
-  address: `terraform_data.grant_${id}`,
-  type: "terraform_data",
+  address: `tempgrant_grant.grant_${id}`,
+  type: "tempgrant_grant",
   values: {
-    input: {
+    id,
+    starts_at: null,
+    ...grantRecordAttributes({
       tempgrant: GRANT_RECORD_MARKER,
       id,
       principal: `${id}@example.com`,
@@ -26,7 +28,7 @@ const record = (id: string, input: Record<string, unknown> = {}): SnapshotResour
       nativeExpiry: true,
       resources: [`postgresql_role.grant_${id}`],
       ...input,
-    },
+    } as GrantRecord),
   },
 });
 const role = (id: string, values: Record<string, unknown> = {}): SnapshotResource => ({

@@ -18,7 +18,7 @@ const report: CheckReport = {
         level: "deny",
         rule: "approvals/no-self-approval",
         grant: "alice-orders-read",
-        address: "terraform_data.grant_alice_orders_read",
+        address: "tempgrant_grant.grant_alice_orders_read",
         message:
           'grant alice-orders-read: "Alice@example.com" approves a grant whose requester is "alice@example.com"; ask someone else',
       },
@@ -36,7 +36,7 @@ const report: CheckReport = {
         level: "warn",
         rule: "break-glass/reported",
         grant: "bob-breakglass",
-        address: "terraform_data.grant_bob_breakglass",
+        address: "tempgrant_grant.grant_bob_breakglass",
         message:
           "break-glass grant bob-breakglass for bob@example.com on orders-db (INC-981: stuck refunds): review it after the incident",
       },

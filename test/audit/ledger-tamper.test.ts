@@ -28,7 +28,7 @@ const events: LedgerEvent[] = [
     stack: "prod",
     now: "2026-11-25T20:00:00Z",
     dryRun: false,
-    revoked: [{ id: "alice", record: { id: "alice" }, addresses: ["terraform_data.grant_alice"] }],
+    revoked: [{ id: "alice", record: { id: "alice" }, addresses: ["tempgrant_grant.grant_alice"] }],
     pending: [],
     planSha256: "b".repeat(64),
     stateSerialBefore: 1,

@@ -5,7 +5,12 @@ import { LocalBackend, TerraformStack } from "cdktf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { synthesize, TemporaryGrant, type TemporaryGrantProps } from "../../src/constructs/index.js";
 import { builtinTarget } from "../support/builtin-grants.js";
-import { formatTimestamp, GRANT_RECORD_MARKER } from "../../src/grant/index.js";
+import {
+  formatTimestamp,
+  GRANT_RECORD_MARKER,
+  grantRecordAttributes,
+  type GrantRecord,
+} from "../../src/grant/index.js";
 import { checkPlanShape, toPolicyInput } from "../../src/plan/index.js";
 import { loadPolicyEngine, resolveConfig, type PolicyEngine } from "../../src/policy/index.js";
 import { apply, init, plan, resolveEngine, showJson, type Workspace } from "../../src/runner/index.js";
@@ -113,9 +118,91 @@ describe("bypass attempts through real tofu plans", () => {
   });
 });
 
-describe("bypass attempts through resources beside the grants", () => {
+/**
+ * How a plan spells a grant record and the login role it owns: tempgrant's provider
+ * (`tempgrant_grant`, `tempgrant_postgresql_login_role`), or the legacy shapes old states still
+ * hold (a `terraform_data` whose input is the record, cyrilgdn's `postgresql_role`).
+ */
+interface PlanShape {
+  readonly name: string;
+  readonly recordType: string;
+  /** The record resource's values (`after` or `before`). */
+  readonly recordValues: (record: GrantRecord) => object;
+  /** A created record whose expiry is known only after apply: its `after` and `after_unknown`. */
+  readonly unknownExpiry: (record: GrantRecord) => { after: object; afterUnknown: object };
+  readonly roleType: string;
+  /** The login role's planned values, VALID UNTIL at `expiresAt` (epoch seconds). */
+  readonly roleValues: (expiresAt: number) => Record<string, unknown>;
+  /** Another VALID UNTIL, in the spelling of the role type. */
+  readonly validUntil: (epochSeconds: number) => string;
+  /** Role attributes that give everything away, each on its own. */
+  readonly wide: readonly object[];
+}
+
+const SHAPES: readonly PlanShape[] = [
+  {
+    name: "tempgrant's provider",
+    recordType: "tempgrant_grant",
+    recordValues: (record) => ({
+      id: record.id,
+      starts_at: null,
+      ticket: null,
+      ...grantRecordAttributes(record),
+    }),
+    unknownExpiry: (record) => {
+      const known: Record<string, unknown> = {
+        id: record.id,
+        starts_at: null,
+        ...grantRecordAttributes(record),
+      };
+      delete known.expires_at;
+      return { after: known, afterUnknown: { expires_at: true } };
+    },
+    roleType: "tempgrant_postgresql_login_role",
+    roleValues: (expiresAt) => ({
+      name: "tg_alice_read",
+      member_of: ["orders_read"],
+      valid_until: formatTimestamp(expiresAt),
+      scram_verifier: "SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy",
+      reassign_owned_to: null,
+      superuser: false,
+      create_role: false,
+      create_db: false,
+      bypass_rls: false,
+      replication: false,
+    }),
+    validUntil: (epochSeconds) => formatTimestamp(epochSeconds),
+    wide: [
+      { superuser: true },
+      { member_of: ["cluster-admin"] },
+      { create_role: true },
+      { replication: true },
+    ],
+  },
+  {
+    name: "legacy terraform_data records",
+    recordType: "terraform_data",
+    recordValues: (record) => ({ input: record }),
+    unknownExpiry: (record) => ({
+      after: { input: { ...record, expiresAt: undefined } },
+      afterUnknown: { input: { expiresAt: true } },
+    }),
+    roleType: "postgresql_role",
+    roleValues: (expiresAt) => ({
+      name: "tg_alice_read",
+      login: true,
+      roles: ["orders_read"],
+      valid_until: `${formatTimestamp(expiresAt).slice(0, 19).replace("T", " ")}+00`,
+    }),
+    validUntil: (epochSeconds) => `${formatTimestamp(epochSeconds).slice(0, 19).replace("T", " ")}+00`,
+    wide: [{ superuser: true }, { roles: ["cluster-admin"] }, { bypass_row_level_security: true }],
+  },
+];
+
+describe.each(SHAPES)("bypass attempts through resources beside the grants ($name)", (shape) => {
   const t = now() + 60;
-  const record = {
+  const roleAddress = `${shape.roleType}.grant_alice_read`;
+  const record: GrantRecord = {
     tempgrant: GRANT_RECORD_MARKER,
     id: "alice-read",
     principal: "alice@example.com",
@@ -129,7 +216,7 @@ describe("bypass attempts through resources beside the grants", () => {
     breakGlass: false,
     binding: "postgresql",
     nativeExpiry: true,
-    resources: ["postgresql_role.grant_alice_read"],
+    resources: [roleAddress],
   };
   const change = (address: string, type: string, after: object) => ({
     address,
@@ -138,25 +225,41 @@ describe("bypass attempts through resources beside the grants", () => {
     name: address.split(".")[1],
     change: { actions: ["create"], before: null, after, after_unknown: {} },
   });
+  const recordChange = (address: string, grant: GrantRecord) =>
+    change(address, shape.recordType, shape.recordValues(grant));
   const doc = (...changes: object[]) => ({
     format_version: "1.2",
     timestamp: formatTimestamp(t),
     planned_values: {},
-    resource_changes: [
-      change("terraform_data.grant_alice_read", "terraform_data", { input: record }),
-      ...changes,
-    ],
+    resource_changes: [recordChange(`${shape.recordType}.grant_alice_read`, record), ...changes],
   });
   const role = (extra: object) =>
-    change("postgresql_role.grant_alice_read", "postgresql_role", {
-      name: "tg_alice_read",
-      login: true,
-      roles: ["orders_read"],
-      valid_until: `${formatTimestamp(t + 3_600)
-        .slice(0, 19)
-        .replace("T", " ")}+00`,
-      ...extra,
-    });
+    change(roleAddress, shape.roleType, { ...shape.roleValues(t + 3_600), ...extra });
+
+  it("reads the record and the role it owns from the plan", () => {
+    const input = toPolicyInput(checkPlanShape(doc(role({})), "test"), { fallbackNow: t, aliases: {} });
+    expect(input.grants).toMatchObject([
+      {
+        id: "alice-read",
+        address: `${shape.recordType}.grant_alice_read`,
+        action: "create",
+        unknownExpiry: false,
+        after: { expiresAt: t + 3_600, resources: [roleAddress], principal: "alice@example.com" },
+        owned: [{ address: roleAddress }],
+      },
+    ]);
+    // The record is a resource too, but no access: not privileged, owned by nobody.
+    expect(input.resources).toMatchObject([
+      { address: `${shape.recordType}.grant_alice_read`, owner: null, privileged: false },
+      {
+        address: roleAddress,
+        owner: "alice-read",
+        privileged: true,
+        expiryBearing: true,
+        nativeExpiry: t + 3_600,
+      },
+    ]);
+  });
 
   it("denies a rename whatever characters the principal's name holds", async () => {
     // Names are folded (case, blanks, aliases) before the removed and the created grant are
@@ -175,20 +278,17 @@ describe("bypass attempts through resources beside the grants", () => {
         expiresAt: formatTimestamp(t + 7_200),
       };
       const removal = {
-        address: "terraform_data.grant_old",
+        address: `${shape.recordType}.grant_old`,
         mode: "managed",
-        type: "terraform_data",
+        type: shape.recordType,
         name: "grant_old",
-        change: { actions: ["delete"], before: { input: old }, after: null, after_unknown: {} },
+        change: { actions: ["delete"], before: shape.recordValues(old), after: null, after_unknown: {} },
       };
       const plan = {
         format_version: "1.2",
         timestamp: formatTimestamp(t),
         planned_values: {},
-        resource_changes: [
-          removal,
-          change("terraform_data.grant_renamed", "terraform_data", { input: renamed }),
-        ],
+        resource_changes: [removal, recordChange(`${shape.recordType}.grant_renamed`, renamed)],
       };
       expect([principal, await rulesOf(plan)]).toEqual([principal, ["extension/fresh-approval"]]);
     }
@@ -205,7 +305,8 @@ describe("bypass attempts through resources beside the grants", () => {
     ] as const) {
       const selfApproved = { ...record, requestedBy: requester, approvedBy: [approver], resources: [] };
       const plan = doc();
-      (plan.resource_changes[0] as { change: { after: object } }).change.after = { input: selfApproved };
+      (plan.resource_changes[0] as { change: { after: object } }).change.after =
+        shape.recordValues(selfApproved);
       expect([approver, await rulesOf(plan)]).toEqual([
         approver,
         ["approvals/min-approvers", "approvals/no-self-approval"],
@@ -229,23 +330,21 @@ describe("bypass attempts through resources beside the grants", () => {
         role_ref: [{ name: "view" }],
       }),
       change("module.inner.github_team_membership.x", "github_team_membership", { username: "mallory" }),
+      // Another grant's access resource with no record: tempgrant's own types are privileged too.
+      change(`${shape.roleType}.backdoor`, shape.roleType, {
+        ...shape.roleValues(t + 3_600),
+        name: "mallory",
+      }),
     ]) {
       expect(await rulesOf(doc(role({}), smuggled))).toEqual(["unmanaged/privileged-without-grant"]);
     }
   });
 
   it("denies wildcard access however it is spelled", async () => {
-    for (const extra of [
-      { superuser: true },
-      { roles: ["cluster-admin"] },
-      { bypass_row_level_security: true },
-    ]) {
-      expect(await rulesOf(doc(role(extra)))).toEqual(["scope/no-wildcard"]);
+    for (const extra of shape.wide) {
+      expect([extra, await rulesOf(doc(role(extra)))]).toEqual([extra, ["scope/no-wildcard"]]);
     }
-    const owned = {
-      ...record,
-      resources: ["postgresql_role.grant_alice_read", "postgresql_grant.grant_alice_read"],
-    };
+    const owned = { ...record, resources: [roleAddress, "postgresql_grant.grant_alice_read"] };
     for (const privileges of [["ALL"], ["all privileges"], [" All  Privileges "], ["*"]]) {
       const grant = change("postgresql_grant.grant_alice_read", "postgresql_grant", {
         role: "tg_alice_read",
@@ -253,11 +352,7 @@ describe("bypass attempts through resources beside the grants", () => {
       });
       const plan = {
         ...doc(role({}), grant),
-        resource_changes: [
-          change("terraform_data.grant_alice_read", "terraform_data", { input: owned }),
-          role({}),
-          grant,
-        ],
+        resource_changes: [recordChange(`${shape.recordType}.grant_alice_read`, owned), role({}), grant],
       };
       expect([privileges, await rulesOf(plan)]).toEqual([privileges, ["scope/no-wildcard"]]);
     }
@@ -265,19 +360,125 @@ describe("bypass attempts through resources beside the grants", () => {
 
   it("denies a login role whose VALID UNTIL is missing or later than the record", async () => {
     expect(await rulesOf(doc(role({ valid_until: undefined })))).toEqual(["native-expiry/matches-record"]);
-    expect(await rulesOf(doc(role({ valid_until: "2999-01-01 00:00:00+00" })))).toEqual([
+    expect(await rulesOf(doc(role({ valid_until: shape.validUntil(Date.UTC(2999, 0, 1) / 1000) })))).toEqual([
       "native-expiry/matches-record",
     ]);
   });
 
   it("fails (not passes) an expiry unknown at plan time", async () => {
-    const unknown = {
-      ...change("terraform_data.grant_alice_read", "terraform_data", {
-        input: { ...record, expiresAt: undefined },
-      }),
-    };
-    (unknown.change as { after_unknown: object }).after_unknown = { input: { expiresAt: true } };
+    const { after, afterUnknown } = shape.unknownExpiry(record);
+    const unknown = change(`${shape.recordType}.grant_alice_read`, shape.recordType, after);
+    (unknown.change as { after_unknown: object }).after_unknown = afterUnknown;
     const plan = { ...doc(role({})), resource_changes: [unknown, role({})] };
     expect(await rulesOf(plan)).toContain("expiry/expiry-known");
+  });
+});
+
+describe("a grant whose record moves from a legacy terraform_data to a tempgrant_grant", () => {
+  // Upgrading tempgrant: the state holds the old record, the configuration the new one for the
+  // same grant. The plan deletes one and creates the other; the access stays.
+  const t = now() + 60;
+  const [current, old] = SHAPES;
+  if (!current || !old) throw new Error("no shapes");
+  const record: GrantRecord = {
+    tempgrant: GRANT_RECORD_MARKER,
+    id: "alice-read",
+    principal: "alice@example.com",
+    target: "orders-db",
+    access: "read",
+    expiresAt: formatTimestamp(t + 3_600),
+    reason: "investigate INC-42 refunds",
+    ticket: "INC-42",
+    requestedBy: "alice@example.com",
+    approvedBy: ["bob@example.com"],
+    breakGlass: false,
+    binding: "custom",
+    nativeExpiry: false,
+    resources: ["terraform_data.grant_alice_read_access"],
+  };
+  const moved = (after: GrantRecord) => ({
+    format_version: "1.2",
+    timestamp: formatTimestamp(t),
+    planned_values: {},
+    resource_changes: [
+      {
+        address: "terraform_data.grant_alice_read",
+        mode: "managed",
+        type: old.recordType,
+        name: "grant_alice_read",
+        change: { actions: ["delete"], before: old.recordValues(record), after: null, after_unknown: {} },
+      },
+      {
+        address: "tempgrant_grant.grant_alice_read",
+        mode: "managed",
+        type: current.recordType,
+        name: "grant_alice_read",
+        change: { actions: ["create"], before: null, after: current.recordValues(after), after_unknown: {} },
+      },
+      {
+        address: "terraform_data.grant_alice_read_access",
+        mode: "managed",
+        type: "terraform_data",
+        name: "grant_alice_read_access",
+        change: {
+          actions: ["no-op"],
+          before: { input: "alice@example.com" },
+          after: { input: "alice@example.com" },
+          after_unknown: {},
+        },
+      },
+    ],
+  });
+
+  it("passes the move of an unchanged grant", async () => {
+    expect(await rulesOf(moved(record))).toEqual([]);
+  });
+
+  it("denies a move that also extends the grant without a fresh approval", async () => {
+    expect(await rulesOf(moved({ ...record, expiresAt: formatTimestamp(t + 7_200) }))).toEqual([
+      "extension/fresh-approval",
+    ]);
+  });
+});
+
+describe("bypass attempts through the flags of tempgrant's login role", () => {
+  const t = now() + 60;
+  it("denies BYPASSRLS (bypass_rls), as it denies bypass_row_level_security on postgresql_role", async () => {
+    const [shape] = SHAPES;
+    if (!shape) throw new Error("no shape");
+    const roleAddress = `${shape.roleType}.grant_alice_read`;
+    const record: GrantRecord = {
+      tempgrant: GRANT_RECORD_MARKER,
+      id: "alice-read",
+      principal: "alice@example.com",
+      target: "orders-db",
+      access: "read",
+      expiresAt: formatTimestamp(t + 3_600),
+      reason: "investigate INC-42 refunds",
+      ticket: "INC-42",
+      requestedBy: "alice@example.com",
+      approvedBy: ["bob@example.com"],
+      breakGlass: false,
+      binding: "postgresql",
+      nativeExpiry: true,
+      resources: [roleAddress],
+    };
+    const change = (address: string, type: string, after: object) => ({
+      address,
+      mode: "managed",
+      type,
+      name: address.split(".")[1],
+      change: { actions: ["create"], before: null, after, after_unknown: {} },
+    });
+    const plan = {
+      format_version: "1.2",
+      timestamp: formatTimestamp(t),
+      planned_values: {},
+      resource_changes: [
+        change("tempgrant_grant.grant_alice_read", "tempgrant_grant", shape.recordValues(record)),
+        change(roleAddress, shape.roleType, { ...shape.roleValues(t + 3_600), bypass_rls: true }),
+      ],
+    };
+    expect(await rulesOf(plan)).toEqual(["scope/no-wildcard"]);
   });
 });

@@ -55,7 +55,7 @@ describe("tempgrant apply", () => {
             tempgrant: GRANT_RECORD_MARKER,
             id: "alice",
             expiresAt: expires,
-            resources: expect.arrayContaining([expect.stringMatching(/^terraform_data\./)]),
+            resources: ["terraform_data.grant_alice_access"],
           },
         },
       ],

@@ -37,7 +37,7 @@ describe("tempgrant sweep", () => {
     expect(result.exitCode).toBe(4);
     expect(result.stdout.trim().split("\n")).toEqual([
       "ledger: revoked 1 grant(s) (alice), verified",
-      "ledger: 2 other change(s) pending: create terraform_data.grant_carol, create terraform_data.grant_carol_access",
+      "ledger: 2 other change(s) pending: create tempgrant_grant.grant_carol, create terraform_data.grant_carol_access",
       `ledger: next expiry ${at(t0 + 3 * hour)} (bob)`,
     ]);
     const entries = await readLedger(ledger);

@@ -80,8 +80,9 @@ async function jsonDiff(...args: string[]): Promise<JsonDiff> {
 const rows = (json: JsonDiff) => json.grants.map((grant) => [grant.id, grant.kinds.join("+")]);
 
 describe("tempgrant audit diff on real states", () => {
-  // Only terraform_data runs without a provider here, so the test makes that type privileged;
-  // the grants' own target resources are owned by their records, a stray one is not.
+  // The grants' access is terraform_data (no database needed), so the test makes that type
+  // privileged; the grants' own target resources are owned by their records (tempgrant_grant),
+  // a stray one is not.
   const privileged = file("tempgrant.yaml");
 
   beforeAll(async () => {
@@ -134,6 +135,7 @@ describe("tempgrant audit diff on real states", () => {
     const json = await jsonDiff(file("before.tfstate"), file("swept.tfstate"), "--config", privileged);
     expect(rows(json)).toEqual([["alice", "removed"]]);
     expect(json.grants[0]?.before).toMatchObject({
+      address: "tempgrant_grant.grant_alice",
       id: "alice",
       principal: "alice@example.com",
       target: "ledger-db",

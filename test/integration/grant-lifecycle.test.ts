@@ -18,13 +18,15 @@ const grant = (id: string, window: { startsAt?: number; expiresAt: number }) => 
 describe("grant lifecycle with real tofu, clock moved by now", () => {
   const outdir = mkdtempSync(join(tmpdir(), "tempgrant-lifecycle-"));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-  // Plans run against the real clock (plantimestamp), so every window lies after it.
-  const t0 = Math.floor(Date.now() / 1000) + 60;
+  // The provider checks each record against the real clock: its expiry at plan and apply
+  // time, its start at apply time. So every expiry lies after the real clock, and the start of
+  // `later` before it: the synth clock `now` still walks the whole lifecycle.
   const hour = 3_600;
+  const t0 = Math.floor(Date.now() / 1000) - 2 * hour - 60;
   const grants = [
-    grant("short", { expiresAt: t0 + hour / 2 }),
-    grant("day", { expiresAt: t0 + hour }),
-    grant("later", { startsAt: t0 + 2 * hour, expiresAt: t0 + 3 * hour }),
+    grant("short", { expiresAt: t0 + 2.5 * hour }),
+    grant("day", { expiresAt: t0 + 3 * hour }),
+    grant("later", { startsAt: t0 + 2 * hour, expiresAt: t0 + 4 * hour }),
   ];
   let workspace: Workspace;
 
@@ -51,26 +53,66 @@ describe("grant lifecycle with real tofu, clock moved by now", () => {
 
   it("creates active grants, keeps pending ones out, and destroys each at its expiry", async () => {
     expect(await sweepAt(t0)).toEqual([
-      "create terraform_data.grant_day",
+      "create tempgrant_grant.grant_day",
+      "create tempgrant_grant.grant_short",
       "create terraform_data.grant_day_access",
-      "create terraform_data.grant_short",
       "create terraform_data.grant_short_access",
     ]);
-    expect(await sweepAt(t0 + hour / 2 - 1)).toEqual([]);
-    expect(await sweepAt(t0 + hour / 2)).toEqual([
-      "delete terraform_data.grant_short",
+    expect(await sweepAt(t0 + 2 * hour - 1)).toEqual([]);
+    expect(await sweepAt(t0 + 2 * hour)).toEqual([
+      "create tempgrant_grant.grant_later",
+      "create terraform_data.grant_later_access",
+    ]);
+    expect(await sweepAt(t0 + 2.5 * hour - 1)).toEqual([]);
+    expect(await sweepAt(t0 + 2.5 * hour)).toEqual([
+      "delete tempgrant_grant.grant_short",
       "delete terraform_data.grant_short_access",
     ]);
-    expect(await sweepAt(t0 + 2 * hour)).toEqual([
-      "create terraform_data.grant_later",
-      "create terraform_data.grant_later_access",
-      "delete terraform_data.grant_day",
+    expect(await sweepAt(t0 + 3 * hour)).toEqual([
+      "delete tempgrant_grant.grant_day",
       "delete terraform_data.grant_day_access",
     ]);
-    expect(await sweepAt(t0 + 3 * hour)).toEqual([
-      "delete terraform_data.grant_later",
+    expect(await sweepAt(t0 + 4 * hour)).toEqual([
+      "delete tempgrant_grant.grant_later",
       "delete terraform_data.grant_later_access",
     ]);
+  });
+
+  it("refuses, at apply time, a grant whose start the real clock has not reached, and creates none of its access", async () => {
+    const earlyDir = mkdtempSync(join(tmpdir(), "tempgrant-early-"));
+    try {
+      // Synthesized at a clock ahead of the real one, when the grant is active; applied now.
+      const start = Math.floor(Date.now() / 1000) + hour;
+      const stacks = synthesize({
+        outdir: earlyDir,
+        now: start,
+        declare: (app) => {
+          const stack = new TerraformStack(app, "early");
+          new LocalBackend(stack, { path: "terraform.tfstate" });
+          new TemporaryGrant(stack, "early", grant("early", { startsAt: start, expiresAt: start + hour }));
+        },
+      });
+      const early: Workspace = {
+        engine: resolveEngine(),
+        workingDir: stacks.early ?? "",
+        lockTimeout: "30s",
+      };
+      await init(early);
+      const planned = await plan(early, { out: "early.tfplan" });
+      const doc = (await showJson(early, planned.planFile)) as PlanJson;
+      expect(doc.resource_changes?.map((change) => change.address).sort()).toEqual([
+        "tempgrant_grant.grant_early",
+        "terraform_data.grant_early_access",
+      ]);
+      await expect(apply(early, planned.planFile)).rejects.toThrow(
+        /Grant not yet started[\s\S]*grant early starts at/,
+      );
+      // The access depends on the record: the refused record left nothing behind.
+      const state = (await showJson(early)) as { values?: { root_module?: { resources?: unknown[] } } };
+      expect(state.values?.root_module?.resources ?? []).toEqual([]);
+    } finally {
+      rmSync(earlyDir, { recursive: true, force: true });
+    }
   });
 
   it("refuses, at plan time, to create a grant from a stale synth", async () => {
@@ -93,7 +135,7 @@ describe("grant lifecycle with real tofu, clock moved by now", () => {
       };
       await init(stale);
       await expect(plan(stale, { out: "stale.tfplan" })).rejects.toThrow(
-        /grant old expired at 2020-06-01T00:00:00Z: this synth is stale/,
+        /grant old expired at 2020-06-01T00:00:00Z: this configuration is stale/,
       );
     } finally {
       rmSync(staleDir, { recursive: true, force: true });

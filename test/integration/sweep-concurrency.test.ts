@@ -65,7 +65,7 @@ describe("two concurrent sweeps on the pg backend", () => {
       values?: { root_module?: { resources?: { address: string }[] } };
     };
     expect(state.values?.root_module?.resources?.map((r) => r.address).sort()).toEqual([
-      "terraform_data.grant_b",
+      "tempgrant_grant.grant_b",
       "terraform_data.grant_b_access",
     ]);
     const rows = await adminQuery<{ name: string }>(

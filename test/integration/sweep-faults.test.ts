@@ -27,13 +27,12 @@ import { adminQuery, providerEnvironment } from "../support/postgres.js";
 // The window: each revoked grant's access has a destroy provisioner that waits for the
 // test (see makeSlowRevocationProject), so the fault lands while tofu is applying.
 //
-// What this cannot prove here: the cyrilgdn/postgresql provider cannot be built on this
-// machine (README, "Known blocker"), so these grants are terraform_data resources, not
-// PostgreSQL roles. That a revoked role's logins are refused and its live sessions are
-// ended with pg_terminate_backend after a recovered sweep is not shown; only the state, the
-// sweep's exit, its retries, the lock and the ledger are. A real role dropped by the
-// interrupted apply would be found gone by the next sweep's refresh; here the re-applied
-// destroy runs again instead.
+// What this does not prove: each grant's record is tempgrant's provider's tempgrant_grant,
+// but its access is a terraform_data (a CustomTarget), not a PostgreSQL role. That a revoked
+// role's logins are refused and its live sessions are ended with pg_terminate_backend after
+// a recovered sweep is not shown; only the state, the sweep's exit, its retries, the lock
+// and the ledger are. A real role dropped by the interrupted apply would be found gone by
+// the next sweep's refresh; here the re-applied destroy runs again instead.
 const hour = 3_600;
 const t0 = Math.floor(Date.now() / 1000) + 60;
 const at = (seconds: number) => formatTimestamp(seconds);

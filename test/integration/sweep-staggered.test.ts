@@ -16,11 +16,10 @@ import { runCli } from "../support/cli.js";
 // 5 minutes the sweeps hit both sides of that boundary (one second before it, exactly on
 // it) and land exactly on expiry instants too.
 //
-// What this cannot prove here: the cyrilgdn/postgresql provider cannot be built on this
-// machine (README, "Known blocker"), so the grants are built-in terraform_data resources,
-// not PostgreSQL roles. The issue's "real logins fail and sessions are killed"
-// (pg_terminate_backend) is not shown; the revocation is verified from the state and by
-// the sweep's re-plan.
+// What this does not prove: each grant's record is tempgrant's provider's tempgrant_grant,
+// but its access is a built-in terraform_data (a CustomTarget), not a PostgreSQL role. The
+// issue's "real logins fail and sessions are killed" (pg_terminate_backend) is not shown;
+// the revocation is verified from the state and by the sweep's re-plan.
 const minute = 60;
 const margin = 5 * minute;
 const t0 = Math.floor(Date.now() / 1000) + 60;
@@ -48,7 +47,7 @@ async function stateAddresses(): Promise<string[]> {
   return (state.values?.root_module?.resources ?? []).map((r) => r.address).sort();
 }
 const addressesOf = (grants: readonly string[]) =>
-  grants.flatMap((id) => [`terraform_data.grant_${id}`, `terraform_data.grant_${id}_access`]).sort();
+  grants.flatMap((id) => [`tempgrant_grant.grant_${id}`, `terraform_data.grant_${id}_access`]).sort();
 
 // Each sweep's instant and the grants it must revoke (all earlier ones are already gone).
 const sweeps: { now: number; why: string; revokes: string[] }[] = [

@@ -45,10 +45,10 @@ describe("sweepStack with real tofu", () => {
     synthAt(t0 + hour, [grant("a", t0 + hour), grant("b", t0 + 3 * hour), grant("c", t0 + 5 * hour)]);
     const outcome = await sweepStack({ stack: "grants", workspace, now: t0 + hour });
     expect(outcome.revoked.map((r) => [r.id, [...r.addresses].sort()])).toEqual([
-      ["a", ["terraform_data.grant_a", "terraform_data.grant_a_access"]],
+      ["a", ["tempgrant_grant.grant_a", "terraform_data.grant_a_access"]],
     ]);
     expect(outcome.pending).toEqual([
-      { address: "terraform_data.grant_c", action: "create" },
+      { address: "tempgrant_grant.grant_c", action: "create" },
       { address: "terraform_data.grant_c_access", action: "create" },
     ]);
     expect(outcome).toMatchObject({ verified: true, dryRun: false, stateSerialBefore: serial });
@@ -66,7 +66,7 @@ describe("sweepStack with real tofu", () => {
     const again = await sweepStack({ stack: "grants", workspace, now: t0 + hour });
     expect(again.revoked).toEqual([]);
     expect(again.pending.map((p) => p.address)).toEqual([
-      "terraform_data.grant_c",
+      "tempgrant_grant.grant_c",
       "terraform_data.grant_c_access",
     ]);
     expect([again.planSha256, again.stateSerialAfter]).toEqual([null, outcome.stateSerialAfter]);

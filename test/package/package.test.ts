@@ -31,11 +31,10 @@ import { adminQuery, providerEnvironment } from "../support/postgres.js";
 //    its grants listed, type-checked, planned, checked, applied with the state in the
 //    throwaway PostgreSQL (pg backend), swept once they expire, and its own Rego enforced.
 //
-// Not proven here: a grant on the scaffold's PostgreSQL target through init, plan and
-// apply. The cyrilgdn/postgresql provider cannot be built on our machines (README, "Known
-// blocker"), so that test only shows the target synthesizing (a login role with VALID UNTIL)
-// and `plan` failing closed at init; with a provider mirror (TEMPGRANT_PROVIDER_MIRROR) it
-// plans it for real instead.
+// Not proven here: a grant on the scaffold's PostgreSQL target through apply. That test shows
+// the target synthesizing (a tempgrant_postgresql_login_role with VALID UNTIL, depending on
+// its tempgrant_grant record) and tempgrant's provider planning it against the throwaway
+// PostgreSQL; it does not apply it.
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "tempgrant-package-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -325,9 +324,9 @@ describe("tempgrant init, end to end from the tarball", () => {
     expect(result.exitCode, failure(result)).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ passed: true, grants: 2 });
     expect(await stateResources()).toEqual([
-      "terraform_data.grant_alice_example_read",
+      "tempgrant_grant.grant_alice_example_read",
+      "tempgrant_grant.grant_carol_example_write",
       "terraform_data.grant_alice_example_read_access",
-      "terraform_data.grant_carol_example_write",
       "terraform_data.grant_carol_example_write_access",
     ]);
   });

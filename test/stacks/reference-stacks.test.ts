@@ -18,9 +18,21 @@ function recordsAt(now: string): string[] {
     declare: (app) => new ProdStack(app, "prod"),
   });
   const json = JSON.parse(readFileSync(join(stacks.prod ?? "", "cdk.tf.json"), "utf8")) as {
-    resource?: { terraform_data?: Record<string, unknown> };
+    resource?: Record<string, Record<string, { depends_on?: string[]; resources?: string[] }>>;
   };
-  return Object.keys(json.resource?.terraform_data ?? {}).sort();
+  const records = json.resource?.tempgrant_grant ?? {};
+  // Every resource a record owns is in the stack and depends on that record.
+  for (const [name, record] of Object.entries(records)) {
+    expect(record.resources?.length, name).toBeGreaterThan(0);
+    for (const address of record.resources ?? []) {
+      const [type = "", resourceName = ""] = address.split(".");
+      expect([address, json.resource?.[type]?.[resourceName]?.depends_on]).toEqual([
+        address,
+        [`tempgrant_grant.${name}`],
+      ]);
+    }
+  }
+  return Object.keys(records).sort();
 }
 
 describe("the reference stacks (two teams, TypeScript and YAML, one break-glass grant)", () => {

@@ -3,7 +3,8 @@ import { formatTimestamp } from "../../src/grant/index.js";
 
 /**
  * A target whose "access" is a built-in terraform_data per grant, so real tofu plans and
- * applies grants without any provider.
+ * applies grants with no provider but tempgrant's own (for the grant's `tempgrant_grant`
+ * record, from the toolchain's mirror) and no database.
  */
 export const builtinTarget = new CustomTarget({
   name: "ledger-db",

@@ -15,7 +15,8 @@ export interface ProjectGrant {
 /**
  * A small cdktf project of its own, as a user's repo would be: cdktf.json whose app (run
  * through tsx) declares YAML grants on a target made of built-in terraform_data resources,
- * so real tofu plans and applies it without any provider.
+ * so real tofu plans and applies it with no provider but tempgrant's own (each grant's
+ * `tempgrant_grant` record, from the toolchain's mirror) and no database.
  */
 export function makeProject(): { dir: string; writeGrants: (grants: readonly ProjectGrant[]) => void } {
   const dir = mkdtempSync(join(tmpdir(), "tempgrant-project-"));

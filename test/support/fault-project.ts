@@ -42,9 +42,9 @@ export interface SlowRevocationProject {
 export type BrokenApp = "throws" | "does-not-compile" | "no-output" | "hangs" | "stack-renamed";
 
 /**
- * A project like {@link makeProject} (YAML grants on a built-in terraform_data target, one
- * stack `ledger`) whose revocations take as long as the test wants, to give a fault test a
- * window in the middle of a sweep's apply.
+ * A project like {@link makeProject} (YAML grants on a built-in terraform_data target, each
+ * with its `tempgrant_grant` record, one stack `ledger`) whose revocations take as long as the
+ * test wants, to give a fault test a window in the middle of a sweep's apply.
  *
  * A destroy-time provisioner on the grant's own resource would never run: the sweep revokes
  * by leaving an expired grant out of the configuration, and OpenTofu runs destroy
@@ -52,8 +52,8 @@ export type BrokenApp = "throws" | "does-not-compile" | "no-output" | "hangs" | 
  * for the access resource of every grant that is not active, with `destroy = true` and a
  * local-exec destroy provisioner. The provisioner touches `started-<id>`, waits (checking
  * every 0.1 s, at most 60 s) until the file `release` exists, then touches `finished-<id>`;
- * the resource is destroyed after it. The test polls for `started-<id>`: it waits for an
- * event, never for time.
+ * the resource is destroyed after it (and the grant's record after that: the access depends
+ * on it). The test polls for `started-<id>`: it waits for an event, never for time.
  */
 export function makeSlowRevocationProject(options: SlowRevocationProjectOptions = {}): SlowRevocationProject {
   const project = makeProject();

@@ -1,6 +1,15 @@
 // A plan document in `tofu show -json` shape whose grants and resources trip every shipped
 // rule in turn: for tests that compare evaluations, so that equal verdicts mean something.
-import { formatPostgresTimestamp, formatTimestamp, GRANT_RECORD_MARKER } from "../../src/grant/index.js";
+// Grants are written both ways a plan may hold them: tempgrant's provider (a tempgrant_grant
+// record owning a tempgrant_postgresql_login_role) and the legacy shapes old states still hold
+// (a terraform_data whose input is the record, owning a cyrilgdn postgresql_role).
+import {
+  formatPostgresTimestamp,
+  formatTimestamp,
+  GRANT_RECORD_MARKER,
+  grantRecordAttributes,
+  type GrantRecord,
+} from "../../src/grant/index.js";
 
 const HOUR = 3_600;
 
@@ -8,26 +17,30 @@ interface RecordOverrides {
   readonly [field: string]: unknown;
 }
 
+/** Whether the grant at this index is written the legacy way: every other run of twelve. */
+const legacy = (index: number): boolean => Math.floor(index / 12) % 2 === 1;
+
 /** `count` grants (a record and a login role each) plus standing access and rename pairs, at `now`. */
 export function variedPlan(count: number, now: number): object {
   const changes: object[] = [];
-  const record = (index: number, overrides: RecordOverrides = {}) => ({
-    tempgrant: GRANT_RECORD_MARKER,
-    id: `g-${index}`,
-    principal: `user${index}@example.com`,
-    target: index % 3 === 0 ? "orders-db" : "billing-db",
-    access: ["read", "write", "admin"][index % 3],
-    expiresAt: formatTimestamp(now + HOUR),
-    reason: "reconcile the ledgers after INC-7",
-    ticket: `INC-${index}`,
-    requestedBy: `user${index}@example.com`,
-    approvedBy: ["approver@example.com"],
-    breakGlass: false,
-    binding: "postgresql",
-    nativeExpiry: true,
-    resources: [`postgresql_role.grant_${index}`],
-    ...overrides,
-  });
+  const record = (index: number, overrides: RecordOverrides = {}): GrantRecord =>
+    ({
+      tempgrant: GRANT_RECORD_MARKER,
+      id: `g-${index}`,
+      principal: `user${index}@example.com`,
+      target: index % 3 === 0 ? "orders-db" : "billing-db",
+      access: ["read", "write", "admin"][index % 3],
+      expiresAt: formatTimestamp(now + HOUR),
+      reason: "reconcile the ledgers after INC-7",
+      ticket: `INC-${index}`,
+      requestedBy: `user${index}@example.com`,
+      approvedBy: ["approver@example.com"],
+      breakGlass: false,
+      binding: "postgresql",
+      nativeExpiry: true,
+      resources: [roleAddress(index)],
+      ...overrides,
+    }) as GrantRecord;
   const problems: ((index: number) => RecordOverrides)[] = [
     () => ({}),
     (index) => ({ approvedBy: [` USER${index}@Example.com `] }),
@@ -45,38 +58,57 @@ export function variedPlan(count: number, now: number): object {
   ];
   for (let index = 0; index < count; index += 1) {
     const problem = problems[index % problems.length] ?? (() => ({}));
-    const input = record(index, problem(index));
+    const grant = record(index, problem(index));
     const expiry = index % 13 === 0 ? now + 5 * HOUR : now + HOUR;
-    changes.push(change(`terraform_data.grant_${index}`, "terraform_data", ["create"], null, { input }));
+    const roles = index % 17 === 0 ? ["orders_read", "rds_superuser"] : ["orders_read"];
+    const superuser = index % 19 === 0;
+    changes.push(recordChange(`grant_${index}`, legacy(index), ["create"], null, grant));
     changes.push(
-      change(`postgresql_role.grant_${index}`, "postgresql_role", ["create"], null, {
-        name: `tg_${index}`,
-        login: true,
-        roles: index % 17 === 0 ? ["orders_read", "rds_superuser"] : ["orders_read"],
-        superuser: index % 19 === 0,
-        valid_until: formatPostgresTimestamp(expiry),
-      }),
+      legacy(index)
+        ? change(roleAddress(index), "postgresql_role", ["create"], null, {
+            name: `tg_${index}`,
+            login: true,
+            roles,
+            superuser,
+            valid_until: formatPostgresTimestamp(expiry),
+          })
+        : change(roleAddress(index), "tempgrant_postgresql_login_role", ["create"], null, {
+            name: `tg_${index}`,
+            member_of: roles,
+            superuser,
+            create_role: false,
+            create_db: false,
+            bypass_rls: false,
+            replication: false,
+            reassign_owned_to: null,
+            scram_verifier: "SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy",
+            valid_until: formatTimestamp(expiry),
+          }),
     );
   }
   // Renaming to restart the clock: an unexpired record removed, a later one for the same access created.
   for (let index = 0; index < Math.ceil(count / 20); index += 1) {
     const old = record(10_000 + index, { id: `old-${index}`, resources: [] });
-    changes.push(change(`terraform_data.old_${index}`, "terraform_data", ["delete"], { input: old }, null));
+    changes.push(recordChange(`old_${index}`, index % 2 === 1, ["delete"], old, null));
     const renamed = record(10_000 + index, {
       id: `renamed-${index}`,
       resources: [],
       expiresAt: formatTimestamp(now + 2 * HOUR),
     });
-    changes.push(
-      change(`terraform_data.renamed_${index}`, "terraform_data", ["create"], null, { input: renamed }),
-    );
+    changes.push(recordChange(`renamed_${index}`, index % 2 === 1, ["create"], null, renamed));
   }
   // Expiries only known after apply.
   for (let index = 0; index < Math.ceil(count / 25); index += 1) {
-    const unknown = change(`terraform_data.later_${index}`, "terraform_data", ["create"], null, {
-      input: record(20_000 + index, { id: `later-${index}`, resources: [] }),
-    }) as { change: { after_unknown: unknown } };
-    unknown.change.after_unknown = { id: true, input: { expiresAt: true } };
+    const later = record(20_000 + index, { id: `later-${index}`, resources: [] });
+    const unknown = recordChange(`later_${index}`, index % 2 === 1, ["create"], null, later) as {
+      change: { after: Record<string, unknown>; after_unknown: unknown };
+    };
+    if (index % 2 === 1) {
+      unknown.change.after_unknown = { id: true, input: { expiresAt: true } };
+    } else {
+      delete unknown.change.after.expires_at;
+      unknown.change.after_unknown = { expires_at: true };
+    }
     changes.push(unknown);
   }
   // Standing access beside the grants, and wildcards spelled several ways.
@@ -96,6 +128,29 @@ export function variedPlan(count: number, now: number): object {
     planned_values: {},
     resource_changes: changes,
   };
+}
+
+/** The address of the login role grant `index` owns, in the shape that grant is written in. */
+function roleAddress(index: number): string {
+  return `${legacy(index) ? "postgresql_role" : "tempgrant_postgresql_login_role"}.grant_${index}`;
+}
+
+/** A record's change: a tempgrant_grant (snake_case attributes) or a legacy terraform_data. */
+function recordChange(
+  name: string,
+  asLegacy: boolean,
+  actions: string[],
+  before: GrantRecord | null,
+  after: GrantRecord | null,
+): object {
+  const values = (record: GrantRecord | null) =>
+    record === null
+      ? null
+      : asLegacy
+        ? { input: record }
+        : { id: record.id, starts_at: null, ticket: null, ...grantRecordAttributes(record) };
+  const type = asLegacy ? "terraform_data" : "tempgrant_grant";
+  return change(`${type}.${name}`, type, actions, values(before), values(after));
 }
 
 function change(address: string, type: string, actions: string[], before: unknown, after: unknown): object {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GRANT_RECORD_MARKER } from "../../grant/record.js";
+import { GRANT_RECORD_MARKER, grantRecordAttributes, type GrantRecord } from "../../grant/record.js";
 import { accessEffect } from "./access-order.js";
 import { diffSnapshots } from "./compare.js";
 import type { Snapshot, SnapshotResource } from "./snapshot.js";
@@ -243,5 +243,92 @@ describe("diffSnapshots: privileged resources without a grant record", () => {
         ["kubernetes_*"],
       ),
     ).toHaveLength(1);
+  });
+});
+
+describe("diffSnapshots: records of tempgrant's provider", () => {
+  // The same grants as above, held by a tempgrant_grant (snake_case attributes) owning a
+  // tempgrant_postgresql_login_role, as states written since the provider hold them.
+  const legacyInput = (id: string, input: Record<string, unknown> = {}) =>
+    (record(id, input).values as { input: GrantRecord }).input;
+  const providerRecord = (id: string, input: Record<string, unknown> = {}): SnapshotResource => ({
+    address: `tempgrant_grant.grant_${id}`,
+    type: "tempgrant_grant",
+    values: {
+      id,
+      starts_at: null,
+      ticket: null,
+      ...grantRecordAttributes({
+        ...legacyInput(id),
+        resources: [`tempgrant_postgresql_login_role.grant_${id}`],
+        ...input,
+      } as GrantRecord),
+    },
+  });
+  const loginRole = (id: string, values: Record<string, unknown> = {}): SnapshotResource => ({
+    address: `tempgrant_postgresql_login_role.grant_${id}`,
+    type: "tempgrant_postgresql_login_role",
+    values: { name: `tg_${id}`, member_of: ["orders_read"], valid_until: "2027-01-11T12:00:00Z", ...values },
+  });
+  const provided = (id: string, input: Record<string, unknown> = {}) => [
+    providerRecord(id, input),
+    loginRole(id),
+  ];
+
+  it("reads the record's fields, and finds an extension and a widening", () => {
+    const diff = diffSnapshots(
+      snapshot(provided("alice")),
+      snapshot(provided("alice", { expiresAt: "2027-01-11T15:00:00Z", access: "write" })),
+    );
+    expect(diff.unmanaged).toEqual([]);
+    expect(diff.grants.map((grant) => [grant.id, grant.kinds])).toEqual([["alice", ["widened", "extended"]]]);
+    expect(diff.grants[0]?.before).toMatchObject({
+      address: "tempgrant_grant.grant_alice",
+      principal: "alice@example.com",
+      startsAt: null,
+      expiresAt: "2027-01-11T12:00:00Z",
+      ticket: "OPS-1",
+      approvedBy: ["carol@example.com"],
+      binding: "postgresql",
+      nativeExpiry: true,
+      resources: ["tempgrant_postgresql_login_role.grant_alice"],
+    });
+  });
+
+  it("sees a grant whose record moved from a legacy terraform_data to a tempgrant_grant as unchanged", () => {
+    const ownsLoginRole = { resources: ["tempgrant_postgresql_login_role.grant_alice"] };
+    const diff = diffSnapshots(
+      snapshot([record("alice", ownsLoginRole), loginRole("alice")]),
+      snapshot(provided("alice")),
+    );
+    expect([diff.grants, diff.unchanged, diff.unmanaged]).toEqual([[], 1, []]);
+  });
+
+  it("flags a login role no record owns and access orphaned by its record, never the records", () => {
+    expect(
+      diffSnapshots(snapshot(provided("alice")), snapshot([...provided("alice"), loginRole("backdoor")]))
+        .unmanaged,
+    ).toEqual([
+      {
+        address: "tempgrant_postgresql_login_role.grant_backdoor",
+        type: "tempgrant_postgresql_login_role",
+        action: "added",
+        attributes: [],
+        formerOwner: null,
+      },
+    ]);
+    expect(diffSnapshots(snapshot(provided("alice")), snapshot([loginRole("alice")])).unmanaged).toEqual([
+      {
+        address: "tempgrant_postgresql_login_role.grant_alice",
+        type: "tempgrant_postgresql_login_role",
+        action: "orphaned",
+        attributes: [],
+        formerOwner: "alice",
+      },
+    ]);
+    expect(
+      diffSnapshots(snapshot([]), snapshot(provided("alice")), { privilegedTypes: ["tempgrant_*"] })
+        .unmanaged,
+    ).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ test_unknown_expiry_is_denied if {
 	verdicts == {{
 		"rule": "expiry/expiry-known",
 		"grant": "g1",
-		"address": "terraform_data.grant_g1",
+		"address": "tempgrant_grant.grant_g1",
 		"message": "grant g1: its expiry is unknown at plan time; set expiresAt to a literal RFC 3339 time",
 	}}
 }

@@ -34,15 +34,15 @@ test_shortening_passes if {
 }
 
 test_renaming_to_restart_the_clock_is_denied if {
-	removed := {"id": "g1", "address": "terraform_data.grant_g1", "action": "delete", "before": fixtures.record, "after": null, "unknownExpiry": false}
-	created := object.union(fixtures.grant({"id": "g1-again", "expiresAt": later}), {"address": "terraform_data.grant_g1_again"})
+	removed := {"id": "g1", "address": "tempgrant_grant.grant_g1", "action": "delete", "before": fixtures.record, "after": null, "unknownExpiry": false}
+	created := object.union(fixtures.grant({"id": "g1-again", "expiresAt": later}), {"address": "tempgrant_grant.grant_g1_again"})
 	[v] := [v | some v in check([removed, created])]
 	v.message == "grant g1-again replaces unexpired grant g1 and ends later, without a new approver: renaming does not restart the clock"
 }
 
 test_replacing_an_expired_grant_is_a_new_grant if {
 	old := object.union(fixtures.record, {"expiresAt": fixtures.now - 1})
-	removed := {"id": "g1", "address": "terraform_data.grant_g1", "action": "delete", "before": old, "after": null, "unknownExpiry": false}
+	removed := {"id": "g1", "address": "tempgrant_grant.grant_g1", "action": "delete", "before": old, "after": null, "unknownExpiry": false}
 	created := fixtures.grant({"id": "g2"})
 	count(check([removed, created])) == 0
 }

@@ -16,12 +16,12 @@ test_matching_valid_until_passes if {
 
 test_missing_valid_until_is_denied if {
 	[v] := [v | some v in check(fixtures.resource({"nativeExpiry": null}))]
-	v.message == "postgresql_role.grant_g1 of grant g1: it has no native expiry, not the record's expiry 2027-01-15T16:00:00Z"
+	v.message == "tempgrant_postgresql_login_role.grant_g1 of grant g1: it has no native expiry, not the record's expiry 2027-01-15T16:00:00Z"
 }
 
 test_later_valid_until_is_denied if {
 	[v] := [v | some v in check(fixtures.resource({"nativeExpiry": fixtures.role.nativeExpiry + 7200}))]
-	v.message == "postgresql_role.grant_g1 of grant g1: its native expiry is 2h later, not the record's expiry 2027-01-15T16:00:00Z"
+	v.message == "tempgrant_postgresql_login_role.grant_g1 of grant g1: its native expiry is 2h later, not the record's expiry 2027-01-15T16:00:00Z"
 }
 
 test_earlier_valid_until_is_denied if {

@@ -30,7 +30,7 @@ test_superuser_and_forbidden_roles_are_denied if {
 test_allow_list_exempts if {
 	r := fixtures.resource({"scope": {"privileges": ["ALL"], "roles": [], "flags": []}})
 	verdicts := no_wildcard.deny with input as {"now": fixtures.now, "grants": [], "resources": [r]}
-		with data.tempgrant.config as object.union(fixtures.config, {"scope": {"allow": ["postgresql_role.grant_g1"]}})
+		with data.tempgrant.config as object.union(fixtures.config, {"scope": {"allow": ["tempgrant_postgresql_login_role.grant_g1"]}})
 	count(verdicts) == 0
 }
 

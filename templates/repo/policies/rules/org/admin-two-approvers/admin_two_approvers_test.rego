@@ -6,7 +6,7 @@ import data.tempgrant.rules.org.admin_two_approvers
 
 grant(access, approvers) := {
 	"id": "g1",
-	"address": "terraform_data.grant_g1",
+	"address": "tempgrant_grant.grant_g1",
 	"action": "create",
 	"after": {
 		"id": "g1",
