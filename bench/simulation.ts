@@ -210,9 +210,11 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
   const counts = { killed: 0, degradedSweeps: 0, failedApplies: 0, exits: {} as Record<string, number> };
   let previousFailed = false;
   let failedOnce = 0;
-  // Every grant is declared from the start, as merged code would hold them: a grant that has
-  // not started synthesizes nothing, so it is created by the first apply at or after its start.
-  project.writeGrants(grants);
+  // A grant is declared once its start has come, with no startsAt (it starts when applied):
+  // tempgrant's provider checks a start against the real clock, never a moved one, and the
+  // virtual day runs ahead of the real clock.
+  const declaredAt = (at: number) =>
+    grants.filter((grant) => grant.startsAt <= at).map(({ startsAt: _start, ...grant }) => grant);
   const problems: string[] = [];
   const sweepWallSeconds: number[] = [];
   const applyWallSeconds: number[] = [];
@@ -222,6 +224,7 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
   let present = new Set<string>();
   try {
     for (const command of commands) {
+      project.writeGrants(declaredAt(command.at));
       const now = formatTimestamp(command.at);
       const args =
         command.kind === "sweep"
