@@ -45,7 +45,6 @@ record := {
 	"principalKey": "alice@example.com",
 	"requestedByKey": "alice@example.com",
 	"approverKeys": ["bob@example.com"],
-	"approverNames": ["bob@example.com"],
 }
 
 # A grant change: a created record with the fields in `after` replaced, and its names
@@ -57,6 +56,7 @@ grant(after) := {
 	"before": null,
 	"after": folded(object.union(record, after)),
 	"unknownExpiry": false,
+	"approverNames": [fold(name) | some name in object.union(record, after).approvedBy],
 }
 
 # The folded names of a record view, for ASCII names (src/plan/plan-index.ts folds them for real).
@@ -64,7 +64,6 @@ folded(view) := object.union(view, {
 	"principalKey": fold(view.principal),
 	"requestedByKey": fold(view.requestedBy),
 	"approverKeys": [fold(name) | some name in view.approvedBy],
-	"approverNames": [fold(name) | some name in view.approvedBy],
 	"accessKey": concat("|", [fold(view.principal), view.target, view.access]),
 })
 

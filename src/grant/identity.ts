@@ -159,35 +159,69 @@ export function skeleton(text: string): string {
   return known;
 }
 
+/** A name as written, NFKC, invisible characters dropped, trimmed: case kept for the skeleton. */
+function visibleText(name: unknown): string {
+  return String(name ?? "")
+    .normalize("NFKC")
+    .replace(INVISIBLE_ALL, "")
+    .trim();
+}
+
 /**
  * Identity keys of the names of one plan (or one ledger): each name's key is its folded,
- * alias-resolved spelling, except that names whose skeletons are equal share one key (the
- * smallest such spelling), so a look-alike is the same person wherever names are compared.
+ * alias-resolved spelling, except that names that look alike share one key (the smallest
+ * spelling among them), so a look-alike is the same person wherever names are compared.
+ * Look alike: the same UTS #39 skeleton of the name as written (case kept: `I` and `l` are
+ * confusable, `i` and `l` are not) or of its folded form.
  */
 export class Identities {
-  private readonly canonical = new Map<string, string>();
+  /** Union-find over folded names; skeletons point at a folded name of their group. */
+  private readonly parent = new Map<string, string>();
+  private readonly bySkeleton = new Map<string, string>();
 
   constructor(readonly aliases: Readonly<Record<string, string>>) {}
+
+  private find(name: string): string {
+    let root = name;
+    for (let next = this.parent.get(root); next !== undefined && next !== root; next = this.parent.get(root))
+      root = next;
+    this.parent.set(name, root);
+    return root;
+  }
+
+  private union(a: string, b: string): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra === rb) return;
+    // The smaller spelling is the root: keys do not depend on the order names were seen.
+    if (ra < rb) this.parent.set(rb, ra);
+    else this.parent.set(ra, rb);
+  }
 
   /** Makes a name known, so that its look-alikes seen later or earlier map to one key. */
   add(name: unknown): void {
     if (name === undefined || name === null) return;
     const folded = foldName(name, this.aliases);
-    const shape = skeleton(folded);
-    const current = this.canonical.get(shape);
-    if (current === undefined || folded < current) this.canonical.set(shape, folded);
+    if (!this.parent.has(folded)) this.parent.set(folded, folded);
+    const alias = aliasMap(this.aliases).get(foldText(name));
+    for (const shape of [skeleton(folded), skeleton(alias === undefined ? visibleText(name) : folded)]) {
+      const other = this.bySkeleton.get(shape);
+      if (other === undefined) this.bySkeleton.set(shape, folded);
+      else this.union(other, folded);
+    }
   }
 
   /** The identity key of a name (add every name first). */
   key(name: unknown): string {
     const folded = foldName(name, this.aliases);
-    return this.canonical.get(skeleton(folded)) ?? folded;
+    return this.parent.has(folded) ? this.find(folded) : folded;
   }
 }
 
 /** Whether two names are the same person (folding, aliases, confusables). */
 export function samePerson(a: unknown, b: unknown, aliases: Readonly<Record<string, string>> = {}): boolean {
-  const fa = foldName(a, aliases);
-  const fb = foldName(b, aliases);
-  return fa === fb || skeleton(fa) === skeleton(fb);
+  const identities = new Identities(aliases);
+  identities.add(a);
+  identities.add(b);
+  return identities.key(a) === identities.key(b);
 }

@@ -167,7 +167,7 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
         owner: ownerOf.get(change.address) ?? null,
         privileged,
         unknown,
-        unknownAccess: privileged && action !== "delete" ? accessRelevantUnknown(unknown) : [],
+        unknownAccess: privileged && action !== "delete" ? accessRelevantUnknown(change.type, unknown) : [],
         previousAddress: typeof change.previous_address === "string" ? change.previous_address : null,
         claimedBy: claims.get(change.address) ?? [],
         widened:
@@ -199,7 +199,8 @@ function widening(before: GrantView, after: GrantView, sameAddress: boolean): st
   const widens: string[] = [];
   if (before.principalKey !== after.principalKey)
     widens.push(`principal ${String(before.principal)} -> ${String(after.principal)}`);
-  if (before.target !== after.target) widens.push(`target ${String(before.target)} -> ${String(after.target)}`);
+  if (before.target !== after.target)
+    widens.push(`target ${String(before.target)} -> ${String(after.target)}`);
   if (accessEffect(String(before.access), String(after.access)) === "widened")
     widens.push(`access ${String(before.access)} -> ${String(after.access)}`);
   if (sameAddress && before.id !== after.id) widens.push(`id ${String(before.id)} -> ${String(after.id)}`);
@@ -275,7 +276,8 @@ function driftedAttributes(
   for (const entry of drift) {
     if (!isPrivileged(entry.type)) continue;
     const { before, after } = entry.change;
-    if (typeof before !== "object" || before === null || typeof after !== "object" || after === null) continue;
+    if (typeof before !== "object" || before === null || typeof after !== "object" || after === null)
+      continue;
     const was = before as Record<string, unknown>;
     const is = after as Record<string, unknown>;
     const keys = [...new Set([...Object.keys(was), ...Object.keys(is)])].filter(
@@ -325,7 +327,9 @@ function recordExpiryUnknown(change: ResourceChangeJson): boolean {
   if (typeof afterUnknown !== "object" || afterUnknown === null) return false;
   if (change.type === LEGACY_GRANT_RECORD_TYPE) {
     const input = afterUnknown.input;
-    return input === true || (typeof input === "object" && (input as { expiresAt?: unknown }).expiresAt === true);
+    return (
+      input === true || (typeof input === "object" && (input as { expiresAt?: unknown }).expiresAt === true)
+    );
   }
   return afterUnknown.expires_at === true;
 }
@@ -383,6 +387,12 @@ function grantChange(change: ResourceChangeJson, identities: Identities): BaseRe
     after: planned ? after : null,
     unknownExpiry: planned && (expiryUnknown || (after !== null && after.expiresAt === null)),
     unknown: planned ? recordUnknown(change) : [],
+    approverNames:
+      planned && Array.isArray(sides.after?.approvedBy)
+        ? (sides.after.approvedBy as readonly unknown[]).map((name) =>
+            foldPersonName(name, identities.aliases),
+          )
+        : [],
     textProblems:
       planned && sides.after
         ? grantTextProblems(sides.after).map(({ field, message }) => ({ field, message }))
@@ -394,7 +404,6 @@ function view(record: GrantRecord, identities: Identities): GrantView {
   // The record's fields by name (one object shape for every grant), timestamps as epoch seconds.
   const { startsAt, expiresAt } = record;
   const approvedBy: readonly unknown[] = Array.isArray(record.approvedBy) ? record.approvedBy : [];
-  const aliases = identities.aliases;
   return {
     id: record.id,
     principal: record.principal,
@@ -415,7 +424,6 @@ function view(record: GrantRecord, identities: Identities): GrantView {
     principalKey: identities.key(record.principal),
     requestedByKey: identities.key(record.requestedBy),
     approverKeys: approvedBy.map((name) => identities.key(name)),
-    approverNames: approvedBy.map((name) => foldPersonName(name, aliases)),
   };
 }
 

@@ -27,8 +27,6 @@ export interface GrantView extends Omit<GrantRecord, "startsAt" | "expiresAt" | 
    * that look alike (UTS #39 skeleton), for self-approval and approver counting.
    */
   readonly approverKeys: readonly string[];
-  /** The approvers folded (NFKC, case, blanks, aliases) but readable, for the allowed globs. */
-  readonly approverNames: readonly string[];
 }
 
 /** A text field of a planned record that a reviewer cannot read as it is compared. */
@@ -51,6 +49,11 @@ export interface GrantChange {
   readonly unknownExpiry: boolean;
   /** The record's attributes (as the plan names them) known only after apply; `*` for the whole record. */
   readonly unknown?: readonly string[];
+  /**
+   * The planned record's approvers folded (NFKC, case, blanks, aliases) but readable, in the
+   * order of `approvedBy`: what the allowed-approver globs match (never the look-alike keys).
+   */
+  readonly approverNames?: readonly string[];
   /** Invisible characters, blank or glob names in the planned record's text fields. */
   readonly textProblems?: readonly RecordTextProblem[];
   /**

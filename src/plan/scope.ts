@@ -95,6 +95,11 @@ export const HARMLESS_ATTRIBUTES: ReadonlySet<string> = new Set([
   "tags_all",
 ]);
 
+/** Computed attributes that are harmless for one type only: `terraform_data.output` echoes its input. */
+const HARMLESS_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
+  terraform_data: ["output"],
+};
+
 /** Attributes whose value is the grant's native expiry: later is wider, earlier is narrower. */
 const EXPIRY_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   tempgrant_postgresql_login_role: ["valid_until"],
@@ -118,8 +123,11 @@ function lastAttribute(path: string): string {
 }
 
 /** The unknown paths of a privileged resource that decide access (see {@link HARMLESS_ATTRIBUTES}). */
-export function accessRelevantUnknown(paths: readonly string[]): string[] {
-  return paths.filter((path) => path === "*" || !HARMLESS_ATTRIBUTES.has(lastAttribute(path)));
+export function accessRelevantUnknown(type: string, paths: readonly string[]): string[] {
+  const own = HARMLESS_BY_TYPE[type] ?? [];
+  return paths.filter(
+    (path) => path === "*" || !(HARMLESS_ATTRIBUTES.has(lastAttribute(path)) || own.includes(path)),
+  );
 }
 
 /**

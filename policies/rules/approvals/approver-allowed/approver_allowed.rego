@@ -20,7 +20,7 @@ deny contains lib.violation("approvals/approver-allowed", grant.id, grant.addres
 	some grant in lib.changing
 	count(lib.config.approvals.allowed) > 0
 	some index, name in grant.after.approvedBy
-	not allowed(grant.after.approverNames[index])
+	not allowed(grant.approverNames[index])
 	message := sprintf("grant %s: \"%s\" may not approve grants (allowed: %s)", [grant.id, name, concat(", ", lib.config.approvals.allowed)])
 }
 
