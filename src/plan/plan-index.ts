@@ -92,14 +92,7 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
   const removedByPerson = new Map<string, RecordChange[]>();
   for (const { change } of records) {
     if (sides.get(change)?.action !== "delete") continue;
-    const base = grantChangeOf(change);
-    const removed: RecordChange | undefined = base && {
-      ...base,
-      widens: [],
-      predecessor: null,
-      breakGlassSpan: null,
-      breakGlassWith: [],
-    };
+    const removed = grantChangeOf(change);
     const before = removed?.before;
     if (!removed || !before) continue;
     removedById.set(removed.id, removed);
@@ -141,49 +134,67 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
       const view = grantChangeOf(change);
       if (!view) throw new Error(`${change.address} is not a grant record`);
       const predecessor =
-        view.action === "create" && view.after
+        view.action === "create" && view.after && removedById.size > 0
           ? (removedById.get(view.id) ??
             removedByPerson.get(`${view.after.principalKey}|${String(view.after.target)}`)?.[0])
           : undefined;
       const previous = predecessor?.before ?? (view.action === "create" ? null : view.before);
-      const window = breakGlass.get(change);
-      return {
-        ...view,
-        widens: previous && view.after ? widening(previous, view.after, predecessor === undefined) : [],
-        predecessor: previous ? { id: previous.id, approverKeys: previous.approverKeys } : null,
-        breakGlassSpan: window?.span ?? null,
-        breakGlassWith: window?.with ?? [],
-      };
+      // Fields that hold their default are left out of the document (the policies read them
+      // with object.get): most grants widen nothing, so the input stays as small as before.
+      const grant = view as Mutable<RecordChange>;
+      const window = breakGlass.size > 0 ? breakGlass.get(change) : undefined;
+      if (window) {
+        grant.breakGlassSpan = window.span;
+        grant.breakGlassWith = window.with;
+      }
+      if (previous) {
+        grant.predecessor = { id: previous.id, approverKeys: previous.approverKeys };
+        if (view.after) {
+          const widens = widening(previous, view.after, predecessor === undefined);
+          if (widens.length > 0) grant.widens = widens;
+        }
+      }
+      const missing = (view.after?.resources ?? []).filter((address) => ownerOf.get(address) !== view.id);
+      if (missing.length > 0) grant.missingResources = missing;
+      return grant;
     },
     resourceView(change) {
       const action = summarize(change.change.actions);
       const values = action === "delete" ? change.change.before : change.change.after;
       const privileged = isPrivileged(change.type);
       const unknown = unknownPaths(change.change.after_unknown, "", []);
-      return {
+      const view: Mutable<ResourceView> = {
         address: change.address,
         type: change.type,
         action,
         owner: ownerOf.get(change.address) ?? null,
         privileged,
         unknown,
-        unknownAccess: privileged && action !== "delete" ? accessRelevantUnknown(change.type, unknown) : [],
-        previousAddress: typeof change.previous_address === "string" ? change.previous_address : null,
-        claimedBy: claims.get(change.address) ?? [],
-        widened:
-          privileged && (action === "update" || action === "replace")
-            ? widenedScope(change.type, change.change.before, change.change.after, (v) =>
-                nativeExpiryOf(change.type, v),
-              )
-            : [],
         nativeExpiry: nativeExpiryOf(change.type, values) ?? null,
         expiryBearing: isExpiryBearing(change.type, values),
         scope: grantedScope(change.type, values),
         drift: drift.get(change.address) ?? [],
       };
+      // Defaults left out, as for grants (the policies read them with object.get).
+      if (privileged && action !== "delete" && unknown.length > 0) {
+        const unknownAccess = accessRelevantUnknown(change.type, unknown);
+        if (unknownAccess.length > 0) view.unknownAccess = unknownAccess;
+      }
+      if (typeof change.previous_address === "string") view.previousAddress = change.previous_address;
+      const claimedBy = claims.get(change.address);
+      if (claimedBy !== undefined && claimedBy.length > 1) view.claimedBy = claimedBy;
+      if (privileged && (action === "update" || action === "replace")) {
+        const widened = widenedScope(change.type, change.change.before, change.change.after, (v) =>
+          nativeExpiryOf(change.type, v),
+        );
+        if (widened.length > 0) view.widened = widened;
+      }
+      return view;
     },
   };
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** A record that exists after the plan: not deleted, not forgotten. */
 function live(action: ChangeAction): boolean {
@@ -379,25 +390,29 @@ function grantChange(change: ResourceChangeJson, identities: Identities): BaseRe
   const before = sides.before ? view(sides.before, identities) : null;
   const after = sides.after ? view(sides.after, identities) : null;
   const planned = action !== "delete";
-  return {
+  const base: Mutable<BaseRecordChange> = {
     address: change.address,
     id: sides.id,
     action,
     before,
     after: planned ? after : null,
     unknownExpiry: planned && (expiryUnknown || (after !== null && after.expiresAt === null)),
-    unknown: planned ? recordUnknown(change) : [],
-    approverNames:
-      planned && Array.isArray(sides.after?.approvedBy)
-        ? (sides.after.approvedBy as readonly unknown[]).map((name) =>
-            foldPersonName(name, identities.aliases),
-          )
-        : [],
-    textProblems:
-      planned && sides.after
-        ? grantTextProblems(sides.after).map(({ field, message }) => ({ field, message }))
-        : [],
   };
+  if (!planned) return base;
+  // Defaults left out of the document (the policies read these with object.get).
+  const unknown = recordUnknown(change);
+  if (unknown.length > 0) base.unknown = unknown;
+  if (sides.after) {
+    const problems = grantTextProblems(sides.after);
+    if (problems.length > 0) base.textProblems = problems.map(({ field, message }) => ({ field, message }));
+    if (after && Array.isArray(sides.after.approvedBy)) {
+      const names = (sides.after.approvedBy as readonly unknown[]).map((name) =>
+        foldPersonName(name, identities.aliases),
+      );
+      if (names.some((name, index) => name !== after.approverKeys[index])) base.approverNames = names;
+    }
+  }
+  return base;
 }
 
 function view(record: GrantRecord, identities: Identities): GrantView {

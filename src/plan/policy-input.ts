@@ -36,8 +36,9 @@ export interface RecordTextProblem {
 }
 
 /**
- * A grant record's change in the plan. The fields marked optional are always set by the plan
- * reader; they are optional only so that views written by hand (tests) stay short.
+ * A grant record's change in the plan. The fields marked optional are left out when they hold
+ * their default (empty, null, or for approverNames equal to the approver keys), so the input
+ * is no larger than before for the grants that have none; the policies read them with object.get.
  */
 export interface GrantChange {
   readonly address: string;
@@ -54,6 +55,8 @@ export interface GrantChange {
    * order of `approvedBy`: what the allowed-approver globs match (never the look-alike keys).
    */
   readonly approverNames?: readonly string[];
+  /** Addresses the planned record lists that this plan does not hold for its grant alone. */
+  readonly missingResources?: readonly string[];
   /** Invisible characters, blank or glob names in the planned record's text fields. */
   readonly textProblems?: readonly RecordTextProblem[];
   /**
@@ -89,7 +92,7 @@ export interface ResourceView {
   readonly unknownAccess?: readonly string[];
   /** The address a `moved` block took it from; null when it did not move. */
   readonly previousAddress?: string | null;
-  /** The ids of live grant records (not being deleted) that list this address. */
+  /** The ids of live grant records (not being deleted) that list this address; only when more than one. */
   readonly claimedBy?: readonly string[];
   /** For a privileged resource changed in place: what the change adds to its access. */
   readonly widened?: readonly string[];

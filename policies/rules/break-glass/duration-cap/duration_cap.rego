@@ -27,9 +27,9 @@ deny contains lib.violation("break-glass/duration-cap", grant.id, grant.address,
 
 deny contains lib.violation("break-glass/duration-cap", grant.id, grant.address, message) if {
 	some grant in lib.changing
-	grant.after.breakGlass
-	span := object.get(grant, "breakGlassSpan", null)
+	span := grant.breakGlassSpan
 	span != null
+	grant.after.breakGlass
 	span > lib.config.breakGlass.maxDurationSeconds
 	message := sprintf("break-glass grant %s joins %s of %s on %s into one window of %s; break-glass is capped at %s: get it approved", [grant.id, concat(", ", grant.breakGlassWith), grant.after.principal, grant.after.target, lib.human(span), lib.human(lib.config.breakGlass.maxDurationSeconds)])
 }

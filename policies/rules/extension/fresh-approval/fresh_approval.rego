@@ -42,19 +42,24 @@ deny contains lib.violation("extension/fresh-approval", created.id, created.addr
 
 deny contains lib.violation("extension/fresh-approval", grant.id, grant.address, message) if {
 	some grant in lib.changing
-	widens := object.get(grant, "widens", [])
+
+	# widens and predecessor are left out when empty (the plan reader omits defaults).
+	widens := grant.widens
 	count(widens) > 0
-	grant.predecessor != null
-	not fresh_over(grant.predecessor, grant.after)
-	message := sprintf("grant %s widens %s over grant %s without a new approver: widening is a new grant", [grant.id, concat("; ", widens), grant.predecessor.id])
+	predecessor := grant.predecessor
+	predecessor != null
+	not fresh_over(predecessor, grant.after)
+	message := sprintf("grant %s widens %s over grant %s without a new approver: widening is a new grant", [grant.id, concat("; ", widens), predecessor.id])
 }
 
 deny contains lib.violation("extension/fresh-approval", grant.id, resource.address, message) if {
+	# Resources first: few are widened, so the grant is looked up only for those.
+	some index, resource in input.resources
+	widened := resource.widened
+	count(widened) > 0
 	some grant in input.grants
 	grant.action != "delete"
-	some resource in lib.owned(grant)
-	widened := object.get(resource, "widened", [])
-	count(widened) > 0
+	index in grant.owned
 	not approved_change(grant)
 	message := sprintf("%s of grant %s gains %s while its grant is not approved again: widening access needs a fresh approval on the grant", [resource.address, grant.id, concat(", ", widened)])
 }
@@ -64,14 +69,19 @@ deny contains lib.violation("extension/fresh-approval", grant.id, resource.addre
 approved_change(grant) if {
 	grant.action in {"create", "update", "replace"}
 	grant.after != null
-	grant.predecessor != null
-	fresh_over(grant.predecessor, grant.after)
+	predecessor := grant.predecessor
+	predecessor != null
+	fresh_over(predecessor, grant.after)
 }
 
 approved_change(grant) if {
 	grant.action == "create"
 	grant.after != null
-	object.get(grant, "predecessor", null) == null
+	not has_predecessor(grant)
+}
+
+has_predecessor(grant) if {
+	grant.predecessor != null
 }
 
 fresh_over(predecessor, after) if count(lib.approvers(after) - {key | some key in predecessor.approverKeys}) > 0

@@ -20,8 +20,7 @@ per_item := true
 
 deny contains lib.violation("unmanaged/listed-in-plan", grant.id, grant.address, message) if {
 	some grant in lib.changing
-	have := {resource.address | some resource in lib.owned(grant)}
-	missing := [address | some address in grant.after.resources; not address in have]
+	missing := grant.missingResources
 	count(missing) > 0
 	message := sprintf("grant %s lists %s, which this plan does not create or keep for it: a record lists only the resources beside it", [grant.id, concat(", ", missing)])
 }

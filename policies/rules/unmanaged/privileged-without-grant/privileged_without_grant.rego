@@ -26,32 +26,35 @@ deny contains lib.violation("unmanaged/privileged-without-grant", null, resource
 	resource.privileged
 	resource.action in {"create", "update", "replace"}
 	resource.owner == null
-	count(object.get(resource, "claimedBy", [])) < 2
+	not shared(resource)
 	message := sprintf("%s (%s) gives access but belongs to no grant: declare it through a TemporaryGrant or a grants/*.yaml entry", [resource.address, resource.type])
 }
 
 deny contains lib.violation("unmanaged/privileged-without-grant", null, resource.address, message) if {
 	some resource in input.resources
+	previous := resource.previousAddress
+	previous != null
 	resource.privileged
 	not resource.action in {"create", "update", "replace", "delete"}
 	resource.owner == null
-	previous := object.get(resource, "previousAddress", null)
-	previous != null
 	message := sprintf("%s (%s) was moved from %s and belongs to no grant that stays: a moved block cannot turn a grant's access into standing access", [resource.address, resource.type, previous])
 }
 
 deny contains lib.violation("unmanaged/privileged-without-grant", null, resource.address, message) if {
 	some resource in input.resources
+	claims := resource.claimedBy
+	count(claims) > 1
 	resource.privileged
 	resource.action != "delete"
-	claims := object.get(resource, "claimedBy", [])
-	count(claims) > 1
 	message := sprintf("%s (%s) is listed by grants %s: an address belongs to one grant", [resource.address, resource.type, concat(", ", sort(claims))])
 }
 
 deny contains lib.violation("unmanaged/privileged-without-grant", resource.owner, resource.address, message) if {
 	some resource in input.resources
-	resource.privileged
 	resource.action == "forget"
+	resource.privileged
 	message := sprintf("%s (%s) would be forgotten by tofu and stay in the target with nothing to revoke it: destroy it instead", [resource.address, resource.type])
 }
+
+# Listed by more than one live record (claimedBy is left out otherwise).
+shared(resource) if count(resource.claimedBy) > 1
