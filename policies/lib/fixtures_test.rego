@@ -56,6 +56,7 @@ grant(after) := {
 	"before": null,
 	"after": folded(object.union(record, after)),
 	"unknownExpiry": false,
+	"approverNames": [fold(name) | some name in object.union(record, after).approvedBy],
 }
 
 # The folded names of a record view, for ASCII names (src/plan/plan-index.ts folds them for real).

@@ -4,6 +4,7 @@ import { quoteValue } from "../errors.js";
 import { childPath, InvalidInputError, type Problem } from "./problem.js";
 import schema from "./grants.schema.json" with { type: "json" };
 import { parseTimestamp } from "./time.js";
+import { grantTextProblems } from "./identity.js";
 
 // Compiled on first use: compiling costs about 100 ms, which commands that never validate
 // a grant (check, --help) should not pay.
@@ -36,7 +37,14 @@ export function validateGrant(raw: unknown, path = ""): GrantValidation {
     return { grant: undefined, problems: shapeProblems(validateGrantShape.errors ?? [], path) };
   }
   const spec = raw as GrantSpec;
-  const problems: Problem[] = reservedTextProblems(spec, path);
+  const problems: Problem[] = [
+    ...reservedTextProblems(spec, path),
+    ...grantTextProblems(spec).map((problem) => ({
+      path: fieldPath(path, problem.field),
+      code: problem.code,
+      message: problem.message,
+    })),
+  ];
   const expires = parseTimestamp(spec.expiresAt);
   if (!expires.ok)
     problems.push({ path: childPath(path, "expiresAt"), code: expires.code, message: expires.message });
@@ -96,6 +104,12 @@ function reservedTextProblems(spec: GrantSpec, path: string): Problem[] {
     }
   }
   return problems;
+}
+
+/** `approvedBy[1]` under `path`, as {@link childPath} writes it. */
+function fieldPath(path: string, field: string): string {
+  const match = /^(\w+)\[(\d+)\]$/.exec(field);
+  return match ? childPath(childPath(path, match[1]!), Number(match[2])) : childPath(path, field);
 }
 
 /** Validates a grant and throws {@link InvalidInputError} naming `source` when it is invalid. */

@@ -4,6 +4,8 @@ import {
   LEGACY_GRANT_RECORD_TYPE,
   type GrantRecord,
 } from "../grant/record.js";
+import { accessEffect } from "../grant/access-order.js";
+import { foldName as foldPersonName, grantTextProblems, Identities } from "../grant/identity.js";
 import { epochSecondsOrNull, parseTimestamp } from "../grant/time.js";
 import { isExpiryBearing, nativeExpiryOf } from "./native-expiry.js";
 import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
@@ -16,7 +18,7 @@ import type {
   ResourceView,
 } from "./policy-input.js";
 import { DEFAULT_PRIVILEGED_TYPES, typeMatcher } from "./privileged-types.js";
-import { grantedScope } from "./scope.js";
+import { accessRelevantUnknown, grantedScope, widenedScope } from "./scope.js";
 
 /** A grant record's change without the resources it owns (they are in {@link PlanIndex.ownedBy}). */
 export type RecordChange = Omit<GrantChange, "owned">;
@@ -55,31 +57,71 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
   const now = options.now ?? (planTime?.ok ? planTime.instant.seconds : options.fallbackNow);
   const isPrivileged = memoizedByType(typeMatcher(options.privilegedTypes ?? DEFAULT_PRIVILEGED_TYPES));
   const changes = plan.resource_changes ?? [];
+  const identities = new Identities(options.aliases);
   const records: IndexedRecord[] = [];
-  const ownerOf = new Map<string, string>();
-  const ownedBy = new Map<string, ResourceChangeJson[]>();
-  const removedUnexpired: Record<string, RecordChange[]> = {};
+  const sides = new Map<ResourceChangeJson, RecordSides>();
+  // Who lists each address: live records (not being deleted), and deleted ones.
+  const claims = new Map<string, string[]>();
+  const revokedBy = new Map<string, string>();
   for (const change of changes) {
+    if ((change.mode ?? "managed") !== "managed") continue;
     const record = recordSides(change);
     if (!record) continue;
     records.push({ change, id: record.id });
-    if (!ownedBy.has(record.id)) ownedBy.set(record.id, []);
-    for (const address of record.owns) ownerOf.set(address, record.id);
-    // Only removed records need their whole view now: the rename check looks them up by key.
-    if (record.action !== "delete") continue;
-    const removed = grantChange(change, options.aliases);
-    const before = removed?.before;
-    if (removed && before && before.expiresAt !== null && before.expiresAt > now) {
-      (removedUnexpired[before.accessKey] ??= []).push(removed);
+    sides.set(change, record);
+    for (const side of [record.before, record.after]) {
+      if (!side) continue;
+      identities.add(side.principal);
+      identities.add(side.requestedBy);
+      if (Array.isArray(side.approvedBy)) for (const name of side.approvedBy) identities.add(name);
+    }
+    if (live(record.action)) {
+      for (const address of record.owns) {
+        const ids = claims.get(address);
+        if (!ids) claims.set(address, [record.id]);
+        else if (!ids.includes(record.id)) ids.push(record.id);
+      }
+    } else if (record.action === "delete") {
+      for (const address of record.owns) revokedBy.set(address, record.id);
     }
   }
+  const grantChangeOf = (change: ResourceChangeJson) => grantChange(change, identities);
+  // Only removed records need their whole view now: the rename check looks them up by key.
+  const removedUnexpired: Record<string, RecordChange[]> = {};
+  const removedById = new Map<string, RecordChange>();
+  const removedByPerson = new Map<string, RecordChange[]>();
+  for (const { change } of records) {
+    if (sides.get(change)?.action !== "delete") continue;
+    const removed = grantChangeOf(change);
+    const before = removed?.before;
+    if (!removed || !before) continue;
+    removedById.set(removed.id, removed);
+    if (before.expiresAt !== null && before.expiresAt > now) {
+      (removedUnexpired[before.accessKey] ??= []).push(removed);
+      const person = `${before.principalKey}|${String(before.target)}`;
+      (removedByPerson.get(person) ?? removedByPerson.set(person, []).get(person)!).push(removed);
+    }
+  }
+  const breakGlass = breakGlassWindows(records, sides, identities, now);
   const drift = driftedAttributes(plan.resource_drift ?? [], isPrivileged);
   const resources: ResourceChangeJson[] = [];
+  const ownerOf = new Map<string, string>();
+  const ownedBy = new Map<string, ResourceChangeJson[]>(records.map((record) => [record.id, []]));
   for (const change of changes) {
     if ((change.mode ?? "managed") !== "managed") continue;
     resources.push(change);
-    const owner = ownerOf.get(change.address);
-    if (owner !== undefined) ownedBy.get(owner)?.push(change);
+    // Owned only by the one live record that lists its exact address; a resource being
+    // deleted stays with the deleted record that listed it (its revocation).
+    const ids = claims.get(change.address);
+    const owner =
+      ids?.length === 1
+        ? ids[0]
+        : ids === undefined && summarize(change.change.actions) === "delete"
+          ? revokedBy.get(change.address)
+          : undefined;
+    if (owner === undefined) continue;
+    ownerOf.set(change.address, owner);
+    ownedBy.get(owner)?.push(change);
   }
   return {
     now,
@@ -89,27 +131,147 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
     ownerOf,
     removedUnexpired,
     recordChange(change) {
-      const view = grantChange(change, options.aliases);
+      const view = grantChangeOf(change);
       if (!view) throw new Error(`${change.address} is not a grant record`);
-      return view;
+      const predecessor =
+        view.action === "create" && view.after && removedById.size > 0
+          ? (removedById.get(view.id) ??
+            removedByPerson.get(`${view.after.principalKey}|${String(view.after.target)}`)?.[0])
+          : undefined;
+      const previous = predecessor?.before ?? (view.action === "create" ? null : view.before);
+      // Fields that hold their default are left out of the document (the policies read them
+      // with object.get): most grants widen nothing, so the input stays as small as before.
+      const grant = view as Mutable<RecordChange>;
+      const window = breakGlass.size > 0 ? breakGlass.get(change) : undefined;
+      if (window) {
+        grant.breakGlassSpan = window.span;
+        grant.breakGlassWith = window.with;
+      }
+      if (previous) {
+        grant.predecessor = { id: previous.id, approverKeys: previous.approverKeys };
+        if (view.after) {
+          const widens = widening(previous, view.after, predecessor === undefined);
+          if (widens.length > 0) grant.widens = widens;
+        }
+      }
+      const missing = (view.after?.resources ?? []).filter((address) => ownerOf.get(address) !== view.id);
+      if (missing.length > 0) grant.missingResources = missing;
+      return grant;
     },
     resourceView(change) {
       const action = summarize(change.change.actions);
       const values = action === "delete" ? change.change.before : change.change.after;
-      return {
+      const privileged = isPrivileged(change.type);
+      const unknown = unknownPaths(change.change.after_unknown, "", []);
+      const view: Mutable<ResourceView> = {
         address: change.address,
         type: change.type,
         action,
         owner: ownerOf.get(change.address) ?? null,
-        privileged: isPrivileged(change.type),
-        unknown: unknownPaths(change.change.after_unknown, "", []),
+        privileged,
+        unknown,
         nativeExpiry: nativeExpiryOf(change.type, values) ?? null,
         expiryBearing: isExpiryBearing(change.type, values),
         scope: grantedScope(change.type, values),
         drift: drift.get(change.address) ?? [],
       };
+      // Defaults left out, as for grants (the policies read them with object.get).
+      if (privileged && action !== "delete" && unknown.length > 0) {
+        const unknownAccess = accessRelevantUnknown(change.type, unknown);
+        if (unknownAccess.length > 0) view.unknownAccess = unknownAccess;
+      }
+      if (typeof change.previous_address === "string") view.previousAddress = change.previous_address;
+      const claimedBy = claims.get(change.address);
+      if (claimedBy !== undefined && claimedBy.length > 1) view.claimedBy = claimedBy;
+      if (privileged && (action === "update" || action === "replace")) {
+        const widened = widenedScope(change.type, change.change.before, change.change.after, (v) =>
+          nativeExpiryOf(change.type, v),
+        );
+        if (widened.length > 0) view.widened = widened;
+      }
+      return view;
     },
   };
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** A record that exists after the plan: not deleted, not forgotten. */
+function live(action: ChangeAction): boolean {
+  return action === "create" || action === "update" || action === "replace" || action === "no-op";
+}
+
+/**
+ * What `after` widens over `before` besides a later expiry. `sameAddress`: the record was
+ * changed in place (or replaced), so a new id or more resources are a re-declaration; a
+ * rename changes both by nature and is judged on the rest.
+ */
+function widening(before: GrantView, after: GrantView, sameAddress: boolean): string[] {
+  const widens: string[] = [];
+  if (before.principalKey !== after.principalKey)
+    widens.push(`principal ${String(before.principal)} -> ${String(after.principal)}`);
+  if (before.target !== after.target)
+    widens.push(`target ${String(before.target)} -> ${String(after.target)}`);
+  if (accessEffect(String(before.access), String(after.access)) === "widened")
+    widens.push(`access ${String(before.access)} -> ${String(after.access)}`);
+  if (sameAddress && before.id !== after.id) widens.push(`id ${String(before.id)} -> ${String(after.id)}`);
+  if (after.startsAt !== before.startsAt && (after.startsAt ?? -Infinity) < (before.startsAt ?? -Infinity))
+    widens.push("an earlier start");
+  if (sameAddress) {
+    const had = new Set(before.resources);
+    const added = after.resources.filter((address) => !had.has(address));
+    if (added.length > 0) widens.push(`resources ${added.join(", ")}`);
+  }
+  return widens;
+}
+
+/**
+ * Break-glass grants of one person on one target that overlap or follow each other without
+ * a gap, joined into one window: the cap applies to the window, not to each grant.
+ */
+function breakGlassWindows(
+  records: readonly IndexedRecord[],
+  sides: ReadonlyMap<ResourceChangeJson, RecordSides>,
+  identities: Identities,
+  now: number,
+): Map<ResourceChangeJson, { span: number; with: string[] }> {
+  const groups = new Map<string, { change: ResourceChangeJson; id: string; begin: number; end: number }[]>();
+  for (const { change } of records) {
+    const record = sides.get(change);
+    const after = record?.after;
+    if (!record || !after || !live(record.action) || after.breakGlass !== true) continue;
+    const end = epochSecondsOrNull(after.expiresAt);
+    if (end === null) continue;
+    const start = epochSecondsOrNull(after.startsAt);
+    const key = `${identities.key(after.principal)}|${String(after.target)}`;
+    const group = groups.get(key) ?? groups.set(key, []).get(key)!;
+    group.push({ change, id: record.id, begin: Math.max(start ?? now, now), end });
+  }
+  const windows = new Map<ResourceChangeJson, { span: number; with: string[] }>();
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    group.sort((a, b) => a.begin - b.begin);
+    let joined: typeof group = [];
+    const close = () => {
+      if (joined.length > 1) {
+        const span = Math.max(...joined.map((item) => item.end)) - joined[0]!.begin;
+        for (const item of joined)
+          windows.set(item.change, {
+            span,
+            with: joined.filter((other) => other !== item).map((other) => other.id),
+          });
+      }
+      joined = [];
+    };
+    let end = -Infinity;
+    for (const item of group) {
+      if (item.begin > end) close();
+      joined.push(item);
+      end = Math.max(end, item.end);
+    }
+    close();
+  }
+  return windows;
 }
 
 /**
@@ -184,46 +346,76 @@ function recordExpiryUnknown(change: ResourceChangeJson): boolean {
 }
 
 /**
- * A person's name as the policies compare it: trimmed, lower case, then its alias if it has
- * one. Folded here, in TypeScript, for every name the policies compare, because JavaScript and
- * OPA fold Unicode differently ("İ" lower-cases to "i̇" in one, "i" in the other).
+ * The record's attributes known only after apply, as the plan names them (`principal`,
+ * `input.approvedBy[0]`); `*` when the whole value is. A `terraform_data` record is its
+ * `input` (its `id` and `output` are computed and say nothing); a `tempgrant_grant`'s `id`
+ * is known at plan time, and no other attribute is computed.
+ */
+function recordUnknown(change: ResourceChangeJson): string[] {
+  const afterUnknown = change.change.after_unknown;
+  if (afterUnknown === true) return ["*"];
+  if (typeof afterUnknown !== "object" || afterUnknown === null) return [];
+  const paths = unknownPaths(afterUnknown, "", []);
+  if (change.type === LEGACY_GRANT_RECORD_TYPE)
+    return paths.filter((path) => path === "input" || path.startsWith("input.") || path.startsWith("input["));
+  return paths.filter((path) => path !== "id");
+}
+
+/**
+ * A person's name as the policies compare it: NFKC, invisible characters dropped, trimmed,
+ * lower case, then its alias if it has one (src/grant/identity.ts). Folded here, in
+ * TypeScript, for every name the policies compare, because JavaScript and OPA fold Unicode
+ * differently ("İ" lower-cases to "i̇" in one, "i" in the other).
  */
 export function foldName(name: unknown, aliases: Readonly<Record<string, string>>): string {
-  const folded = String(name ?? "")
-    .trim()
-    .toLowerCase();
-  return Object.hasOwn(aliases, folded) ? String(aliases[folded]) : folded;
+  return foldPersonName(name, aliases);
 }
 
-/** `principal|target|access`, the principal folded ({@link foldName}). */
+/** `principal|target|access`, the principal by its identity key. */
 export function accessKey(
   view: Pick<GrantRecord, "principal" | "target" | "access">,
-  aliases: Readonly<Record<string, string>>,
+  identities: Identities,
 ): string {
-  return `${foldName(view.principal, aliases)}|${String(view.target)}|${String(view.access)}`;
+  return `${identities.key(view.principal)}|${String(view.target)}|${String(view.access)}`;
 }
 
-function grantChange(
-  change: ResourceChangeJson,
-  aliases: Readonly<Record<string, string>>,
-): RecordChange | undefined {
+/** A record change's view without what needs the whole plan (widening, break-glass windows). */
+type BaseRecordChange = Omit<RecordChange, "widens" | "predecessor" | "breakGlassSpan" | "breakGlassWith">;
+
+function grantChange(change: ResourceChangeJson, identities: Identities): BaseRecordChange | undefined {
   const sides = recordSides(change);
   if (!sides) return undefined;
-  const expiryUnknown = recordExpiryUnknown(change);
-  const before = sides.before ? view(sides.before, aliases) : null;
-  const after = sides.after ? view(sides.after, aliases) : null;
   const { action } = sides;
-  return {
+  const expiryUnknown = recordExpiryUnknown(change);
+  const before = sides.before ? view(sides.before, identities) : null;
+  const after = sides.after ? view(sides.after, identities) : null;
+  const planned = action !== "delete";
+  const base: Mutable<BaseRecordChange> = {
     address: change.address,
     id: sides.id,
     action,
     before,
-    after: action === "delete" ? null : after,
-    unknownExpiry: action !== "delete" && (expiryUnknown || (after !== null && after.expiresAt === null)),
+    after: planned ? after : null,
+    unknownExpiry: planned && (expiryUnknown || (after !== null && after.expiresAt === null)),
   };
+  if (!planned) return base;
+  // Defaults left out of the document (the policies read these with object.get).
+  const unknown = recordUnknown(change);
+  if (unknown.length > 0) base.unknown = unknown;
+  if (sides.after) {
+    const problems = grantTextProblems(sides.after);
+    if (problems.length > 0) base.textProblems = problems.map(({ field, message }) => ({ field, message }));
+    if (after && Array.isArray(sides.after.approvedBy)) {
+      const names = (sides.after.approvedBy as readonly unknown[]).map((name) =>
+        foldPersonName(name, identities.aliases),
+      );
+      if (names.some((name, index) => name !== after.approverKeys[index])) base.approverNames = names;
+    }
+  }
+  return base;
 }
 
-function view(record: GrantRecord, aliases: Readonly<Record<string, string>>): GrantView {
+function view(record: GrantRecord, identities: Identities): GrantView {
   // The record's fields by name (one object shape for every grant), timestamps as epoch seconds.
   const { startsAt, expiresAt } = record;
   const approvedBy: readonly unknown[] = Array.isArray(record.approvedBy) ? record.approvedBy : [];
@@ -243,10 +435,10 @@ function view(record: GrantRecord, aliases: Readonly<Record<string, string>>): G
     startsAt: epochSecondsOrNull(startsAt),
     expiresAt: epochSecondsOrNull(expiresAt),
     expiresAtText: typeof expiresAt === "string" ? expiresAt : null,
-    accessKey: accessKey(record, aliases),
-    principalKey: foldName(record.principal, aliases),
-    requestedByKey: foldName(record.requestedBy, aliases),
-    approverKeys: approvedBy.map((name) => foldName(name, aliases)),
+    accessKey: accessKey(record, identities),
+    principalKey: identities.key(record.principal),
+    requestedByKey: identities.key(record.requestedBy),
+    approverKeys: approvedBy.map((name) => identities.key(name)),
   };
 }
 

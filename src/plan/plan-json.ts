@@ -19,6 +19,8 @@ export interface ResourceChangeJson {
   readonly mode?: string;
   readonly type: string;
   readonly name?: string;
+  /** Where a `moved` block (or a refactoring) took this resource from, when it moved. */
+  readonly previous_address?: string;
   readonly change: {
     readonly actions: readonly string[];
     readonly before?: unknown;

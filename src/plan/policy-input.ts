@@ -22,11 +22,24 @@ export interface GrantView extends Omit<GrantRecord, "startsAt" | "expiresAt" | 
   readonly principalKey: string;
   /** The requester, folded. */
   readonly requestedByKey: string;
-  /** The approvers, folded, in the order of `approvedBy`. */
+  /**
+   * The approvers' identity keys, in the order of `approvedBy`: folded, and one key for names
+   * that look alike (UTS #39 skeleton), for self-approval and approver counting.
+   */
   readonly approverKeys: readonly string[];
 }
 
-/** A grant record's change in the plan. */
+/** A text field of a planned record that a reviewer cannot read as it is compared. */
+export interface RecordTextProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
+/**
+ * A grant record's change in the plan. The fields marked optional are left out when they hold
+ * their default (empty, null, or for approverNames equal to the approver keys), so the input
+ * is no larger than before for the grants that have none; the policies read them with object.get.
+ */
 export interface GrantChange {
   readonly address: string;
   readonly id: string;
@@ -35,6 +48,32 @@ export interface GrantChange {
   readonly after: GrantView | null;
   /** True when the planned record's input (or its expiry) is only known after apply. */
   readonly unknownExpiry: boolean;
+  /** The record's attributes (as the plan names them) known only after apply; `*` for the whole record. */
+  readonly unknown?: readonly string[];
+  /**
+   * The planned record's approvers folded (NFKC, case, blanks, aliases) but readable, in the
+   * order of `approvedBy`: what the allowed-approver globs match (never the look-alike keys).
+   */
+  readonly approverNames?: readonly string[];
+  /** Addresses the planned record lists that this plan does not hold for its grant alone. */
+  readonly missingResources?: readonly string[];
+  /** Invisible characters, blank or glob names in the planned record's text fields. */
+  readonly textProblems?: readonly RecordTextProblem[];
+  /**
+   * What this change widens over the grant it continues (its own previous record, or a
+   * removed record with the same id, or an unexpired removed one of the same person on the
+   * same target), besides a later expiry: principal, target, access, id, start, resources.
+   */
+  readonly widens?: readonly string[];
+  /** The grant it continues, for the fresh-approval check; null for a new grant. */
+  readonly predecessor?: { readonly id: string; readonly approverKeys: readonly string[] } | null;
+  /**
+   * For a break-glass grant that overlaps or follows another break-glass grant of the same
+   * person on the same target in this plan: the seconds of their joined window, and the
+   * other grants' ids. Null and empty otherwise.
+   */
+  readonly breakGlassSpan?: number | null;
+  readonly breakGlassWith?: readonly string[];
   /** The resource changes this grant owns, grouped here so policies never scan all resources per grant. */
   readonly owned: readonly ResourceView[];
 }
@@ -49,6 +88,14 @@ export interface ResourceView {
   readonly privileged: boolean;
   /** Attribute paths whose planned value is unknown until apply. */
   readonly unknown: readonly string[];
+  /** For a privileged resource, those of {@link unknown} that decide access (not `id`, `arn`, `oid`, ...). */
+  readonly unknownAccess?: readonly string[];
+  /** The address a `moved` block took it from; null when it did not move. */
+  readonly previousAddress?: string | null;
+  /** The ids of live grant records (not being deleted) that list this address; only when more than one. */
+  readonly claimedBy?: readonly string[];
+  /** For a privileged resource changed in place: what the change adds to its access. */
+  readonly widened?: readonly string[];
   /** The expiry the target enforces by itself (epoch seconds), when it has one. */
   readonly nativeExpiry: number | null;
   /** Whether this type can carry a native expiry that tempgrant reads (role VALID UNTIL, IAM conditions). */

@@ -78,3 +78,102 @@ function awsActions(policy: string): string[] {
     return ["<unparseable policy>"];
   }
 }
+
+/**
+ * Attributes that say nothing about who may do what: identifiers and timestamps the provider
+ * computes (`id`, `arn`, PostgreSQL's `oid`, ...). Matched on the last attribute name of a
+ * path (`metadata[0].uid` is `uid`). Every other attribute of a privileged resource is
+ * access-relevant: unknown at plan time, it is denied; changed in place, it widens access.
+ * A type tempgrant does not know gets the same default: every attribute but these counts.
+ */
+export const HARMLESS_ATTRIBUTES: ReadonlySet<string> = new Set([
+  "id",
+  "arn",
+  "oid",
+  "etag",
+  "create_date",
+  "create_time",
+  "creation_timestamp",
+  "update_time",
+  "unique_id",
+  "uid",
+  "resource_version",
+  "generation",
+  "self_link",
+  "tags_all",
+]);
+
+/** Computed attributes that are harmless for one type only: `terraform_data.output` echoes its input. */
+const HARMLESS_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
+  terraform_data: ["output"],
+};
+
+/** Attributes whose value is the grant's native expiry: later is wider, earlier is narrower. */
+const EXPIRY_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  tempgrant_postgresql_login_role: ["valid_until"],
+  postgresql_role: ["valid_until"],
+};
+
+/** Attributes {@link grantedScope} reads, per type: compared as scope, not as text. */
+function scopeAttributes(type: string): readonly string[] {
+  if (type === "tempgrant_postgresql_login_role" || type === "tempgrant_postgresql_membership")
+    return ["member_of", ...Object.keys(TEMPGRANT_ROLE_FLAGS)];
+  if (type === "postgresql_role") return ["roles", ...ROLE_FLAGS];
+  if (type.startsWith("postgresql_grant") || type === "postgresql_default_privileges")
+    return ["privileges", "grant_role"];
+  return [];
+}
+
+/** The last attribute name of a path such as `metadata[0].uid`. */
+function lastAttribute(path: string): string {
+  const parts = path.replace(/\[\d+\]/g, "").split(".");
+  return parts[parts.length - 1] ?? path;
+}
+
+/** The unknown paths of a privileged resource that decide access (see {@link HARMLESS_ATTRIBUTES}). */
+export function accessRelevantUnknown(type: string, paths: readonly string[]): string[] {
+  const own = HARMLESS_BY_TYPE[type] ?? [];
+  return paths.filter(
+    (path) => path === "*" || !(HARMLESS_ATTRIBUTES.has(lastAttribute(path)) || own.includes(path)),
+  );
+}
+
+/**
+ * What an in-place change of a privileged resource adds to its access, described for
+ * messages: privileges, roles and flags it did not grant before; a native expiry moved later
+ * or dropped; any other access-relevant attribute changed (nothing proves it is narrower).
+ */
+export function widenedScope(
+  type: string,
+  before: unknown,
+  after: unknown,
+  expiry: (values: unknown) => number | undefined,
+): string[] {
+  if (typeof before !== "object" || before === null || typeof after !== "object" || after === null) return [];
+  const was = before as Record<string, unknown>;
+  const is = after as Record<string, unknown>;
+  const widened: string[] = [];
+  const old = grantedScope(type, was);
+  const now = grantedScope(type, is);
+  for (const [kind, list] of [
+    ["privilege", "privileges"],
+    ["role", "roles"],
+    ["flag", "flags"],
+  ] as const) {
+    const had = new Set(old[list].map((item) => item.trim().toLowerCase()));
+    for (const item of now[list]) if (!had.has(item.trim().toLowerCase())) widened.push(`${kind} ${item}`);
+  }
+  const expiryAttributes = EXPIRY_ATTRIBUTES[type] ?? [];
+  if (expiryAttributes.some((key) => JSON.stringify(was[key]) !== JSON.stringify(is[key]))) {
+    const from = expiry(was);
+    const to = expiry(is);
+    if (to === undefined ? from !== undefined : from !== undefined && to > from)
+      widened.push(`${expiryAttributes.join(", ")} later`);
+  }
+  const compared = new Set([...scopeAttributes(type), ...expiryAttributes]);
+  for (const key of [...new Set([...Object.keys(was), ...Object.keys(is)])].sort()) {
+    if (compared.has(key) || HARMLESS_ATTRIBUTES.has(key)) continue;
+    if (JSON.stringify(was[key]) !== JSON.stringify(is[key])) widened.push(`${key} changed`);
+  }
+  return widened;
+}

@@ -1,3 +1,4 @@
+import { samePerson } from "../../grant/identity.js";
 import { parseTimestamp } from "../../grant/time.js";
 import { DEFAULT_PRIVILEGED_TYPES, typeMatcher } from "../../plan/privileged-types.js";
 import { accessEffect, DEFAULT_ACCESS_ORDER } from "./access-order.js";
@@ -87,7 +88,9 @@ function compareRecords(
   const add = (field: FieldChange["field"], from: string | null, to: string | null, effect: ChangeEffect) => {
     if (from !== to) fields.push({ field, before: from, after: to, effect });
   };
-  add("principal", before.principal, after.principal, "widened");
+  // The same person under another spelling (case, NFKC, a look-alike) is not another principal.
+  if (!samePerson(before.principal, after.principal))
+    add("principal", before.principal, after.principal, "widened");
   add("target", before.target, after.target, "widened");
   add("access", before.access, after.access, accessEffect(before.access, after.access, order));
   // A later start shrinks the window; no start means "from the apply", the earliest.

@@ -20,14 +20,21 @@ deny contains lib.violation("approvals/approver-allowed", grant.id, grant.addres
 	some grant in lib.changing
 	count(lib.config.approvals.allowed) > 0
 	some index, name in grant.after.approvedBy
-	not allowed(grant.after.approverKeys[index])
+	not allowed(approver_names(grant)[index])
 	message := sprintf("grant %s: \"%s\" may not approve grants (allowed: %s)", [grant.id, name, concat(", ", lib.config.approvals.allowed)])
 }
+
+# Left out when equal to the approver keys (no look-alikes merged).
+approver_names(grant) := grant.approverNames if grant.approverNames
+
+else := grant.after.approverKeys
 
 allowed(name) if {
 	some pattern in patterns
 	glob.match(pattern, [], name)
 }
 
-# Lower case once per evaluation, not once per approver: names arrive folded.
+# Lower case once per evaluation, not once per approver: names arrive folded (approverNames:
+# NFKC, case, blanks, aliases; approverKeys also merge look-alikes, which globs must not see;
+# approverNames is left out when it equals approverKeys).
 patterns := {lower(pattern) | some pattern in lib.config.approvals.allowed}

@@ -2,6 +2,8 @@
 # title: Break-glass only for a short time
 # description: |
 #   Break-glass access skips approval, so it is capped at breakGlass.maxDurationSeconds.
+#   Break-glass grants of one person on one target that overlap or follow each other
+#   without a gap count as one window against the cap.
 # custom:
 #   id: break-glass/duration-cap
 #   severity: deny
@@ -21,4 +23,13 @@ deny contains lib.violation("break-glass/duration-cap", grant.id, grant.address,
 	grant.after.expiresAt != null
 	lib.duration(grant) > lib.config.breakGlass.maxDurationSeconds
 	message := sprintf("break-glass grant %s lasts %s; break-glass is capped at %s: shorten it or get it approved", [grant.id, lib.human(lib.duration(grant)), lib.human(lib.config.breakGlass.maxDurationSeconds)])
+}
+
+deny contains lib.violation("break-glass/duration-cap", grant.id, grant.address, message) if {
+	some grant in lib.changing
+	span := grant.breakGlassSpan
+	span != null
+	grant.after.breakGlass
+	span > lib.config.breakGlass.maxDurationSeconds
+	message := sprintf("break-glass grant %s joins %s of %s on %s into one window of %s; break-glass is capped at %s: get it approved", [grant.id, concat(", ", grant.breakGlassWith), grant.after.principal, grant.after.target, lib.human(span), lib.human(lib.config.breakGlass.maxDurationSeconds)])
 }

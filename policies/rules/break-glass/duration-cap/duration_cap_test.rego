@@ -22,3 +22,9 @@ test_long_break_glass_is_denied if {
 test_normal_grant_is_not_capped_here if {
 	count(check({"expiresAt": fixtures.now + (5 * fixtures.hour)})) == 0
 }
+
+test_back_to_back_break_glass_counts_as_one_window if {
+	grant := object.union(fixtures.grant({"breakGlass": true, "expiresAt": fixtures.now + (3 * fixtures.hour)}), {"breakGlassSpan": 6 * fixtures.hour, "breakGlassWith": ["g0"]})
+	[v] := [v | some v in duration_cap.deny with input as {"now": fixtures.now, "grants": [grant]} with data.tempgrant.config as fixtures.config]
+	v.message == "break-glass grant g1 joins g0 of alice@example.com on orders-db into one window of 6h; break-glass is capped at 4h: get it approved"
+}

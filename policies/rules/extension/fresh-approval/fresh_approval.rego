@@ -1,10 +1,14 @@
 # METADATA
 # title: An extension needs fresh approval
 # description: |
-#   Moving a grant's expiry later is a new grant: it needs an approver who did not approve
-#   the old window. That holds in place (the record's expiresAt is updated) and when the
-#   grant is renamed to restart its clock (an unexpired record removed and a record for the
-#   same principal, target and access created, ending later).
+#   Widening a grant is a new grant: it needs an approver who did not approve the old one.
+#   Widening is a later expiry, in place (the record's expiresAt is updated) or by renaming
+#   the grant to restart its clock (an unexpired record removed and a record for the same
+#   principal, target and access created, ending later); another principal, a raised access
+#   level, another target, an earlier start, more resources, or the record re-declared
+#   under another grant's id; and any of its resources given more access in place (more
+#   privileges, roles or flags, a later native expiry, any other access attribute changed).
+#   A resource widened while its record stays the same is denied outright.
 # custom:
 #   id: extension/fresh-approval
 #   severity: deny
@@ -35,6 +39,52 @@ deny contains lib.violation("extension/fresh-approval", created.id, created.addr
 	not fresh(removed.before, created.after)
 	message := sprintf("grant %s replaces unexpired grant %s and ends later, without a new approver: renaming does not restart the clock", [created.id, removed.id])
 }
+
+deny contains lib.violation("extension/fresh-approval", grant.id, grant.address, message) if {
+	some grant in lib.changing
+
+	# widens and predecessor are left out when empty (the plan reader omits defaults).
+	widens := grant.widens
+	count(widens) > 0
+	predecessor := grant.predecessor
+	predecessor != null
+	not fresh_over(predecessor, grant.after)
+	message := sprintf("grant %s widens %s over grant %s without a new approver: widening is a new grant", [grant.id, concat("; ", widens), predecessor.id])
+}
+
+deny contains lib.violation("extension/fresh-approval", grant.id, resource.address, message) if {
+	# Resources first: few are widened, so the grant is looked up only for those.
+	some index, resource in input.resources
+	widened := resource.widened
+	count(widened) > 0
+	some grant in input.grants
+	grant.action != "delete"
+	index in grant.owned
+	not approved_change(grant)
+	message := sprintf("%s of grant %s gains %s while its grant is not approved again: widening access needs a fresh approval on the grant", [resource.address, grant.id, concat(", ", widened)])
+}
+
+# The grant itself is changed with an approver its previous version did not have, or it is
+# a new grant (its approvals are for what it holds now).
+approved_change(grant) if {
+	grant.action in {"create", "update", "replace"}
+	grant.after != null
+	predecessor := grant.predecessor
+	predecessor != null
+	fresh_over(predecessor, grant.after)
+}
+
+approved_change(grant) if {
+	grant.action == "create"
+	grant.after != null
+	not has_predecessor(grant)
+}
+
+has_predecessor(grant) if {
+	grant.predecessor != null
+}
+
+fresh_over(predecessor, after) if count(lib.approvers(after) - {key | some key in predecessor.approverKeys}) > 0
 
 extends(before, after) if after.expiresAt > before.expiresAt
 

@@ -46,3 +46,33 @@ test_replacing_an_expired_grant_is_a_new_grant if {
 	created := fixtures.grant({"id": "g2"})
 	count(check([removed, created])) == 0
 }
+
+widening(after, extra) := object.union(update(after), object.union({"predecessor": {"id": "g1", "approverKeys": ["bob@example.com"]}}, extra))
+
+test_widening_without_a_new_approver_is_denied if {
+	grant := widening({"access": "admin"}, {"widens": ["access read -> admin"]})
+	[v] := [v | some v in check([grant])]
+	v.message == "grant g1 widens access read -> admin over grant g1 without a new approver: widening is a new grant"
+}
+
+test_widening_with_a_new_approver_passes if {
+	count(check([widening({"access": "admin", "approvedBy": ["bob@example.com", "dan@example.com"]}, {"widens": ["access read -> admin"]})])) == 0
+}
+
+check_owned(grant, resources) := verdicts if {
+	verdicts := fresh_approval.deny with input as {"now": fixtures.now, "grants": [grant], "resources": resources, "removedUnexpired": {}}
+		with data.tempgrant.config as fixtures.config
+}
+
+test_resource_widened_under_an_unchanged_record_is_denied if {
+	grant := object.union(fixtures.grant({}), {"action": "no-op", "before": fixtures.record, "owned": [0], "predecessor": null})
+	role := fixtures.resource({"action": "update", "widened": ["flag superuser"]})
+	[v] := [v | some v in check_owned(grant, [role])]
+	v.message == "postgresql_role.grant_g1 of grant g1 gains flag superuser while its grant is not approved again: widening access needs a fresh approval on the grant"
+}
+
+test_resource_widened_with_a_freshly_approved_record_passes if {
+	grant := object.union(widening({"expiresAt": later, "approvedBy": ["dan@example.com"]}, {"widens": []}), {"owned": [0]})
+	role := fixtures.resource({"action": "update", "widened": ["valid_until later"]})
+	count(check_owned(grant, [role])) == 0
+}

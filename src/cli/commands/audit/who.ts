@@ -66,17 +66,18 @@ export function auditWhoCommand(): Command {
       const to = options.to === undefined ? now + 1 : timeOption("--to", options.to);
       if (to <= from) throw new TempgrantError("USAGE", "--to must be after --from");
       const { windows, mismatches } = await ledgerWindows(await ledgerPathFor(options), options.state);
-      const fold = (name: string) => name.trim().toLowerCase();
+      // One person however the name is spelled (case, blanks, NFKC, look-alikes): src/grant/identity.ts.
+      const { samePerson } = await import("../../../grant/identity.js");
       const matches = windows.filter(
         (window) =>
           (options.target === undefined || window.target === options.target) &&
-          (options.principal === undefined || fold(window.principal) === fold(options.principal)) &&
+          (options.principal === undefined || samePerson(window.principal, options.principal)) &&
           (at !== undefined ? activeAt(window, at) : overlaps(window, from, to)),
       );
       const relevant = mismatches.filter(
         (mismatch) =>
           (options.target === undefined || mismatch.record.target === options.target) &&
-          (options.principal === undefined || fold(mismatch.record.principal) === fold(options.principal)),
+          (options.principal === undefined || samePerson(mismatch.record.principal, options.principal)),
       );
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ windows: matches, stateMismatches: relevant }, null, 2)}\n`);
