@@ -18,8 +18,8 @@ test_superuser_added_by_hand_is_denied if {
 	verdicts == {{
 		"rule": "drift/outside-tempgrant",
 		"grant": "g1",
-		"address": "postgresql_role.grant_g1",
-		"message": "postgresql_role.grant_g1: superuser, valid_until changed outside tempgrant since the last apply; find out who changed it and why, then revoke the grant or restore the access it declares",
+		"address": "tempgrant_postgresql_login_role.grant_g1",
+		"message": "tempgrant_postgresql_login_role.grant_g1: superuser, valid_until changed outside tempgrant since the last apply; find out who changed it and why, then revoke the grant or restore the access it declares",
 	}}
 }
 

@@ -68,7 +68,7 @@ test_resource_widened_under_an_unchanged_record_is_denied if {
 	grant := object.union(fixtures.grant({}), {"action": "no-op", "before": fixtures.record, "owned": [0], "predecessor": null})
 	role := fixtures.resource({"action": "update", "widened": ["flag superuser"]})
 	[v] := [v | some v in check_owned(grant, [role])]
-	v.message == "postgresql_role.grant_g1 of grant g1 gains flag superuser while its grant is not approved again: widening access needs a fresh approval on the grant"
+	v.message == "tempgrant_postgresql_login_role.grant_g1 of grant g1 gains flag superuser while its grant is not approved again: widening access needs a fresh approval on the grant"
 }
 
 test_resource_widened_with_a_freshly_approved_record_passes if {

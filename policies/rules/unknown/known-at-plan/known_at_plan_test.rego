@@ -30,7 +30,7 @@ test_whole_unknown_record_is_named if {
 test_unknown_access_attribute_of_a_privileged_resource_is_denied if {
 	[v] := [v | some v in check([], [fixtures.resource({"action": "update", "unknownAccess": ["roles"]})])]
 	v.rule == "unknown/known-at-plan"
-	v.message == "postgresql_role.grant_g1 (postgresql_role): roles is known only after apply; access must be decided when the plan is checked"
+	v.message == "tempgrant_postgresql_login_role.grant_g1 (tempgrant_postgresql_login_role): roles is known only after apply; access must be decided when the plan is checked"
 }
 
 test_deletion_is_never_held_back if {

@@ -31,17 +31,17 @@ test_unprivileged_and_deleted_resources_pass if {
 test_moved_away_from_its_grant_is_denied if {
 	moved := fixtures.resource({"address": "postgresql_role.standing", "action": "no-op", "owner": null, "previousAddress": "postgresql_role.grant_g1", "claimedBy": []})
 	[v] := [v | some v in privileged_without_grant.deny with input as {"now": fixtures.now, "grants": [], "resources": [moved]}]
-	v.message == "postgresql_role.standing (postgresql_role) was moved from postgresql_role.grant_g1 and belongs to no grant that stays: a moved block cannot turn a grant's access into standing access"
+	v.message == "postgresql_role.standing (tempgrant_postgresql_login_role) was moved from postgresql_role.grant_g1 and belongs to no grant that stays: a moved block cannot turn a grant's access into standing access"
 }
 
 test_listed_by_two_grants_is_denied if {
 	shared := fixtures.resource({"owner": null, "claimedBy": ["g2", "g1"]})
 	[v] := [v | some v in privileged_without_grant.deny with input as {"now": fixtures.now, "grants": [], "resources": [shared]}]
-	v.message == "postgresql_role.grant_g1 (postgresql_role) is listed by grants g1, g2: an address belongs to one grant"
+	v.message == "tempgrant_postgresql_login_role.grant_g1 (tempgrant_postgresql_login_role) is listed by grants g1, g2: an address belongs to one grant"
 }
 
 test_forgotten_access_is_denied if {
 	forgotten := fixtures.resource({"action": "forget"})
 	[v] := [v | some v in privileged_without_grant.deny with input as {"now": fixtures.now, "grants": [], "resources": [forgotten]}]
-	v.message == "postgresql_role.grant_g1 (postgresql_role) would be forgotten by tofu and stay in the target with nothing to revoke it: destroy it instead"
+	v.message == "tempgrant_postgresql_login_role.grant_g1 (tempgrant_postgresql_login_role) would be forgotten by tofu and stay in the target with nothing to revoke it: destroy it instead"
 }
