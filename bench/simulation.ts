@@ -8,6 +8,11 @@ import { performance } from "node:perf_hooks";
 import { startInOwnGroup, type CommandResult } from "../src/exec/run-command.js";
 import { formatTimestamp } from "../src/grant/index.js";
 import {
+  startPostgresSimulation,
+  type PostgresFigures,
+  type PostgresSimulation,
+} from "./simulation-postgres.js";
+import {
   grantsInState,
   makeBenchProject,
   median,
@@ -32,8 +37,15 @@ export interface SimulationOptions {
   readonly onProgress?: (line: string) => void;
   /** Keep the project folder (its state and ledger) instead of deleting it. */
   readonly keep?: boolean;
-  /** Faults to inject; none when absent. The bound becomes two intervals. */
+  /** Faults to inject; none when absent. The bound becomes two intervals. Built-in target only. */
   readonly faults?: FaultOptions;
+  /**
+   * `builtin` (default): terraform_data resources. `postgresql`: a throwaway PostgreSQL and
+   * tempgrant's provider (bench/simulation-postgres.ts), with logins attempted after every sweep.
+   */
+  readonly target?: "builtin" | "postgresql";
+  /** With `postgresql`: every n-th grant is in membership mode (default 5; 0: none). */
+  readonly membershipEvery?: number;
 }
 
 /**
@@ -78,6 +90,10 @@ export interface SimulationResult {
   readonly wallSeconds: number;
   /** Everything that went wrong: a failed command, a bound exceeded, an early or unreported revocation. */
   readonly problems: readonly string[];
+  /** Exit codes per command kind (`sweep 0`, `apply 1`, `sweep SIGKILL`). */
+  readonly exits: Readonly<Record<string, number>>;
+  /** What PostgreSQL said, on the postgresql target. */
+  readonly postgres?: PostgresFigures;
   /** What the faults did, when injected. */
   readonly faultCounts?: {
     readonly killed: number;
@@ -193,7 +209,22 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
   ].sort((a, b) => a.at - b.at || (a.kind === "sweep" ? -1 : 1));
 
   const faults = options.faults;
-  const project: BenchProject = makeBenchProject(options.cli, [], { faults: faults !== undefined });
+  if (faults && options.target === "postgresql") {
+    throw new Error("--faults runs on the built-in target only");
+  }
+  let database: PostgresSimulation | undefined;
+  if (options.target === "postgresql") {
+    progress("starting a throwaway PostgreSQL...");
+    database = await startPostgresSimulation({
+      intervalSeconds: interval,
+      membershipEvery: options.membershipEvery ?? 5,
+      onProgress: progress,
+    });
+  }
+  const project: BenchProject = makeBenchProject(options.cli, [], {
+    faults: faults !== undefined,
+    ...(database ? { postgres: { privilegeRole: database.privilegeRole } } : {}),
+  });
   const random = seededRandom(options.seed * 7919 + 17);
   const markers = project.markers ?? "";
   if (faults) {
@@ -212,7 +243,15 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
   let failedOnce = 0;
   // Every grant is declared from the start, as merged code would hold them: a grant that has
   // not started synthesizes nothing, so it is created by the first apply at or after its start.
-  project.writeGrants(grants);
+  // On PostgreSQL, tempgrant's provider refuses a record whose start is after the real clock
+  // (before the virtual day), so there a grant is declared, without its start, from the
+  // first command at or after its start: as if its change were merged as it starts.
+  const prepared = database ? await database.prepare(grants) : grants;
+  const declareStarted = (at: number) =>
+    project.writeGrants(
+      prepared.filter((grant) => (grant.startsAt ?? 0) <= at).map(({ startsAt: _start, ...grant }) => grant),
+    );
+  if (!database) project.writeGrants(grants);
   const problems: string[] = [];
   const sweepWallSeconds: number[] = [];
   const applyWallSeconds: number[] = [];
@@ -249,9 +288,10 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
           writeFileSync(join(markers, "kill"), kill);
         }
       }
+      if (database) declareStarted(command.at);
       const failOnceBefore = faults ? failOnceLeft() : 0;
       const commandStarted = performance.now();
-      const result = await runInOwnGroup(options.cli.program, [...options.cli.args, ...args]);
+      const result = await runInOwnGroup(options.cli.program, [...options.cli.args, ...args], database?.env);
       const wall = (performance.now() - commandStarted) / 1000;
       const killedNow = kill !== undefined && !existsSync(join(markers, "kill"));
       if (kill !== undefined && !killedNow) {
@@ -298,6 +338,7 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
         }
       }
       present = after;
+      if (database) problems.push(...(await database.afterCommand(command.kind, command.at, after)));
       // A sweep that says it is done (0, 4) or revoked from the state (5) must have left no
       // expired grant behind.
       if (command.kind === "sweep" && [0, 4, 5].includes(result.exitCode) && !result.signal) {
@@ -335,6 +376,7 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
     }
   } finally {
     failedOnce = faults ? failOnceAtStart - failOnceLeft() : 0;
+    await database?.stop();
     if (!options.keep) rmSync(project.dir, { recursive: true, force: true });
     else progress(`project kept in ${project.dir}`);
   }
@@ -383,6 +425,8 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
     sweepPhases,
     wallSeconds: (performance.now() - started) / 1000,
     problems,
+    exits: counts.exits,
+    ...(database ? { postgres: database.figures() } : {}),
     ...(faults
       ? {
           faultCounts: {
@@ -403,11 +447,12 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
 async function runInOwnGroup(
   program: string,
   args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
 ): Promise<CommandResult & { readonly signal: NodeJS.Signals | null }> {
   const command = startInOwnGroup({
     program,
     args,
-    env: { ...process.env, NO_COLOR: "1", TEMPGRANT_NOW: "" },
+    env: { ...process.env, ...env, NO_COLOR: "1", TEMPGRANT_NOW: "" },
   });
   const result = await command.exited;
   for (let waited = 0; command.alive() && waited < 120_000; waited += 50) {
@@ -455,7 +500,7 @@ export function describeResult(result: SimulationResult, options: SimulationOpti
     .join(", ");
   const total = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0);
   return [
-    `virtual day: ${formatTimestamp(result.dayStart)} + ${options.hours} h; ${options.grants} grants (seed ${options.seed}); a sweep every ${options.intervalMinutes} min; CLI from ${options.cli.kind}`,
+    `virtual day: ${formatTimestamp(result.dayStart)} + ${options.hours} h; ${options.grants} grants (seed ${options.seed}); a sweep every ${options.intervalMinutes} min; CLI from ${options.cli.kind}; target ${options.target ?? "builtin"}`,
     `commands: ${result.sweeps} sweeps, ${result.applies} applies; wall ${formatDuration(result.wallSeconds)} ` +
       `(sweeps ${formatDuration(total(result.sweepWallSeconds))}, applies ${formatDuration(total(result.applyWallSeconds))})`,
     `revoked: ${bySweep + byApply} of ${result.grants.length} (${bySweep} by a sweep, ${byApply} by an apply of later grants)`,
@@ -478,6 +523,7 @@ export function describeResult(result: SimulationResult, options: SimulationOpti
     `wall per sweep: median ${median(result.sweepWallSeconds).toFixed(2)} s, max ${Math.max(...result.sweepWallSeconds).toFixed(2)} s; ` +
       `per apply: median ${median(result.applyWallSeconds).toFixed(2)} s`,
     `sweep phases, median s: ${phaseMedians}`,
+    ...(result.postgres ? describePostgres(result.postgres, result.exits) : []),
     ...(result.faultCounts
       ? [
           `faults: ${result.faultCounts.killed} sweep(s) killed mid-apply, ${result.faultCounts.failedOnce} destroy(s) failed once, ` +
@@ -493,5 +539,21 @@ export function describeResult(result: SimulationResult, options: SimulationOpti
       ? `OK: every grant was revoked within ${options.faults ? "two intervals" : "one interval"} of its expiry` +
         (options.faults ? ", and no sweep exited 0, 4 or 5 leaving an expired grant behind" : "")
       : `FAILED (${result.problems.length} problem(s)):\n  ${result.problems.join("\n  ")}`,
+  ];
+}
+
+/** The PostgreSQL figures as lines. */
+function describePostgres(figures: PostgresFigures, exits: Readonly<Record<string, number>>): string[] {
+  const max = figures.maxRoleGone;
+  return [
+    `PostgreSQL: ${figures.loginRoleGrants} login-role grants, ${figures.membershipGrants} in membership mode; access checked right after each apply: ${figures.activeChecks - figures.activeFailed} of ${figures.activeChecks} worked`,
+    `new logins (login-role) or reads through the member (membership) after expiry, after every sweep: ${figures.attempts} attempted, ${figures.succeeded} succeeded`,
+    `role gone after expiry (virtual, first command after which pg_roles lacks it): max ${max ? `${formatDuration(max.seconds)} (${max.id})` : "n/a"}, median ${Number.isNaN(figures.medianRoleGoneSeconds) ? "n/a" : formatDuration(figures.medianRoleGoneSeconds)}`,
+    `sessions opened at apply: ${figures.sessionsChecked} checked after revocation, ${figures.sessionsSurvived} still reading; ` +
+      `one interval past expiry: ${figures.sessionsLeftAfterInterval} session(s), ${figures.membershipsLeftAfterInterval} membership(s), ${figures.rolesLeftAfterInterval} role(s) left`,
+    `exits: ${Object.entries(exits)
+      .sort()
+      .map(([key, n]) => `${key} x${n}`)
+      .join(", ")}`,
   ];
 }
