@@ -7,7 +7,6 @@
 // --faults kills a share of sweeps mid-apply, makes a share of grants' destroys fail once, and
 // breaks the app for one hour (default: the hour starting at a quarter of the day); the bound
 // is then two intervals, and no sweep may exit 0, 4 or 5 leaving an expired grant behind.
-// --faults runs on the built-in target only.
 // --target postgresql runs the day on a throwaway PostgreSQL through tempgrant's provider
 // (bench/simulation-postgres.ts): login roles, every n-th grant in membership mode, new logins
 // attempted after every sweep; exits 1 also when one succeeds after its grant's expiry.
@@ -35,10 +34,6 @@ if (kind !== "build" && kind !== "source") {
 const target = option("--target", "builtin");
 if (target !== "builtin" && target !== "postgresql") {
   process.stderr.write("--target must be builtin or postgresql\n");
-  process.exit(2);
-}
-if (target === "postgresql" && args.includes("--faults")) {
-  process.stderr.write("--faults runs on the built-in target only\n");
   process.exit(2);
 }
 const membershipEvery = Number(option("--membership-every", "5"));

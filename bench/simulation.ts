@@ -209,14 +209,11 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
   ].sort((a, b) => a.at - b.at || (a.kind === "sweep" ? -1 : 1));
 
   const faults = options.faults;
-  if (faults && options.target === "postgresql") {
-    throw new Error("--faults runs on the built-in target only");
-  }
   let database: PostgresSimulation | undefined;
   if (options.target === "postgresql") {
     progress("starting a throwaway PostgreSQL...");
     database = await startPostgresSimulation({
-      intervalSeconds: interval,
+      boundSeconds: (faults ? 2 : 1) * interval,
       membershipEvery: options.membershipEvery ?? 5,
       onProgress: progress,
     });
@@ -241,17 +238,16 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
   const counts = { killed: 0, degradedSweeps: 0, failedApplies: 0, exits: {} as Record<string, number> };
   let previousFailed = false;
   let failedOnce = 0;
-  // Every grant is declared from the start, as merged code would hold them: a grant that has
-  // not started synthesizes nothing, so it is created by the first apply at or after its start.
-  // On PostgreSQL, tempgrant's provider refuses a record whose start is after the real clock
-  // (before the virtual day), so there a grant is declared, without its start, from the
-  // first command at or after its start: as if its change were merged as it starts.
-  const prepared = database ? await database.prepare(grants) : grants;
+  // A grant is declared, without its start, from the first command at or after its start, as
+  // if its change were merged as it starts; it is created by the first apply from then on.
+  // (Declared from the day's start with `startsAt`, every apply would fail: tempgrant's
+  // provider refuses a grant record whose start is after the real clock, which is before the
+  // virtual day.)
+  const prepared: readonly BenchGrant[] = database ? await database.prepare(grants) : grants;
   const declareStarted = (at: number) =>
     project.writeGrants(
       prepared.filter((grant) => (grant.startsAt ?? 0) <= at).map(({ startsAt: _start, ...grant }) => grant),
     );
-  if (!database) project.writeGrants(grants);
   const problems: string[] = [];
   const sweepWallSeconds: number[] = [];
   const applyWallSeconds: number[] = [];
@@ -288,7 +284,7 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
           writeFileSync(join(markers, "kill"), kill);
         }
       }
-      if (database) declareStarted(command.at);
+      declareStarted(command.at);
       const failOnceBefore = faults ? failOnceLeft() : 0;
       const commandStarted = performance.now();
       const result = await runInOwnGroup(options.cli.program, [...options.cli.args, ...args], database?.env);
@@ -338,7 +334,10 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
         }
       }
       present = after;
-      if (database) problems.push(...(await database.afterCommand(command.kind, command.at, after)));
+      if (database) {
+        const done = command.kind === "sweep" && [0, 4, 5].includes(result.exitCode) && !result.signal;
+        problems.push(...(await database.afterCommand(command.kind, command.at, after, done)));
+      }
       // A sweep that says it is done (0, 4) or revoked from the state (5) must have left no
       // expired grant behind.
       if (command.kind === "sweep" && [0, 4, 5].includes(result.exitCode) && !result.signal) {
@@ -523,7 +522,9 @@ export function describeResult(result: SimulationResult, options: SimulationOpti
     `wall per sweep: median ${median(result.sweepWallSeconds).toFixed(2)} s, max ${Math.max(...result.sweepWallSeconds).toFixed(2)} s; ` +
       `per apply: median ${median(result.applyWallSeconds).toFixed(2)} s`,
     `sweep phases, median s: ${phaseMedians}`,
-    ...(result.postgres ? describePostgres(result.postgres, result.exits) : []),
+    ...(result.postgres
+      ? describePostgres(result.postgres, result.faultCounts ? undefined : result.exits)
+      : []),
     ...(result.faultCounts
       ? [
           `faults: ${result.faultCounts.killed} sweep(s) killed mid-apply, ${result.faultCounts.failedOnce} destroy(s) failed once, ` +
@@ -543,17 +544,27 @@ export function describeResult(result: SimulationResult, options: SimulationOpti
 }
 
 /** The PostgreSQL figures as lines. */
-function describePostgres(figures: PostgresFigures, exits: Readonly<Record<string, number>>): string[] {
+function describePostgres(
+  figures: PostgresFigures,
+  exits: Readonly<Record<string, number>> | undefined,
+): string[] {
   const max = figures.maxRoleGone;
   return [
     `PostgreSQL: ${figures.loginRoleGrants} login-role grants, ${figures.membershipGrants} in membership mode; access checked right after each apply: ${figures.activeChecks - figures.activeFailed} of ${figures.activeChecks} worked`,
-    `new logins (login-role) or reads through the member (membership) after expiry, after every sweep: ${figures.attempts} attempted, ${figures.succeeded} succeeded`,
+    `new logins (login-role) or reads through the member (membership) after expiry, after every sweep that exited 0, 4 or 5: ${figures.attempts} attempted, ${figures.succeeded} succeeded` +
+      (figures.attemptsAfterFailed > 0
+        ? `; after a failed or killed sweep: ${figures.attemptsAfterFailed} attempted, ${figures.succeededAfterFailed} succeeded`
+        : ""),
     `role gone after expiry (virtual, first command after which pg_roles lacks it): max ${max ? `${formatDuration(max.seconds)} (${max.id})` : "n/a"}, median ${Number.isNaN(figures.medianRoleGoneSeconds) ? "n/a" : formatDuration(figures.medianRoleGoneSeconds)}`,
     `sessions opened at apply: ${figures.sessionsChecked} checked after revocation, ${figures.sessionsSurvived} still reading; ` +
-      `one interval past expiry: ${figures.sessionsLeftAfterInterval} session(s), ${figures.membershipsLeftAfterInterval} membership(s), ${figures.rolesLeftAfterInterval} role(s) left`,
-    `exits: ${Object.entries(exits)
-      .sort()
-      .map(([key, n]) => `${key} x${n}`)
-      .join(", ")}`,
+      `one bound past expiry: ${figures.sessionsLeftAfterInterval} session(s), ${figures.membershipsLeftAfterInterval} membership(s), ${figures.rolesLeftAfterInterval} role(s) left`,
+    ...(exits
+      ? [
+          `exits: ${Object.entries(exits)
+            .sort()
+            .map(([key, n]) => `${key} x${n}`)
+            .join(", ")}`,
+        ]
+      : []),
   ];
 }

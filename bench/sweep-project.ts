@@ -141,7 +141,9 @@ export function makeBenchProject(
       ].join("\n"),
     );
   }
-  const removedBlocks = options.faults ? revocationHook(script) : [];
+  const removedBlocks = options.faults
+    ? revocationHook(script, { postgres: options.postgres !== undefined })
+    : [];
   const source = [
     `import { App, LocalBackend, TerraformStack } from ${JSON.stringify(import.meta.resolve("cdktf"))};`,
     `import { configureFromEnvironment, CustomTarget, PostgresqlTarget, resourceName, tempgrantProvider, YamlGrants } from ${JSON.stringify(cli.library)};`,
@@ -235,12 +237,16 @@ function postgresTargets(privilegeRole: string): string[] {
  * the middle of a revocation, for fault injection. A destroy provisioner on the resource
  * itself would never run: the sweep revokes by leaving the grant out of the configuration.
  */
-export function revocationHook(script: string): string[] {
+export function revocationHook(script: string, options: { readonly postgres?: boolean } = {}): string[] {
+  // On the PostgreSQL target (see postgresTargets), the access is the grant's role or membership.
+  const from = options.postgres
+    ? '        from: `${grant.grant.target === "ledger-members" ? "tempgrant_postgresql_membership" : "tempgrant_postgresql_login_role"}.${resourceName(grant.grant.id)}`,'
+    : '        from: `terraform_data.${resourceName(grant.grant.id, "access")}`,';
   return [
     "const removed = declared.grants.flatMap((grant) =>",
     '  grant.grant && grant.status !== "active"',
     "    ? [{",
-    '        from: `terraform_data.${resourceName(grant.grant.id, "access")}`,',
+    from,
     "        lifecycle: { destroy: true },",
     `        provisioner: [{ "local-exec": { when: "destroy", command: \`sh ${script} \${grant.grant.id}\` } }],`,
     "      }]",
