@@ -10,6 +10,7 @@
 // --target postgresql runs the day on a throwaway PostgreSQL through tempgrant's provider
 // (bench/simulation-postgres.ts): login roles, every n-th grant in membership mode, new logins
 // attempted after every sweep; exits 1 also when one succeeds after its grant's expiry.
+// --faults composes with it (the hook runs before the grant's role or membership is dropped).
 import { describeResult, simulateDay } from "./simulation.js";
 import { tempgrantCli } from "./sweep-project.js";
 
