@@ -8,6 +8,11 @@ import { performance } from "node:perf_hooks";
 import { startInOwnGroup, type CommandResult } from "../src/exec/run-command.js";
 import { formatTimestamp } from "../src/grant/index.js";
 import {
+  startPostgresSimulation,
+  type PostgresFigures,
+  type PostgresSimulation,
+} from "./simulation-postgres.js";
+import {
   grantsInState,
   makeBenchProject,
   median,
@@ -32,8 +37,15 @@ export interface SimulationOptions {
   readonly onProgress?: (line: string) => void;
   /** Keep the project folder (its state and ledger) instead of deleting it. */
   readonly keep?: boolean;
-  /** Faults to inject; none when absent. The bound becomes two intervals. */
+  /** Faults to inject; none when absent. The bound becomes two intervals. Built-in target only. */
   readonly faults?: FaultOptions;
+  /**
+   * `builtin` (default): terraform_data resources. `postgresql`: a throwaway PostgreSQL and
+   * tempgrant's provider (bench/simulation-postgres.ts), with logins attempted after every sweep.
+   */
+  readonly target?: "builtin" | "postgresql";
+  /** With `postgresql`: every n-th grant is in membership mode (default 5; 0: none). */
+  readonly membershipEvery?: number;
 }
 
 /**
@@ -78,6 +90,10 @@ export interface SimulationResult {
   readonly wallSeconds: number;
   /** Everything that went wrong: a failed command, a bound exceeded, an early or unreported revocation. */
   readonly problems: readonly string[];
+  /** Exit codes per command kind (`sweep 0`, `apply 1`, `sweep SIGKILL`). */
+  readonly exits: Readonly<Record<string, number>>;
+  /** What PostgreSQL said, on the postgresql target. */
+  readonly postgres?: PostgresFigures;
   /** What the faults did, when injected. */
   readonly faultCounts?: {
     readonly killed: number;
@@ -193,7 +209,19 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
   ].sort((a, b) => a.at - b.at || (a.kind === "sweep" ? -1 : 1));
 
   const faults = options.faults;
-  const project: BenchProject = makeBenchProject(options.cli, [], { faults: faults !== undefined });
+  let database: PostgresSimulation | undefined;
+  if (options.target === "postgresql") {
+    progress("starting a throwaway PostgreSQL...");
+    database = await startPostgresSimulation({
+      boundSeconds: (faults ? 2 : 1) * interval,
+      membershipEvery: options.membershipEvery ?? 5,
+      onProgress: progress,
+    });
+  }
+  const project: BenchProject = makeBenchProject(options.cli, [], {
+    faults: faults !== undefined,
+    ...(database ? { postgres: { privilegeRole: database.privilegeRole } } : {}),
+  });
   const random = seededRandom(options.seed * 7919 + 17);
   const markers = project.markers ?? "";
   if (faults) {
@@ -210,11 +238,16 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
   const counts = { killed: 0, degradedSweeps: 0, failedApplies: 0, exits: {} as Record<string, number> };
   let previousFailed = false;
   let failedOnce = 0;
-  // A grant is declared once its start has come, with no startsAt (it starts when applied):
-  // tempgrant's provider checks a start against the real clock, never a moved one, and the
-  // virtual day runs ahead of the real clock.
-  const declaredAt = (at: number) =>
-    grants.filter((grant) => grant.startsAt <= at).map(({ startsAt: _start, ...grant }) => grant);
+  // A grant is declared, without its start, from the first command at or after its start, as
+  // if its change were merged as it starts; it is created by the first apply from then on.
+  // (Declared from the day's start with `startsAt`, every apply would fail: tempgrant's
+  // provider refuses a grant record whose start is after the real clock, which is before the
+  // virtual day.)
+  const prepared: readonly BenchGrant[] = database ? await database.prepare(grants) : grants;
+  const declareStarted = (at: number) =>
+    project.writeGrants(
+      prepared.filter((grant) => (grant.startsAt ?? 0) <= at).map(({ startsAt: _start, ...grant }) => grant),
+    );
   const problems: string[] = [];
   const sweepWallSeconds: number[] = [];
   const applyWallSeconds: number[] = [];
@@ -224,7 +257,6 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
   let present = new Set<string>();
   try {
     for (const command of commands) {
-      project.writeGrants(declaredAt(command.at));
       const now = formatTimestamp(command.at);
       const args =
         command.kind === "sweep"
@@ -252,9 +284,10 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
           writeFileSync(join(markers, "kill"), kill);
         }
       }
+      declareStarted(command.at);
       const failOnceBefore = faults ? failOnceLeft() : 0;
       const commandStarted = performance.now();
-      const result = await runInOwnGroup(options.cli.program, [...options.cli.args, ...args]);
+      const result = await runInOwnGroup(options.cli.program, [...options.cli.args, ...args], database?.env);
       const wall = (performance.now() - commandStarted) / 1000;
       const killedNow = kill !== undefined && !existsSync(join(markers, "kill"));
       if (kill !== undefined && !killedNow) {
@@ -301,6 +334,10 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
         }
       }
       present = after;
+      if (database) {
+        const done = command.kind === "sweep" && [0, 4, 5].includes(result.exitCode) && !result.signal;
+        problems.push(...(await database.afterCommand(command.kind, command.at, after, done)));
+      }
       // A sweep that says it is done (0, 4) or revoked from the state (5) must have left no
       // expired grant behind.
       if (command.kind === "sweep" && [0, 4, 5].includes(result.exitCode) && !result.signal) {
@@ -338,6 +375,7 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
     }
   } finally {
     failedOnce = faults ? failOnceAtStart - failOnceLeft() : 0;
+    await database?.stop();
     if (!options.keep) rmSync(project.dir, { recursive: true, force: true });
     else progress(`project kept in ${project.dir}`);
   }
@@ -386,6 +424,8 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
     sweepPhases,
     wallSeconds: (performance.now() - started) / 1000,
     problems,
+    exits: counts.exits,
+    ...(database ? { postgres: database.figures() } : {}),
     ...(faults
       ? {
           faultCounts: {
@@ -406,11 +446,12 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
 async function runInOwnGroup(
   program: string,
   args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
 ): Promise<CommandResult & { readonly signal: NodeJS.Signals | null }> {
   const command = startInOwnGroup({
     program,
     args,
-    env: { ...process.env, NO_COLOR: "1", TEMPGRANT_NOW: "" },
+    env: { ...process.env, ...env, NO_COLOR: "1", TEMPGRANT_NOW: "" },
   });
   const result = await command.exited;
   for (let waited = 0; command.alive() && waited < 120_000; waited += 50) {
@@ -458,7 +499,7 @@ export function describeResult(result: SimulationResult, options: SimulationOpti
     .join(", ");
   const total = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0);
   return [
-    `virtual day: ${formatTimestamp(result.dayStart)} + ${options.hours} h; ${options.grants} grants (seed ${options.seed}); a sweep every ${options.intervalMinutes} min; CLI from ${options.cli.kind}`,
+    `virtual day: ${formatTimestamp(result.dayStart)} + ${options.hours} h; ${options.grants} grants (seed ${options.seed}); a sweep every ${options.intervalMinutes} min; CLI from ${options.cli.kind}; target ${options.target ?? "builtin"}`,
     `commands: ${result.sweeps} sweeps, ${result.applies} applies; wall ${formatDuration(result.wallSeconds)} ` +
       `(sweeps ${formatDuration(total(result.sweepWallSeconds))}, applies ${formatDuration(total(result.applyWallSeconds))})`,
     `revoked: ${bySweep + byApply} of ${result.grants.length} (${bySweep} by a sweep, ${byApply} by an apply of later grants)`,
@@ -481,6 +522,9 @@ export function describeResult(result: SimulationResult, options: SimulationOpti
     `wall per sweep: median ${median(result.sweepWallSeconds).toFixed(2)} s, max ${Math.max(...result.sweepWallSeconds).toFixed(2)} s; ` +
       `per apply: median ${median(result.applyWallSeconds).toFixed(2)} s`,
     `sweep phases, median s: ${phaseMedians}`,
+    ...(result.postgres
+      ? describePostgres(result.postgres, result.faultCounts ? undefined : result.exits)
+      : []),
     ...(result.faultCounts
       ? [
           `faults: ${result.faultCounts.killed} sweep(s) killed mid-apply, ${result.faultCounts.failedOnce} destroy(s) failed once, ` +
@@ -496,5 +540,31 @@ export function describeResult(result: SimulationResult, options: SimulationOpti
       ? `OK: every grant was revoked within ${options.faults ? "two intervals" : "one interval"} of its expiry` +
         (options.faults ? ", and no sweep exited 0, 4 or 5 leaving an expired grant behind" : "")
       : `FAILED (${result.problems.length} problem(s)):\n  ${result.problems.join("\n  ")}`,
+  ];
+}
+
+/** The PostgreSQL figures as lines. */
+function describePostgres(
+  figures: PostgresFigures,
+  exits: Readonly<Record<string, number>> | undefined,
+): string[] {
+  const max = figures.maxRoleGone;
+  return [
+    `PostgreSQL: ${figures.loginRoleGrants} login-role grants, ${figures.membershipGrants} in membership mode; access checked right after each apply: ${figures.activeChecks - figures.activeFailed} of ${figures.activeChecks} worked`,
+    `new logins (login-role) or reads through the member (membership) after expiry, after every sweep that exited 0, 4 or 5: ${figures.attempts} attempted, ${figures.succeeded} succeeded` +
+      (figures.attemptsAfterFailed > 0
+        ? `; after a failed or killed sweep: ${figures.attemptsAfterFailed} attempted, ${figures.succeededAfterFailed} succeeded`
+        : ""),
+    `role gone after expiry (virtual, first command after which pg_roles lacks it): max ${max ? `${formatDuration(max.seconds)} (${max.id})` : "n/a"}, median ${Number.isNaN(figures.medianRoleGoneSeconds) ? "n/a" : formatDuration(figures.medianRoleGoneSeconds)}`,
+    `sessions opened at apply: ${figures.sessionsChecked} checked after revocation, ${figures.sessionsSurvived} still reading; ` +
+      `one bound past expiry: ${figures.sessionsLeftAfterInterval} session(s), ${figures.membershipsLeftAfterInterval} membership(s), ${figures.rolesLeftAfterInterval} role(s) left`,
+    ...(exits
+      ? [
+          `exits: ${Object.entries(exits)
+            .sort()
+            .map(([key, n]) => `${key} x${n}`)
+            .join(", ")}`,
+        ]
+      : []),
   ];
 }

@@ -19,6 +19,12 @@ export interface BenchGrant {
   readonly id: string;
   readonly startsAt?: number;
   readonly expiresAt: number;
+  /** Default `<id>@example.com`. */
+  readonly principal?: string;
+  /** Default `ledger-db`. */
+  readonly target?: string;
+  /** The grant's SCRAM verifier (the PostgreSQL target's login roles). */
+  readonly credential?: string;
 }
 
 /** How to run tempgrant: the command line, and the library the project's app imports. */
@@ -113,7 +119,11 @@ export interface BenchProject {
 export function makeBenchProject(
   cli: TempgrantCli,
   wrapApp: readonly string[] = [],
-  options: { readonly faults?: boolean } = {},
+  options: {
+    readonly faults?: boolean;
+    /** The PostgreSQL target through tempgrant's provider instead of the built-in one. */
+    readonly postgres?: { readonly privilegeRole: string };
+  } = {},
 ): BenchProject {
   const dir = mkdtempSync(join(tmpdir(), "tempgrant-bench-project-"));
   const markers = join(dir, "markers");
@@ -131,19 +141,17 @@ export function makeBenchProject(
       ].join("\n"),
     );
   }
-  const removedBlocks = options.faults ? revocationHook(script) : [];
+  const removedBlocks = options.faults
+    ? revocationHook(script, { postgres: options.postgres !== undefined })
+    : [];
   const source = [
     `import { App, LocalBackend, TerraformStack } from ${JSON.stringify(import.meta.resolve("cdktf"))};`,
-    `import { configureFromEnvironment, CustomTarget, resourceName, YamlGrants } from ${JSON.stringify(cli.library)};`,
+    `import { configureFromEnvironment, CustomTarget, PostgresqlTarget, resourceName, tempgrantProvider, YamlGrants } from ${JSON.stringify(cli.library)};`,
     "const app = new App();",
     "configureFromEnvironment(app);",
     `const stack = new TerraformStack(app, ${JSON.stringify(STACK)});`,
     'new LocalBackend(stack, { path: "terraform.tfstate" });',
-    "const target = new CustomTarget({",
-    '  name: "ledger-db",',
-    '  resources: (grant) => [{ type: "terraform_data", suffix: "access", attributes: { input: grant.principal } }],',
-    "});",
-    'const declared = new YamlGrants(stack, "grants", { dir: "grants", targets: [target] });',
+    ...(options.postgres ? postgresTargets(options.postgres.privilegeRole) : builtinTarget),
     ...removedBlocks,
     "app.synth();",
     "",
@@ -170,15 +178,16 @@ export function makeBenchProject(
     for (const grant of grants) {
       lines.push(
         `  - id: ${grant.id}`,
-        `    principal: ${grant.id}@example.com`,
-        "    target: ledger-db",
+        `    principal: ${grant.principal ?? `${grant.id}@example.com`}`,
+        `    target: ${grant.target ?? "ledger-db"}`,
         "    access: read",
         ...(grant.startsAt !== undefined ? [`    startsAt: ${formatTimestamp(grant.startsAt)}`] : []),
         `    expiresAt: ${formatTimestamp(grant.expiresAt)}`,
         "    reason: reconcile the January ledger",
         "    ticket: FIN-12",
-        `    requestedBy: ${grant.id}@example.com`,
+        `    requestedBy: ${grant.principal ?? `${grant.id}@example.com`}`,
         "    approvedBy: [bob@example.com]",
+        ...(grant.credential ? [`    credential: ${JSON.stringify(grant.credential)}`] : []),
       );
     }
     writeFileSync(join(dir, "grants", "team.yaml"), `${lines.join("\n")}\n`);
@@ -192,6 +201,35 @@ export function makeBenchProject(
   };
 }
 
+/** The app's lines declaring the built-in target `ledger-db` and the grants (`declared`). */
+const builtinTarget = [
+  "const target = new CustomTarget({",
+  '  name: "ledger-db",',
+  '  resources: (grant) => [{ type: "terraform_data", suffix: "access", attributes: { input: grant.principal } }],',
+  "});",
+  'const declared = new YamlGrants(stack, "grants", { dir: "grants", targets: [target] });',
+];
+
+/**
+ * The app's lines declaring the PostgreSQL target through tempgrant's provider (connected
+ * through PG*): `ledger-db` gives each grant a login role, `ledger-members` makes the
+ * principal's own role (the local part of the principal) a member of a per-grant role.
+ */
+function postgresTargets(privilegeRole: string): string[] {
+  const roles = JSON.stringify({ read: privilegeRole });
+  return [
+    'tempgrantProvider(stack, { sslmode: "disable" });',
+    `const loginRoles = new PostgresqlTarget({ name: "ledger-db", mode: "login-role", privilegeRoles: ${roles} });`,
+    "const members = new PostgresqlTarget({",
+    '  name: "ledger-members",',
+    '  mode: "membership",',
+    `  privilegeRoles: ${roles},`,
+    '  principalRole: (principal) => principal.split("@")[0] ?? principal,',
+    "});",
+    'const declared = new YamlGrants(stack, "grants", { dir: "grants", targets: [loginRoles, members] });',
+  ];
+}
+
 /**
  * Lines of a project's app.ts (after `const declared = new YamlGrants(stack, ...)`) that
  * destroy the access of every grant that is not active through a `removed` block (OpenTofu
@@ -199,12 +237,16 @@ export function makeBenchProject(
  * the middle of a revocation, for fault injection. A destroy provisioner on the resource
  * itself would never run: the sweep revokes by leaving the grant out of the configuration.
  */
-export function revocationHook(script: string): string[] {
+export function revocationHook(script: string, options: { readonly postgres?: boolean } = {}): string[] {
+  // On the PostgreSQL target (see postgresTargets), the access is the grant's role or membership.
+  const from = options.postgres
+    ? '        from: `${grant.grant.target === "ledger-members" ? "tempgrant_postgresql_membership" : "tempgrant_postgresql_login_role"}.${resourceName(grant.grant.id)}`,'
+    : '        from: `terraform_data.${resourceName(grant.grant.id, "access")}`,';
   return [
     "const removed = declared.grants.flatMap((grant) =>",
     '  grant.grant && grant.status !== "active"',
     "    ? [{",
-    '        from: `terraform_data.${resourceName(grant.grant.id, "access")}`,',
+    from,
     "        lifecycle: { destroy: true },",
     `        provisioner: [{ "local-exec": { when: "destroy", command: \`sh ${script} \${grant.grant.id}\` } }],`,
     "      }]",
@@ -222,7 +264,8 @@ function quoteArgument(part: string): string {
 /**
  * The ids of the grants whose resources are in the stack's real state right now, read from
  * the local backend's state file (what tofu wrote last). A grant counts while its record or
- * any resource it owns (`tempgrant_grant.grant_<id>`, `terraform_data.grant_<id>_access`) is there.
+ * any resource it owns (`tempgrant_grant.grant_<id>`, `terraform_data.grant_<id>_access`, the PostgreSQL
+ * target's `tempgrant_postgresql_login_role.grant_<id>` or `..._membership.grant_<id>`) is there.
  */
 export function grantsInState(stackDir: string): Set<string> {
   const file = join(stackDir, "terraform.tfstate");
@@ -233,12 +276,20 @@ export function grantsInState(stackDir: string): Set<string> {
   };
   for (const resource of state.resources ?? []) {
     if (resource.mode !== "managed") continue;
-    if (resource.type !== "terraform_data" && resource.type !== "tempgrant_grant") continue;
+    if (!STATE_TYPES.has(resource.type ?? "")) continue;
     const match = /^grant_(.+?)(_access)?$/.exec(resource.name ?? "");
     if (match?.[1]) present.add(match[1].replaceAll("_", "-"));
   }
   return present;
 }
+
+/** The resource types by which a grant counts as present in the state. */
+const STATE_TYPES = new Set([
+  "terraform_data",
+  "tempgrant_grant",
+  "tempgrant_postgresql_login_role",
+  "tempgrant_postgresql_membership",
+]);
 
 /** The median of a list (upper median for an even count); NaN when empty. */
 export function median(values: readonly number[]): number {
