@@ -43,12 +43,16 @@ export function folderOption(flag: string, value: string): string {
 
 /**
  * Checks an output file option (`--out report.html`) before any work: the folder it goes in
- * must exist (nothing creates it) and the path must not be a folder; exit 2 naming the flag
- * and the path otherwise.
+ * must exist, unless the command creates it (`createsFolder`: a bundle's conventional
+ * `policies/bundle/`), and the path must not be a folder; exit 2 naming the flag and the path otherwise.
  */
-export function outputFileOption(flag: string, value: string): string {
+export function outputFileOption(
+  flag: string,
+  value: string,
+  options: { createsFolder?: boolean } = {},
+): string {
   const folder = dirname(resolve(value));
-  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+  if (!options.createsFolder && !statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
     throw new TempgrantError("USAGE", `${flag} ${value}: the folder ${folder} does not exist`);
   }
   if (statSync(value, { throwIfNoEntry: false })?.isDirectory()) {

@@ -46,7 +46,8 @@ export function policyCommand(): Command {
         import("../../policy/build-bundle.js"),
         import("../options.js"),
       ]);
-      outputFileOption("--out", options.out);
+      // The bundle's folder (policies/bundle/ in a new repo) is created by the build.
+      outputFileOption("--out", options.out, { createsFolder: true });
       for (const dir of dirs) folderOption("policy folder", dir);
       const pack = policiesDir();
       const built = await buildPolicyBundle({
