@@ -45,6 +45,7 @@ import {
   type Workspace,
 } from "../src/runner/index.js";
 import { runEngine } from "../src/runner/workspace.js";
+import { adminQuery, libpqEnvironment } from "../src/testing/postgres-access.js";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../src/testing/throwaway-postgres.js";
 import { median } from "./sweep-project.js";
 
@@ -91,36 +92,10 @@ interface Sample {
   readonly rolesLeft?: number;
 }
 
-/** The PG* environment the provider reads its connection from (as test/support/postgres.ts). */
-function providerEnvironment(server: ThrowawayPostgres): NodeJS.ProcessEnv {
-  return {
-    PGHOST: server.host,
-    PGPORT: String(server.port),
-    PGUSER: server.user,
-    PGPASSWORD: server.password,
-    PGDATABASE: server.database,
-    PGSSLMODE: "disable",
-  };
-}
-
-async function query<T extends pg.QueryResultRow>(
-  server: ThrowawayPostgres,
-  text: string,
-  values: unknown[] = [],
-): Promise<T[]> {
-  const client = new pg.Client({ ...server });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 /** Roles whose names start with `prefix` (LIKE wildcards in it are escaped). */
 async function countRoles(server: ThrowawayPostgres, prefix: string): Promise<number> {
   const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const rows = await query<{ n: string }>(
+  const rows = await adminQuery<{ n: string }>(
     server,
     "select count(*) as n from pg_roles where rolname like $1",
     [pattern],
@@ -264,7 +239,7 @@ async function sample(
       engine: resolveEngine(),
       workingDir,
       lockTimeout: "60s",
-      ...(arm === "postgresql login roles" ? { env: providerEnvironment(server) } : {}),
+      ...(arm === "postgresql login roles" ? { env: libpqEnvironment(server) } : {}),
     };
     await init(workspace);
     const createPlan = await timedPlan(workspace, "create.tfplan", parallelism);
@@ -321,12 +296,12 @@ async function main(): Promise<void> {
       .join(" ");
   const server = await startThrowawayPostgres({ onProgress: (line) => log(line) });
   try {
-    await query(server, `create role "${PRIVILEGE_ROLE}" nologin`);
+    await adminQuery(server, `create role "${PRIVILEGE_ROLE}" nologin`);
     const serverVersion = (
-      await query<{ v: string }>(server, "select current_setting('server_version') as v")
+      await adminQuery<{ v: string }>(server, "select current_setting('server_version') as v")
     )[0]?.v;
     const databases = (
-      await query<{ datname: string }>(
+      await adminQuery<{ datname: string }>(
         server,
         "select datname from pg_database where datallowconn order by 1",
       )

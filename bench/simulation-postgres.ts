@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { formatTimestamp, scramVerifier } from "../src/grant/index.js";
+import { libpqEnvironment } from "../src/testing/postgres-access.js";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../src/testing/throwaway-postgres.js";
 import type { BenchGrant } from "./sweep-project.js";
 
@@ -150,14 +151,7 @@ export async function startPostgresSimulation(options: {
   };
 
   return {
-    env: {
-      PGHOST: server.host,
-      PGPORT: String(server.port),
-      PGUSER: server.user,
-      PGPASSWORD: server.password,
-      PGDATABASE: server.database,
-      PGSSLMODE: "disable",
-    },
+    env: libpqEnvironment(server),
     privilegeRole: PG_PRIVILEGE_ROLE,
     async prepare(grants) {
       const prepared: BenchGrant[] = [];

@@ -14,6 +14,7 @@ import { TempgrantError } from "../src/errors.js";
 import { runCommand } from "../src/exec/run-command.js";
 import { formatTimestamp, scramVerifier } from "../src/grant/index.js";
 import { bootstrapToolchain } from "../src/toolchain/bootstrap.js";
+import { adminQuery, libpqEnvironment } from "../src/testing/postgres-access.js";
 import { startThrowawayPostgres, type PostgresConnection } from "../src/testing/throwaway-postgres.js";
 import { writeDemoGrants, writeDemoProject } from "./demo-project.js";
 
@@ -81,13 +82,7 @@ async function tryLogin(server: PostgresConnection, user: string, password: stri
 
 /** Whether a role exists, asked as the server's superuser. */
 async function roleExists(server: PostgresConnection, role: string): Promise<boolean> {
-  const client = new pg.Client({ ...server });
-  await client.connect();
-  try {
-    return ((await client.query("select 1 from pg_roles where rolname = $1", [role])).rowCount ?? 0) > 0;
-  } finally {
-    await client.end();
-  }
+  return (await adminQuery(server, "select 1 from pg_roles where rolname = $1", [role])).length > 0;
 }
 
 /** The database the grant is for: a table and the role that may read it. */
@@ -133,12 +128,7 @@ async function main(): Promise<void> {
   try {
     await prepareTarget(server);
     const env: NodeJS.ProcessEnv = {
-      PGHOST: server.host,
-      PGPORT: String(server.port),
-      PGUSER: server.user,
-      PGPASSWORD: server.password,
-      PGDATABASE: server.database,
-      PGSSLMODE: "disable",
+      ...libpqEnvironment(server),
       PG_CONN_STR: `postgres://${server.user}@${server.host}:${server.port}/${server.database}?sslmode=disable`,
       TEMPGRANT_LEDGER: ledger,
       TEMPGRANT_NOW: "",

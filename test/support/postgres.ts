@@ -1,32 +1,11 @@
 import pg from "pg";
+import { adminQuery, libpqEnvironment } from "../../src/testing/postgres-access.js";
 import type { PostgresConnection } from "../../src/testing/throwaway-postgres.js";
 
-/** The PG* environment the postgresql provider reads its connection from. */
-export function providerEnvironment(server: PostgresConnection): NodeJS.ProcessEnv {
-  return {
-    PGHOST: server.host,
-    PGPORT: String(server.port),
-    PGUSER: server.user,
-    PGPASSWORD: server.password,
-    PGDATABASE: server.database,
-    PGSSLMODE: "disable",
-  };
-}
+/** The PG* environment tempgrant's provider reads its connection from. */
+export const providerEnvironment = libpqEnvironment;
 
-/** Runs one query as the server's superuser. */
-export async function adminQuery<T extends pg.QueryResultRow>(
-  server: PostgresConnection,
-  text: string,
-  values: unknown[] = [],
-): Promise<T[]> {
-  const client = new pg.Client({ ...server });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+export { adminQuery };
 
 /** Tries a password login; returns the current_user on success or the server's refusal. */
 export async function tryLogin(
