@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { parse } from "shell-quote";
-import { CommandFailedError, runCommand } from "../exec/run-command.js";
+import { describeCommand, runCommand, type CommandResult } from "../exec/run-command.js";
 import { TempgrantError } from "../errors.js";
+import { SYNTH_REPORT_ENV, type SynthReport } from "../constructs/synth-report.js";
+import { GrantProblemsError } from "../grant/index.js";
 
 /** Options of {@link synthApp}. */
 export interface SynthAppOptions {
@@ -58,7 +60,9 @@ export async function synthApp(options: SynthAppOptions): Promise<Record<string,
   const outdir = resolve(options.projectDir, options.outdir);
   mkdirSync(outdir, { recursive: true });
   const manifest = join(outdir, "manifest.json");
+  const reportFile = join(outdir, "tempgrant-synth-report.json");
   rmSync(manifest, { force: true });
+  rmSync(reportFile, { force: true });
   const [program, ...args] = argv as [string, ...string[]];
   const spec = {
     program,
@@ -68,6 +72,7 @@ export async function synthApp(options: SynthAppOptions): Promise<Record<string,
       ...process.env,
       TEMPGRANT_NOW: options.now,
       CDKTF_OUTDIR: outdir,
+      [SYNTH_REPORT_ENV]: reportFile,
       ...(options.revocationMargin ? { TEMPGRANT_REVOCATION_MARGIN: options.revocationMargin } : {}),
       ...(options.invalidGrants ? { TEMPGRANT_INVALID_GRANTS: options.invalidGrants } : {}),
     },
@@ -80,9 +85,8 @@ export async function synthApp(options: SynthAppOptions): Promise<Record<string,
       `the cdktf app did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s and was killed`,
     );
   }
-  if (result.exitCode !== 0) {
-    throw new CommandFailedError(spec, result, "the cdktf app failed: fix it, then run again");
-  }
+  if (result.exitCode !== 0)
+    throw appFailure(readReport(reportFile, options.projectDir), result, describeCommand(spec));
   let stacks: unknown;
   try {
     stacks = (JSON.parse(readFileSync(manifest, "utf8")) as { stacks?: unknown }).stacks;
@@ -101,5 +105,52 @@ export async function synthApp(options: SynthAppOptions): Promise<Record<string,
       const dir = entries[name]?.workingDirectory;
       return [name, typeof dir === "string" ? resolve(outdir, dir) : join(outdir, "stacks", name)];
     }),
+  );
+}
+
+/**
+ * The report a failed app wrote, its grant files named from where the user stands (the app
+ * names them from the project folder, which --chdir may have moved).
+ */
+function readReport(file: string, projectDir: string): SynthReport | undefined {
+  let report: SynthReport;
+  try {
+    report = JSON.parse(readFileSync(file, "utf8")) as SynthReport;
+  } catch {
+    return undefined;
+  }
+  const shown = (path: string): string => {
+    const full = resolve(projectDir, path);
+    return existsSync(full) ? relative(process.cwd(), full) || path : path;
+  };
+  return {
+    ...report,
+    problems: (report.problems ?? []).map((problem) => ({ ...problem, file: shown(problem.file) })),
+  };
+}
+
+/** Codes of tempgrant's own errors that mean the user's input is wrong (exit 2). */
+const INPUT_CODES = new Set(["INVALID_INPUT", "USAGE"]);
+
+/**
+ * The error for a failed app, in one line per problem and never its stack trace: the grant
+ * problems the app reported (exit 2, as `tempgrant grants` reports them); else the error
+ * that ended it, with where it was thrown; else, for an app that does not call
+ * configureFromEnvironment, the error line of its output.
+ */
+function appFailure(report: SynthReport | undefined, result: CommandResult, command: string): Error {
+  if (report && report.problems.length > 0) return new GrantProblemsError(report.problems);
+  if (report?.code !== undefined && INPUT_CODES.has(report.code))
+    return new TempgrantError(report.code, report.message);
+  const output = result.stderr.trim() || result.stdout.trim();
+  const message =
+    report?.message ??
+    /^\s*(?:[A-Z]\w*)?Error\b[^:\n]*: (.+)$/m.exec(output)?.[1] ??
+    output.split("\n").find((line) => line.trim() !== "") ??
+    `exited with ${result.exitCode}`;
+  const at = report?.at ? ` (at ${report.at})` : "";
+  return new TempgrantError(
+    "SYNTH_FAILED",
+    `the cdktf app failed: ${message}${at}; run \`${command}\` to see all of its output`,
   );
 }

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { quoteValue, TempgrantError } from "../errors.js";
 import { parseDuration } from "../grant/duration.js";
 import { parseTimestamp } from "../grant/time.js";
@@ -85,9 +85,12 @@ export function sizeOption(flag: string, value: string): number {
   return Number(match[1]) * (units[(match[2] ?? "b").toLowerCase()] ?? 1);
 }
 
-/** Reads tempgrant.yaml: the path given, else ./tempgrant.yaml when it exists, else the defaults. */
-export async function loadCheckConfig(path: string | undefined): Promise<CheckConfig> {
-  const candidate = path ?? "tempgrant.yaml";
+/**
+ * Reads tempgrant.yaml: the path given (relative to where the user stands, as every path on
+ * the command line), else the project's tempgrant.yaml when it exists, else the defaults.
+ */
+export async function loadCheckConfig(path: string | undefined, projectDir = "."): Promise<CheckConfig> {
+  const candidate = path ?? join(projectDir, "tempgrant.yaml");
   let text: string;
   try {
     text = readFileSync(candidate, "utf8");

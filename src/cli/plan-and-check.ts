@@ -25,7 +25,7 @@ export async function planAndCheckStacks(
   options: StackRunOptions & { bundle: string },
 ): Promise<{ reports: CheckedStack[]; config: CheckConfig; now: number }> {
   const clock = resolveClock(options.now);
-  const config = await loadCheckConfig(options.config);
+  const config = await loadCheckConfig(options.config, options.chdir);
   const policy = await loadPolicyEngine(config.policy, options.bundle);
   const stacks = await synthesizeStacks(options, formatTimestamp(clock.now), {
     revocationMargin: `${config.revocationMarginSeconds}s`,

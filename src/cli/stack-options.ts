@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { quoteValue, TempgrantError, wrapStep } from "../errors.js";
+import { GrantProblemsError } from "../grant/grants-file.js";
 import { DEFAULT_LOCK_TIMEOUT } from "../runner/workspace.js";
 import type { Workspace } from "../runner/workspace.js";
 
@@ -34,7 +35,7 @@ export function withStackOptions(command: Command, nowHelp: string): Command {
     .option("--now <time>", nowHelp)
     .option(
       "--config <file>",
-      "tempgrant.yaml with the policy limits (default: ./tempgrant.yaml when present)",
+      "tempgrant.yaml with the policy limits (default: tempgrant.yaml in --chdir when present)",
     )
     .option(
       "--stack <name>",
@@ -93,7 +94,8 @@ export async function synthesizeStacks(
   ]);
   const stacks = await synthApp({ projectDir: options.chdir, outdir: options.out, now, ...extra }).catch(
     (error: unknown) => {
-      throw wrapStep("synth", error);
+      // Grant problems are printed as `tempgrant grants` prints them: one line each, file first.
+      throw error instanceof GrantProblemsError ? error : wrapStep("synth", error);
     },
   );
   const names = options.stack.length > 0 ? options.stack : Object.keys(stacks);

@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import { parseDuration, resolveClock, type Clock } from "../grant/index.js";
 import { TempgrantError } from "../errors.js";
+import { reportSynthFailures } from "./synth-report.js";
 
 /** Context keys the constructs read. Set them on the App before declaring grants. */
 export const CONTEXT = {
@@ -44,9 +45,11 @@ export function grantClock(scope: Construct): { now: number; margin: number } {
 /**
  * Configures an app the way `tempgrant plan` and `sweep` run it: the clock from
  * TEMPGRANT_NOW (else the system clock, read once), the margin from
- * TEMPGRANT_REVOCATION_MARGIN, and TEMPGRANT_INVALID_GRANTS=skip for sweeps.
+ * TEMPGRANT_REVOCATION_MARGIN, and TEMPGRANT_INVALID_GRANTS=skip for sweeps. When the CLI
+ * runs the app, a failure is also written where the CLI reads it (see synth-report.ts).
  */
 export function configureFromEnvironment(app: Construct, env: NodeJS.ProcessEnv = process.env): void {
+  reportSynthFailures(env);
   const margin = env.TEMPGRANT_REVOCATION_MARGIN ? parseDuration(env.TEMPGRANT_REVOCATION_MARGIN) : 0;
   if (margin === undefined) {
     throw new TempgrantError(

@@ -4,6 +4,7 @@ import {
   GRANT_RECORD_TYPE,
   grantRecord,
   grantRecordAttributes,
+  formatLocatedProblem,
   grantStatus,
   validateGrant,
   type Grant,
@@ -12,6 +13,7 @@ import {
   type Problem,
 } from "../grant/index.js";
 import { CONTEXT, grantClock } from "./grant-clock.js";
+import { recordGrantProblems } from "./synth-report.js";
 import { listDeclaredGrant } from "./declared-grant-listing.js";
 import { resourceName } from "./naming.js";
 import { RawResource } from "./raw-resource.js";
@@ -57,7 +59,8 @@ export class TemporaryGrant extends Construct {
     const { target, source, ...spec } = props;
     const { grant, problems } = validateGrant({ ...spec, id: props.id ?? id, target: target.name });
     const allProblems = [...problems, ...(grant ? target.validate(grant) : [])];
-    const duplicate = grant ? this.claimId(grant.id) : undefined;
+    const declaredAt = source ?? this.node.path;
+    const duplicate = grant ? this.claimId(grant.id, declaredAt) : undefined;
     if (duplicate) {
       allProblems.push({
         path: "id",
@@ -67,7 +70,6 @@ export class TemporaryGrant extends Construct {
     }
     this.problems = allProblems;
     this.grant = allProblems.length === 0 ? grant : undefined;
-    const declaredAt = source ?? this.node.path;
     if (!this.grant) {
       this.status = "invalid";
       this.addresses = [];
@@ -77,13 +79,9 @@ export class TemporaryGrant extends Construct {
         problems: allProblems,
       });
       if (this.node.tryGetContext(CONTEXT.invalidGrants) !== "skip") {
-        const where = source ?? this.node.path;
-        this.node.addValidation({
-          validate: () =>
-            allProblems.map(
-              (problem) => `${where}${problem.path ? ` ${problem.path}` : ""}: ${problem.message}`,
-            ),
-        });
+        const located = allProblems.map((problem) => ({ ...problem, file: declaredAt, line: undefined }));
+        recordGrantProblems(located);
+        this.node.addValidation({ validate: () => located.map(formatLocatedProblem) });
       }
       return;
     }
@@ -115,12 +113,12 @@ export class TemporaryGrant extends Construct {
     listDeclaredGrant(this, this.grant.id, { status: "active", source: declaredAt, grant: this.grant });
   }
 
-  private claimId(grantId: string): string | undefined {
+  private claimId(grantId: string, declaredAt: string): string | undefined {
     const stack = TerraformStack.of(this);
     const ids = declaredIds.get(stack) ?? new Map<string, string>();
     declaredIds.set(stack, ids);
     const existing = ids.get(grantId);
-    if (existing === undefined) ids.set(grantId, this.node.path);
+    if (existing === undefined) ids.set(grantId, declaredAt);
     return existing;
   }
 }

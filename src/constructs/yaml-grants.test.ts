@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { GrantProblemsError } from "../grant/index.js";
 import { synthAt } from "./synth-test-helpers.js";
 import { CustomTarget } from "./targets/custom.js";
 import { YamlGrants } from "./yaml-grants.js";
@@ -57,8 +58,25 @@ describe("YamlGrants", () => {
       message = (error as Error).message;
     }
     expect(message.split("\n")).toEqual([
-      `${join(dir, "a.yaml")}:2 grants[0].target: unknown target "billing-db" (known: audit-log)`,
+      `${join(dir, "a.yaml")}:4 grants[0].target: unknown target "billing-db" (known: audit-log)`,
       `${join(dir, "b.yaml")}:5 grants[0].access: target audit-log has no access level "admin" (known: read)`,
+    ]);
+  });
+
+  it("names both files and lines of an id declared twice, and an unreadable file, with the other problems", () => {
+    writeFileSync(join(dir, "a.yaml"), `grants:\n${grantYaml("same")}`);
+    writeFileSync(join(dir, "b.yaml"), `grants:\n${grantYaml("other")}${grantYaml("same")}`);
+    mkdirSync(join(dir, "c.yaml"));
+    let error: unknown;
+    try {
+      synthAt("2026-11-25T10:00:00Z", (stack) => new YamlGrants(stack, "yaml", { dir, targets: [target] }));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(GrantProblemsError);
+    expect((error as Error).message.split("\n")).toEqual([
+      `${join(dir, "b.yaml")}:9 grants[1].id: grant id "same" is also declared at ${join(dir, "a.yaml")}:2: ids must be unique`,
+      `${join(dir, "c.yaml")}: is a folder, not a grants file`,
     ]);
   });
 

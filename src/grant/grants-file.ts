@@ -1,4 +1,5 @@
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Document } from "yaml";
+import { TempgrantError } from "../errors.js";
 import { childPath, type Problem } from "./problem.js";
 import { validateGrant, validateGrantsFileShape } from "./validate.js";
 import { yamlValue } from "./yaml-value.js";
@@ -35,6 +36,19 @@ export interface GrantsFile {
 /** Renders a located problem as one line: `file:line path: message`. */
 export function formatLocatedProblem(problem: LocatedProblem): string {
   return `${problem.file}${problem.line ? `:${problem.line}` : ""}${problem.path ? ` ${problem.path}` : ""}: ${problem.message}`;
+}
+
+/**
+ * Thrown when grants have problems: one line per problem (file:line path: message), all of
+ * them at once, exit 2. The same error whether `grants` read the files or the cdktf app did.
+ */
+export class GrantProblemsError extends TempgrantError {
+  readonly problems: readonly LocatedProblem[];
+
+  constructor(problems: readonly LocatedProblem[]) {
+    super("INVALID_INPUT", problems.map(formatLocatedProblem).join("\n"));
+    this.problems = problems;
+  }
 }
 
 /**

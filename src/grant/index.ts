@@ -19,6 +19,7 @@ export { formatPostgresTimestamp, formatTimestamp, parseTimestamp, type Instant 
 export { GRANTS_FILE_SCHEMA, requireValidGrant, validateGrant, validateGrantsFileShape } from "./validate.js";
 export {
   formatLocatedProblem,
+  GrantProblemsError,
   parseGrantsFile,
   type GrantsFile,
   type GrantsFileEntry,

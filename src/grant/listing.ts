@@ -7,6 +7,8 @@ export interface GrantListing {
   readonly status: GrantStatus;
   /** Seconds until the expiry (negative once expired). */
   readonly remainingSeconds: number;
+  /** Before its expiry but within the revocation margin: the sweep revokes it now. */
+  readonly withinMargin: boolean;
   /** Where it was declared, for example `grants/team-a.yaml:3`. */
   readonly source: string;
 }
@@ -30,6 +32,9 @@ export function listGrants(
       source,
       status: grantStatus(grant, options.now, options.marginSeconds ?? 0),
       remainingSeconds: grant.expiresAt - options.now,
+      withinMargin:
+        grant.expiresAt > options.now &&
+        grantStatus(grant, options.now, options.marginSeconds ?? 0) === "expired",
     }))
     .filter(
       (row) =>

@@ -1,6 +1,6 @@
 import { dirname, resolve } from "node:path";
 import type { ValidateFunction } from "ajv";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { parseDuration } from "../grant/duration.js";
 import { yamlValue } from "../grant/yaml-value.js";
 import { quoteValue } from "../errors.js";
@@ -80,14 +80,13 @@ const validateShape = validateConfigFile as unknown as ValidateFunction;
 
 /** Parses and validates tempgrant.yaml text; problems name the field. */
 export async function parseConfig(text: string, source: string): Promise<CheckConfig> {
-  const document = parseDocument(text, { uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new InvalidInputError(source, [
-      {
-        path: "",
-        code: "YAML_SYNTAX",
-        message: `not valid YAML: ${document.errors[0]?.message.split("\n")[0]}`,
-      },
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
+  const error = document.errors[0];
+  if (error) {
+    // file:line as grants files are reported; the parser's own position text is left out.
+    throw new InvalidInputError(`${source}:${lineCounter.linePos(error.pos[0]).line}`, [
+      { path: "", code: "YAML_SYNTAX", message: `not valid YAML: ${error.message.split("\n")[0]}` },
     ]);
   }
   const converted = yamlValue(document);

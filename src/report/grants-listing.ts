@@ -25,7 +25,11 @@ export function grantsTable(
       STATUS_COLOUR[row.status](row.status),
       grant.startsAt === undefined ? "-" : formatTimestamp(grant.startsAt),
       formatTimestamp(grant.expiresAt),
-      row.status === "expired" ? "-" : formatDuration(row.remainingSeconds),
+      row.withinMargin
+        ? `${formatDuration(row.remainingSeconds)}, in the revocation margin: revoked`
+        : row.status === "expired"
+          ? "-"
+          : formatDuration(row.remainingSeconds),
       row.source,
     ]);
   }
@@ -37,7 +41,7 @@ export function grantsJson(rows: readonly GrantListing[], now: number): string {
   return `${JSON.stringify(
     {
       now: formatTimestamp(now),
-      grants: rows.map(({ grant, status, remainingSeconds, source }) => ({
+      grants: rows.map(({ grant, status, remainingSeconds, withinMargin, source }) => ({
         id: grant.id,
         principal: grant.principal,
         target: grant.target,
@@ -46,6 +50,7 @@ export function grantsJson(rows: readonly GrantListing[], now: number): string {
         startsAt: grant.startsAt === undefined ? null : formatTimestamp(grant.startsAt),
         expiresAt: formatTimestamp(grant.expiresAt),
         remainingSeconds,
+        withinMargin,
         reason: grant.reason,
         ticket: grant.ticket ?? null,
         requestedBy: grant.requestedBy,

@@ -8,7 +8,13 @@ export interface ListedGrant {
   readonly status: string;
   readonly source: string;
   readonly expiresAt: number | null;
-  readonly problems: readonly { readonly path: string; readonly message: string }[];
+  /** Each with its file and line when the grant came from a grants file. */
+  readonly problems: readonly {
+    readonly path: string;
+    readonly message: string;
+    readonly file?: string;
+    readonly line?: number;
+  }[];
 }
 
 /** The grants a synthesized stack declares, active or not, from its cdk.tf.json. */
@@ -22,7 +28,7 @@ export function listedGrants(stackDir: string): ListedGrant[] {
             status: string;
             source: string;
             spec?: { expiresAt?: string };
-            problems?: { path: string; message: string }[];
+            problems?: { path: string; message: string; file?: string; line?: number }[];
           }
         >;
       };

@@ -285,9 +285,15 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepRunResult
       plan.degradedReason === undefined ? listedGrants(plan.workspace.workingDir) : [];
     const invalid = declared.filter((grant) => grant.status === "invalid");
     for (const grant of invalid) {
-      options.log(
-        `INVALID grant ${grant.id} (${grant.source}) is revoked: ${grant.problems.map((p) => p.message).join("; ")}`,
-      );
+      // One line per problem, located as `tempgrant grants` locates it (file:line path).
+      for (const problem of grant.problems) {
+        const where = problem.file
+          ? `${problem.file}${problem.line ? `:${problem.line}` : ""}`
+          : grant.source;
+        options.log(
+          `INVALID grant ${grant.id} (${where}${problem.path ? ` ${problem.path}` : ""}) is revoked: ${problem.message}`,
+        );
+      }
     }
     const common = {
       stack,

@@ -1,30 +1,40 @@
-import { readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { Command, Option } from "commander";
-import { TempgrantError } from "../../errors.js";
 import { useColour } from "../colour.js";
 import type { Grant, LocatedProblem } from "../../grant/index.js";
 import { GRANT_LISTING_FORMATS, type GrantListingFormat } from "../../report/format-names.js";
 
 interface GrantsOptions {
-  dir: string;
-  app: boolean;
+  dir?: string;
+  app?: boolean;
   chdir: string;
+  config?: string;
   at?: string;
+  now?: string;
   expiringWithin?: string;
-  margin: string;
+  margin?: string;
   format: GrantListingFormat;
 }
 
-/** `tempgrant grants`: the declared YAML grants and their status at an instant. */
+/** `tempgrant grants`: the declared grants and their status at an instant, checked as `plan` checks them. */
 export function grantsCommand(): Command {
   return new Command("grants")
     .description(
-      "List the grants declared in YAML files and their status (pending, active, expired) at an instant.",
+      "List the declared grants and their status (pending, active, expired) at an instant, as the sweep sees them.",
     )
     .argument("[files...]", "grant files to read (default: every *.yaml in --dir)")
-    .option("--dir <folder>", "folder of grant files", "grants")
-    .option("--app", "list the grants the cdktf app declares (TypeScript and YAML), by running it", false)
-    .option("--chdir <dir>", "with --app: the project folder holding cdktf.json", ".")
+    .option("--dir <folder>", "folder of grant files (default: grants)")
+    .option(
+      "--app",
+      "list the grants the cdktf app declares (TypeScript and YAML), by running it; the default in a project (cdktf.json in --chdir) when no files and no --dir are given",
+    )
+    .option("--no-app", "read the YAML files only, even in a project (their targets are then not checked)")
+    .option("--chdir <dir>", "the project folder holding cdktf.json", ".")
+    .option(
+      "--config <file>",
+      "tempgrant.yaml, for its revocationMargin (default: tempgrant.yaml in --chdir when present)",
+    )
     .option(
       "--at <time>",
       "the instant to evaluate, RFC 3339 with a zone (default: --now, TEMPGRANT_NOW or the clock)",
@@ -34,7 +44,10 @@ export function grantsCommand(): Command {
       "--expiring-within <duration>",
       "only active grants that expire within this duration (e.g. 2h, 1d)",
     )
-    .option("--margin <duration>", "early-revocation margin: grants end this long before their expiry", "0s")
+    .option(
+      "--margin <duration>",
+      "early-revocation margin: grants end this long before their expiry (default: revocationMargin of tempgrant.yaml, else 0s)",
+    )
     .addOption(
       new Option("--format <format>", "output format").choices(GRANT_LISTING_FORMATS).default("table"),
     )
@@ -42,52 +55,66 @@ export function grantsCommand(): Command {
       "after",
       [
         "",
+        "In a project, the app is run: every grant it declares is listed, and a grant naming a target the",
+        "app does not bind is a problem. A grant within the revocation margin of its expiry is listed as",
+        "expired, as the sweep treats it.",
+        "",
         "Exit codes: 0 listed, 2 a grant file or an option is invalid (one line per problem, with file:line).",
         "",
         "Examples:",
         "  $ tempgrant grants",
         "  $ tempgrant grants --at 2026-11-26T09:00:00+01:00 --expiring-within 4h",
         "  $ tempgrant grants grants/team-a.yaml --format json",
-        "  $ tempgrant grants --app --chdir my-grants-repo",
+        "  $ tempgrant grants --chdir my-grants-repo",
       ].join("\n"),
     )
-    .action(async (files: string[], options: GrantsOptions & { now?: string }) => {
-      const [{ grantFilesIn }, grantModel, { grantsJson, grantsTable }, { durationOption }] =
-        await Promise.all([
-          import("../../constructs/yaml-grants.js"),
-          import("../../grant/index.js"),
-          import("../../report/grants-listing.js"),
-          import("../options.js"),
-        ]);
-      const { formatLocatedProblem, listGrants, parseGrantsFile, resolveClock } = grantModel;
+    .action(async (files: string[], options: GrantsOptions) => {
+      const [
+        { readGrantsFile, grantFilesIn },
+        grantModel,
+        { grantsJson, grantsTable },
+        { durationOption, folderOption, loadCheckConfig },
+      ] = await Promise.all([
+        import("../../constructs/yaml-grants.js"),
+        import("../../grant/index.js"),
+        import("../../report/grants-listing.js"),
+        import("../options.js"),
+      ]);
+      const { GrantProblemsError, listGrants, resolveClock } = grantModel;
       const clock =
         options.at !== undefined
           ? resolveClock(options.at, process.env, "--at")
           : resolveClock(options.now, process.env, "--now");
-      const margin = durationOption("--margin", options.margin);
+      folderOption("--chdir", options.chdir);
+      const margin =
+        options.margin !== undefined
+          ? durationOption("--margin", options.margin)
+          : (await loadCheckConfig(options.config, options.chdir)).revocationMarginSeconds;
       const expiringWithin =
         options.expiringWithin === undefined
           ? undefined
           : durationOption("--expiring-within", options.expiringWithin);
+      const inProject = existsSync(join(options.chdir, "cdktf.json"));
+      const useApp = options.app ?? (inProject && files.length === 0 && options.dir === undefined);
       const declared: { grant: Grant; source: string }[] = [];
       const problems: LocatedProblem[] = [];
-      if (options.app) {
+      if (useApp) {
         const { declaredByApp } = await import("../../check/declared-grants.js");
         const listed = await declaredByApp(options.chdir, clock.now);
         declared.push(...listed.declared);
         problems.push(...listed.problems);
-      }
-      const paths = options.app ? [] : files.length > 0 ? files : grantFilesIn(options.dir);
-      for (const path of paths) {
-        const parsed = parseGrantsFile(readText(path), path);
-        problems.push(...parsed.problems);
-        for (const entry of parsed.entries) {
-          problems.push(...entry.problems);
-          if (entry.grant) declared.push({ grant: entry.grant, source: `${path}:${entry.line ?? "?"}` });
+      } else {
+        const paths = files.length > 0 ? files : grantFilesIn(options.dir ?? "grants");
+        for (const path of paths) {
+          const parsed = readGrantsFile(path);
+          problems.push(...parsed.problems);
+          for (const entry of parsed.entries) {
+            problems.push(...entry.problems);
+            if (entry.grant) declared.push({ grant: entry.grant, source: `${path}:${entry.line ?? "?"}` });
+          }
         }
       }
-      if (problems.length > 0)
-        throw new TempgrantError("INVALID_INPUT", problems.map(formatLocatedProblem).join("\n"));
+      if (problems.length > 0) throw new GrantProblemsError(problems);
       const rows = listGrants(declared, {
         now: clock.now,
         marginSeconds: margin,
@@ -99,16 +126,4 @@ export function grantsCommand(): Command {
           : grantsTable(rows, clock.now, { colour: useColour() }),
       );
     });
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === "ENOENT"
-        ? "no such file (grant files are YAML, usually under grants/)"
-        : (error as Error).message;
-    throw new TempgrantError("INVALID_INPUT", `${path}: ${reason}`);
-  }
 }

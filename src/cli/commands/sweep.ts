@@ -87,7 +87,7 @@ export function sweepCommand(): Command {
         outdir: options.out,
         stacks: options.stack,
         now: clock.now,
-        loadConfig: () => loadCheckConfig(options.config),
+        loadConfig: () => loadCheckConfig(options.config, options.chdir),
         ...(options.ledger !== undefined ? { ledger: options.ledger } : {}),
         ...(options.engine !== undefined ? { engine: options.engine } : {}),
         lockTimeout: options.lockTimeout,
