@@ -41,6 +41,14 @@ export function folderOption(flag: string, value: string): string {
   return value;
 }
 
+/** Checks an input file option (`--bundle policy.wasm`): it must be a file; exit 2 naming the flag otherwise. */
+export function inputFileOption(flag: string, value: string): string {
+  const stat = statSync(value, { throwIfNoEntry: false });
+  if (!stat) throw new TempgrantError("USAGE", `${flag} ${value}: no such file`);
+  if (!stat.isFile()) throw new TempgrantError("USAGE", `${flag} ${value}: is a folder, not a file`);
+  return value;
+}
+
 /**
  * Checks an output file option (`--out report.html`) before any work: the folder it goes in
  * must exist, unless the command creates it (`createsFolder`: a bundle's conventional
@@ -95,10 +103,12 @@ export async function loadCheckConfig(path: string | undefined, projectDir = "."
   try {
     text = readFileSync(candidate, "utf8");
   } catch (error) {
-    if (path === undefined && (error as NodeJS.ErrnoException).code === "ENOENT") return resolveConfig();
+    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+    if (path === undefined && missing) return resolveConfig();
+    // A path the user gave is named with its flag, as every option's error is.
     throw new TempgrantError(
-      "INVALID_INPUT",
-      `${candidate}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`,
+      path === undefined ? "INVALID_INPUT" : "USAGE",
+      `${path === undefined ? "" : "--config "}${candidate}: ${missing ? "no such file" : (error as Error).message}`,
     );
   }
   return await parseConfig(text, candidate);

@@ -29,6 +29,11 @@ export function withStackOptions(command: Command, nowHelp: string): Command {
     .hook("preAction", async (_command, action) => {
       const options = action.opts<StackRunOptions>();
       const { lockTimeout } = await checkStackOptions(options);
+      // A bundle the user named must be there (exit 2); a missing shipped one is a broken install (exit 3).
+      if (action.getOptionValueSource("bundle") === "cli") {
+        const { inputFileOption } = await import("./options.js");
+        inputFileOption("--bundle", action.opts<{ bundle: string }>().bundle);
+      }
       const { lockProject } = await import("./project-lock.js");
       await lockProject(options.chdir, action.name(), lockTimeout);
     })

@@ -102,7 +102,7 @@ describe("tempgrant grants", () => {
         ["grants", join(scratch, "missing.yaml")],
         /^tempgrant: .*missing\.yaml: no such file \(grant files are YAML, usually under grants\/\)$/,
       ],
-      [["grants", "--dir", join(scratch, "nope")], /^tempgrant: .*nope: no such folder of grant files/],
+      [["grants", "--dir", join(scratch, "nope")], /^tempgrant: --dir ".*nope": no such folder$/],
       [["grants", "--format", "xml"], /option '--format <format>' argument 'xml' is invalid/],
     ];
     for (const [args, pattern] of cases) {

@@ -51,7 +51,7 @@ export function checkCommand(): Command {
         "  $ tempgrant check plan.json --config tempgrant.yaml --now 2027-01-11T09:00:00Z",
       ].join("\n"),
     )
-    .action(async (planPath: string, options: CheckOptions) => {
+    .action(async function (this: Command, planPath: string, options: CheckOptions) {
       // Loaded here, not at the top: --help and other commands should not pay for them.
       const [
         { checkPlan },
@@ -59,7 +59,7 @@ export function checkCommand(): Command {
         { loadPolicyEngine },
         { CHECK_FORMATS },
         { resolveEngine, showJson },
-        { loadCheckConfig, sizeOption },
+        { inputFileOption, loadCheckConfig, sizeOption },
       ] = await Promise.all([
         import("../../check/check-plan.js"),
         import("../../grant/clock.js"),
@@ -68,6 +68,7 @@ export function checkCommand(): Command {
         import("../../runner/index.js"),
         import("../options.js"),
       ]);
+      if (this.getOptionValueSource("bundle") === "cli") inputFileOption("--bundle", options.bundle);
       const clock = options.now === undefined ? undefined : resolveClock(options.now);
       const config = await loadCheckConfig(options.config);
       const engine = await loadPolicyEngine(config.policy, options.bundle);

@@ -104,6 +104,7 @@ export function grantsCommand(): Command {
         declared.push(...listed.declared);
         problems.push(...listed.problems);
       } else {
+        if (options.dir !== undefined && files.length === 0) folderOption("--dir", options.dir);
         const paths = files.length > 0 ? files : grantFilesIn(options.dir ?? "grants");
         for (const path of paths) {
           const parsed = readGrantsFile(path);

@@ -1,4 +1,4 @@
-import { isAbsolute, join, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { Command } from "commander";
 import { TempgrantError } from "../../errors.js";
 import { policiesDir } from "../../policy/bundle-location.js";
@@ -46,6 +46,14 @@ export function policyCommand(): Command {
         import("../../policy/build-bundle.js"),
         import("../options.js"),
       ]);
+      // A name is looked up on PATH, as a shell would; a path must be an executable file.
+      if (options.opa !== undefined) {
+        const usable = options.opa.includes("/")
+          ? findAllOnPath(basename(options.opa), dirname(resolve(options.opa))).length > 0
+          : findAllOnPath(options.opa).length > 0;
+        if (!usable)
+          throw new TempgrantError("USAGE", `--opa ${options.opa}: no such program (or not executable)`);
+      }
       // The bundle's folder (policies/bundle/ in a new repo) is created by the build.
       outputFileOption("--out", options.out, { createsFolder: true });
       for (const dir of dirs) folderOption("policy folder", dir);

@@ -1,4 +1,10 @@
-import { withLedgerOptions, ledgerPathFor, type LedgerOptions } from "./ledger-options.js";
+import {
+  withLedgerOptions,
+  withNowOption,
+  ledgerPathFor,
+  runClock,
+  type LedgerOptions,
+} from "./ledger-options.js";
 import { Command } from "commander";
 import { EXIT } from "../../exit-codes.js";
 
@@ -12,14 +18,14 @@ interface ExportOptions extends LedgerOptions {
 
 /** `tempgrant audit export`: one archive with everything an auditor asks for. */
 export function auditExportCommand(): Command {
-  return withLedgerOptions(new Command("export"))
+  return withNowOption(withLedgerOptions(new Command("export")))
     .description(
       "Bundle an evidence pack for an auditor: the ledger, its verification and head, the period's report " +
         "(html, md, csv, json), states cross-checked with the ledger, and a manifest of sha256 sums.",
     )
     .requiredOption("--out <file>", "the .tar.gz to write")
     .option("--from <time>", "start of the reported period (RFC 3339; default: the first window)")
-    .option("--to <time>", "end of the reported period (RFC 3339, exclusive; default: now)")
+    .option("--to <time>", "end of the reported period (RFC 3339, exclusive; default: --now)")
     .option("--late-after <duration>", "a revocation this long after expiry, or longer, is late", "15m")
     .option(
       "--state <file>",
@@ -45,7 +51,7 @@ export function auditExportCommand(): Command {
         import("../../options.js"),
       ]);
       const lateAfterSeconds = durationOption("--late-after", options.lateAfter);
-      const now = Math.floor(Date.now() / 1000);
+      const { now } = await runClock(options);
       const to = options.to === undefined ? now : timeOption("--to", options.to);
       const from = options.from === undefined ? undefined : timeOption("--from", options.from);
       outputFileOption("--out", options.out);

@@ -1,5 +1,11 @@
 import { writeFileSync } from "node:fs";
-import { withLedgerOptions, ledgerPathFor, type LedgerOptions } from "./ledger-options.js";
+import {
+  withLedgerOptions,
+  withNowOption,
+  ledgerPathFor,
+  runClock,
+  type LedgerOptions,
+} from "./ledger-options.js";
 import { Command, Option } from "commander";
 import { TempgrantError } from "../../../errors.js";
 
@@ -15,13 +21,13 @@ interface ReportOptions extends LedgerOptions {
 
 /** `tempgrant audit report`: the period's access windows, summary figures and a timeline. */
 export function auditReportCommand(): Command {
-  return withLedgerOptions(new Command("report"))
+  return withNowOption(withLedgerOptions(new Command("report")))
     .description(
       "Report the access of a period from the ledger: a timeline per principal and target, break-glass grants " +
         "and late revocations highlighted, and the figures (grants, median and max duration, revocation lag).",
     )
     .option("--from <time>", "start of the period (RFC 3339; default: the first window)")
-    .option("--to <time>", "end of the period (RFC 3339, exclusive; default: now)")
+    .option("--to <time>", "end of the period (RFC 3339, exclusive; default: --now)")
     .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("html"))
     .option("--out <file>", "write the report here (default: standard output)")
     .option("--late-after <duration>", "a revocation this long after expiry, or longer, is late", "15m")
@@ -50,7 +56,8 @@ export function auditReportCommand(): Command {
       );
       // Every option is checked before the ledger is read.
       const lateAfterSeconds = durationOption("--late-after", options.lateAfter);
-      const to = options.to === undefined ? Math.floor(Date.now() / 1000) : timeOption("--to", options.to);
+      const clock = await runClock(options);
+      const to = options.to === undefined ? clock.now : timeOption("--to", options.to);
       const fromOption = options.from === undefined ? undefined : timeOption("--from", options.from);
       if (options.out !== undefined) outputFileOption("--out", options.out);
       const { windows } = await ledgerWindows(await ledgerPathFor(options));

@@ -1,4 +1,10 @@
-import { withLedgerOptions, ledgerPathFor, type LedgerOptions } from "./ledger-options.js";
+import {
+  withLedgerOptions,
+  withNowOption,
+  ledgerPathFor,
+  runClock,
+  type LedgerOptions,
+} from "./ledger-options.js";
 import { Command } from "commander";
 import { TempgrantError } from "../../../errors.js";
 
@@ -14,7 +20,7 @@ interface WhoOptions extends LedgerOptions {
 
 /** `tempgrant audit who`: who had access to a target at an instant, or what a principal had over a period. */
 export function auditWhoCommand(): Command {
-  return withLedgerOptions(new Command("who"))
+  return withNowOption(withLedgerOptions(new Command("who")))
     .description(
       "Who had what, when: the access windows (from the ledger, cross-checked with a state) of a target at an " +
         "instant, or of a principal over a period, each with its requester, approvers, ticket and how it ended.",
@@ -23,7 +29,7 @@ export function auditWhoCommand(): Command {
     .option("--principal <name>", "the grantee (case and surrounding spaces ignored)")
     .option("--at <time>", "an instant (RFC 3339): windows that gave access then")
     .option("--from <time>", "start of a period (RFC 3339, inclusive)")
-    .option("--to <time>", "end of a period (RFC 3339, exclusive; default: now)")
+    .option("--to <time>", "end of a period (RFC 3339, exclusive; default: --now)")
     .option(
       "--state <file>",
       "a state (`tofu show -json`, or the .tfstate) to cross-check: grants it holds that the ledger never saw, and the reverse",
@@ -60,7 +66,7 @@ export function auditWhoCommand(): Command {
       if (options.at !== undefined && (options.from !== undefined || options.to !== undefined)) {
         throw new TempgrantError("USAGE", "give either --at, or --from/--to, not both");
       }
-      const now = Math.floor(Date.now() / 1000);
+      const { now } = await runClock(options);
       const at = options.at === undefined ? undefined : timeOption("--at", options.at);
       const from = options.from === undefined ? Number.MIN_SAFE_INTEGER : timeOption("--from", options.from);
       const to = options.to === undefined ? now + 1 : timeOption("--to", options.to);
