@@ -50,16 +50,8 @@ describe("one clock for the audit commands", () => {
 
   it("audit export: the pack is made at --now", async () => {
     const out = join(scratch, "pack.tar.gz");
-    const result = await runCli([
-      "audit",
-      "export",
-      "--ledger",
-      ledger,
-      "--out",
-      out,
-      "--now",
-      "2030-02-01T00:00:00Z",
-    ]);
+    const args = ["--ledger", ledger, "--out", out, "--now", "2030-02-01T00:00:00Z"];
+    const result = await runCli(["audit", "export", ...args]);
     expect(result.exitCode, result.stderr).toBe(0);
     const unpacked = mkdtempSync(join(scratch, "pack-"));
     await extractTar({ file: out, cwd: unpacked });

@@ -1,10 +1,4 @@
-import {
-  withLedgerOptions,
-  withNowOption,
-  ledgerPathFor,
-  runClock,
-  type LedgerOptions,
-} from "./ledger-options.js";
+import { withLedgerOptions, ledgerPathFor, runClock, type LedgerOptions } from "./ledger-options.js";
 import { Command } from "commander";
 import { EXIT } from "../../exit-codes.js";
 
@@ -18,7 +12,7 @@ interface ExportOptions extends LedgerOptions {
 
 /** `tempgrant audit export`: one archive with everything an auditor asks for. */
 export function auditExportCommand(): Command {
-  return withNowOption(withLedgerOptions(new Command("export")))
+  return withLedgerOptions(new Command("export"), { now: true })
     .description(
       "Bundle an evidence pack for an auditor: the ledger, its verification and head, the period's report " +
         "(html, md, csv, json), states cross-checked with the ledger, and a manifest of sha256 sums.",

@@ -7,12 +7,22 @@ import type { Clock } from "../../../grant/clock.js";
 export interface LedgerOptions {
   ledger?: string;
   config?: string;
-  /** The run's clock; only on the commands that ask for one ({@link withNowOption}). */
+  /** The run's clock; only on the commands that ask for one (withLedgerOptions `now`). */
   now?: string;
 }
 
-/** Adds `--ledger` and `--config`, said the same way on every audit command. */
-export function withLedgerOptions(command: Command): Command {
+/**
+ * Adds `--ledger` and `--config`, said the same way on every audit command, and with `now`,
+ * `--now`: the run's one clock as on every other command (what "now" means for a period that
+ * ends now, and when an evidence pack is made).
+ */
+export function withLedgerOptions(command: Command, options: { now?: boolean } = {}): Command {
+  if (options.now) {
+    command.option(
+      "--now <time>",
+      "the run's clock, RFC 3339 with a zone (default: TEMPGRANT_NOW or the clock)",
+    );
+  }
   return command
     .option(
       "--ledger <file>",
@@ -22,17 +32,6 @@ export function withLedgerOptions(command: Command): Command {
       "--config <file>",
       "tempgrant.yaml to read ledger: from (default: ./tempgrant.yaml when present)",
     );
-}
-
-/**
- * Adds `--now`, the run's one clock as on every other command: what "now" means for a period
- * that ends now (default `--to`) and the time an evidence pack is made.
- */
-export function withNowOption(command: Command): Command {
-  return command.option(
-    "--now <time>",
-    "the run's clock, RFC 3339 with a zone (default: TEMPGRANT_NOW or the clock)",
-  );
 }
 
 /** The run's clock: `--now`, TEMPGRANT_NOW or the system clock, read once; a bad value names its source. */

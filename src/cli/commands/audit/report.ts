@@ -1,11 +1,5 @@
 import { writeFileSync } from "node:fs";
-import {
-  withLedgerOptions,
-  withNowOption,
-  ledgerPathFor,
-  runClock,
-  type LedgerOptions,
-} from "./ledger-options.js";
+import { withLedgerOptions, ledgerPathFor, runClock, type LedgerOptions } from "./ledger-options.js";
 import { Command, Option } from "commander";
 import { TempgrantError } from "../../../errors.js";
 
@@ -21,7 +15,7 @@ interface ReportOptions extends LedgerOptions {
 
 /** `tempgrant audit report`: the period's access windows, summary figures and a timeline. */
 export function auditReportCommand(): Command {
-  return withNowOption(withLedgerOptions(new Command("report")))
+  return withLedgerOptions(new Command("report"), { now: true })
     .description(
       "Report the access of a period from the ledger: a timeline per principal and target, break-glass grants " +
         "and late revocations highlighted, and the figures (grants, median and max duration, revocation lag).",

@@ -1,10 +1,4 @@
-import {
-  withLedgerOptions,
-  withNowOption,
-  ledgerPathFor,
-  runClock,
-  type LedgerOptions,
-} from "./ledger-options.js";
+import { withLedgerOptions, ledgerPathFor, runClock, type LedgerOptions } from "./ledger-options.js";
 import { Command } from "commander";
 import { TempgrantError } from "../../../errors.js";
 
@@ -20,7 +14,7 @@ interface WhoOptions extends LedgerOptions {
 
 /** `tempgrant audit who`: who had access to a target at an instant, or what a principal had over a period. */
 export function auditWhoCommand(): Command {
-  return withNowOption(withLedgerOptions(new Command("who")))
+  return withLedgerOptions(new Command("who"), { now: true })
     .description(
       "Who had what, when: the access windows (from the ledger, cross-checked with a state) of a target at an " +
         "instant, or of a principal over a period, each with its requester, approvers, ticket and how it ended.",
