@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { quoteValue, TempgrantError, wrapStep } from "../errors.js";
 import { GrantProblemsError } from "../grant/grants-file.js";
@@ -27,6 +27,11 @@ export interface StackRunOptions {
 export function withStackOptions(command: Command, nowHelp: string): Command {
   return command
     .hook("preAction", async (_command, action) => {
+      // Paths on the command line are relative to where the user stands, --chdir or not; the
+      // default output folder is the project's.
+      if (action.getOptionValueSource("out") === "cli") {
+        action.setOptionValue("out", resolve(action.opts<StackRunOptions>().out));
+      }
       const options = action.opts<StackRunOptions>();
       const { lockTimeout } = await checkStackOptions(options);
       // A bundle the user named must be there (exit 2); a missing shipped one is a broken install (exit 3).
@@ -49,7 +54,7 @@ export function withStackOptions(command: Command, nowHelp: string): Command {
       [],
     )
     .option("--chdir <dir>", "the project folder holding cdktf.json", ".")
-    .option("--out <dir>", "where the app synthesizes, relative to the project", "cdktf.out")
+    .option("--out <dir>", "where the app synthesizes (default: cdktf.out in the project)", "cdktf.out")
     .option("--engine <engine>", "tofu or terraform (default: TEMPGRANT_ENGINE or tofu)")
     .option("--lock-timeout <duration>", "how long to wait for a held state lock", DEFAULT_LOCK_TIMEOUT);
 }

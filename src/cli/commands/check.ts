@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { DEFAULT_MAX_PLAN_BYTES } from "../../plan/read-plan.js";
 import { shippedBundlePath } from "../../policy/bundle-location.js";
@@ -33,7 +34,11 @@ export function checkCommand(): Command {
       "refuse larger plan files",
       `${DEFAULT_MAX_PLAN_BYTES / 1024 / 1024}MiB`,
     )
-    .option("--chdir <dir>", "initialized working directory for rendering a binary plan", ".")
+    .option(
+      "--chdir <dir>",
+      "initialized working directory for rendering a binary plan (PLAN and every other path stay relative to where you run tempgrant)",
+      ".",
+    )
     .option("--engine <engine>", "tofu or terraform, for a binary plan (default: TEMPGRANT_ENGINE or tofu)")
     .addHelpText(
       "after",
@@ -47,7 +52,7 @@ export function checkCommand(): Command {
         "",
         "Examples:",
         "  $ tofu show -json plan.tfplan > plan.json && tempgrant check plan.json",
-        "  $ tempgrant check plan.tfplan --chdir cdktf.out/stacks/prod --format json",
+        "  $ tempgrant check cdktf.out/stacks/prod/tempgrant.tfplan --chdir cdktf.out/stacks/prod --format json",
         "  $ tempgrant check plan.json --config tempgrant.yaml --now 2027-01-11T09:00:00Z",
       ].join("\n"),
     )
@@ -79,6 +84,7 @@ export function checkCommand(): Command {
         ...(clock ? { now: clock.now } : {}),
         fallbackNow: resolveClock().now,
         maxPlanBytes: sizeOption("--max-plan-size", options.maxPlanSize),
+        // The plan path is the user's (relative to where they stand), not --chdir's.
         renderBinaryPlan: (path) =>
           showJson(
             {
@@ -86,7 +92,7 @@ export function checkCommand(): Command {
               workingDir: options.chdir,
               lockTimeout: "0s",
             },
-            path,
+            resolve(path),
           ),
       });
       process.stdout.write(CHECK_FORMATS[options.format](report, { colour: useColour() }));
