@@ -37,12 +37,25 @@ duration(grant) := grant.after.expiresAt - begins(grant)
 # folds every name once, so that no two comparisons fold differently.
 approvers(view) := {key | some key in view.approverKeys}
 
-# Renders seconds as hours (or minutes) for messages.
-human(seconds) := sprintf("%dh", [seconds / 3600]) if {
-	seconds % 3600 == 0
-} else := sprintf("%dm", [seconds / 60]) if {
-	seconds % 60 == 0
-} else := sprintf("%ds", [seconds])
+# Renders seconds for messages as people write durations, largest unit first: 8d4h49m10s,
+# 2h, 1m30s. The same text as formatDuration in src/grant/duration.ts, which the CLI uses.
+human(seconds) := "0s" if {
+	seconds == 0
+} else := concat("", ["-", duration_units(0 - seconds)]) if {
+	seconds < 0
+} else := duration_units(seconds)
+
+# Days, hours, minutes and seconds of a positive number of seconds, leaving out zeros: each
+# unit counts what is left below the next larger one (`below`; 0 for days, which take all).
+duration_units(seconds) := concat("", [sprintf("%d%s", [count, unit]) |
+	some [unit, size, below] in [["d", 86400, 0], ["h", 3600, 86400], ["m", 60, 3600], ["s", 1, 60]]
+	count := floor(remainder_below(seconds, below) / size)
+	count > 0
+])
+
+remainder_below(seconds, 0) := seconds
+
+remainder_below(seconds, below) := seconds % below if below > 0
 
 # What identifies "the same access" across a rename; tempgrant folds the principal the
 # same way when it indexes removed grants (input.removedUnexpired).

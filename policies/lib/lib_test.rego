@@ -16,8 +16,12 @@ test_begins_at_start_or_now if {
 
 test_human if {
 	lib.human(7200) == "2h"
-	lib.human(90) == "90s"
+	lib.human(90) == "1m30s"
 	lib.human(120) == "2m"
+	lib.human(708550) == "8d4h49m10s"
+	lib.human(0) == "0s"
+	lib.human(-3600) == "-1h"
+	lib.human(86400 + 5) == "1d5s"
 }
 
 test_changing_skips_deletes_and_no_ops if {

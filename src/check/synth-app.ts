@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { formatDuration } from "../grant/duration.js";
 import { join, relative, resolve } from "node:path";
 import { parse } from "shell-quote";
 import { describeCommand, runCommand, type CommandResult } from "../exec/run-command.js";
@@ -82,7 +83,7 @@ export async function synthApp(options: SynthAppOptions): Promise<Record<string,
   if (result.timedOut) {
     throw new TempgrantError(
       "SYNTH_TIMEOUT",
-      `the cdktf app did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s and was killed`,
+      `the cdktf app did not finish within ${formatDuration(Math.round((options.timeoutMs ?? 0) / 1000))} and was killed`,
     );
   }
   if (result.exitCode !== 0)

@@ -1,4 +1,5 @@
 import type { CheckReport } from "../check/check-plan.js";
+import { formatDuration } from "../grant/duration.js";
 import { evaluateInput } from "../check/check-plan.js";
 import { wrapStep } from "../errors.js";
 import { formatTimestamp } from "../grant/time.js";
@@ -28,7 +29,7 @@ export async function planAndCheckStacks(
   const config = await loadCheckConfig(options.config, options.chdir);
   const policy = await loadPolicyEngine(config.policy, options.bundle);
   const stacks = await synthesizeStacks(options, formatTimestamp(clock.now), {
-    revocationMargin: `${config.revocationMarginSeconds}s`,
+    revocationMargin: formatDuration(config.revocationMarginSeconds),
   });
   const reports: CheckedStack[] = [];
   for (const stack of stacks) {

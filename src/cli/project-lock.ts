@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { formatDuration } from "../grant/duration.js";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -55,7 +56,7 @@ export async function lockProject(
       throw new TempgrantError(
         "PROJECT_LOCKED",
         `${command}: another ${who} is running in ${resolve(projectDir)} and still holds ${lock} after ` +
-          `${waitSeconds} s: run this again when it is done, or raise --lock-timeout`,
+          `${formatDuration(waitSeconds)}: run this again when it is done, or raise --lock-timeout`,
       );
     }
     await delay(pause + Math.random() * pause);

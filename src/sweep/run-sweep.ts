@@ -9,6 +9,7 @@ import { readLedger } from "../audit/ledger/read.js";
 import { readLedgerHead } from "../audit/ledger/tail.js";
 import { synthApp } from "../check/synth-app.js";
 import { TempgrantError } from "../errors.js";
+import { formatDuration } from "../grant/duration.js";
 import { formatTimestamp } from "../grant/time.js";
 import { resolveConfig, type CheckConfig } from "../policy/config.js";
 import { isTransientFailure, resolveEngine, type Engine, type Workspace } from "../runner/index.js";
@@ -223,7 +224,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepRunResult
       projectDir: options.projectDir,
       outdir: options.outdir,
       now,
-      revocationMargin: `${config.revocationMarginSeconds}s`,
+      revocationMargin: formatDuration(config.revocationMarginSeconds),
       invalidGrants: "skip",
       timeoutMs: options.synthTimeoutSeconds * 1000,
     });

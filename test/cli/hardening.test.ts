@@ -132,7 +132,7 @@ describe("runs in one checkout", () => {
       expect(result.exitCode).toBe(1);
       expect(result.stderr.trim()).toBe(
         `tempgrant: plan: another tempgrant apply (pid ${process.pid} on ${hostname()}, since 2026-12-02T05:00:00Z) ` +
-          `is running in ${project.dir} and still holds ${lock} after 1 s: run this again when it is done, or raise --lock-timeout`,
+          `is running in ${project.dir} and still holds ${lock} after 1s: run this again when it is done, or raise --lock-timeout`,
       );
     } finally {
       rmSync(lock, { recursive: true, force: true });

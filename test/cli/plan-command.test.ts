@@ -30,6 +30,16 @@ describe("tempgrant plan", () => {
     expect(result.stdout).toContain("DENY approvals/no-self-approval");
   });
 
+  it("writes durations in denials as people do (8d4h49m10s), not in raw seconds", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    project.writeGrants([{ id: "alice", expiresAt: formatTimestamp(now + 708_550) }]);
+    const result = await runCli(["plan", "--chdir", project.dir, "--now", formatTimestamp(now)]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(
+      "grant alice: read access to ledger-db for 8d4h49m10s is longer than the 7d allowed",
+    );
+  });
+
   it("exits 2 for a folder without cdktf.json and for an unknown stack", async () => {
     const empty = await runCli(["plan", "--chdir", join(project.dir, "grants")]);
     expect([empty.exitCode, empty.stderr.trim()]).toEqual([

@@ -141,7 +141,7 @@ describe("revocation whatever breaks", () => {
     { kind: "no-output", reason: /^synth: the app exited 0 but synthesized nothing/ },
     {
       kind: "hangs",
-      reason: /^synth: the cdktf app did not finish within 3 s and was killed$/,
+      reason: /^synth: the cdktf app did not finish within 3s and was killed$/,
       args: ["--synth-timeout", "3s"],
     },
     { kind: "stack-renamed", reason: /^the app did not synthesize stack "ledger" \(renamed or removed\?\)/ },

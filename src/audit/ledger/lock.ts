@@ -1,4 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
+import { formatDuration } from "../../grant/duration.js";
 import { lock } from "proper-lockfile";
 import { TempgrantError } from "../../errors.js";
 
@@ -60,7 +61,7 @@ export async function withLedgerLock<T>(
       if (Date.now() >= deadline) {
         throw new TempgrantError(
           "LEDGER_LOCKED",
-          `${path}: the ledger lock ${path}.lock was held by another process for ${waitMs / 1000} s; ` +
+          `${path}: the ledger lock ${path}.lock was held by another process for ${formatDuration(Math.round(waitMs / 1000))}; ` +
             "if no tempgrant runs, remove that directory (see docs/audit.md)",
         );
       }

@@ -17,7 +17,7 @@ test_within_access_limit_passes if {
 test_over_access_limit_is_denied if {
 	verdicts := check({"access": "write", "expiresAt": fixtures.now + (25 * fixtures.hour)})
 	[v] := [v | some v in verdicts]
-	v.message == "grant g1: write access to orders-db for 25h is longer than the 24h allowed; shorten expiresAt or split the work"
+	v.message == "grant g1: write access to orders-db for 1d1h is longer than the 1d allowed; shorten expiresAt or split the work"
 }
 
 test_target_limit_wins_over_access_limit if {
