@@ -1,6 +1,7 @@
 import type { CheckReport } from "../check/check-plan.js";
 import { formatDuration } from "../grant/duration.js";
 import { evaluateInput } from "../check/check-plan.js";
+import { withInactiveGrantWarnings } from "../check/inactive-grants.js";
 import { wrapStep } from "../errors.js";
 import { formatTimestamp } from "../grant/time.js";
 import { resolveClock } from "../grant/clock.js";
@@ -51,7 +52,11 @@ export async function planAndCheckStacks(
       stack,
       planFile,
       input,
-      report: await evaluateInput(`${stack.name} (${planFile})`, input, policy),
+      // Declared grants outside their window are in no plan: say so rather than pass in silence.
+      report: withInactiveGrantWarnings(
+        await evaluateInput(`${stack.name} (${planFile})`, input, policy),
+        stack.workspace.workingDir,
+      ),
     });
   }
   return { reports, config, now: clock.now };

@@ -8,7 +8,7 @@ import type { PolicyConfig } from "./config.js";
 import { defaultHelperCount, startHelper, type EvaluationHelper } from "./evaluation-helpers.js";
 import { requiredHostBuiltins, SDK_BUILTINS } from "./host-builtins.js";
 import { indexedDocuments, policyDocuments, type PolicyDocument } from "./policy-documents.js";
-import type { Verdict, Verdicts } from "./verdict.js";
+import { compareVerdicts, type Verdict, type Verdicts } from "./verdict.js";
 import { wasmEvaluator } from "./wasm-evaluator.js";
 
 /** A policy bundle loaded once and ready to evaluate many inputs. */
@@ -211,11 +211,6 @@ function decodeVerdicts(result: unknown): Verdicts {
  * two parts (two records sharing an id share their resources) is kept once, as a set would.
  */
 export function mergeVerdicts(parts: readonly Verdicts[]): Verdicts {
-  const order = (a: Verdict, b: Verdict) =>
-    (a.grant ?? "").localeCompare(b.grant ?? "") ||
-    a.rule.localeCompare(b.rule) ||
-    a.message.localeCompare(b.message) ||
-    (a.address ?? "").localeCompare(b.address ?? "");
   const unique = (list: Verdict[]) => {
     const seen = new Set<string>();
     return list.filter((verdict) => {
@@ -226,7 +221,7 @@ export function mergeVerdicts(parts: readonly Verdicts[]): Verdicts {
     });
   };
   return {
-    deny: unique(parts.flatMap((part) => part.deny)).sort(order),
-    warn: unique(parts.flatMap((part) => part.warn)).sort(order),
+    deny: unique(parts.flatMap((part) => part.deny)).sort(compareVerdicts),
+    warn: unique(parts.flatMap((part) => part.warn)).sort(compareVerdicts),
   };
 }

@@ -9,6 +9,16 @@ export interface Verdict {
   readonly message: string;
 }
 
+/** The order of verdicts in a report: by grant, rule, message and address. */
+export function compareVerdicts(a: Verdict, b: Verdict): number {
+  return (
+    (a.grant ?? "").localeCompare(b.grant ?? "") ||
+    a.rule.localeCompare(b.rule) ||
+    a.message.localeCompare(b.message) ||
+    (a.address ?? "").localeCompare(b.address ?? "")
+  );
+}
+
 /** The verdicts of one evaluation, sorted by grant, rule and message. */
 export interface Verdicts {
   readonly deny: readonly Verdict[];

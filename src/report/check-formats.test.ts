@@ -40,6 +40,14 @@ const report: CheckReport = {
         message:
           "break-glass grant bob-breakglass for bob@example.com on orders-db (INC-981: stuck refunds): review it after the incident",
       },
+      {
+        level: "warn",
+        rule: "declared/expired",
+        grant: "carol-old",
+        address: null,
+        message:
+          "grant carol-old is not planned: it expired 1d2h ago (window until 2027-01-10T07:00:00Z; grants/team.yaml:12); remove it or declare a new grant",
+      },
     ],
   },
 };
@@ -108,16 +116,17 @@ describe("check output formats", () => {
       ["grant alice-orders-read", true],
       ["resources outside grants", true],
       ["grant bob-breakglass", false],
+      ["grant carol-old", false],
     ]);
   });
 
   it("puts several stacks' reports in one document for the machine formats", () => {
     const sarif = JSON.parse(renderReports("sarif", [report, staging])) as { runs: { results: unknown[] }[] };
-    expect(sarif.runs.map((run) => run.results.length)).toEqual([3, 0]);
+    expect(sarif.runs.map((run) => run.results.length)).toEqual([4, 0]);
     const junit = renderReports("junit", [report, staging]);
     expect(junit.match(/<\?xml/g)).toHaveLength(1);
     expect(junit.match(/<testsuite /g)).toHaveLength(2);
-    expect(junit).toContain('<testsuites name="tempgrant" tests="4" failures="2" errors="0">');
+    expect(junit).toContain('<testsuites name="tempgrant" tests="5" failures="2" errors="0">');
     const json = JSON.parse(renderReports("json", [staging, report])) as Record<string, unknown>;
     expect(json).toMatchObject({ passed: false, grants: 3, resources: 7 });
     expect((json.deny as { source: string }[]).map((verdict) => verdict.source)).toEqual([

@@ -1,4 +1,5 @@
 import type { CheckReport } from "../check/check-plan.js";
+import { DECLARED_RULES } from "../check/declared-rules.js";
 import { policiesDir } from "../policy/bundle-location.js";
 import { ruleCatalog, type RuleEntry } from "../policy/rule-catalog.js";
 import type { Verdict } from "../policy/verdict.js";
@@ -16,7 +17,13 @@ export function checkSarif(report: CheckReport): string {
 
 /** One SARIF log with one run per report: several stacks' plans in one upload. */
 export function sarifLog(reports: readonly CheckReport[]): string {
-  const catalog = new Map(safeCatalog().map((rule) => [rule.id, rule]));
+  const catalog = new Map<string, RuleText>([
+    ...safeCatalog().map((rule): [string, RuleText] => [rule.id, rule]),
+    ...Object.entries(DECLARED_RULES).map(([id, rule]): [string, RuleText] => [
+      id,
+      { ...rule, severity: "warn" },
+    ]),
+  ]);
   const log = {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
@@ -25,7 +32,10 @@ export function sarifLog(reports: readonly CheckReport[]): string {
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
-function sarifRun(report: CheckReport, catalog: ReadonlyMap<string, RuleEntry>) {
+/** What SARIF says of a rule: the pack's METADATA, or the CLI's own findings' text. */
+type RuleText = Pick<RuleEntry, "title" | "description" | "severity"> & { readonly help?: string };
+
+function sarifRun(report: CheckReport, catalog: ReadonlyMap<string, RuleText>) {
   const verdicts = [...report.verdicts.deny, ...report.verdicts.warn];
   const ruleIds = [...new Set(verdicts.map((verdict) => verdict.rule))].sort();
   return {
@@ -39,14 +49,14 @@ function sarifRun(report: CheckReport, catalog: ReadonlyMap<string, RuleEntry>) 
   };
 }
 
-function sarifRule(id: string, entry: RuleEntry | undefined) {
+function sarifRule(id: string, entry: RuleText | undefined) {
   return {
     id,
     name: id.replace(/[^A-Za-z0-9]+(.)/g, (_match, next: string) => next.toUpperCase()),
     shortDescription: { text: entry?.title || id },
     fullDescription: { text: entry?.description || entry?.title || id },
     defaultConfiguration: { level: entry?.severity === "warn" ? "warning" : "error" },
-    help: { text: `See docs/rules/${id}.md in the tempgrant package.` },
+    help: { text: entry?.help ?? `See docs/rules/${id}.md in the tempgrant package.` },
   };
 }
 

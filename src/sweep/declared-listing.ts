@@ -7,6 +7,7 @@ export interface ListedGrant {
   readonly id: string;
   readonly status: string;
   readonly source: string;
+  readonly startsAt: number | null;
   readonly expiresAt: number | null;
   /** Each with its file and line when the grant came from a grants file. */
   readonly problems: readonly {
@@ -27,7 +28,7 @@ export function listedGrants(stackDir: string): ListedGrant[] {
           {
             status: string;
             source: string;
-            spec?: { expiresAt?: string };
+            spec?: { startsAt?: string; expiresAt?: string };
             problems?: { path: string; message: string; file?: string; line?: number }[];
           }
         >;
@@ -35,12 +36,16 @@ export function listedGrants(stackDir: string): ListedGrant[] {
     };
   };
   return Object.entries(json["//"]?.tempgrant?.grants ?? {}).map(([id, entry]) => {
-    const expiry = entry.spec?.expiresAt ? parseTimestamp(entry.spec.expiresAt) : undefined;
+    const instant = (text: string | undefined): number | null => {
+      const parsed = text ? parseTimestamp(text) : undefined;
+      return parsed?.ok ? parsed.instant.seconds : null;
+    };
     return {
       id,
       status: entry.status,
       source: entry.source,
-      expiresAt: expiry?.ok ? expiry.instant.seconds : null,
+      startsAt: instant(entry.spec?.startsAt),
+      expiresAt: instant(entry.spec?.expiresAt),
       problems: entry.problems ?? [],
     };
   });

@@ -36,7 +36,7 @@ export function checkCommand(): Command {
     )
     .option(
       "--chdir <dir>",
-      "initialized working directory for rendering a binary plan (PLAN and every other path stay relative to where you run tempgrant)",
+      "the stack's initialized folder: renders a binary plan there, and its cdk.tf.json names the declared grants outside their window (warned about); PLAN and other paths stay relative to where you run tempgrant",
       ".",
     )
     .option("--engine <engine>", "tofu or terraform, for a binary plan (default: TEMPGRANT_ENGINE or tofu)")
@@ -95,7 +95,10 @@ export function checkCommand(): Command {
             resolve(path),
           ),
       });
-      process.stdout.write(CHECK_FORMATS[options.format](report, { colour: useColour() }));
-      if (report.verdicts.deny.length > 0) process.exitCode = EXIT.FAILURE;
+      // A stack's folder (the usual --chdir for a saved plan) also says which grants it declares.
+      const { withInactiveGrantWarnings } = await import("../../check/inactive-grants.js");
+      const checked = withInactiveGrantWarnings(report, options.chdir);
+      process.stdout.write(CHECK_FORMATS[options.format](checked, { colour: useColour() }));
+      if (checked.verdicts.deny.length > 0) process.exitCode = EXIT.FAILURE;
     });
 }
