@@ -9,6 +9,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   init: async () => (await import("./commands/init.js")).initCommand(),
   plan: async () => (await import("./commands/plan.js")).planCommand(),
   policy: async () => (await import("./commands/policy.js")).policyCommand(),
+  request: async () => (await import("./commands/request.js")).requestCommand(),
   sweep: async () => (await import("./commands/sweep.js")).sweepCommand(),
   toolchain: async () => (await import("./commands/toolchain.js")).toolchainCommand(),
 };
@@ -42,6 +43,7 @@ export async function buildProgram(version: string, only?: string): Promise<Comm
         "Examples:",
         "  $ tempgrant check plan.json                    # policy check of a plan (tofu show -json)",
         "  $ tempgrant grants --at 2026-11-26T09:00:00Z   # declared grants and their status then",
+        "  $ tempgrant request --target orders-db --access read --for 4h --reason '...'  # write a grant file",
         "  $ tempgrant policy build my-rules/ --out policy.wasm",
         "  $ tempgrant sweep --stack prod                  # revoke every expired grant, verify, record",
         "  $ tempgrant toolchain                          # find or build tofu, opa and the provider mirror",

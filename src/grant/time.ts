@@ -153,7 +153,8 @@ export function offsetInZone(zone: string, epochSeconds: number): number | undef
   return (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
 }
 
-function formatOffset(minutes: number): string {
+/** An offset in minutes as RFC 3339 writes it: `+01:00`, `-05:30`, `+00:00`. */
+export function formatOffset(minutes: number): string {
   const sign = minutes < 0 ? "-" : "+";
   const abs = Math.abs(minutes);
   return `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
