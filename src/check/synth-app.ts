@@ -144,9 +144,13 @@ function appFailure(report: SynthReport | undefined, result: CommandResult, comm
   if (report?.code !== undefined && INPUT_CODES.has(report.code))
     return new TempgrantError(report.code, report.message);
   const output = result.stderr.trim() || result.stdout.trim();
+  // An error line that ends in ":" (a compiler's "Transform failed with 1 error:") is followed by what failed.
+  const errorLine = /^\s*(?:[A-Z]\w*)?Error\b[^:\n]*: (.+?:?)$(?:\n(.+)$)?/m.exec(output);
   const message =
     report?.message ??
-    /^\s*(?:[A-Z]\w*)?Error\b[^:\n]*: (.+)$/m.exec(output)?.[1] ??
+    (errorLine?.[1]?.endsWith(":") && errorLine[2]
+      ? `${errorLine[1]} ${errorLine[2].trim()}`
+      : errorLine?.[1]) ??
     output.split("\n").find((line) => line.trim() !== "") ??
     `exited with ${result.exitCode}`;
   const at = report?.at ? ` (at ${report.at})` : "";
