@@ -293,12 +293,15 @@ describe("tempgrant init, end to end from the tarball", () => {
     expect(installed.exitCode, failure(installed)).toBe(0);
   });
 
-  it("lists the YAML grant as active, and type-checks against the published types", async () => {
+  it("lists the app's grants (TypeScript and YAML) as active, and type-checks against the published types", async () => {
+    // In a project, `grants` runs the app, as plan does (targets checked).
     const grants = await inRepo(["grants", "--format", "json"]);
     expect(grants.exitCode, failure(grants)).toBe(0);
-    expect(JSON.parse(grants.stdout)).toMatchObject({
-      grants: [{ id: "carol-example-write", status: "active" }],
-    });
+    const listed = (JSON.parse(grants.stdout) as { grants: { id: string; status: string }[] }).grants;
+    expect(listed.map(({ id, status }) => [id, status]).sort()).toEqual([
+      ["alice-example-read", "active"],
+      ["carol-example-write", "active"],
+    ]);
     const typecheck = await run("npx", ["tsc", "--noEmit"], repo, cleanEnvironment());
     expect(typecheck.exitCode, failure(typecheck)).toBe(0);
     // The schema paths the YAML files name for editors exist in the install.
