@@ -39,7 +39,7 @@ const denials = (report: CheckJson) => report.deny.map((verdict) => `${verdict.r
 
 describe("the project's own Rego, with no --bundle", () => {
   it("init's example policy denies an admin grant with one approver: built on first use", async () => {
-    const init = await runCli(["init", join(scratch, "new"), "--ci", "none"]);
+    const init = await runCli(["init", join(scratch, "new"), "--ci", "none", "--tempgrant-spec", "^0.1.0"]);
     expect(init.exitCode, init.stderr).toBe(0);
     cpSync(join(scratch, "new", "policies"), join(dir, "policies"), { recursive: true });
     mkdirSync(join(dir, "grants"));
