@@ -101,6 +101,12 @@ describe("tempgrant init", () => {
     const late = await runCli(["init", join(scratch, "bad-now"), "--now", "2027-01-11 09:00"]);
     expect(late.exitCode).toBe(2);
     expect(existsSync(join(scratch, "bad-now"))).toBe(false);
+    const empty = await runCli(["init", join(scratch, "empty-spec"), "--tempgrant-spec", " "]);
+    expect([empty.exitCode, empty.stderr.trim()]).toEqual([
+      2,
+      "tempgrant: --tempgrant-spec: give a version range or a tarball's path",
+    ]);
+    expect(existsSync(join(scratch, "empty-spec"))).toBe(false);
   });
 
   it("example grants are active from init's clock for 8 hours, then expired", async () => {

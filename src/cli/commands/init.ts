@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { Command, Option } from "commander";
+import { TempgrantError } from "../../errors.js";
 import { makeDirectory } from "../../exec/make-directory.js";
 import { CI_CHOICES, type CiChoice } from "../../scaffold/template-files.js";
 
@@ -59,6 +60,8 @@ export function initCommand(): Command {
         import("../../scaffold/pack-self.js"),
       ]);
       const clock = resolveClock(options.now);
+      if (options.tempgrantSpec?.trim() === "")
+        throw new TempgrantError("USAGE", "--tempgrant-spec: give a version range or a tarball's path");
       const vendored =
         options.tempgrantSpec === undefined
           ? `${VENDOR_DIR}/tempgrant-${ownManifest().version}.tgz`
