@@ -38,7 +38,8 @@ async function tempgrant(
     env: { ...process.env, ...env },
     timeoutMs: 300_000,
   });
-  const output = `${result.stdout}${result.stderr}`.trim();
+  // In the order the CLI wrote it: progress lines (stderr) before the results they lead to.
+  const output = (result.output ?? `${result.stderr}${result.stdout}`).trim();
   if (output) detail(output);
   detail(`(exit ${result.exitCode})`);
   return { exitCode: result.exitCode, output };

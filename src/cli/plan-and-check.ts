@@ -9,6 +9,7 @@ import { checkPlanShape } from "../plan/read-plan.js";
 import { toPolicyInput, type PolicyInput } from "../plan/policy-input.js";
 import type { CheckConfig } from "../policy/config.js";
 import { loadPolicyEngine } from "../policy/evaluate.js";
+import { projectBundle } from "../policy/project-bundle.js";
 import { init, plan, showJson } from "../runner/index.js";
 import { loadCheckConfig } from "./options.js";
 import { synthesizeStacks, type StackRunOptions, type SynthesizedStack } from "./stack-options.js";
@@ -24,11 +25,14 @@ export interface CheckedStack {
 
 /** Synth at one clock, then for each stack: init, plan -out, show -json, check. */
 export async function planAndCheckStacks(
-  options: StackRunOptions & { bundle: string },
+  options: StackRunOptions & { bundle?: string },
 ): Promise<{ reports: CheckedStack[]; config: CheckConfig; now: number }> {
   const clock = resolveClock(options.now);
   const config = await loadCheckConfig(options.config, options.chdir);
-  const policy = await loadPolicyEngine(config.policy, options.bundle);
+  const bundle = await projectBundle(options.bundle, options.chdir, (line) =>
+    process.stderr.write(`[policy] ${line}\n`),
+  );
+  const policy = await loadPolicyEngine(config.policy, bundle.path);
   const stacks = await synthesizeStacks(options, formatTimestamp(clock.now), {
     revocationMargin: formatDuration(config.revocationMarginSeconds),
   });

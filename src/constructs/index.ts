@@ -1,5 +1,6 @@
 /** cdktf constructs: the only room that imports cdktf. */
 export { CONTEXT, configureFromEnvironment, grantClock, setGrantClock } from "./grant-clock.js";
+export { LOCAL_STATE_DIR, localStateBackend, type LocalStateOptions } from "./local-state.js";
 export { objectName, resourceName } from "./naming.js";
 export { RawProvider, type RawProviderProps } from "./raw-provider.js";
 export { RawResource, type RawResourceProps } from "./raw-resource.js";

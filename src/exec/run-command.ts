@@ -25,6 +25,8 @@ export interface CommandResult {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** Both streams in the order they arrived, as a terminal would show them. */
+  readonly output?: string;
   /** True when the command was killed because it ran past `timeoutMs`. */
   readonly timedOut?: boolean;
 }
@@ -81,8 +83,9 @@ export function runCommand(spec: CommandSpec): Promise<CommandResult> {
       : undefined;
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    child.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk));
-    child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
+    const both: Buffer[] = [];
+    child.stdout?.on("data", (chunk: Buffer) => both.push(chunk) && stdout.push(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => both.push(chunk) && stderr.push(chunk));
     if (spec.input !== undefined) child.stdin?.end(spec.input);
     child.on("error", (error) => {
       resolve({ exitCode: 127, stdout: "", stderr: `cannot start ${spec.program}: ${error.message}` });
@@ -93,6 +96,7 @@ export function runCommand(spec: CommandSpec): Promise<CommandResult> {
         exitCode: code ?? 128,
         stdout: Buffer.concat(stdout).toString("utf8"),
         stderr: Buffer.concat(stderr).toString("utf8") + (signal ? `\nkilled by ${signal}` : ""),
+        output: Buffer.concat(both).toString("utf8"),
         ...(timedOut ? { timedOut } : {}),
       });
     });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { x as extractTar } from "tar";
@@ -80,7 +80,8 @@ export async function buildPolicyBundle(options: BuildBundleOptions): Promise<Bu
       );
     }
     makeDirectory(dirname(options.out));
-    renameSync(join(scratch, "policy.wasm"), options.out);
+    // Written, not renamed: the scratch folder may be on another file system than `out`.
+    writeFileSync(options.out, wasm);
     return { path: options.out, sha256: createHash("sha256").update(wasm).digest("hex"), bytes: wasm.length };
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -72,6 +72,9 @@ describe("check output formats", () => {
     // The SARIF schema is draft-04; its CommonJS module is the validator class itself.
     const Ajv04 = require("ajv-draft-04") as typeof import("ajv-draft-04").default;
     const ajv = new Ajv04({ allErrors: true, strict: false, unicodeRegExp: false });
+    // The schema's formats (uri, uri-reference, date-time) are checked, not ignored with a warning.
+    const addFormats = require("ajv-formats") as typeof import("ajv-formats").default;
+    addFormats(ajv);
     const validate = ajv.compile(require(schemaPath) as object);
     for (const sarif of [
       CHECK_FORMATS.sarif(report),

@@ -104,10 +104,9 @@ describe("names and specs", () => {
   });
 
   it("makes a local tarball or folder an absolute file: spec; leaves ranges alone", () => {
-    expect(dependencySpec(undefined, "0.1.0", "/w")).toBe("^0.1.0");
-    expect(dependencySpec("../tempgrant-0.1.0.tgz", "0.1.0", "/w/repo")).toBe("file:/w/tempgrant-0.1.0.tgz");
-    expect(dependencySpec("file:./t", "0.1.0", "/w")).toBe("file:/w/t");
-    expect(dependencySpec("tempgrant-0.1.0.tgz", "0.1.0", "/w")).toBe("file:/w/tempgrant-0.1.0.tgz");
-    expect(dependencySpec("~0.1.0", "0.1.0", "/w")).toBe("~0.1.0");
+    expect(dependencySpec("../tempgrant-0.1.0.tgz", "/w/repo")).toBe("file:/w/tempgrant-0.1.0.tgz");
+    expect(dependencySpec("file:./t", "/w")).toBe("file:/w/t");
+    expect(dependencySpec("tempgrant-0.1.0.tgz", "/w")).toBe("file:/w/tempgrant-0.1.0.tgz");
+    expect(dependencySpec("~0.1.0", "/w")).toBe("~0.1.0");
   });
 });

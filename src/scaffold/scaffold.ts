@@ -63,23 +63,35 @@ export function writeScaffold(
   files: readonly ScaffoldFile[],
   options: { force: boolean },
 ): string[] {
-  if (existsSync(dir) && !statSync(dir).isDirectory())
-    throw new TempgrantError("USAGE", `${dir} is a file: give a folder to create the repo in`);
-  const existing = files.filter((file) => existsSync(join(dir, file.path)));
-  const first = existing[0];
-  if (first && !options.force) {
-    const more = existing.length > 1 ? ` (and ${existing.length - 1} more)` : "";
-    throw new TempgrantError(
-      "USAGE",
-      `${join(dir, first.path)} already exists${more}: nothing written; pass --force to overwrite`,
-    );
-  }
+  refuseExisting(
+    dir,
+    files.map((file) => file.path),
+    options,
+  );
   return files.map((file) => {
     const target = join(dir, file.path);
     makeDirectory(dirname(target));
     writeFileSync(target, file.contents);
     return target;
   });
+}
+
+/**
+ * Throws USAGE when `dir` is a file, or, without `force`, when any of the paths exists in it
+ * (naming the first). Run before anything slow, so a refusal costs nothing.
+ */
+export function refuseExisting(dir: string, paths: readonly string[], options: { force: boolean }): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new TempgrantError("USAGE", `${dir} is a file: give a folder to create the repo in`);
+  const existing = paths.filter((path) => existsSync(join(dir, path)));
+  const first = existing[0];
+  if (first && !options.force) {
+    const more = existing.length > 1 ? ` (and ${existing.length - 1} more)` : "";
+    throw new TempgrantError(
+      "USAGE",
+      `${join(dir, first)} already exists${more}: nothing written; pass --force to overwrite`,
+    );
+  }
 }
 
 /** A valid npm package name from the folder's name. */
@@ -93,12 +105,11 @@ export function packageNameFor(dir: string): string {
 }
 
 /**
- * The tempgrant dependency: `^<version>` by default; a local tarball or folder becomes an
- * absolute `file:` spec, because npm would resolve a relative one from the new repo, not
- * from where init was run.
+ * The tempgrant dependency as given with `--tempgrant-spec`: a local tarball or folder becomes
+ * an absolute `file:` spec, because npm would resolve a relative one from the new repo, not
+ * from where init was run. Without the option, init packs itself into the repo instead.
  */
-export function dependencySpec(spec: string | undefined, version: string, cwd: string): string {
-  if (spec === undefined) return `^${version}`;
+export function dependencySpec(spec: string, cwd: string): string {
   if (spec.includes("://")) return spec;
   const path = spec.replace(/^file:/, "");
   const local = /^(\.{1,2}[\\/]|[\\/]|[A-Za-z]:[\\/])/.test(path) || /\.(tgz|tar\.gz)$/.test(path);

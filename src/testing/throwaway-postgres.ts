@@ -269,7 +269,7 @@ async function installPostgres(
     );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  progress("PostgreSQL server not found: apt-get install postgresql (first run only)...");
+  progress("PostgreSQL server binaries not found: installing Debian's postgresql package (apt-get)...");
   await runCommandOrThrow({ program: "apt-get", args: ["update", "-q"], env });
   await runCommandOrThrow({
     program: "apt-get",

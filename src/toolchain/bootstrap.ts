@@ -82,12 +82,15 @@ async function ensureBinary(
     }
   }
   const go = requireGo();
-  progress(`${name} ${version}: building from the Go module proxy (first run only; several minutes)...`);
+  // Not "first run only": a build that failed is tried again by the next run.
+  progress(
+    `${name} ${version}: not cached: building from the Go module proxy (several minutes; cached once built)...`,
+  );
   const started = Date.now();
   try {
     await build(go, cached);
   } catch (error) {
-    throw wrapStep(`build ${name} ${version}`, error);
+    throw wrapStep(`build ${name} ${version} (nothing cached: the next run builds again)`, error);
   }
   const built = await probe(cached);
   if (built !== version) {
@@ -135,12 +138,12 @@ async function ensureProviderMirror(
   const [first, ...others] = mirror.binaries;
   if (!first) throw new TempgrantError("INTERNAL", "no provider mirror path");
   const go = requireGo();
-  progress(`${label}: building from ${sourceDir} (a minute the first time, seconds after)...`);
+  progress(`${label}: no build of this source cached: building from ${sourceDir} (about a minute)...`);
   const started = Date.now();
   try {
     await buildTempgrantProvider(go, sourceDir, first);
   } catch (error) {
-    throw wrapStep(`build ${label}`, error);
+    throw wrapStep(`build ${label} (nothing cached: the next run builds again)`, error);
   }
   for (const other of others) {
     mkdirSync(dirname(other), { recursive: true });

@@ -6,6 +6,8 @@ import { list as listTar } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatTimestamp } from "../../src/grant/index.js";
 import { launchChromium } from "../support/chromium.js";
+import { quote } from "shell-quote";
+import { runCommand } from "../../src/exec/run-command.js";
 import { runCli } from "../support/cli.js";
 import { makeProject } from "../support/cdktf-project.js";
 
@@ -20,6 +22,7 @@ afterAll(() => rmSync(project.dir, { recursive: true, force: true }));
 const t0 = Math.floor(Date.now() / 60_000) * 60 + 60;
 const at = (minutes: number) => formatTimestamp(t0 + minutes * 60);
 const SCREENSHOTS = fileURLToPath(new URL("../../test-results", import.meta.url));
+const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 const cli = (args: string[]) => runCli([...args, "--ledger", ledger]);
 
 interface WhoWindow {
@@ -129,6 +132,7 @@ describe("audit report", () => {
     const result = await cli(["audit", "report", "--from", at(-10), "--to", at(290), "--out", out]);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toContain("4 grant(s), 1 break-glass, 1 late revocation(s)");
+    expect(result.stdout).toBe(`wrote ${out}\n`);
     const html = readFileSync(out, "utf8");
     expect(html).not.toMatch(/<script|https?:\/\/|<link /);
 
@@ -154,9 +158,31 @@ describe("audit report", () => {
         expect(width).toBeGreaterThan(1);
         expect(height).toBeGreaterThan(10);
       }
+      // Narrow and wide: no id, name, instant or duration breaks across lines, no lane label is cut.
+      for (const width of [480, 1400]) {
+        await page.setViewportSize({ width, height: 900 });
+        const broken = await page.$$eval(".token", (elements) =>
+          elements
+            .filter((element) => element.getClientRects().length > 1)
+            .map((element) => element.textContent),
+        );
+        expect(broken, `tokens broken across lines at ${width}px`).toEqual([]);
+        const labels = await page.$$eval(".label", (elements) =>
+          elements.map((element) => ({
+            text: element.textContent,
+            cut: element.scrollWidth > element.clientWidth + 1,
+          })),
+        );
+        expect(labels.map((label) => label.text).sort()).toEqual(
+          ["ann", "cat", "dan", "eve"].map((id) => `${id}@example.com → ledger-db`),
+        );
+        expect(labels.filter((label) => label.cut)).toEqual([]);
+        mkdirSync(SCREENSHOTS, { recursive: true });
+        await page.screenshot({ fullPage: true, path: join(SCREENSHOTS, `audit-report-${width}px.png`) });
+      }
+      await page.setViewportSize({ width: 1400, height: 900 });
       const screenshot = PNG.sync.read(await page.screenshot({ fullPage: true }));
       // Kept for people to look at (test-results/ is ignored by git).
-      mkdirSync(SCREENSHOTS, { recursive: true });
       writeFileSync(join(SCREENSHOTS, "audit-report.png"), PNG.sync.write(screenshot));
       let coloured = 0;
       const colours = new Set<number>();
@@ -193,6 +219,47 @@ describe("audit report", () => {
       open: 1,
       removedEarly: 1,
     });
+  });
+});
+
+describe("audit report: its period, its counts and where it goes", () => {
+  it("counts as late only grants revoked late; a grant still in place past its expiry is counted apart", async () => {
+    // At 400, dan (expiry 300) was never swept: overdue, not a late revocation.
+    const json = await cli(["audit", "report", "--from", at(-10), "--to", at(400), "--format", "json"]);
+    expect(json.exitCode, json.stderr).toBe(0);
+    const parsed = JSON.parse(json.stdout) as {
+      summary: Record<string, unknown>;
+      windows: { id: string; late: boolean; overdue: boolean }[];
+    };
+    expect(parsed.summary).toMatchObject({ lateRevocations: 1, overdue: 1, open: 1 });
+    expect(parsed.windows.filter((window) => window.late).map((window) => window.id)).toEqual(["cat"]);
+    expect(parsed.windows.filter((window) => window.overdue).map((window) => window.id)).toEqual(["dan"]);
+  });
+
+  it("ends the default period at the run's clock (TEMPGRANT_NOW), not the machine's", async () => {
+    const result = await runCli(["audit", "report", "--format", "json", "--ledger", ledger], {
+      TEMPGRANT_NOW: at(400),
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect((JSON.parse(result.stdout) as { to: string }).to).toBe(at(400));
+  });
+
+  it("on a terminal, with no --out, writes a file and prints its path, not the HTML", async () => {
+    const folder = join(project.dir, "terminal");
+    mkdirSync(folder, { recursive: true });
+    const command = [process.execPath, "--import", import.meta.resolve("tsx"), MAIN, "audit", "report"];
+    // `script` gives the CLI a pseudo-terminal as standard output, as a person's shell would.
+    const result = await runCommand({
+      program: "script",
+      args: ["-qec", quote([...command, "--ledger", ledger, "--to", at(290)]), "/dev/null"],
+      cwd: folder,
+      env: { ...process.env, NO_COLOR: "1", TEMPGRANT_NOW: "" },
+    });
+    expect(result.exitCode, result.stdout).toBe(0);
+    const name = `tempgrant-report-${at(290).replace(/[-:]/g, "")}.html`;
+    expect(result.stdout).toContain(`wrote ${name}`);
+    expect(result.stdout).not.toContain("<!doctype");
+    expect(readFileSync(join(folder, name), "utf8")).toMatch(/^<!doctype html>/);
   });
 });
 

@@ -7,7 +7,7 @@ import { formatTimestamp } from "../../src/grant/index.js";
 import { apply, init, plan, resolveEngine, showJson, type Workspace } from "../../src/runner/index.js";
 import { makeProject } from "../support/cdktf-project.js";
 import { runCli } from "../support/cli.js";
-import { ENGINES } from "../support/engines.js";
+import { skipWithoutEngine } from "../support/engines.js";
 
 // `tempgrant audit diff` on real states: grants applied with real tofu, then a sweep through
 // the CLI (a later --now) revokes one, and a merge extends one, shortens one, widens one, adds
@@ -265,29 +265,27 @@ function serialOf(line: string | undefined): string {
   return /serial (\d+)/.exec(line ?? "")?.[1] ?? "?";
 }
 
-describe.skipIf(!ENGINES.find((engine) => engine.kind === "terraform")?.available)(
-  "tempgrant audit diff on a state written by terraform",
-  () => {
-    const other = makeProject();
-    afterAll(() => rmSync(other.dir, { recursive: true, force: true }));
+describe("tempgrant audit diff on a state written by terraform", () => {
+  const other = makeProject();
+  afterAll(() => rmSync(other.dir, { recursive: true, force: true }));
 
-    it("reads terraform's raw state and show -json alike", async () => {
-      other.writeGrants([{ id: "zoe", expiresAt: at(t0 + hour) }]);
-      const stacks = await synthApp({ projectDir: other.dir, outdir: "cdktf.out", now: at(t0) });
-      const workspace: Workspace = {
-        engine: resolveEngine({ kind: "terraform" }),
-        workingDir: stacks.ledger ?? "",
-        lockTimeout: "30s",
-      };
-      await init(workspace);
-      await apply(workspace, (await plan(workspace, { out: "merge.tfplan" })).planFile);
-      writeFileSync(file("tf.json"), JSON.stringify(await showJson(workspace)));
-      const raw = join(workspace.workingDir, "terraform.tfstate");
-      expect((await jsonDiff(file("tf.json"), raw)).summary.unchanged).toBe(1);
-      writeFileSync(file("empty.json"), JSON.stringify({ format_version: "1.0" }));
-      const json = await jsonDiff(file("empty.json"), raw);
-      expect(rows(json)).toEqual([["zoe", "added"]]);
-      expect(json.grants[0]?.after).toMatchObject({ principal: "zoe@example.com", expiresAt: at(t0 + hour) });
-    });
-  },
-);
+  it("reads terraform's raw state and show -json alike", async (context) => {
+    skipWithoutEngine("terraform", context);
+    other.writeGrants([{ id: "zoe", expiresAt: at(t0 + hour) }]);
+    const stacks = await synthApp({ projectDir: other.dir, outdir: "cdktf.out", now: at(t0) });
+    const workspace: Workspace = {
+      engine: resolveEngine({ kind: "terraform" }),
+      workingDir: stacks.ledger ?? "",
+      lockTimeout: "30s",
+    };
+    await init(workspace);
+    await apply(workspace, (await plan(workspace, { out: "merge.tfplan" })).planFile);
+    writeFileSync(file("tf.json"), JSON.stringify(await showJson(workspace)));
+    const raw = join(workspace.workingDir, "terraform.tfstate");
+    expect((await jsonDiff(file("tf.json"), raw)).summary.unchanged).toBe(1);
+    writeFileSync(file("empty.json"), JSON.stringify({ format_version: "1.0" }));
+    const json = await jsonDiff(file("empty.json"), raw);
+    expect(rows(json)).toEqual([["zoe", "added"]]);
+    expect(json.grants[0]?.after).toMatchObject({ principal: "zoe@example.com", expiresAt: at(t0 + hour) });
+  });
+});

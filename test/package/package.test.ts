@@ -342,7 +342,7 @@ describe("tempgrant init, end to end from the tarball", () => {
     expect(await stateResources()).toEqual([]);
   });
 
-  it("enforces its own Rego once built into the bundle", async () => {
+  it("enforces its own Rego with no flag", async () => {
     writeFileSync(
       join(repo, "grants", "admin.yaml"),
       [
@@ -359,17 +359,22 @@ describe("tempgrant init, end to end from the tarball", () => {
         "",
       ].join("\n"),
     );
-    // Building needs opa: the toolchain's, as a user's `tempgrant toolchain` would give.
-    const built = await run("npm", ["run", "policy:build"], repo, cleanEnvironment());
-    expect(built.exitCode, failure(built)).toBe(0);
-    const shipped = await inRepo(["plan"]);
-    expect(shipped.exitCode, failure(shipped)).toBe(0);
-    const own = await inRepo(["plan", "--bundle", "policies/bundle/policy.wasm", "--format", "json"]);
+    // Built with no flag from policies/ (opa: the toolchain's, as `tempgrant toolchain` gives).
+    const own = await inRepo(["plan", "--format", "json"]);
     expect(own.exitCode, failure(own)).toBe(1);
+    // Built by the first plan of this repo, reused since.
+    expect(own.stderr).toContain("[policy] policies/ unchanged: using the cached bundle .tempgrant/policy/");
     expect(JSON.parse(own.stdout)).toMatchObject({
       passed: false,
       deny: [{ rule: "org/admin-two-approvers", grant: "dave-example-admin" }],
     });
+    // The bundle of its own the project may build, and the shipped one, by --bundle.
+    const built = await run("npm", ["run", "policy:build"], repo, cleanEnvironment());
+    expect(built.exitCode, failure(built)).toBe(0);
+    const bundled = await inRepo(["plan", "--bundle", "policies/bundle/policy.wasm"]);
+    expect(bundled.exitCode, failure(bundled)).toBe(1);
+    const shipped = await inRepo(["plan", "--bundle", "node_modules/tempgrant/policies/bundle/policy.wasm"]);
+    expect(shipped.exitCode, failure(shipped)).toBe(0);
     rmSync(join(repo, "grants", "admin.yaml"));
   });
 

@@ -143,6 +143,17 @@ describe("CI templates", () => {
     }
   });
 
+  it("the workflows that check install the pinned opa, which builds the project's own Rego", () => {
+    for (const name of ["tempgrant-check.yml", "tempgrant-apply.yml"]) {
+      const setup = steps(workflow(name)).find((step) =>
+        step.uses?.startsWith("open-policy-agent/setup-opa@"),
+      );
+      expect(setup?.with, name).toEqual({ version: PINS.opa.version });
+    }
+    const gitlab = read("ci/gitlab/tempgrant.gitlab-ci.yml");
+    expect(gitlab).toContain(`/downloads/v${PINS.opa.version}/opa_linux_amd64_static`);
+  });
+
   it("GitLab: merge request check with a JUnit report, apply and scheduled sweep in one resource group", () => {
     const pipeline = yamlOf("ci/gitlab/tempgrant.gitlab-ci.yml") as Record<
       string,

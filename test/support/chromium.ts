@@ -10,7 +10,7 @@ export async function ensureChromium(log: (line: string) => void): Promise<void>
   if (existsSync(CHROMIUM)) return;
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   if (!isRoot) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package`);
-  log("Chromium not found: apt-get install chromium (first run only)...");
+  log(`${CHROMIUM} not found: installing Debian's chromium package (apt-get)...`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   await runCommandOrThrow({ program: "apt-get", args: ["update", "-q"], env });
   await runCommandOrThrow({

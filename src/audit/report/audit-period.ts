@@ -19,7 +19,10 @@ export interface AuditSummary {
   readonly open: number;
   readonly removedEarly: number;
   readonly unverified: number;
+  /** Grants revoked at least the threshold after their expiry. */
   readonly lateRevocations: number;
+  /** Grants still in place at the period's end at least the threshold after their expiry: not revoked yet. */
+  readonly overdue: number;
   /** Granted durations (expiry minus start), in seconds; null with no grants. */
   readonly medianDurationSeconds: number | null;
   readonly maxDurationSeconds: number | null;
@@ -35,10 +38,17 @@ export interface AuditReport {
   readonly summary: AuditSummary;
 }
 
-/** A late revocation: the grant outlived its expiry by at least the period's threshold. */
+/**
+ * A late revocation: the grant was revoked at least the period's threshold after its expiry.
+ * A grant not revoked at all is not a revocation; see {@link isOverdue}.
+ */
 export function isLate(window: AccessWindow, period: AuditPeriod): boolean {
-  const lag = window.revocationLagSeconds ?? (window.endedAt === null ? period.to - window.expiresAt : 0);
-  return lag >= period.lateAfterSeconds;
+  return window.revocationLagSeconds !== null && window.revocationLagSeconds >= period.lateAfterSeconds;
+}
+
+/** A grant still in place at the period's end, at least the threshold after its expiry. */
+export function isOverdue(window: AccessWindow, period: AuditPeriod): boolean {
+  return window.endedAt === null && period.to - window.expiresAt >= period.lateAfterSeconds;
 }
 
 /** Selects the windows that overlap the period and sums them up. */
@@ -59,6 +69,7 @@ export function auditReport(windows: readonly AccessWindow[], period: AuditPerio
       removedEarly: selected.filter((window) => window.ending === "removed-early").length,
       unverified: selected.filter((window) => window.ending === "expired-unverified").length,
       lateRevocations: selected.filter((window) => isLate(window, period)).length,
+      overdue: selected.filter((window) => isOverdue(window, period)).length,
       medianDurationSeconds: median(durations),
       maxDurationSeconds: durations.length > 0 ? Math.max(...durations) : null,
       medianRevocationLagSeconds: median(lags),

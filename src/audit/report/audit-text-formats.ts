@@ -1,7 +1,7 @@
 import { formatTimestamp } from "../../grant/time.js";
 import { writeCsv, type CsvCell } from "../../report/csv.js";
 import type { AccessWindow } from "../access-windows.js";
-import { humanDuration, isLate, type AuditReport } from "./audit-period.js";
+import { humanDuration, isLate, isOverdue, type AuditReport } from "./audit-period.js";
 
 /**
  * The columns of every row-shaped format (csv, markdown), in order. Text comes from grants;
@@ -25,6 +25,7 @@ const COLUMNS: readonly [string, (window: AccessWindow, report: AuditReport) => 
   ["ending", (w) => w.ending],
   ["revocation_lag_seconds", (w) => w.revocationLagSeconds ?? ""],
   ["late", (w, r) => isLate(w, r.period)],
+  ["overdue", (w, r) => isOverdue(w, r.period)],
 ];
 
 /** One row per access window, with a header, through the one CSV writer (formula text neutralized). */
@@ -50,6 +51,7 @@ export function auditMarkdown(report: AuditReport): string {
     `| principals | ${summary.principals} |`,
     `| break-glass | ${summary.breakGlass} |`,
     `| late revocations | ${summary.lateRevocations} |`,
+    `| past expiry, not revoked | ${summary.overdue} |`,
     `| unverified revocations | ${summary.unverified} |`,
     `| still open | ${summary.open} |`,
     `| removed early | ${summary.removedEarly} |`,
@@ -83,6 +85,7 @@ export function auditJson(report: AuditReport): string {
         expiresAt: at(window.expiresAt),
         endedAt: at(window.endedAt),
         late: isLate(window, report.period),
+        overdue: isOverdue(window, report.period),
       })),
     },
     null,

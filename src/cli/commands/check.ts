@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { DEFAULT_MAX_PLAN_BYTES } from "../../plan/read-plan.js";
-import { shippedBundlePath } from "../../policy/bundle-location.js";
 import { CHECK_FORMAT_NAMES, type CheckFormat } from "../../report/format-names.js";
 import { useColour } from "../colour.js";
 import { EXIT } from "../exit-codes.js";
@@ -9,7 +8,7 @@ import { EXIT } from "../exit-codes.js";
 interface CheckOptions {
   now?: string;
   config?: string;
-  bundle: string;
+  bundle?: string;
   format: CheckFormat;
   maxPlanSize: string;
   chdir: string;
@@ -25,8 +24,8 @@ export function checkCommand(): Command {
     .option("--config <file>", "limits for the policy pack (default: ./tempgrant.yaml when present)")
     .option(
       "--bundle <file>",
-      "compiled policy bundle (built by `tempgrant policy build`)",
-      shippedBundlePath(),
+      "compiled policy bundle (default: the shipped pack plus ./policies/ Rego, built and cached; " +
+        "the shipped bundle when there is none)",
     )
     .addOption(new Option("--format <format>", "output format").choices(CHECK_FORMAT_NAMES).default("text"))
     .option(
@@ -65,6 +64,7 @@ export function checkCommand(): Command {
         { CHECK_FORMATS },
         { resolveEngine, showJson },
         { inputFileOption, loadCheckConfig, sizeOption },
+        { projectBundle },
       ] = await Promise.all([
         import("../../check/check-plan.js"),
         import("../../grant/clock.js"),
@@ -72,11 +72,15 @@ export function checkCommand(): Command {
         import("../../report/check-formats.js"),
         import("../../runner/index.js"),
         import("../options.js"),
+        import("../../policy/project-bundle.js"),
       ]);
-      if (this.getOptionValueSource("bundle") === "cli") inputFileOption("--bundle", options.bundle);
+      if (options.bundle !== undefined) inputFileOption("--bundle", options.bundle);
       const clock = options.now === undefined ? undefined : resolveClock(options.now);
       const config = await loadCheckConfig(options.config);
-      const engine = await loadPolicyEngine(config.policy, options.bundle);
+      const bundle = await projectBundle(options.bundle, ".", (line) =>
+        process.stderr.write(`[policy] ${line}\n`),
+      );
+      const engine = await loadPolicyEngine(config.policy, bundle.path);
       const report = await checkPlan({
         source: planPath,
         config,

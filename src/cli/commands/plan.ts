@@ -1,12 +1,11 @@
 import { Command, Option } from "commander";
-import { shippedBundlePath } from "../../policy/bundle-location.js";
 import { CHECK_FORMAT_NAMES, type CheckFormat } from "../../report/format-names.js";
 import { useColour } from "../colour.js";
 import { EXIT } from "../exit-codes.js";
 import { withStackOptions, type StackRunOptions } from "../stack-options.js";
 
 interface PlanOptions extends StackRunOptions {
-  bundle: string;
+  bundle?: string;
   format: CheckFormat;
 }
 
@@ -18,7 +17,11 @@ export function planCommand(): Command {
     ),
     "synthesize and check as of this instant (default: TEMPGRANT_NOW or the clock)",
   )
-    .option("--bundle <file>", "compiled policy bundle", shippedBundlePath())
+    .option(
+      "--bundle <file>",
+      "compiled policy bundle (default: the shipped pack plus your Rego in policies/, built and cached; " +
+        "the shipped bundle when policies/ holds none)",
+    )
     .addOption(new Option("--format <format>", "output format").choices(CHECK_FORMAT_NAMES).default("text"))
     .addHelpText(
       "after",

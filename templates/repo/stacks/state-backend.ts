@@ -1,4 +1,5 @@
-import { LocalBackend, PgBackend, type TerraformStack } from "cdktf";
+import { PgBackend, type TerraformStack } from "cdktf";
+import { localStateBackend } from "tempgrant";
 
 /**
  * Where a stack's state lives. Sweeps and applies run on CI machines that are thrown away
@@ -7,7 +8,9 @@ import { LocalBackend, PgBackend, type TerraformStack } from "cdktf";
  * - PG_CONN_STR set: the `pg` backend, in schema `tempgrant_<stack>`. The connection comes
  *   from the environment only (PG_CONN_STR, PGPASSWORD, ...), so no credential is ever
  *   synthesized into cdktf.out.
- * - otherwise, on a workstation: local state in the stack's folder, to try things out.
+ * - otherwise, on a workstation: local state in state/<stack>.tfstate, to try things out
+ *   (not in cdktf.out/, which every run rewrites; a state an earlier version left in
+ *   cdktf.out/stacks/<stack>/ is moved there).
  * - otherwise, on CI (CI is set): an error, rather than state that would be lost.
  *
  * For S3, GCS or Azure, use cdktf's S3Backend, GcsBackend or AzurermBackend here instead.
@@ -21,7 +24,7 @@ export function stateBackend(stack: TerraformStack, name: string): void {
         "(the pg backend), or configure a backend of your own in stacks/state-backend.ts",
     );
   } else {
-    new LocalBackend(stack, { path: "terraform.tfstate" });
+    localStateBackend(stack, name);
   }
 }
 

@@ -21,15 +21,24 @@ export function auditReportCommand(): Command {
         "and late revocations highlighted, and the figures (grants, median and max duration, revocation lag).",
     )
     .option("--from <time>", "start of the period (RFC 3339; default: the first window)")
-    .option("--to <time>", "end of the period (RFC 3339, exclusive; default: --now)")
+    .option(
+      "--to <time>",
+      "end of the period (RFC 3339, exclusive; default: the run's clock, TEMPGRANT_NOW or now)",
+    )
     .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("html"))
-    .option("--out <file>", "write the report here (default: standard output)")
+    .option(
+      "--out <file>",
+      "write the report here (default: on a terminal, tempgrant-report-<to>.<format> in this folder, " +
+        "whose path is printed; piped or redirected, standard output)",
+    )
     .option("--late-after <duration>", "a revocation this long after expiry, or longer, is late", "15m")
     .addHelpText(
       "after",
       [
         "",
         "The HTML report is one file with no script and no external resource: it opens offline.",
+        "Late revocations count grants revoked at least --late-after past their expiry; grants still in",
+        "place that long after it are counted apart (past expiry, not revoked).",
         "",
         "Exit codes: 0 written; 2 bad input (no ledger, a broken line, a bad time or duration).",
         "Run `tempgrant audit verify` first: the report trusts the ledger it reads.",
@@ -60,16 +69,28 @@ export function auditReportCommand(): Command {
       const report = period.auditReport(windows, { from, to, lateAfterSeconds });
       const render = await renderer(options.format);
       const text = render(report);
-      if (options.out === undefined) {
+      // A terminal gets the path of a file, not a page of HTML; a pipe or a file gets the report.
+      const out = options.out ?? (process.stdout.isTTY ? defaultReportPath(to, options.format) : undefined);
+      if (out === undefined) {
         process.stdout.write(text);
-      } else {
-        writeFileSync(options.out, text);
-        process.stderr.write(
-          `[audit] ${report.summary.grants} grant(s), ${report.summary.breakGlass} break-glass, ` +
-            `${report.summary.lateRevocations} late revocation(s): wrote ${options.out}\n`,
-        );
+        return;
       }
+      writeFileSync(out, text);
+      process.stderr.write(
+        `[audit] ${report.summary.grants} grant(s), ${report.summary.breakGlass} break-glass, ` +
+          `${report.summary.lateRevocations} late revocation(s), ${report.summary.overdue} past expiry not revoked\n`,
+      );
+      process.stdout.write(`wrote ${out}\n`);
     });
+}
+
+/** `tempgrant-report-20261202T0800Z.html`: the period's end, so reports of other periods never collide. */
+function defaultReportPath(to: number, format: ReportOptions["format"]): string {
+  const stamp = new Date(to * 1000)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+  return `tempgrant-report-${stamp}.${format}`;
 }
 
 async function renderer(
