@@ -11,6 +11,7 @@ import {
   type GrantStatus,
   type Problem,
 } from "../grant/index.js";
+import { grantDigest } from "../approval/digest.js";
 import { CONTEXT, grantClock } from "./grant-clock.js";
 import { listDeclaredGrant } from "./declared-grant-listing.js";
 import { resourceName } from "./naming.js";
@@ -105,6 +106,7 @@ export class TemporaryGrant extends Construct {
           this.grant,
           target,
           resources.map((resource) => resource.address),
+          grantDigest(this.grant),
         ),
       ),
     });
