@@ -25,6 +25,9 @@ export interface ConfigFile {
     readonly required?: number;
     readonly allowed?: readonly string[];
     readonly aliases?: Readonly<Record<string, string>>;
+    readonly allowedSigners?: string;
+    readonly signatures?: string;
+    readonly githubAccounts?: Readonly<Record<string, string>>;
   };
   readonly breakGlass?: { readonly maxDuration?: string };
   readonly scope?: { readonly forbiddenRoles?: readonly string[]; readonly allow?: readonly string[] };
@@ -59,6 +62,17 @@ export interface CheckConfig {
   readonly revocationMarginSeconds: number;
   /** The ledger's absolute path when tempgrant.yaml sets `ledger:`; see resolveLedgerPath. */
   readonly ledger?: string;
+  /** Where approval evidence is read from (paths absolute, resolved against tempgrant.yaml's folder). */
+  readonly evidence: EvidenceConfig;
+}
+
+/** approvals.allowedSigners, approvals.signatures and approvals.githubAccounts, resolved. */
+export interface EvidenceConfig {
+  /** The allowed-signers file; undefined when tempgrant.yaml names none (no signature then verifies). */
+  readonly allowedSigners?: string;
+  /** The folder of signed approvals when tempgrant.yaml sets one; otherwise `<project>/approvals`. */
+  readonly signatures?: string;
+  readonly githubAccounts: Readonly<Record<string, string>>;
 }
 
 /** The defaults, as a commented tempgrant.yaml would state them. */
@@ -120,7 +134,17 @@ export async function parseConfig(text: string, source: string): Promise<CheckCo
   }
   const resolved = resolveConfig(config);
   // Relative to tempgrant.yaml, not to wherever the command runs.
-  return config.ledger ? { ...resolved, ledger: resolve(dirname(source), config.ledger) } : resolved;
+  const near = (path: string) => resolve(dirname(source), path);
+  const { allowedSigners, signatures } = config.approvals ?? {};
+  return {
+    ...resolved,
+    ...(config.ledger ? { ledger: near(config.ledger) } : {}),
+    evidence: {
+      ...resolved.evidence,
+      ...(allowedSigners ? { allowedSigners: near(allowedSigners) } : {}),
+      ...(signatures ? { signatures: near(signatures) } : {}),
+    },
+  };
 }
 
 /** Fills defaults and converts durations to seconds. */
@@ -163,5 +187,6 @@ export function resolveConfig(file: ConfigFile = {}): CheckConfig {
     },
     privilegedTypes: file.privilegedTypes ?? DEFAULT_PRIVILEGED_TYPES,
     revocationMarginSeconds: seconds(file.revocationMargin ?? "0s"),
+    evidence: { githubAccounts: file.approvals?.githubAccounts ?? {} },
   };
 }

@@ -13,6 +13,8 @@ interface CheckOptions {
   maxPlanSize: string;
   chdir: string;
   engine?: string;
+  signatures?: string;
+  reviews?: string;
 }
 
 /** `tempgrant check <plan>`: evaluates a plan against the compiled policy bundle. */
@@ -35,6 +37,14 @@ export function checkCommand(): Command {
     )
     .option("--chdir <dir>", "initialized working directory for rendering a binary plan", ".")
     .option("--engine <engine>", "tofu or terraform, for a binary plan (default: TEMPGRANT_ENGINE or tofu)")
+    .option(
+      "--signatures <dir>",
+      "folder of signed approvals (<grant-id>/<person>.sig), verified with tempgrant.yaml's approvals.allowedSigners",
+    )
+    .option(
+      "--reviews <file>",
+      "the pull request and its reviews as approval evidence (see docs/approvals.md)",
+    )
     .addHelpText(
       "after",
       [
@@ -45,8 +55,11 @@ export function checkCommand(): Command {
         "  2  bad input or usage: not a plan, truncated, a state file, too large, format_version 2, ...",
         "  3  internal error: the policy bundle did not load or evaluate",
         "",
+        "Approvals count only with evidence over each grant's digest: without --signatures or --reviews",
+        "a plan checked on its own has none, and every approver it names is denied (fail closed).",
+        "",
         "Examples:",
-        "  $ tofu show -json plan.tfplan > plan.json && tempgrant check plan.json",
+        "  $ tofu show -json plan.tfplan > plan.json && tempgrant check plan.json --signatures approvals",
         "  $ tempgrant check plan.tfplan --chdir cdktf.out/stacks/prod --format json",
         "  $ tempgrant check plan.json --config tempgrant.yaml --now 2027-01-11T09:00:00Z",
       ].join("\n"),
@@ -60,6 +73,7 @@ export function checkCommand(): Command {
         { CHECK_FORMATS },
         { resolveEngine, showJson },
         { loadCheckConfig, sizeOption },
+        { loadEvidence },
       ] = await Promise.all([
         import("../../check/check-plan.js"),
         import("../../grant/clock.js"),
@@ -67,11 +81,22 @@ export function checkCommand(): Command {
         import("../../report/check-formats.js"),
         import("../../runner/index.js"),
         import("../options.js"),
+        import("../../approval/load-evidence.js"),
       ]);
       const clock = options.now === undefined ? undefined : resolveClock(options.now);
       const config = await loadCheckConfig(options.config);
       const engine = await loadPolicyEngine(config.policy, options.bundle);
+      // Keys must be valid at the instant checked: --now, else the time of this run.
+      const approvals = loadEvidence({
+        config,
+        ...(options.signatures !== undefined
+          ? { signatures: options.signatures, signaturesRequired: true }
+          : {}),
+        ...(options.reviews !== undefined ? { reviews: options.reviews } : {}),
+        now: clock?.now ?? resolveClock().now,
+      });
       const report = await checkPlan({
+        approvals,
         source: planPath,
         config,
         engine,

@@ -8,6 +8,7 @@ import { withStackOptions, type StackRunOptions } from "../stack-options.js";
 interface PlanOptions extends StackRunOptions {
   bundle: string;
   format: CheckFormat;
+  reviews?: string;
 }
 
 /** `tempgrant plan`: the PR path: synth at the clock, plan, show -json, check, per stack. */
@@ -19,6 +20,10 @@ export function planCommand(): Command {
     "synthesize and check as of this instant (default: TEMPGRANT_NOW or the clock)",
   )
     .option("--bundle <file>", "compiled policy bundle", shippedBundlePath())
+    .option(
+      "--reviews <file>",
+      "the pull request and its reviews as approval evidence (see docs/approvals.md)",
+    )
     .addOption(new Option("--format <format>", "output format").choices(CHECK_FORMAT_NAMES).default("text"))
     .addHelpText(
       "after",
