@@ -92,7 +92,9 @@ export class EvidenceSet implements ApprovalCheck {
       problems.push({
         person: String(name),
         reason:
-          "named in approvedBy, but no signature or approving review from them verifies over the current digest",
+          digest === null
+            ? "the record's content is known only after apply, so no approval can be over it"
+            : "named in approvedBy, but no signature or approving review from them verifies over the current digest",
       });
     }
     if (digest !== null) this.verified.set(`${grantId}\n${digest}`, verified);

@@ -35,7 +35,7 @@ describe("SSHSIG made by ssh-keygen -Y sign, verified in-process", () => {
     const signer = await makeSigner(scratch, "carol@example.com");
     const signature = parseSshSignature(await sshSign(signer, DIGEST));
     const flipped = Buffer.from(signature.signature);
-    flipped[10] ^= 0x01;
+    flipped.writeUInt8(flipped.readUInt8(10) ^ 0x01, 10);
     expect(sshSignatureVerifies({ ...signature, signature: flipped }, DIGEST, APPROVAL_NAMESPACE)).toBe(
       false,
     );

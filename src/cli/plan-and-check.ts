@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { EvidenceSet } from "../approval/evidence-set.js";
 import { loadEvidence } from "../approval/load-evidence.js";
@@ -28,7 +29,11 @@ export async function planAndCheckStacks(
   options: StackRunOptions & { bundle: string; reviews?: string },
 ): Promise<{ reports: CheckedStack[]; config: CheckConfig; now: number; evidence: EvidenceSet }> {
   const clock = resolveClock(options.now);
-  const config = await loadCheckConfig(options.config);
+  // The project's own tempgrant.yaml (beside cdktf.json) when --config does not name one.
+  const projectConfig = join(options.chdir, "tempgrant.yaml");
+  const config = await loadCheckConfig(
+    options.config ?? (existsSync(projectConfig) ? projectConfig : undefined),
+  );
   const policy = await loadPolicyEngine(config.policy, options.bundle);
   // The project's signed approvals (approvals.signatures, default <project>/approvals) and
   // the reviews given by flag, read before anything is planned: bad evidence input stops early.

@@ -34,7 +34,7 @@ export function withStackOptions(command: Command, nowHelp: string): Command {
     .option("--now <time>", nowHelp)
     .option(
       "--config <file>",
-      "tempgrant.yaml with the policy limits (default: ./tempgrant.yaml when present)",
+      "tempgrant.yaml with the policy limits (default: the project's tempgrant.yaml, else ./tempgrant.yaml, when present)",
     )
     .option(
       "--stack <name>",
