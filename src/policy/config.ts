@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { ValidateFunction } from "ajv";
 import { parseDocument } from "yaml";
@@ -80,7 +81,14 @@ export const DEFAULT_CONFIG: Required<Omit<ConfigFile, "privilegedTypes" | "ledg
   maxDuration: { default: "24h", byAccess: { read: "7d", write: "24h", admin: "2h" }, byTarget: {} },
   reason: { minLength: 10 },
   ticketPattern: "^[A-Z][A-Z0-9]+-[0-9]+$",
-  approvals: { required: 1, allowed: [], aliases: {} },
+  approvals: {
+    required: 1,
+    allowed: [],
+    aliases: {},
+    allowedSigners: "allowed_signers",
+    signatures: "approvals",
+    githubAccounts: {},
+  },
   breakGlass: { maxDuration: "4h" },
   scope: {
     forbiddenRoles: ["roles/owner", "roles/editor", "cluster-admin", "admin", "rds_superuser"],
@@ -135,14 +143,22 @@ export async function parseConfig(text: string, source: string): Promise<CheckCo
   const resolved = resolveConfig(config);
   // Relative to tempgrant.yaml, not to wherever the command runs.
   const near = (path: string) => resolve(dirname(source), path);
-  const { allowedSigners, signatures } = config.approvals ?? {};
+  // The defaults sit beside tempgrant.yaml; a default allowed-signers file that is not there
+  // is simply none (every signature then fails), a named one that is not there is an error.
+  const defaultSigners = near(DEFAULT_CONFIG.approvals.allowedSigners!);
+  const allowedSigners = config.approvals?.allowedSigners
+    ? near(config.approvals.allowedSigners)
+    : existsSync(defaultSigners)
+      ? defaultSigners
+      : undefined;
   return {
     ...resolved,
     ...(config.ledger ? { ledger: near(config.ledger) } : {}),
     evidence: {
       ...resolved.evidence,
-      ...(allowedSigners ? { allowedSigners: near(allowedSigners) } : {}),
-      ...(signatures ? { signatures: near(signatures) } : {}),
+      ...(allowedSigners ? { allowedSigners } : {}),
+      // Otherwise the project's approvals/ (plan, apply and approve know the project).
+      ...(config.approvals?.signatures ? { signatures: near(config.approvals.signatures) } : {}),
     },
   };
 }

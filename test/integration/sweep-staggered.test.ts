@@ -4,7 +4,6 @@ import { afterAll, describe, expect, it } from "vitest";
 import { readLedger, verifyLedger } from "../../src/audit/ledger/index.js";
 import { formatTimestamp } from "../../src/grant/index.js";
 import { resolveEngine, showJson } from "../../src/runner/index.js";
-import { EVIDENCE_CONFIG } from "../support/approve-grants.js";
 import { makeProject } from "../support/cdktf-project.js";
 import { runCli } from "../support/cli.js";
 
@@ -66,7 +65,7 @@ const sweeps: { now: number; why: string; revokes: string[] }[] = [
 
 describe("tempgrant sweep over 20 staggered expiries", () => {
   it("applies the 20 grants", async () => {
-    writeFileSync(config, `revocationMargin: 5m\n${EVIDENCE_CONFIG}`);
+    writeFileSync(config, "revocationMargin: 5m\n");
     project.writeGrants(ids.map((id) => ({ id, expiresAt: at(expiry(id)) })));
     const result = await runCli(["apply", "--chdir", project.dir, "--config", config, "--now", at(t0)]);
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);

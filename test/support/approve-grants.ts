@@ -51,10 +51,10 @@ function run(args: string[], input?: string): string {
  * for every valid grant in `<project>/grants/*.yaml`, each person in its approvedBy signs the
  * grant's digest with `ssh-keygen -Y sign` (a key of their own, made by ssh-keygen), filed as
  * `approvals/<grant-id>/<person>.sig`; their keys go in `allowed_signers`, which
- * `tempgrant.yaml` names (written unless `config: false`, for tests that write their own with
- * {@link EVIDENCE_CONFIG}). Earlier signatures are removed first: evidence is for this content only.
+ * `tempgrant.yaml` names ({@link EVIDENCE_CONFIG}) unless it names one already. Earlier signatures are removed
+ * first: evidence is for this content only.
  */
-export function approveDeclaredGrants(projectDir: string, options: { config?: boolean } = {}): void {
+export function approveDeclaredGrants(projectDir: string): void {
   const folder = join(projectDir, "approvals");
   rmSync(folder, { recursive: true, force: true });
   const people = new Set<string>();
@@ -75,9 +75,13 @@ export function approveDeclaredGrants(projectDir: string, options: { config?: bo
       }
     }
   }
-  const lines = [...people].map((person) => `${person} ${keyOf(person).publicKey}`);
+  // Quoted: a principal may hold blanks (grant-text tests use hostile names).
+  const lines = [...people].map((person) => `"${person}" ${keyOf(person).publicKey}`);
   writeFileSync(join(projectDir, "allowed_signers"), `${lines.join("\n")}\n`);
-  if (options.config !== false) writeFileSync(join(projectDir, "tempgrant.yaml"), EVIDENCE_CONFIG);
+  const config = join(projectDir, "tempgrant.yaml");
+  // A test's own tempgrant.yaml is kept; the allowed-signers setting is added to it.
+  const text = existsSync(config) ? readFileSync(config, "utf8") : "";
+  if (!text.includes("allowedSigners:")) writeFileSync(config, `${text}${EVIDENCE_CONFIG}`);
 }
 
 /**

@@ -86,17 +86,21 @@ export function checkCommand(): Command {
       const clock = options.now === undefined ? undefined : resolveClock(options.now);
       const config = await loadCheckConfig(options.config);
       const engine = await loadPolicyEngine(config.policy, options.bundle);
-      // Keys must be valid at the instant checked: --now, else the time of this run.
-      const approvals = loadEvidence({
-        config,
-        ...(options.signatures !== undefined
-          ? { signatures: options.signatures, signaturesRequired: true }
-          : {}),
-        ...(options.reviews !== undefined ? { reviews: options.reviews } : {}),
-        now: clock?.now ?? resolveClock().now,
-      });
+      // A plan checked on its own has no evidence unless given by flag: every approver it
+      // names is then denied (fail closed). Keys must be valid at the instant checked.
+      const approvals =
+        options.signatures === undefined && options.reviews === undefined
+          ? undefined
+          : loadEvidence({
+              config,
+              ...(options.signatures !== undefined
+                ? { signatures: options.signatures, signaturesRequired: true }
+                : {}),
+              ...(options.reviews !== undefined ? { reviews: options.reviews } : {}),
+              now: clock?.now ?? resolveClock().now,
+            });
       const report = await checkPlan({
-        approvals,
+        ...(approvals ? { approvals } : {}),
         source: planPath,
         config,
         engine,
