@@ -6,7 +6,7 @@
 // RSS (GNU time) of each whole process, median of R runs, interleaved.
 // Usage: npm run bench:check [-- --grants 1000,10000,50000 --runs 3]
 // Approval evidence (two signatures per grant): npm run bench:check -- --evidence [--grants 10000]
-//   [--runs 3] [--baseline-cli DIR] (see bench/check-evidence.ts)
+//   [--runs 3] [--baseline-cli DIR --baseline-bundle FILE] (see bench/check-evidence.ts)
 import canonicalize from "canonicalize";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -293,6 +293,8 @@ async function evidenceMain(): Promise<void> {
   const cliDir = join(root, "node_modules", ".cache", "tempgrant-bench-check", "cli");
   await bundleCli(cliDir);
   const baseline = option("--baseline-cli", "");
+  // The baseline CLI's own policy bundle (its input has no evidence fields).
+  const baselineBundle = option("--baseline-bundle", "");
   const scratch = mkdtempSync(join(tmpdir(), "tempgrant-bench-evidence-"));
   const now = Math.floor(Date.now() / 1000);
   console.log(`node ${process.version}; median of ${runs} runs`);
@@ -333,6 +335,7 @@ async function evidenceMain(): Promise<void> {
                 ...common,
                 "--config",
                 join(scratch, "baseline.yaml"),
+                ...(baselineBundle ? ["--bundle", baselineBundle] : []),
               ],
             }
           : {}),

@@ -1,4 +1,5 @@
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -19,6 +20,7 @@ import { resolveEngine, showJson } from "../../src/runner/index.js";
 import { EXAMPLE_GRANT_SECONDS } from "../../src/scaffold/scaffold.js";
 import { TEMPLATE_FILES } from "../../src/scaffold/template-files.js";
 import { findAllOnPath } from "../../src/toolchain/find-on-path.js";
+import { approveListedGrants, type ListedGrant } from "../support/approve-grants.js";
 import { makeProject } from "../support/cdktf-project.js";
 import { runCli } from "../support/cli.js";
 import { variedPlan } from "../support/varied-plan.js";
@@ -131,6 +133,13 @@ describe("installed in a clean folder, with no tofu, OPA or Go", () => {
   const npx = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
     run("npx", args, probe, { ...env(), ...extra });
   const plans = { pass: join(scratch, "pass.json"), deny: join(scratch, "deny.json") };
+  const evidence = { pass: join(scratch, "evidence-pass"), deny: join(scratch, "evidence-deny") };
+  const withEvidence = (name: keyof typeof evidence) => [
+    "--config",
+    join(evidence[name], "tempgrant.yaml"),
+    "--signatures",
+    join(evidence[name], "approvals"),
+  ];
 
   beforeAll(async () => {
     mkdirSync(bin);
@@ -166,6 +175,9 @@ describe("installed in a clean folder, with no tofu, OPA or Go", () => {
       expect(planned.exitCode === 0 || planned.exitCode === 1, failure(planned)).toBe(true);
       const json = await showJson(workspace, join(workspace.workingDir, "tempgrant.tfplan"));
       writeFileSync(plans[name], JSON.stringify(json));
+      // The approver's signature and key, which a check of the plan alone is given by flag.
+      for (const file of ["approvals", "allowed_signers", "tempgrant.yaml"])
+        cpSync(join(project.dir, file), join(evidence[name], file), { recursive: true });
     }
     rmSync(project.dir, { recursive: true, force: true });
   });
@@ -186,11 +198,11 @@ describe("installed in a clean folder, with no tofu, OPA or Go", () => {
   });
 
   it("npx tempgrant check: exit 0 for a passing plan, 1 for a denied one", async () => {
-    const pass = await npx(["tempgrant", "check", plans.pass, "--format", "json"]);
+    const pass = await npx(["tempgrant", "check", plans.pass, ...withEvidence("pass"), "--format", "json"]);
     expect(pass.exitCode, failure(pass)).toBe(0);
     expect(JSON.parse(pass.stdout)).toMatchObject({ passed: true, grants: 1 });
 
-    const deny = await npx(["tempgrant", "check", plans.deny]);
+    const deny = await npx(["tempgrant", "check", plans.deny, ...withEvidence("deny")]);
     expect(deny.exitCode, failure(deny)).toBe(1);
     expect(deny.stdout).toContain("approvals/no-self-approval");
   });
@@ -313,7 +325,15 @@ describe("tempgrant init, end to end from the tarball", () => {
     expect(result.stderr).toContain("no state backend on CI");
   });
 
+  /** The approvers of every grant the repo declares sign its digest (as `tempgrant approve` would). */
+  const approveAll = async () => {
+    const listed = await inRepo(["grants", "--app", "--format", "json"]);
+    expect(listed.exitCode, failure(listed)).toBe(0);
+    approveListedGrants(repo, (JSON.parse(listed.stdout) as { grants: ListedGrant[] }).grants);
+  };
+
   it("synthesizes, plans and checks: both example grants pass", async () => {
+    await approveAll();
     const result = await inRepo(["plan"]);
     expect(result.exitCode, failure(result)).toBe(0);
     expect(result.stdout).toMatch(/^PASS main .*: 2 grant\(s\)/m);
@@ -359,6 +379,7 @@ describe("tempgrant init, end to end from the tarball", () => {
     // Building needs opa: the toolchain's, as a user's `tempgrant toolchain` would give.
     const built = await run("npm", ["run", "policy:build"], repo, cleanEnvironment());
     expect(built.exitCode, failure(built)).toBe(0);
+    await approveAll();
     const shipped = await inRepo(["plan"]);
     expect(shipped.exitCode, failure(shipped)).toBe(0);
     const own = await inRepo(["plan", "--bundle", "policies/bundle/policy.wasm", "--format", "json"]);
@@ -469,6 +490,7 @@ describe("tempgrant init, end to end from the tarball", () => {
         "",
       ].join("\n"),
     );
+    await approveAll();
     const result = await inRepo(["plan"], {
       ...stateEnv(),
       ...providerEnvironment(server),

@@ -55,24 +55,44 @@ function run(args: string[], input?: string): string {
  * first: evidence is for this content only.
  */
 export function approveDeclaredGrants(projectDir: string): void {
-  const folder = join(projectDir, "approvals");
-  rmSync(folder, { recursive: true, force: true });
-  const people = new Set<string>();
+  const listed: ListedGrant[] = [];
   const grantsDir = join(projectDir, "grants");
   const files = existsSync(grantsDir) ? readdirSync(grantsDir).filter((name) => /\.ya?ml$/.test(name)) : [];
   for (const name of files) {
     const path = join(grantsDir, name);
     for (const entry of parseGrantsFile(readFileSync(path, "utf8"), path).entries) {
-      if (!entry.grant) continue;
-      for (const person of entry.grant.approvedBy) {
-        people.add(person);
-        const signature = run(
-          ["-Y", "sign", "-f", keyOf(person).keyFile, "-n", APPROVAL_NAMESPACE],
-          grantDigest(entry.grant),
-        );
-        mkdirSync(join(folder, entry.grant.id), { recursive: true });
-        writeFileSync(join(folder, entry.grant.id, `${person}.sig`), signature);
-      }
+      if (entry.grant) listed.push({ ...entry.grant, digest: grantDigest(entry.grant) });
+    }
+  }
+  approveListedGrants(projectDir, listed);
+}
+
+/** A grant as `tempgrant grants --format json` lists it: its id, whom it asks, its digest. */
+export interface ListedGrant {
+  readonly id: string;
+  readonly approvedBy: readonly string[];
+  readonly digest: string;
+}
+
+/**
+ * Files, for each listed grant, a signature by each person it asks for over its digest
+ * (`approvals/<id>/<person>.sig`), lists their keys in `allowed_signers` and names that file
+ * in `tempgrant.yaml`; see {@link approveDeclaredGrants}. Use the listing of `tempgrant grants
+ * --app --format json` for grants declared in TypeScript.
+ */
+export function approveListedGrants(projectDir: string, grants: readonly ListedGrant[]): void {
+  const folder = join(projectDir, "approvals");
+  rmSync(folder, { recursive: true, force: true });
+  const people = new Set<string>();
+  for (const grant of grants) {
+    for (const person of grant.approvedBy) {
+      people.add(person);
+      const signature = run(
+        ["-Y", "sign", "-f", keyOf(person).keyFile, "-n", APPROVAL_NAMESPACE],
+        grant.digest,
+      );
+      mkdirSync(join(folder, grant.id), { recursive: true });
+      writeFileSync(join(folder, grant.id, `${person}.sig`), signature);
     }
   }
   // Quoted: a principal may hold blanks (grant-text tests use hostile names).
