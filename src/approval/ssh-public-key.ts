@@ -30,8 +30,25 @@ export function curveSize(type: string): number | undefined {
   return CURVES[type]?.size;
 }
 
+/**
+ * Keys already parsed, by blob: a check verifies thousands of signatures by a handful of
+ * approvers, and importing a key into node:crypto costs more than verifying with it.
+ */
+const parsedKeys = new Map<string, SshPublicKey>();
+const MAX_CACHED_KEYS = 10_000;
+
 /** Parses a public key blob; throws SshWireError with a reason when it is not a supported key. */
 export function parseSshPublicKey(blob: Buffer): SshPublicKey {
+  const id = blob.toString("base64");
+  const cached = parsedKeys.get(id);
+  if (cached) return cached;
+  const key = parseUncached(blob);
+  if (parsedKeys.size >= MAX_CACHED_KEYS) parsedKeys.clear();
+  parsedKeys.set(id, key);
+  return key;
+}
+
+function parseUncached(blob: Buffer): SshPublicKey {
   const reader = new SshWireReader(blob);
   const type = reader.text();
   let key: KeyObject;
@@ -72,10 +89,14 @@ export function parseSshPublicKey(blob: Buffer): SshPublicKey {
     );
   }
   reader.end();
+  let fingerprint: string | undefined;
   return {
     type,
     key,
     blob,
-    fingerprint: `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`,
+    // Only messages need it: computed on first use.
+    get fingerprint() {
+      return (fingerprint ??= `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`);
+    },
   };
 }

@@ -158,30 +158,26 @@ describe("approvals are evidence over the grant's digest (real tofu plans)", () 
   it("counts an approving review of the head commit by a mapped account; denies one on an older commit", async () => {
     const config = join(scratch, "reviews.yaml");
     writeFileSync(config, `approvals:\n  githubAccounts:\n    "5001": bob@example.com\n`);
-    const review = (file: string, reviews: Parameters<typeof githubReviews>[0]) => {
+    /** The saved plan checked with bob's review (and no signatures) as its only evidence. */
+    const withReview = (file: string, reviews: Parameters<typeof githubReviews>[0]) => {
       writeFileSync(join(scratch, file), JSON.stringify(githubReviews(reviews)));
-      return join(scratch, file);
+      return denials([
+        "check",
+        planFile,
+        "--chdir",
+        stackDir,
+        "--config",
+        config,
+        "--reviews",
+        join(scratch, file),
+      ]);
     };
-    const head = await denials([
-      "check",
-      planFile,
-      "--chdir",
-      stackDir,
-      "--config",
-      config,
-      "--reviews",
-      review("head.json", [{ id: 80, user: "bob", userId: 5001, state: "APPROVED", commit: "head" }]),
+    const head = await withReview("head.json", [
+      { id: 80, user: "bob", userId: 5001, state: "APPROVED", commit: "head" },
     ]);
     expect(head).toEqual({ exitCode: 0, deny: [] });
-    const stale = await denials([
-      "check",
-      planFile,
-      "--chdir",
-      stackDir,
-      "--config",
-      config,
-      "--reviews",
-      review("stale.json", [{ id: 81, user: "bob", userId: 5001, state: "APPROVED", commit: "old" }]),
+    const stale = await withReview("stale.json", [
+      { id: 81, user: "bob", userId: 5001, state: "APPROVED", commit: "old" },
     ]);
     expect(evidenceDenials(stale.deny)).toEqual([
       expect.stringMatching(

@@ -1,24 +1,15 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCommandOrThrow } from "../../src/exec/run-command.js";
+import { ensureDebianPackage } from "./debian-package.js";
 import { APPROVAL_NAMESPACE } from "../../src/approval/sshsig.js";
 
 /** Debian's ssh-keygen: the real tool that makes the keys and signatures the tests verify. */
 export const SSH_KEYGEN = "/usr/bin/ssh-keygen";
 
 /** Installs Debian's openssh-client when ssh-keygen is missing (CI machines run as root). */
-export async function ensureSshKeygen(log: (line: string) => void): Promise<void> {
-  if (existsSync(SSH_KEYGEN)) return;
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  if (!isRoot) throw new Error(`${SSH_KEYGEN} is missing: install Debian's openssh-client package`);
-  log("ssh-keygen not found: apt-get install openssh-client (first run only)...");
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  await runCommandOrThrow({ program: "apt-get", args: ["update", "-q"], env });
-  await runCommandOrThrow({
-    program: "apt-get",
-    args: ["install", "-y", "-q", "--no-install-recommends", "openssh-client"],
-    env,
-  });
+export function ensureSshKeygen(log: (line: string) => void): Promise<void> {
+  return ensureDebianPackage(SSH_KEYGEN, "openssh-client", log);
 }
 
 /** A key pair made by ssh-keygen for one approver. */
