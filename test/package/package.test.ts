@@ -22,6 +22,7 @@ import { TEMPLATE_FILES } from "../../src/scaffold/template-files.js";
 import { findAllOnPath } from "../../src/toolchain/find-on-path.js";
 import { approveListedGrants, type ListedGrant } from "../support/approve-grants.js";
 import { makeProject } from "../support/cdktf-project.js";
+import { githubReviews } from "../support/github-reviews.js";
 import { runCli } from "../support/cli.js";
 import { variedPlan } from "../support/varied-plan.js";
 import { adminQuery, providerEnvironment } from "../support/postgres.js";
@@ -420,6 +421,9 @@ describe("tempgrant init, end to end from the tarball", () => {
       );
 
     const check = flow("tempgrant-check.yml");
+    // What the workflow's github-script step fetches: the pull request, no reviews yet (the
+    // grants' approvals are the signatures under approvals/).
+    writeFileSync(join(repo, "tempgrant-reviews.json"), JSON.stringify(githubReviews([])));
     const planned = await bash(step(check, "Plan and check every stack"));
     expect(planned.exitCode, failure(planned)).toBe(0);
     expect(output("exit-code")).toBe("0");

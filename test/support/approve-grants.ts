@@ -40,6 +40,20 @@ function keyOf(person: string): { keyFile: string; publicKey: string } {
   return key;
 }
 
+/** Signatures already made, by person and text: projects rewrite their grants often (the simulation). */
+const signatures = new Map<string, string>();
+
+/** A person's signature over a text, made once by `ssh-keygen -Y sign`. */
+function signOnce(person: string, text: string): string {
+  const cacheKey = `${person}\n${text}`;
+  let signature = signatures.get(cacheKey);
+  if (signature === undefined) {
+    signature = run(["-Y", "sign", "-f", keyOf(person).keyFile, "-n", APPROVAL_NAMESPACE], text);
+    signatures.set(cacheKey, signature);
+  }
+  return signature;
+}
+
 function run(args: string[], input?: string): string {
   const result = spawnSync(SSH_KEYGEN, args, { input, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`ssh-keygen ${args.join(" ")} failed: ${result.stderr}`);
@@ -120,7 +134,6 @@ export function askedApproversSign(
     readonly overDigest?: Readonly<Record<string, string>>;
   } = {},
 ): ApprovalCheck {
-  const signed = new Map<string, string>();
   return {
     people: [],
     check(grantId, digest, requested) {
@@ -130,13 +143,7 @@ export function askedApproversSign(
         // A name no allowed-signers file can hold (invisible characters, blank) signs nothing.
         if (options.except?.includes(person) || digest === null || nameProblems("p", person).length > 0)
           continue;
-        const text = options.overDigest?.[person] ?? digest;
-        const cacheKey = `${person}\n${text}`;
-        let signature = signed.get(cacheKey);
-        if (signature === undefined) {
-          signature = run(["-Y", "sign", "-f", keyOf(person).keyFile, "-n", APPROVAL_NAMESPACE], text);
-          signed.set(cacheKey, signature);
-        }
+        const signature = signOnce(person, options.overDigest?.[person] ?? digest);
         evidence.push({
           kind: "signature",
           claimedBy: person,
