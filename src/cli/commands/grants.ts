@@ -19,7 +19,7 @@ interface GrantsOptions {
 export function grantsCommand(): Command {
   return new Command("grants")
     .description(
-      "List the grants declared in YAML files and their status (pending, active, expired) at an instant.",
+      "List the grants declared in YAML files, their status (pending, active, expired) at an instant, and their digests (what approvers sign).",
     )
     .argument("[files...]", "grant files to read (default: every *.yaml in --dir)")
     .option("--dir <folder>", "folder of grant files", "grants")

@@ -30,6 +30,8 @@ export function planCommand(): Command {
       [
         "",
         "Each stack's saved plan is left at <out>/stacks/<stack>/tempgrant.tfplan.",
+        "Approvals count only with evidence over each grant's digest: the signatures under <project>/approvals",
+        "(tempgrant.yaml's approvals.signatures), verified with approvals.allowedSigners, and --reviews.",
         "",
         "Exit codes: 0 every plan passes, 1 policy denials or a failed synth/plan, 2 bad input, 3 internal.",
         "",
