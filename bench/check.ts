@@ -5,6 +5,8 @@
 // spares them reading the plan. Wall time and peak
 // RSS (GNU time) of each whole process, median of R runs, interleaved.
 // Usage: npm run bench:check [-- --grants 1000,10000,50000 --runs 3]
+// Approval evidence (two signatures per grant): npm run bench:check -- --evidence [--grants 10000]
+//   [--runs 3] [--baseline-cli DIR --baseline-bundle FILE] (see bench/check-evidence.ts)
 import canonicalize from "canonicalize";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,7 +26,10 @@ const option = (name: string, fallback: string) => {
   const index = args.indexOf(name);
   return index >= 0 && args[index + 1] ? (args[index + 1] as string) : fallback;
 };
-const sizes = option("--grants", "1000,10000,50000").split(",").map(Number);
+const evidenceMode = args.includes("--evidence");
+const sizes = option("--grants", evidenceMode ? "10000" : "1000,10000,50000")
+  .split(",")
+  .map(Number);
 const runs = Number(option("--runs", "3"));
 const root = fileURLToPath(new URL("..", import.meta.url));
 const CONFTEST_VERSION = "0.71.1";
@@ -90,12 +95,14 @@ async function checkRegoPlanReader(
   const plan = syntheticPlan(50, now);
   const planPath = join(scratch, "equivalence-plan.json");
   writeFileSync(planPath, JSON.stringify(plan));
-  const ours = policyDocuments(
-    toPolicyInput(checkPlanShape(plan, planPath), {
-      fallbackNow: now,
-      aliases: config.policy.approvals.aliases,
-    }),
-  ).next().value;
+  const ours = withoutEvidence(
+    policyDocuments(
+      toPolicyInput(checkPlanShape(plan, planPath), {
+        fallbackNow: now,
+        aliases: config.policy.approvals.aliases,
+      }),
+    ).next().value,
+  );
   const result = await runCommandOrThrow({
     program: opa,
     args: [
@@ -267,4 +274,88 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/**
+ * The document without what approval evidence adds (digests, verified approvers, evidence
+ * problems), which TypeScript computes from signatures and the Rego plan reader cannot: the
+ * rest must be the same.
+ */
+function withoutEvidence(document: unknown): unknown {
+  return JSON.parse(JSON.stringify(document), (key, value: unknown) =>
+    key === "digest" || key === "approvers" || key === "evidenceProblems" ? undefined : value,
+  );
+}
+
+/** Times `tempgrant check` with two signatures per grant against the same check without them. */
+async function evidenceMain(): Promise<void> {
+  const { evidenceFixture } = await import("./check-evidence.js");
+  const { formatTimestamp } = await import("../src/grant/index.js");
+  process.stderr.write("bundling the CLI (tempgrant runs as installed)...\n");
+  const cliDir = join(root, "node_modules", ".cache", "tempgrant-bench-check", "cli");
+  await bundleCli(cliDir);
+  const baseline = option("--baseline-cli", "");
+  // The baseline CLI's own policy bundle (its input has no evidence fields).
+  const baselineBundle = option("--baseline-bundle", "");
+  const scratch = mkdtempSync(join(tmpdir(), "tempgrant-bench-evidence-"));
+  const now = Math.floor(Date.now() / 1000);
+  console.log(`node ${process.version}; median of ${runs} runs`);
+  console.log("| grants | tool | wall s | peak RSS MiB | exit |");
+  console.log("| ---: | --- | ---: | ---: | ---: |");
+  try {
+    for (const grants of sizes) {
+      const { planPath, signatures, config } = evidenceFixture(scratch, grants, now);
+      const common = [
+        "check",
+        planPath,
+        "--format",
+        "json",
+        "--max-plan-size",
+        "1GiB",
+        "--now",
+        formatTimestamp(now),
+      ];
+      const tools: Record<string, string[]> = {
+        "tempgrant check, 2 signatures per grant verified": [
+          join(cliDir, "main.js"),
+          ...common,
+          "--config",
+          config,
+          "--signatures",
+          signatures,
+        ],
+        "tempgrant check, no evidence (every approver denied)": [
+          join(cliDir, "main.js"),
+          ...common,
+          "--config",
+          config,
+        ],
+        ...(baseline
+          ? {
+              "baseline CLI (typed approvals, no evidence checking)": [
+                join(baseline, "main.js"),
+                ...common,
+                "--config",
+                join(scratch, "baseline.yaml"),
+                ...(baselineBundle ? ["--bundle", baselineBundle] : []),
+              ],
+            }
+          : {}),
+      };
+      const samples: Record<string, Sample[]> = {};
+      for (let run = 0; run < runs; run += 1) {
+        for (const [name, argv] of Object.entries(tools)) {
+          process.stderr.write(`  ${grants} grants: ${name} run ${run + 1}/${runs}\n`);
+          (samples[name] ??= []).push(await measure(process.execPath, argv, scratch));
+        }
+      }
+      for (const [name, list] of Object.entries(samples)) {
+        console.log(
+          `| ${grants} | ${name} | ${median(list.map((s) => s.seconds)).toFixed(2)} | ${median(list.map((s) => s.rssMiB)).toFixed(0)} | ${list.map((s) => s.exitCode).join(",")} |`,
+        );
+      }
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+await (evidenceMode ? evidenceMain() : main());

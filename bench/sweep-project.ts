@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { runCommand } from "../src/exec/run-command.js";
 import { formatTimestamp } from "../src/grant/index.js";
 import { bundleCli } from "../scripts/bundle-cli.js";
+import { approveDeclaredGrants } from "../test/support/approve-grants.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -191,6 +192,8 @@ export function makeBenchProject(
       );
     }
     writeFileSync(join(dir, "grants", "team.yaml"), `${lines.join("\n")}\n`);
+    // Approvals are evidence: bob signs each grant's digest with an SSH key, as in a pull request.
+    approveDeclaredGrants(dir);
   };
   return {
     dir,

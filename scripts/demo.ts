@@ -1,10 +1,11 @@
 // `npm run demo`: the whole story on the embedded default, through the real CLI.
 // A throwaway PostgreSQL keeps the state and is the target; grants are declared in YAML; a
-// self-approved grant is denied and a proper one passes; it is applied; the grantee logs in
+// self-approved grant is denied and one signed by a colleague's SSH key passes (approvals are
+// evidence over the grant's digest); it is applied; the grantee logs in
 // and queries, and keeps a second session open; the clock moves past the expiry; the sweep
 // revokes and verifies; the open session is ended, a new login is refused, the role is gone;
 // the ledger is verified and the audit report written.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -102,6 +103,29 @@ async function prepareTarget(server: PostgresConnection): Promise<void> {
   }
 }
 
+/**
+ * Makes an ed25519 key per person with ssh-keygen (in `<dir>/keys`), lists them in the
+ * project's allowed_signers and names that file in tempgrant.yaml; returns the key files.
+ */
+async function approverKeys(dir: string, people: readonly string[]): Promise<string[]> {
+  mkdirSync(join(dir, "keys"));
+  const files: string[] = [];
+  const lines: string[] = [];
+  for (const [index, person] of people.entries()) {
+    const file = join(dir, "keys", `approver-${index}`);
+    const made = await runCommand({
+      program: "ssh-keygen",
+      args: ["-q", "-t", "ed25519", "-N", "", "-C", person, "-f", file],
+    });
+    if (made.exitCode !== 0) throw new TempgrantError("DEMO", `ssh-keygen: ${made.stderr.trim()}`);
+    files.push(file);
+    lines.push(`${person} ${readFileSync(`${file}.pub`, "utf8").trim().split(/\s+/).slice(0, 2).join(" ")}`);
+  }
+  writeFileSync(join(dir, "allowed_signers"), `${lines.join("\n")}\n`);
+  writeFileSync(join(dir, "tempgrant.yaml"), "approvals:\n  allowedSigners: allowed_signers\n");
+  return files;
+}
+
 /** Stops the demo when a step does not end as the story says (the exit code, and a line it must print). */
 function expect(
   result: { exitCode: number; output: string },
@@ -136,6 +160,8 @@ async function main(): Promise<void> {
       NO_COLOR: "1",
     };
     writeDemoProject(dir);
+    // Each person's SSH key, made by ssh-keygen, listed in the project's allowed-signers file.
+    const keys = await approverKeys(dir, ["alice@example.com", "bob@example.com"]);
 
     // Whole minutes, a little ahead, so the apply's clock is never behind the real one.
     const t0 = Math.ceil(Date.now() / 60_000) * 60 + 60;
@@ -148,8 +174,9 @@ async function main(): Promise<void> {
       credential: scramVerifier(password),
     };
 
-    step("2. alice declares a grant in grants/team.yaml, approving it herself");
+    step("2. alice declares a grant in grants/team.yaml, and approves it herself with her SSH key");
     detail(writeDemoGrants(dir, [{ ...grant, approvedBy: ["Alice@Example.com "] }]));
+    expect(await tempgrant(["approve", grant.id, "--key", keys[0]!], env, dir), 0, "alice's approval");
 
     step("3. the check denies it (self-approval, whatever the spelling)");
     expect(
@@ -159,8 +186,10 @@ async function main(): Promise<void> {
       "DENY approvals/no-self-approval",
     );
 
-    step("4. bob approves instead: the check passes");
+    step("4. bob approves instead, signing the same digest with his key: the check passes");
     writeDemoGrants(dir, [{ ...grant, approvedBy: ["bob@example.com"] }]);
+    rmSync(join(dir, "approvals", grant.id, "alice@example.com.sig"));
+    expect(await tempgrant(["approve", grant.id, "--key", keys[1]!], env, dir), 0, "bob's approval");
     expect(await tempgrant(["plan", "--now", at(0)], env, dir), 0, "the approved plan");
 
     step("5. apply: the checked plan, and nothing else; the ledger records it");

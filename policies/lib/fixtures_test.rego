@@ -25,7 +25,13 @@ config := {
 	"scope": {"forbiddenRoles": ["roles/owner", "roles/editor", "cluster-admin"], "allow": []},
 }
 
-record := {
+record := object.union(base_record, {"digest": content_digest(base_record)})
+
+# A stand-in for the grant digest (tempgrant computes the real one): different content,
+# different text.
+content_digest(view) := sprintf("sha256:%s", [json.marshal(object.filter(view, ["id", "principal", "target", "access", "startsAt", "expiresAt", "reason", "ticket", "requestedBy", "breakGlass"]))])
+
+base_record := {
 	"id": "g1",
 	"principal": "alice@example.com",
 	"target": "orders-db",
@@ -44,27 +50,36 @@ record := {
 	"accessKey": "alice@example.com|orders-db|read",
 	"principalKey": "alice@example.com",
 	"requestedByKey": "alice@example.com",
+	"approvers": ["bob@example.com"],
 	"approverKeys": ["bob@example.com"],
 }
 
 # A grant change: a created record with the fields in `after` replaced, and its names
-# folded again as the plan reader folds them.
+# folded again as the plan reader folds them. Its verified approvers (`approvers`) are the
+# ones asked for (`approvedBy`) unless `after` sets them: evidence is checked in TypeScript.
 grant(after) := {
 	"id": object.get(after, "id", "g1"),
 	"address": "tempgrant_grant.grant_g1",
 	"action": "create",
 	"before": null,
-	"after": folded(object.union(record, after)),
+	"after": folded(with_approvers(after)),
 	"unknownExpiry": false,
-	"approverNames": [fold(name) | some name in object.union(record, after).approvedBy],
+	"approverNames": [fold(name) | some name in with_approvers(after).approvers],
 }
 
-# The folded names of a record view, for ASCII names (src/plan/plan-index.ts folds them for real).
+with_approvers(after) := view if {
+	merged := object.union(record, after)
+	view := object.union(merged, {"approvers": object.get(after, "approvers", merged.approvedBy)})
+}
+
+# The folded names and digest of a record view, for ASCII names (src/plan/plan-index.ts
+# folds them for real).
 folded(view) := object.union(view, {
 	"principalKey": fold(view.principal),
 	"requestedByKey": fold(view.requestedBy),
-	"approverKeys": [fold(name) | some name in view.approvedBy],
+	"approverKeys": [fold(name) | some name in view.approvers],
 	"accessKey": concat("|", [fold(view.principal), view.target, view.access]),
+	"digest": content_digest(view),
 })
 
 fold(name) := config.approvals.aliases[lower(trim_space(name))] if {

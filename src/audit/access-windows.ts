@@ -29,6 +29,13 @@ export interface AccessWindow {
   readonly ticket: string | null;
   readonly requestedBy: string;
   readonly approvedBy: readonly string[];
+  /**
+   * The grant digest the apply recorded for the content in force, and who verifiably
+   * approved that digest (signature or review), as the ledger recorded them; null and empty
+   * for events written before approvals were evidence.
+   */
+  readonly digest: string | null;
+  readonly approvals: readonly { readonly person: string; readonly kind: string }[];
   readonly breakGlass: boolean;
   /** When access began (epoch seconds): the apply's clock, or the grant's start if later. */
   readonly from: number;
@@ -48,6 +55,8 @@ export interface AccessWindow {
 interface OpenWindow {
   stack: string;
   record: GrantRecord;
+  digest: string | null;
+  approvals: { person: string; kind: string }[];
   from: number;
   extensions: number;
   seqs: number[];
@@ -79,20 +88,34 @@ export function accessWindows(lines: readonly LedgerEventLine[]): AccessWindow[]
     if (now === null) continue;
     if (event.type === "apply") {
       for (const change of arrayOf(event.grants)) {
-        const { action, record } = change as { action?: unknown; record?: unknown };
+        const { action, record, digest, approvals } = change as {
+          action?: unknown;
+          record?: unknown;
+          digest?: unknown;
+          approvals?: unknown;
+        };
         if (!isGrantRecord(record)) continue;
+        const approved = {
+          digest: typeof digest === "string" ? digest : null,
+          approvals: arrayOf(approvals).flatMap((item) => {
+            const { person, kind } = (item ?? {}) as { person?: unknown; kind?: unknown };
+            return typeof person === "string" && typeof kind === "string" ? [{ person, kind }] : [];
+          }),
+        };
         const existing = open.get(key(stack, record.id));
         if (action === "delete") {
           close(stack, record.id, now, seq, true);
         } else if (existing && (action === "update" || action === "replace")) {
           if (record.expiresAt !== existing.record.expiresAt) existing.extensions += 1;
           existing.record = record;
+          Object.assign(existing, approved);
           existing.seqs.push(seq);
         } else if (action === "create" || action === "replace" || action === "update") {
           const starts = epochSecondsOrNull(record.startsAt);
           open.set(key(stack, record.id), {
             stack,
             record,
+            ...approved,
             from: starts !== null && starts > now ? starts : now,
             extensions: 0,
             seqs: [seq],
@@ -143,6 +166,8 @@ function finish(
     ticket: record.ticket ?? null,
     requestedBy: record.requestedBy,
     approvedBy: record.approvedBy,
+    digest: window.digest,
+    approvals: window.approvals,
     breakGlass: record.breakGlass,
     from: window.from,
     expiresAt,

@@ -1,5 +1,6 @@
 import { TempgrantError, wrapStep } from "../errors.js";
 import { indexPlan, parsePlanText, readPlanFile, type PlanJson, type PolicyInput } from "../plan/index.js";
+import type { ApprovalCheck } from "../plan/policy-input.js";
 import type { CheckConfig, PolicyEngine, Verdicts } from "../policy/index.js";
 
 /** The outcome of checking one plan. */
@@ -24,6 +25,8 @@ export interface CheckPlanOptions {
   readonly maxPlanBytes?: number;
   /** Renders a binary plan file as JSON (through tofu/terraform `show -json`). */
   readonly renderBinaryPlan?: (path: string) => Promise<unknown>;
+  /** The approval evidence; without it, no approval verifies (see PolicyInputOptions.approvals). */
+  readonly approvals?: ApprovalCheck;
 }
 
 /**
@@ -36,6 +39,7 @@ export async function checkPlan(options: CheckPlanOptions): Promise<CheckReport>
     fallbackNow: options.fallbackNow,
     privilegedTypes: options.config.privilegedTypes,
     aliases: options.config.policy.approvals.aliases,
+    ...(options.approvals ? { approvals: options.approvals } : {}),
   });
   return {
     source: options.source,

@@ -1,3 +1,6 @@
+import { join } from "node:path";
+import type { EvidenceSet } from "../approval/evidence-set.js";
+import { loadEvidence } from "../approval/load-evidence.js";
 import type { CheckReport } from "../check/check-plan.js";
 import { formatDuration } from "../grant/duration.js";
 import { evaluateInput } from "../check/check-plan.js";
@@ -25,14 +28,22 @@ export interface CheckedStack {
 
 /** Synth at one clock, then for each stack: init, plan -out, show -json, check. */
 export async function planAndCheckStacks(
-  options: StackRunOptions & { bundle?: string },
-): Promise<{ reports: CheckedStack[]; config: CheckConfig; now: number }> {
+  options: StackRunOptions & { bundle?: string; reviews?: string },
+): Promise<{ reports: CheckedStack[]; config: CheckConfig; now: number; evidence: EvidenceSet }> {
   const clock = resolveClock(options.now);
   const config = await loadCheckConfig(options.config, options.chdir);
   const bundle = await projectBundle(options.bundle, options.chdir, (line) =>
     process.stderr.write(`[policy] ${line}\n`),
   );
   const policy = await loadPolicyEngine(config.policy, bundle.path);
+  // The project's signed approvals (approvals.signatures, default <project>/approvals) and
+  // the reviews given by flag, read before anything is planned: bad evidence input stops early.
+  const evidence = loadEvidence({
+    config,
+    signatures: config.evidence.signatures ?? join(options.chdir, "approvals"),
+    ...(options.reviews !== undefined ? { reviews: options.reviews } : {}),
+    now: clock.now,
+  });
   const stacks = await synthesizeStacks(options, formatTimestamp(clock.now), {
     revocationMargin: formatDuration(config.revocationMarginSeconds),
   });
@@ -51,6 +62,7 @@ export async function planAndCheckStacks(
       fallbackNow: clock.now,
       privilegedTypes: config.privilegedTypes,
       aliases: config.policy.approvals.aliases,
+      approvals: evidence,
     });
     reports.push({
       stack,
@@ -63,5 +75,5 @@ export async function planAndCheckStacks(
       ),
     });
   }
-  return { reports, config, now: clock.now };
+  return { reports, config, now: clock.now, evidence };
 }

@@ -3,6 +3,7 @@ import { Command } from "commander";
 /** Every command, loaded only when wanted: `tempgrant check` need not load the sweep's modules. */
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   apply: async () => (await import("./commands/apply.js")).applyCommand(),
+  approve: async () => (await import("./commands/approve.js")).approveCommand(),
   audit: async () => (await import("./commands/audit.js")).auditCommand(),
   check: async () => (await import("./commands/check.js")).checkCommand(),
   grants: async () => (await import("./commands/grants.js")).grantsCommand(),

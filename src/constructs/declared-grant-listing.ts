@@ -16,7 +16,15 @@ export function listDeclaredGrant(
   TerraformStack.of(scope).addOverride(`//.tempgrant.grants.${id.replaceAll(".", "_")}`, {
     status: entry.status,
     source: entry.source,
-    ...(grant ? { spec: specOf(grant) } : {}),
+    // The credential is a public verifier, and part of what approvers sign (the grant digest).
+    ...(grant
+      ? {
+          spec: {
+            ...specOf(grant),
+            ...(grant.credential !== undefined ? { credential: grant.credential } : {}),
+          },
+        }
+      : {}),
     ...(entry.problems && entry.problems.length > 0 ? { problems: entry.problems } : {}),
   });
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { grantDigest } from "../approval/digest.js";
+import { requireValidGrant } from "../grant/validate.js";
 import { epoch, synthAt } from "./synth-test-helpers.js";
 import { TemporaryGrant, type TemporaryGrantProps } from "./temporary-grant.js";
 import { PostgresqlTarget } from "./targets/postgresql.js";
@@ -64,6 +66,10 @@ describe("TemporaryGrant", () => {
       binding: "postgresql",
       native_expiry: true,
       resources: ["tempgrant_postgresql_login_role.grant_alice_orders"],
+      // What approvers sign: the digest of the grant as declared, credential included.
+      digest: grantDigest(
+        requireValidGrant({ ...base, id: "alice-orders", target: "orders-db", credential: VERIFIER }, "test"),
+      ),
     });
     expect(json.provider?.tempgrant).toEqual([{}]);
     expect(json.terraform?.required_providers?.tempgrant).toEqual({

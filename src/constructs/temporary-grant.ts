@@ -12,6 +12,7 @@ import {
   type GrantStatus,
   type Problem,
 } from "../grant/index.js";
+import { grantDigest } from "../approval/digest.js";
 import { CONTEXT, grantClock } from "./grant-clock.js";
 import { recordGrantProblems } from "./synth-report.js";
 import { listDeclaredGrant } from "./declared-grant-listing.js";
@@ -103,6 +104,7 @@ export class TemporaryGrant extends Construct {
           this.grant,
           target,
           resources.map((resource) => resource.address),
+          grantDigest(this.grant),
         ),
       ),
     });

@@ -30,6 +30,12 @@ export interface GrantRecord {
   readonly nativeExpiry: boolean;
   /** Addresses of the target resources this grant owns. */
   readonly resources: readonly string[];
+  /**
+   * The grant digest (src/approval/digest.ts) as synthesized, for readers of plans and state.
+   * Absent in records written before digests existed. The checker never trusts it: it
+   * recomputes the digest from the record's fields and the credential its login role gets.
+   */
+  readonly digest?: string;
 }
 
 /** Builds the record of a grant and the target resources it owns. */
@@ -37,6 +43,7 @@ export function grantRecord(
   grant: Grant,
   binding: { readonly kind: string; readonly nativeExpiry: boolean },
   resources: readonly string[],
+  digest: string,
 ): GrantRecord {
   return {
     tempgrant: GRANT_RECORD_MARKER,
@@ -44,6 +51,7 @@ export function grantRecord(
     binding: binding.kind,
     nativeExpiry: binding.nativeExpiry,
     resources,
+    digest,
   };
 }
 
@@ -108,6 +116,7 @@ export function grantRecordOfResource(type: string, values: unknown): GrantRecor
     binding: v.binding as string,
     nativeExpiry: v.native_expiry as boolean,
     resources: v.resources as readonly string[],
+    ...(v.digest !== null && v.digest !== undefined ? { digest: v.digest as string } : {}),
   };
 }
 
@@ -133,5 +142,6 @@ export function grantRecordAttributes(record: GrantRecord): Record<string, unkno
     binding: record.binding,
     native_expiry: record.nativeExpiry,
     resources: [...record.resources],
+    ...(record.digest !== undefined ? { digest: record.digest } : {}),
   };
 }

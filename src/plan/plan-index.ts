@@ -7,14 +7,18 @@ import {
 import { accessEffect } from "../grant/access-order.js";
 import { foldName as foldPersonName, grantTextProblems, Identities } from "../grant/identity.js";
 import { epochSecondsOrNull, parseTimestamp } from "../grant/time.js";
+import { recordDigest } from "../approval/record-digest.js";
 import { isExpiryBearing, nativeExpiryOf } from "./native-expiry.js";
+import { credentialOf, credentialResources } from "./record-credential.js";
 import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
 import type {
+  ApprovalCheck,
   ChangeAction,
   GrantChange,
   GrantView,
   PolicyInput,
   PolicyInputOptions,
+  ApprovalResult,
   ResourceView,
 } from "./policy-input.js";
 import { DEFAULT_PRIVILEGED_TYPES, typeMatcher } from "./privileged-types.js";
@@ -58,6 +62,8 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
   const isPrivileged = memoizedByType(typeMatcher(options.privilegedTypes ?? DEFAULT_PRIVILEGED_TYPES));
   const changes = plan.resource_changes ?? [];
   const identities = new Identities(options.aliases);
+  // The people evidence names take part in look-alike folding like the plan's own names.
+  for (const person of options.approvals?.people ?? []) identities.add(person);
   const records: IndexedRecord[] = [];
   const sides = new Map<ResourceChangeJson, RecordSides>();
   // Who lists each address: live records (not being deleted), and deleted ones.
@@ -85,7 +91,12 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
       for (const address of record.owns) revokedBy.set(address, record.id);
     }
   }
-  const grantChangeOf = (change: ResourceChangeJson) => grantChange(change, identities);
+  const context: RecordContext = {
+    identities,
+    approvals: options.approvals,
+    credentials: credentialResources(changes),
+  };
+  const grantChangeOf = (change: ResourceChangeJson) => grantChange(change, context);
   // Only removed records need their whole view now: the rename check looks them up by key.
   const removedUnexpired: Record<string, RecordChange[]> = {};
   const removedById = new Map<string, RecordChange>();
@@ -148,7 +159,7 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
         grant.breakGlassWith = window.with;
       }
       if (previous) {
-        grant.predecessor = { id: previous.id, approverKeys: previous.approverKeys };
+        grant.predecessor = { id: previous.id, approverKeys: previous.approverKeys, digest: previous.digest };
         if (view.after) {
           const widens = widening(previous, view.after, predecessor === undefined);
           if (widens.length > 0) grant.widens = widens;
@@ -382,14 +393,59 @@ export function accessKey(
 /** A record change's view without what needs the whole plan (widening, break-glass windows). */
 type BaseRecordChange = Omit<RecordChange, "widens" | "predecessor" | "breakGlassSpan" | "breakGlassWith">;
 
-function grantChange(change: ResourceChangeJson, identities: Identities): BaseRecordChange | undefined {
+/** What building a record's view needs besides the change. */
+interface RecordContext {
+  readonly identities: Identities;
+  readonly approvals: ApprovalCheck | undefined;
+  /** The plan's credential-bearing resources, by address (see record-credential.ts). */
+  readonly credentials: ReadonlyMap<string, ResourceChangeJson>;
+}
+
+/** No evidence at all: nobody's approval verifies, and every name asked for is a problem. */
+const NO_EVIDENCE: ApprovalCheck = {
+  people: [],
+  check: (_id, _digest, requested) => ({
+    approvers: [],
+    problems: requested.map((name) => ({
+      person: String(name),
+      reason:
+        "named in approvedBy, but this check was given no approval evidence " +
+        "(check the plan in its project, or pass --signatures or --reviews)",
+    })),
+  }),
+};
+
+function grantChange(change: ResourceChangeJson, context: RecordContext): BaseRecordChange | undefined {
   const sides = recordSides(change);
   if (!sides) return undefined;
   const { action } = sides;
-  const expiryUnknown = recordExpiryUnknown(change);
-  const before = sides.before ? view(sides.before, identities) : null;
-  const after = sides.after ? view(sides.after, identities) : null;
+  const { identities } = context;
   const planned = action !== "delete";
+  const expiryUnknown = recordExpiryUnknown(change);
+  const digestOf = (record: GrantRecord, side: "before" | "after") => {
+    const credential = credentialOf(
+      Array.isArray(record.resources) ? record.resources : [],
+      side,
+      context.credentials,
+    );
+    return credential === undefined ? null : recordDigest(record, credential);
+  };
+  const before = sides.before ? view(sides.before, identities, digestOf(sides.before, "before"), []) : null;
+  let after: GrantView | null = null;
+  let evidenceProblems: ApprovalResult["problems"] = [];
+  if (sides.after) {
+    const digest = digestOf(sides.after, "after");
+    let approvers: readonly string[] = [];
+    if (planned) {
+      const requested: readonly unknown[] = Array.isArray(sides.after.approvedBy)
+        ? sides.after.approvedBy
+        : [];
+      const result = (context.approvals ?? NO_EVIDENCE).check(sides.id, digest, requested);
+      approvers = result.approvers;
+      evidenceProblems = result.problems;
+    }
+    after = view(sides.after, identities, digest, approvers);
+  }
   const base: Mutable<BaseRecordChange> = {
     address: change.address,
     id: sides.id,
@@ -405,17 +461,21 @@ function grantChange(change: ResourceChangeJson, identities: Identities): BaseRe
   if (sides.after) {
     const problems = grantTextProblems(sides.after);
     if (problems.length > 0) base.textProblems = problems.map(({ field, message }) => ({ field, message }));
-    if (after && Array.isArray(sides.after.approvedBy)) {
-      const names = (sides.after.approvedBy as readonly unknown[]).map((name) =>
-        foldPersonName(name, identities.aliases),
-      );
-      if (names.some((name, index) => name !== after.approverKeys[index])) base.approverNames = names;
+    if (evidenceProblems.length > 0) base.evidenceProblems = evidenceProblems;
+    if (after) {
+      const names = after.approvers.map((name) => foldPersonName(name, identities.aliases));
+      if (names.some((name, index) => name !== after!.approverKeys[index])) base.approverNames = names;
     }
   }
   return base;
 }
 
-function view(record: GrantRecord, identities: Identities): GrantView {
+function view(
+  record: GrantRecord,
+  identities: Identities,
+  digest: string | null,
+  approvers: readonly string[],
+): GrantView {
   // The record's fields by name (one object shape for every grant), timestamps as epoch seconds.
   const { startsAt, expiresAt } = record;
   const approvedBy: readonly unknown[] = Array.isArray(record.approvedBy) ? record.approvedBy : [];
@@ -438,7 +498,9 @@ function view(record: GrantRecord, identities: Identities): GrantView {
     accessKey: accessKey(record, identities),
     principalKey: identities.key(record.principal),
     requestedByKey: identities.key(record.requestedBy),
-    approverKeys: approvedBy.map((name) => identities.key(name)),
+    approvers,
+    approverKeys: approvers.map((name) => identities.key(name)),
+    digest,
   };
 }
 

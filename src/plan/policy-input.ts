@@ -7,7 +7,7 @@ import type { GrantedScope } from "./scope.js";
 export type ChangeAction = "create" | "update" | "delete" | "replace" | "no-op" | "read" | "forget";
 
 /** A grant record as the policy sees it: timestamps as epoch seconds (null when unknown or invalid). */
-export interface GrantView extends Omit<GrantRecord, "startsAt" | "expiresAt" | "tempgrant"> {
+export interface GrantView extends Omit<GrantRecord, "startsAt" | "expiresAt" | "tempgrant" | "digest"> {
   readonly startsAt: number | null;
   readonly expiresAt: number | null;
   /** The expiry as written in the record, for messages. */
@@ -23,10 +23,41 @@ export interface GrantView extends Omit<GrantRecord, "startsAt" | "expiresAt" | 
   /** The requester, folded. */
   readonly requestedByKey: string;
   /**
-   * The approvers' identity keys, in the order of `approvedBy`: folded, and one key for names
-   * that look alike (UTS #39 skeleton), for self-approval and approver counting.
+   * The people whose approval evidence verifies over this record's current digest (signatures,
+   * pull-request reviews), as the allowed-signers file or the identity table names them.
+   * Empty for the removed side of a change: old approvals are for old content. `approvedBy`
+   * is only whom the requester asked.
+   */
+  readonly approvers: readonly string[];
+  /**
+   * The verified approvers' identity keys, in the order of `approvers`: folded, and one key
+   * for names that look alike (UTS #39 skeleton), for self-approval and approver counting.
    */
   readonly approverKeys: readonly string[];
+  /** The grant digest recomputed from the record's fields and its credential; null when unreadable. */
+  readonly digest: string | null;
+}
+
+/** Why a person's approval of a grant does not count. */
+export interface EvidenceProblem {
+  readonly person: string;
+  readonly reason: string;
+}
+
+/** Verified approvers of a planned record, and why each other person does not count. */
+export interface ApprovalResult {
+  readonly approvers: readonly string[];
+  readonly problems: readonly EvidenceProblem[];
+}
+
+/**
+ * The approval evidence a check has (src/approval/evidence-set.ts): asked once per planned
+ * record, with the digest recomputed from the record.
+ */
+export interface ApprovalCheck {
+  /** Every person the evidence can name, so that look-alikes of them fold with the plan's names. */
+  readonly people: readonly string[];
+  check(grantId: string, digest: string | null, requested: readonly unknown[]): ApprovalResult;
 }
 
 /** A text field of a planned record that a reviewer cannot read as it is compared. */
@@ -51,10 +82,13 @@ export interface GrantChange {
   /** The record's attributes (as the plan names them) known only after apply; `*` for the whole record. */
   readonly unknown?: readonly string[];
   /**
-   * The planned record's approvers folded (NFKC, case, blanks, aliases) but readable, in the
-   * order of `approvedBy`: what the allowed-approver globs match (never the look-alike keys).
+   * The planned record's verified approvers folded (NFKC, case, blanks, aliases) but readable,
+   * in the order of `after.approvers`: what the allowed-approver globs match (never the
+   * look-alike keys).
    */
   readonly approverNames?: readonly string[];
+  /** Why each person named in approvedBy or in evidence for this grant does not count; left out when none. */
+  readonly evidenceProblems?: readonly EvidenceProblem[];
   /** Addresses the planned record lists that this plan does not hold for its grant alone. */
   readonly missingResources?: readonly string[];
   /** Invisible characters, blank or glob names in the planned record's text fields. */
@@ -66,7 +100,11 @@ export interface GrantChange {
    */
   readonly widens?: readonly string[];
   /** The grant it continues, for the fresh-approval check; null for a new grant. */
-  readonly predecessor?: { readonly id: string; readonly approverKeys: readonly string[] } | null;
+  readonly predecessor?: {
+    readonly id: string;
+    readonly approverKeys: readonly string[];
+    readonly digest: string | null;
+  } | null;
   /**
    * For a break-glass grant that overlaps or follows another break-glass grant of the same
    * person on the same target in this plan: the seconds of their joined window, and the
@@ -134,6 +172,11 @@ export interface PolicyInputOptions {
    * a caller that forgot them would let a rename under another spelling restart a clock.
    */
   readonly aliases: Readonly<Record<string, string>>;
+  /**
+   * The approval evidence. Without it no one's approval verifies: every name in approvedBy is
+   * denied for want of evidence (fail closed), as for a plan checked away from its project.
+   */
+  readonly approvals?: ApprovalCheck;
 }
 
 /** Turns a plan into the policy input: grant records, resource changes, owners, unknowns. */

@@ -20,6 +20,7 @@ const FIELDS: readonly (readonly [keyof GrantRecord, string, Kind])[] = [
   ["binding", "binding", "string"],
   ["nativeExpiry", "native_expiry", "boolean"],
   ["resources", "resources", "strings"],
+  ["digest", "digest", "string"],
 ];
 
 const KIND_NAMES: Readonly<Record<Kind, string>> = {

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { ValidateFunction } from "ajv";
 import { LineCounter, parseDocument } from "yaml";
@@ -25,6 +26,9 @@ export interface ConfigFile {
     readonly required?: number;
     readonly allowed?: readonly string[];
     readonly aliases?: Readonly<Record<string, string>>;
+    readonly allowedSigners?: string;
+    readonly signatures?: string;
+    readonly githubAccounts?: Readonly<Record<string, string>>;
   };
   readonly breakGlass?: { readonly maxDuration?: string };
   readonly scope?: { readonly forbiddenRoles?: readonly string[]; readonly allow?: readonly string[] };
@@ -59,6 +63,17 @@ export interface CheckConfig {
   readonly revocationMarginSeconds: number;
   /** The ledger's absolute path when tempgrant.yaml sets `ledger:`; see resolveLedgerPath. */
   readonly ledger?: string;
+  /** Where approval evidence is read from (paths absolute, resolved against tempgrant.yaml's folder). */
+  readonly evidence: EvidenceConfig;
+}
+
+/** approvals.allowedSigners, approvals.signatures and approvals.githubAccounts, resolved. */
+export interface EvidenceConfig {
+  /** The allowed-signers file; undefined when tempgrant.yaml names none (no signature then verifies). */
+  readonly allowedSigners?: string;
+  /** The folder of signed approvals when tempgrant.yaml sets one; otherwise `<project>/approvals`. */
+  readonly signatures?: string;
+  readonly githubAccounts: Readonly<Record<string, string>>;
 }
 
 /** The defaults, as a commented tempgrant.yaml would state them. */
@@ -66,7 +81,14 @@ export const DEFAULT_CONFIG: Required<Omit<ConfigFile, "privilegedTypes" | "ledg
   maxDuration: { default: "24h", byAccess: { read: "7d", write: "24h", admin: "2h" }, byTarget: {} },
   reason: { minLength: 10 },
   ticketPattern: "^[A-Z][A-Z0-9]+-[0-9]+$",
-  approvals: { required: 1, allowed: [], aliases: {} },
+  approvals: {
+    required: 1,
+    allowed: [],
+    aliases: {},
+    allowedSigners: "allowed_signers",
+    signatures: "approvals",
+    githubAccounts: {},
+  },
   breakGlass: { maxDuration: "4h" },
   scope: {
     forbiddenRoles: ["roles/owner", "roles/editor", "cluster-admin", "admin", "rds_superuser"],
@@ -119,7 +141,25 @@ export async function parseConfig(text: string, source: string): Promise<CheckCo
   }
   const resolved = resolveConfig(config);
   // Relative to tempgrant.yaml, not to wherever the command runs.
-  return config.ledger ? { ...resolved, ledger: resolve(dirname(source), config.ledger) } : resolved;
+  const near = (path: string) => resolve(dirname(source), path);
+  // The defaults sit beside tempgrant.yaml; a default allowed-signers file that is not there
+  // is simply none (every signature then fails), a named one that is not there is an error.
+  const defaultSigners = near(DEFAULT_CONFIG.approvals.allowedSigners!);
+  const allowedSigners = config.approvals?.allowedSigners
+    ? near(config.approvals.allowedSigners)
+    : existsSync(defaultSigners)
+      ? defaultSigners
+      : undefined;
+  return {
+    ...resolved,
+    ...(config.ledger ? { ledger: near(config.ledger) } : {}),
+    evidence: {
+      ...resolved.evidence,
+      ...(allowedSigners ? { allowedSigners } : {}),
+      // Otherwise the project's approvals/ (plan, apply and approve know the project).
+      ...(config.approvals?.signatures ? { signatures: near(config.approvals.signatures) } : {}),
+    },
+  };
 }
 
 /** Fills defaults and converts durations to seconds. */
@@ -162,5 +202,6 @@ export function resolveConfig(file: ConfigFile = {}): CheckConfig {
     },
     privilegedTypes: file.privilegedTypes ?? DEFAULT_PRIVILEGED_TYPES,
     revocationMarginSeconds: seconds(file.revocationMargin ?? "0s"),
+    evidence: { githubAccounts: file.approvals?.githubAccounts ?? {} },
   };
 }

@@ -1,5 +1,6 @@
 import Table from "cli-table3";
 import { createColors } from "picocolors";
+import { grantDigest } from "../approval/digest.js";
 import { formatDuration, formatTimestamp, type GrantListing } from "../grant/index.js";
 
 /** Renders a listing as a table for people; coloured only when asked. */
@@ -33,7 +34,9 @@ export function grantsTable(
       row.source,
     ]);
   }
-  return `${table.toString()}\n${rows.length} grant(s) at ${formatTimestamp(now)}\n`;
+  // Digests below the table, whole: approvers compare them character for character.
+  const digests = rows.map((row) => `${row.grant.id}  ${grantDigest(row.grant)}\n`).join("");
+  return `${table.toString()}\n${rows.length} grant(s) at ${formatTimestamp(now)}\n\ndigests:\n${digests}`;
 }
 
 /** Renders a listing as JSON for machines: timestamps in RFC 3339 UTC and epoch seconds. */
@@ -56,6 +59,7 @@ export function grantsJson(rows: readonly GrantListing[], now: number): string {
         requestedBy: grant.requestedBy,
         approvedBy: grant.approvedBy,
         breakGlass: grant.breakGlass,
+        digest: grantDigest(grant),
         source,
       })),
     },

@@ -8,6 +8,7 @@ import {
   grantRecordOfResource,
   validateGrant,
 } from "../../src/grant/index.js";
+import { askedApproversSign } from "../support/approve-grants.js";
 import { checkPlanShape, DEFAULT_PRIVILEGED_TYPES, toPolicyInput } from "../../src/plan/index.js";
 import { loadPolicyEngine, resolveConfig, type PolicyEngine } from "../../src/policy/index.js";
 import { apply, init, plan, resolveEngine, showJson, type Workspace } from "../../src/runner/index.js";
@@ -29,13 +30,26 @@ beforeAll(async () => {
   engine = await loadPolicyEngine(config.policy);
 });
 const now = () => Math.floor(Date.now() / 1000);
+/** Bob signed the grant as it was, not as it is planned now: nobody approved the new content. */
+const bobDidNotSignAgain = () =>
+  askedApproversSign({ aliases: config.policy.approvals.aliases, except: ["bob@example.com"] });
+const bobUnverified = (id: string) => [
+  `approvals/evidence-verified: grant ${id}: the approval of "bob@example.com" does not count: named in approvedBy, but no signature or approving review from them verifies over the current digest`,
+  `approvals/min-approvers: grant ${id} has 0 verified approver(s) other than the requester; 1 required`,
+];
 
 /** The denials of a plan document, as "rule: message". */
-async function denials(doc: unknown, types: readonly string[] = privilegedTypes): Promise<string[]> {
+async function denials(
+  doc: unknown,
+  types: readonly string[] = privilegedTypes,
+  // Every approver a record asks for signs its current digest, unless a test says otherwise.
+  approvals = askedApproversSign({ aliases: config.policy.approvals.aliases }),
+): Promise<string[]> {
   const verdicts = await engine.evaluate(
     toPolicyInput(checkPlanShape(doc, "test"), {
       fallbackNow: now(),
       aliases: config.policy.approvals.aliases,
+      approvals,
       privilegedTypes: types,
     }),
   );
@@ -110,7 +124,7 @@ describe("through real tofu plans", () => {
         }),
       ),
     ).toEqual([
-      "approvals/min-approvers: grant alice-read has 0 approver(s) other than the requester; 1 required",
+      "approvals/min-approvers: grant alice-read has 0 verified approver(s) other than the requester; 1 required",
       'approvals/no-self-approval: grant alice-read: "аlice@example.com" approves a grant whose principal is "alice@example.com"; ask someone else',
       'approvals/no-self-approval: grant alice-read: "аlice@example.com" approves a grant whose requester is "alice@example.com"; ask someone else',
       "identity/readable-text: grant alice-read: reason holds a character that cannot be seen (U+200B); write it without one",
@@ -122,7 +136,10 @@ describe("through real tofu plans", () => {
       ...grant({ principal: "${terraform_data.who.output}" }),
       terraform_data: { ...access, who: { input: "alice@example.com" } },
     });
+    // Content unknown at plan time has no digest, so no approval can be over it.
     expect(await denials(doc, DEFAULT_PRIVILEGED_TYPES)).toEqual([
+      'approvals/evidence-verified: grant alice-read: the approval of "bob@example.com" does not count: the record\'s content is known only after apply, so no approval can be over it',
+      "approvals/min-approvers: grant alice-read has 0 verified approver(s) other than the requester; 1 required",
       "unknown/known-at-plan: grant alice-read: principal is known only after apply; a grant record must be written literally",
     ]);
   });
@@ -141,9 +158,12 @@ describe("through real tofu plans", () => {
   it("class 4: denies changing the principal in place without a fresh approval", async () => {
     await tofu({ ...grant(), terraform_data: access }, {}, true);
     const doc = await tofu({ ...grant({ principal: "mallory@example.com" }), terraform_data: access });
-    expect(await denials(doc)).toEqual([
-      "extension/fresh-approval: grant alice-read widens principal alice@example.com -> mallory@example.com over grant alice-read without a new approver: widening is a new grant",
+    expect(await denials(doc, privilegedTypes, bobDidNotSignAgain())).toEqual([
+      ...bobUnverified("alice-read"),
+      "extension/fresh-approval: grant alice-read widens principal alice@example.com -> mallory@example.com over grant alice-read without an approval over its new content: widening is a new grant",
     ]);
+    // Bob approving the new content (the same approver, a new signature) is a fresh approval.
+    expect(await denials(doc)).toEqual([]);
   });
 });
 
@@ -232,7 +252,7 @@ describe("through crafted plan JSON", () => {
       expect([approver, await crafted(plan)]).toEqual([
         approver,
         [
-          "approvals/min-approvers: grant alice-read has 0 approver(s) other than the requester; 1 required",
+          "approvals/min-approvers: grant alice-read has 0 verified approver(s) other than the requester; 1 required",
           `approvals/no-self-approval: grant alice-read: "${approver}" approves a grant whose principal is "alice@example.com"; ask someone else`,
           `approvals/no-self-approval: grant alice-read: "${approver}" approves a grant whose requester is "alice@example.com"; ask someone else`,
         ],
@@ -329,15 +349,17 @@ describe("through crafted plan JSON", () => {
       recordChange("terraform_data.grant", ["update"], record(), record({ access: "admin" })),
       change("postgresql_role.grant", "postgresql_role", ["no-op"], role, role),
     );
-    expect(await crafted(raised)).toEqual([
-      "extension/fresh-approval: grant alice-read widens access read -> admin over grant alice-read without a new approver: widening is a new grant",
+    expect(await denials(raised, DEFAULT_PRIVILEGED_TYPES, bobDidNotSignAgain())).toEqual([
+      ...bobUnverified("alice-read"),
+      "extension/fresh-approval: grant alice-read widens access read -> admin over grant alice-read without an approval over its new content: widening is a new grant",
     ]);
     const redeclared = doc(
       recordChange("terraform_data.grant", ["update"], record(), record({ id: "ops-admin" })),
       change("postgresql_role.grant", "postgresql_role", ["no-op"], role, role),
     );
-    expect(await crafted(redeclared)).toEqual([
-      "extension/fresh-approval: grant ops-admin widens id alice-read -> ops-admin over grant alice-read without a new approver: widening is a new grant",
+    expect(await denials(redeclared, DEFAULT_PRIVILEGED_TYPES, bobDidNotSignAgain())).toEqual([
+      ...bobUnverified("ops-admin"),
+      "extension/fresh-approval: grant ops-admin widens id alice-read -> ops-admin over grant alice-read without an approval over its new content: widening is a new grant",
     ]);
     const widened = doc(
       recordChange("terraform_data.grant", ["no-op"], record(), record()),

@@ -33,6 +33,31 @@ describe("tempgrant grants", () => {
     expect(listing.grants[0]?.source).toBe(`${REFERENCE_GRANTS_DIR}/data-team.yaml:5`);
   });
 
+  it("shows each grant's digest, whole, in every format: the text approvers sign", async () => {
+    const args = ["grants", "--dir", REFERENCE_GRANTS_DIR, "--at", "2027-01-12T00:00:00Z"];
+    const json = await runCli([...args, "--format", "json"]);
+    const table = await runCli([...args, "--format", "table"]);
+    const grants = (JSON.parse(json.stdout) as { grants: { id: string; digest: string }[] }).grants;
+    expect(grants.length).toBeGreaterThan(0);
+    for (const grant of grants) {
+      expect(grant.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(table.stdout).toContain(`${grant.id}  ${grant.digest}\n`);
+    }
+    // Another instant lists the same content, so the same digests.
+    const later = await runCli([
+      "grants",
+      "--dir",
+      REFERENCE_GRANTS_DIR,
+      "--at",
+      "2027-01-12T06:00:00Z",
+      "--format",
+      "json",
+    ]);
+    expect(
+      (JSON.parse(later.stdout) as { grants: { digest: string }[] }).grants.map((g) => g.digest),
+    ).toEqual(grants.map((grant) => grant.digest));
+  });
+
   it("moves the clock with TEMPGRANT_NOW and filters by --expiring-within", async () => {
     const result = await runCli(
       ["grants", "--dir", REFERENCE_GRANTS_DIR, "--expiring-within", "4d", "--format", "json"],

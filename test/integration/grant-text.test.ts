@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { formatTimestamp } from "../../src/grant/index.js";
 import { resolveEngine, showJson } from "../../src/runner/index.js";
 import { makeProject } from "../support/cdktf-project.js";
+import { approveDeclaredGrants } from "../support/approve-grants.js";
 import { runCli } from "../support/cli.js";
 
 interface StateJson {
@@ -41,6 +42,8 @@ describe("grant text through tofu", () => {
         "",
       ].join("\n"),
     );
+    // The approver (hostile name and all) signs the grant's digest with a real SSH key.
+    approveDeclaredGrants(project.dir);
     const applied = await runCli(["apply", "--chdir", project.dir, "--now", formatTimestamp(t0)]);
     expect(applied.exitCode, applied.stdout + applied.stderr).toBe(0);
     const workspace = {

@@ -1,4 +1,5 @@
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -19,7 +20,9 @@ import { resolveEngine, showJson } from "../../src/runner/index.js";
 import { EXAMPLE_GRANT_SECONDS } from "../../src/scaffold/scaffold.js";
 import { TEMPLATE_FILES } from "../../src/scaffold/template-files.js";
 import { findAllOnPath } from "../../src/toolchain/find-on-path.js";
+import { approveListedGrants, type ListedGrant } from "../support/approve-grants.js";
 import { makeProject } from "../support/cdktf-project.js";
+import { githubReviews } from "../support/github-reviews.js";
 import { runCli } from "../support/cli.js";
 import { variedPlan } from "../support/varied-plan.js";
 import { adminQuery, providerEnvironment } from "../support/postgres.js";
@@ -131,6 +134,13 @@ describe("installed in a clean folder, with no tofu, OPA or Go", () => {
   const npx = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
     run("npx", args, probe, { ...env(), ...extra });
   const plans = { pass: join(scratch, "pass.json"), deny: join(scratch, "deny.json") };
+  const evidence = { pass: join(scratch, "evidence-pass"), deny: join(scratch, "evidence-deny") };
+  const withEvidence = (name: keyof typeof evidence) => [
+    "--config",
+    join(evidence[name], "tempgrant.yaml"),
+    "--signatures",
+    join(evidence[name], "approvals"),
+  ];
 
   beforeAll(async () => {
     mkdirSync(bin);
@@ -166,6 +176,9 @@ describe("installed in a clean folder, with no tofu, OPA or Go", () => {
       expect(planned.exitCode === 0 || planned.exitCode === 1, failure(planned)).toBe(true);
       const json = await showJson(workspace, join(workspace.workingDir, "tempgrant.tfplan"));
       writeFileSync(plans[name], JSON.stringify(json));
+      // The approver's signature and key, which a check of the plan alone is given by flag.
+      for (const file of ["approvals", "allowed_signers", "tempgrant.yaml"])
+        cpSync(join(project.dir, file), join(evidence[name], file), { recursive: true });
     }
     rmSync(project.dir, { recursive: true, force: true });
   });
@@ -186,11 +199,11 @@ describe("installed in a clean folder, with no tofu, OPA or Go", () => {
   });
 
   it("npx tempgrant check: exit 0 for a passing plan, 1 for a denied one", async () => {
-    const pass = await npx(["tempgrant", "check", plans.pass, "--format", "json"]);
+    const pass = await npx(["tempgrant", "check", plans.pass, ...withEvidence("pass"), "--format", "json"]);
     expect(pass.exitCode, failure(pass)).toBe(0);
     expect(JSON.parse(pass.stdout)).toMatchObject({ passed: true, grants: 1 });
 
-    const deny = await npx(["tempgrant", "check", plans.deny]);
+    const deny = await npx(["tempgrant", "check", plans.deny, ...withEvidence("deny")]);
     expect(deny.exitCode, failure(deny)).toBe(1);
     expect(deny.stdout).toContain("approvals/no-self-approval");
   });
@@ -316,7 +329,15 @@ describe("tempgrant init, end to end from the tarball", () => {
     expect(result.stderr).toContain("no state backend on CI");
   });
 
+  /** The approvers of every grant the repo declares sign its digest (as `tempgrant approve` would). */
+  const approveAll = async () => {
+    const listed = await inRepo(["grants", "--app", "--format", "json"]);
+    expect(listed.exitCode, failure(listed)).toBe(0);
+    approveListedGrants(repo, (JSON.parse(listed.stdout) as { grants: ListedGrant[] }).grants);
+  };
+
   it("synthesizes, plans and checks: both example grants pass", async () => {
+    await approveAll();
     const result = await inRepo(["plan"]);
     expect(result.exitCode, failure(result)).toBe(0);
     expect(result.stdout).toMatch(/^PASS main .*: 2 grant\(s\)/m);
@@ -359,6 +380,7 @@ describe("tempgrant init, end to end from the tarball", () => {
         "",
       ].join("\n"),
     );
+    await approveAll();
     // Built with no flag from policies/ (opa: the toolchain's, as `tempgrant toolchain` gives).
     const own = await inRepo(["plan", "--format", "json"]);
     expect(own.exitCode, failure(own)).toBe(1);
@@ -407,6 +429,9 @@ describe("tempgrant init, end to end from the tarball", () => {
       );
 
     const check = flow("tempgrant-check.yml");
+    // What the workflow's github-script step fetches: the pull request, no reviews yet (the
+    // grants' approvals are the signatures under approvals/).
+    writeFileSync(join(repo, "tempgrant-reviews.json"), JSON.stringify(githubReviews([])));
     const planned = await bash(step(check, "Plan and check every stack"));
     expect(planned.exitCode, failure(planned)).toBe(0);
     expect(output("exit-code")).toBe("0");
@@ -477,6 +502,7 @@ describe("tempgrant init, end to end from the tarball", () => {
         "",
       ].join("\n"),
     );
+    await approveAll();
     const result = await inRepo(["plan"], {
       ...stateEnv(),
       ...providerEnvironment(server),

@@ -106,10 +106,18 @@ describe("CI templates", () => {
   it("GitHub PR check: plan as SARIF uploaded to code scanning, and a Markdown PR comment", () => {
     const flow = workflow("tempgrant-check.yml");
     expect(flow.on).toHaveProperty("pull_request");
+    // A review submitted or dismissed runs the check again: reviews are approval evidence.
+    expect(flow.on).toMatchObject({ pull_request_review: { types: ["submitted", "dismissed"] } });
     expect(flow.permissions).toMatchObject({ "security-events": "write", "pull-requests": "write" });
     const all = steps(flow);
     const runs = all.map((step) => step.run ?? "").join("\n");
-    expect(invocations(runs)).toContainEqual(["plan", "--format", "sarif"]);
+    expect(invocations(runs)).toContainEqual([
+      "plan",
+      "--reviews",
+      "tempgrant-reviews.json",
+      "--format",
+      "sarif",
+    ]);
     expect(invocations(runs).some((argv) => argv[0] === "check" && argv.includes("markdown"))).toBe(true);
     const upload = all.find((step) => step.uses?.startsWith("github/codeql-action/upload-sarif@"));
     expect(upload?.with).toMatchObject({ sarif_file: "tempgrant.sarif" });
@@ -209,9 +217,15 @@ describe("the scaffold's YAML", () => {
       privilegedTypes: DEFAULT_PRIVILEGED_TYPES,
       ledger: ".tempgrant/ledger.jsonl",
     });
-    const { ledger, ...limits } = await parseConfig(uncommented, "tempgrant.yaml");
-    expect(limits).toEqual(resolveConfig());
+    const { ledger, evidence, ...limits } = await parseConfig(uncommented, "tempgrant.yaml");
+    const { evidence: _none, ...defaults } = resolveConfig();
+    expect(limits).toEqual(defaults);
     expect(ledger).toBe(resolve(".tempgrant/ledger.jsonl"));
+    expect(evidence).toEqual({
+      allowedSigners: resolve("allowed_signers"),
+      signatures: resolve("approvals"),
+      githubAccounts: {},
+    });
     const keys = (schema: { properties?: Record<string, unknown> }, value: unknown, at: string): string[] =>
       Object.entries(schema.properties ?? {}).flatMap(([key, sub]) => {
         const child = (value as Record<string, unknown> | undefined)?.[key];

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { approveDeclaredGrants } from "./approve-grants.js";
 
 /** One grant of a test project's grants/team.yaml. */
 export interface ProjectGrant {
@@ -66,6 +67,8 @@ export function makeProject(): { dir: string; writeGrants: (grants: readonly Pro
       );
     }
     writeFileSync(join(dir, "grants", "team.yaml"), `${lines.join("\n")}\n`);
+    // Each approver asked for signs the grant's digest, as in a real pull request.
+    approveDeclaredGrants(dir);
   };
   return { dir, writeGrants };
 }

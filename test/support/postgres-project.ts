@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { approveDeclaredGrants } from "./approve-grants.js";
 import { formatTimestamp } from "../../src/grant/index.js";
 
 /** One grant of a PostgreSQL test project's grants/team.yaml. */
@@ -74,6 +75,8 @@ export function makePostgresProject(privilegeRole: string): {
       );
     }
     writeFileSync(join(dir, "grants", "team.yaml"), `${lines.join("\n")}\n`);
+    // Each approver asked for signs the grant's digest, as in a real pull request.
+    approveDeclaredGrants(dir);
   };
   return { dir, ledger: join(dir, "ledger.jsonl"), writeGrants };
 }

@@ -48,6 +48,7 @@ type grantModel struct {
 	BreakGlass   types.Bool   `tfsdk:"break_glass"`
 	NativeExpiry types.Bool   `tfsdk:"native_expiry"`
 	Resources    types.List   `tfsdk:"resources"`
+	Digest       types.String `tfsdk:"digest"`
 }
 
 func (r *grantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -93,6 +94,11 @@ func (r *grantResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			"native_expiry": schema.BoolAttribute{Required: true, Description: "Whether the target enforces the end itself (e.g. VALID UNTIL)."},
 			"resources": schema.ListAttribute{
 				Required: true, ElementType: types.StringType, Description: "Addresses of the access resources this grant owns.",
+			},
+			"digest": schema.StringAttribute{
+				Optional: true, Validators: []validator.String{grantDigest},
+				Description: "The grant digest approvers sign: sha256: and 64 lowercase hex digits. " +
+					"Informative: the policy checker recomputes it from the other attributes.",
 			},
 		},
 	}

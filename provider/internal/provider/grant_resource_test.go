@@ -162,10 +162,12 @@ func TestGrantValidation(t *testing.T) {
 		{with(grantConfig("2030-06-01T13:00:00Z"), "grant_id", "G_1"), "grant_id"},
 		{with(grantConfig("2030-06-01T13:00:00Z"), "reason", ""), "reason"},
 		{with(grantConfig("2030-06-01T13:00:00Z"), "principal", " "), "principal"},
+		{with(grantConfig("2030-06-01T13:00:00Z"), "digest", "sha256:ABC"), "not a grant digest"},
 	}
 	for _, tc := range cases {
 		requireError(t, h.plan(grantType, nil, tc.cfg), tc.want)
 	}
+	requireOK(t, h.plan(grantType, nil, with(grantConfig("2030-06-01T13:00:00Z"), "digest", "sha256:"+strings.Repeat("0a", 32))))
 	// Unknown values are left to apply.
 	requireOK(t, h.plan(grantType, nil, with(grantConfig("2030-06-01T13:00:00Z"), "expires_at", unknown)))
 }

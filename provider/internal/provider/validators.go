@@ -65,10 +65,18 @@ func attrName(p path.Path) string {
 
 var grantIDPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
 
+var grantDigestPattern = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+
 var (
 	grantIDValid = stringCheck{"lowercase letters, digits and dashes", func(s string) error {
 		if !grantIDPattern.MatchString(s) {
 			return fmt.Errorf("%q must be lowercase letters, digits and dashes", s)
+		}
+		return nil
+	}}
+	grantDigest = stringCheck{"sha256: and 64 lowercase hex digits", func(s string) error {
+		if !grantDigestPattern.MatchString(s) {
+			return fmt.Errorf("%q is not a grant digest (sha256: and 64 lowercase hex digits)", s)
 		}
 		return nil
 	}}

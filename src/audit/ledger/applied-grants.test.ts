@@ -62,11 +62,13 @@ describe("appliedGrants", () => {
       fallbackNow: 0,
       aliases: {},
     });
+    // Created and changed grants carry the digest the check recomputed; without evidence, no approvals.
+    const digested = { digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), approvals: [] };
     expect(appliedGrants(input)).toEqual([
-      { action: "create", record: alice },
-      { action: "update", record: bobLonger },
+      { action: "create", record: alice, ...digested },
+      { action: "update", record: bobLonger, ...digested },
       { action: "delete", record: carol },
-      { action: "replace", record: dave },
+      { action: "replace", record: dave, ...digested },
     ]);
   });
 });

@@ -1,3 +1,4 @@
+import type { VerifiedEvidence } from "../../approval/evidence-set.js";
 import type { GrantRecord } from "../../grant/record.js";
 import type { Verdict } from "../../policy/verdict.js";
 import type { SweepOutcome } from "../../sweep/sweep-stack.js";
@@ -11,6 +12,17 @@ export interface AppliedGrant {
   readonly action: "create" | "update" | "delete" | "replace";
   /** The record after the change; for a delete, the record that was deleted. */
   readonly record: GrantRecord;
+  /**
+   * The grant digest the check recomputed from the record (src/approval/record-digest.ts),
+   * for a created or changed grant; absent for a delete and in older events.
+   */
+  readonly digest?: string;
+  /**
+   * The evidence that verified over {@link digest} when the plan was checked: each signature
+   * whole (so `audit verify --approvals` can verify it again from the ledger and the
+   * allowed-signers file alone) and each approving review (which only GitHub can confirm).
+   */
+  readonly approvals?: readonly VerifiedEvidence[];
 }
 
 /** `tempgrant apply` applied one stack's checked plan. */

@@ -41,7 +41,7 @@ export function whoTable(windows: readonly AccessWindow[]): string {
       window.target,
       window.access,
       window.requestedBy,
-      window.approvedBy.join(", ") || "none",
+      approvedCell(window),
       window.ticket ?? "",
       formatTimestamp(window.from),
       ended,
@@ -49,4 +49,16 @@ export function whoTable(windows: readonly AccessWindow[]): string {
     ]);
   }
   return table.toString();
+}
+
+/**
+ * Who verifiably approved the content in force (with how, and the digest they approved);
+ * for events from before approvals were evidence, the names the grant asked for, marked so.
+ */
+function approvedCell(window: AccessWindow): string {
+  if (window.digest === null) {
+    return window.approvedBy.length > 0 ? `${window.approvedBy.join(", ")} (asked, not verified)` : "none";
+  }
+  const who = window.approvals.map((approval) => `${approval.person} (${approval.kind})`);
+  return `${who.join(", ") || "none"}\nover ${window.digest}`;
 }

@@ -8,6 +8,7 @@ import { withStackOptions, type StackRunOptions } from "../stack-options.js";
 interface ApplyOptions extends StackRunOptions {
   bundle?: string;
   format: CheckFormat;
+  reviews?: string;
   ledger?: string;
 }
 
@@ -24,6 +25,10 @@ export function applyCommand(): Command {
       "compiled policy bundle (default: the shipped pack plus your Rego in policies/, built and cached; " +
         "the shipped bundle when policies/ holds none)",
     )
+    .option(
+      "--reviews <file>",
+      "the pull request and its reviews as approval evidence (see docs/approvals.md)",
+    )
     .addOption(
       new Option("--format <format>", "output format of the checks")
         .choices(CHECK_FORMAT_NAMES)
@@ -39,8 +44,9 @@ export function applyCommand(): Command {
       [
         "",
         "What is applied is exactly the saved plan that was checked; nothing is applied when any check denies.",
-        "Each applied stack appends an apply event (the grant records created, updated or deleted) to the",
-        "ledger; a failed apply appends a failure event. See `tempgrant audit verify`.",
+        "Each applied stack appends an apply event (the grant records created, updated or deleted, each",
+        "with its digest and the approval evidence that verified over it) to the ledger; a failed apply",
+        "appends a failure event. See `tempgrant audit verify --approvals`.",
         "",
         "Exit codes: 0 applied, 1 denied (nothing applied) or a failed plan, apply or ledger append,",
         "2 bad input (a --ledger that is not a ledger included; nothing applied), 3 internal.",
@@ -67,7 +73,7 @@ export function applyCommand(): Command {
         import("../../grant/time.js"),
         import("../../exec/sha256-file.js"),
       ]);
-      const { reports, config, now } = await planAndCheckStacks(options);
+      const { reports, config, now, evidence } = await planAndCheckStacks(options);
       process.stdout.write(
         renderReports(
           options.format,
@@ -107,7 +113,7 @@ export function applyCommand(): Command {
             now: formatTimestamp(now),
             stack: stack.name,
             error: error instanceof Error ? error.message : String(error),
-            grants: ledger.appliedGrants(input),
+            grants: ledger.appliedGrants(input, evidence),
           }).catch((ledgerError: unknown) => {
             // The apply's own error is the one to exit with; still say the record is missing.
             process.stderr.write(`[apply] ${(ledgerError as Error).message}\n`);
@@ -121,7 +127,7 @@ export function applyCommand(): Command {
           planSha256: sha256File(planFile),
           stateSerialBefore: applied.before.serial,
           stateSerialAfter: applied.after.serial,
-          grants: ledger.appliedGrants(input),
+          grants: ledger.appliedGrants(input, evidence),
           warnings: report.verdicts.warn,
         });
       }

@@ -13,6 +13,8 @@ interface CheckOptions {
   maxPlanSize: string;
   chdir: string;
   engine?: string;
+  signatures?: string;
+  reviews?: string;
 }
 
 /** `tempgrant check <plan>`: evaluates a plan against the compiled policy bundle. */
@@ -39,6 +41,14 @@ export function checkCommand(): Command {
       ".",
     )
     .option("--engine <engine>", "tofu or terraform, for a binary plan (default: TEMPGRANT_ENGINE or tofu)")
+    .option(
+      "--signatures <dir>",
+      "folder of signed approvals (<grant-id>/<person>.sig), verified with tempgrant.yaml's approvals.allowedSigners",
+    )
+    .option(
+      "--reviews <file>",
+      "the pull request and its reviews as approval evidence (see docs/approvals.md)",
+    )
     .addHelpText(
       "after",
       [
@@ -49,8 +59,11 @@ export function checkCommand(): Command {
         "  2  bad input or usage: not a plan, truncated, a state file, too large, format_version 2, ...",
         "  3  internal error: the policy bundle did not load or evaluate",
         "",
+        "Approvals count only with evidence over each grant's digest: without --signatures or --reviews",
+        "a plan checked on its own has none, and every approver it names is denied (fail closed).",
+        "",
         "Examples:",
-        "  $ tofu show -json plan.tfplan > plan.json && tempgrant check plan.json",
+        "  $ tofu show -json plan.tfplan > plan.json && tempgrant check plan.json --signatures approvals",
         "  $ tempgrant check cdktf.out/stacks/prod/tempgrant.tfplan --chdir cdktf.out/stacks/prod --format json",
         "  $ tempgrant check plan.json --config tempgrant.yaml --now 2027-01-11T09:00:00Z",
       ].join("\n"),
@@ -65,6 +78,7 @@ export function checkCommand(): Command {
         { resolveEngine, showJson },
         { inputFileOption, loadCheckConfig, sizeOption },
         { projectBundle },
+        { loadEvidence },
       ] = await Promise.all([
         import("../../check/check-plan.js"),
         import("../../grant/clock.js"),
@@ -73,6 +87,7 @@ export function checkCommand(): Command {
         import("../../runner/index.js"),
         import("../options.js"),
         import("../../policy/project-bundle.js"),
+        import("../../approval/load-evidence.js"),
       ]);
       if (options.bundle !== undefined) inputFileOption("--bundle", options.bundle);
       const clock = options.now === undefined ? undefined : resolveClock(options.now);
@@ -81,7 +96,21 @@ export function checkCommand(): Command {
         process.stderr.write(`[policy] ${line}\n`),
       );
       const engine = await loadPolicyEngine(config.policy, bundle.path);
+      // A plan checked on its own has no evidence unless given by flag: every approver it
+      // names is then denied (fail closed). Keys must be valid at the instant checked.
+      const approvals =
+        options.signatures === undefined && options.reviews === undefined
+          ? undefined
+          : loadEvidence({
+              config,
+              ...(options.signatures !== undefined
+                ? { signatures: options.signatures, signaturesRequired: true }
+                : {}),
+              ...(options.reviews !== undefined ? { reviews: options.reviews } : {}),
+              now: clock?.now ?? resolveClock().now,
+            });
       const report = await checkPlan({
+        ...(approvals ? { approvals } : {}),
         source: planPath,
         config,
         engine,

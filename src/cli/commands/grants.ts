@@ -21,7 +21,7 @@ interface GrantsOptions {
 export function grantsCommand(): Command {
   return new Command("grants")
     .description(
-      "List the declared grants and their status (pending, active, expired) at an instant, as the sweep sees them.",
+      "List the declared grants, their status (pending, active, expired) at an instant as the sweep sees them, and their digests (what approvers sign).",
     )
     .argument("[files...]", "grant files to read (default: every *.yaml in --dir)")
     .option("--dir <folder>", "folder of grant files (default: grants)")

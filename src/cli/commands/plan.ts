@@ -7,6 +7,7 @@ import { withStackOptions, type StackRunOptions } from "../stack-options.js";
 interface PlanOptions extends StackRunOptions {
   bundle?: string;
   format: CheckFormat;
+  reviews?: string;
 }
 
 /** `tempgrant plan`: the PR path: synth at the clock, plan, show -json, check, per stack. */
@@ -22,12 +23,18 @@ export function planCommand(): Command {
       "compiled policy bundle (default: the shipped pack plus your Rego in policies/, built and cached; " +
         "the shipped bundle when policies/ holds none)",
     )
+    .option(
+      "--reviews <file>",
+      "the pull request and its reviews as approval evidence (see docs/approvals.md)",
+    )
     .addOption(new Option("--format <format>", "output format").choices(CHECK_FORMAT_NAMES).default("text"))
     .addHelpText(
       "after",
       [
         "",
         "Each stack's saved plan is left at <out>/stacks/<stack>/tempgrant.tfplan.",
+        "Approvals count only with evidence over each grant's digest: the signatures under <project>/approvals",
+        "(tempgrant.yaml's approvals.signatures), verified with approvals.allowedSigners, and --reviews.",
         "",
         "Exit codes: 0 every plan passes, 1 policy denials or a failed synth/plan, 2 bad input, 3 internal.",
         "",

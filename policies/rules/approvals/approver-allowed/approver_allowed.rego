@@ -1,7 +1,7 @@
 # METADATA
 # title: Approvers from the allowed list
 # description: |
-#   When approvals.allowed is set, every approver matches one of its globs
+#   When approvals.allowed is set, every verified approver matches one of its globs
 #   (for example *@sre.example.com, or an exact name).
 # custom:
 #   id: approvals/approver-allowed
@@ -19,7 +19,7 @@ per_item := true
 deny contains lib.violation("approvals/approver-allowed", grant.id, grant.address, message) if {
 	some grant in lib.changing
 	count(lib.config.approvals.allowed) > 0
-	some index, name in grant.after.approvedBy
+	some index, name in grant.after.approvers
 	not allowed(approver_names(grant)[index])
 	message := sprintf("grant %s: \"%s\" may not approve grants (allowed: %s)", [grant.id, name, concat(", ", lib.config.approvals.allowed)])
 }

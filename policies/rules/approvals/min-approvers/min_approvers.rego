@@ -1,8 +1,9 @@
 # METADATA
 # title: Enough approvers
 # description: |
-#   A grant (other than break-glass) has at least approvals.required distinct approvers,
-#   not counting the requester, after case, blanks and aliases are folded.
+#   A grant (other than break-glass) has at least approvals.required distinct verified
+#   approvers (signatures or reviews over its current digest), not counting the requester,
+#   after case, blanks, aliases and look-alikes are folded.
 # custom:
 #   id: approvals/min-approvers
 #   severity: deny
@@ -21,5 +22,5 @@ deny contains lib.violation("approvals/min-approvers", grant.id, grant.address, 
 	not grant.after.breakGlass
 	others := lib.approvers(grant.after) - {grant.after.requestedByKey}
 	count(others) < lib.config.approvals.required
-	message := sprintf("grant %s has %d approver(s) other than the requester; %d required", [grant.id, count(others), lib.config.approvals.required])
+	message := sprintf("grant %s has %d verified approver(s) other than the requester; %d required", [grant.id, count(others), lib.config.approvals.required])
 }

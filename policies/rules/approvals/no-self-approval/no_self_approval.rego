@@ -1,8 +1,9 @@
 # METADATA
 # title: No self-approval
 # description: |
-#   The requester (or the principal) never approves their own grant. Names are compared
-#   after folding case, blanks and the configured aliases (approvals.aliases).
+#   The requester (or the principal) never approves their own grant. Only verified approvers
+#   are judged (evidence over the grant's digest); names are compared after folding case,
+#   blanks, the configured aliases (approvals.aliases) and look-alike characters.
 # custom:
 #   id: approvals/no-self-approval
 #   severity: deny
@@ -18,7 +19,7 @@ per_item := true
 
 deny contains lib.violation("approvals/no-self-approval", grant.id, grant.address, message) if {
 	some grant in lib.changing
-	some index, name in grant.after.approvedBy
+	some index, name in grant.after.approvers
 	some role, key in {"requester": grant.after.requestedByKey, "principal": grant.after.principalKey}
 	grant.after.approverKeys[index] == key
 	person := {"requester": grant.after.requestedBy, "principal": grant.after.principal}[role]

@@ -1,7 +1,8 @@
 # METADATA
 # title: An extension needs fresh approval
 # description: |
-#   Widening a grant is a new grant: it needs an approver who did not approve the old one.
+#   Widening a grant is a new grant: it needs approval over its new content (a verified
+#   approver whose evidence is over the new digest; the same person may approve again).
 #   Widening is a later expiry, in place (the record's expiresAt is updated) or by renaming
 #   the grant to restart its clock (an unexpired record removed and a record for the same
 #   principal, target and access created, ending later); another principal, a raised access
@@ -27,7 +28,7 @@ deny contains lib.violation("extension/fresh-approval", grant.id, grant.address,
 	grant.before != null
 	extends(grant.before, grant.after)
 	not fresh(grant.before, grant.after)
-	message := sprintf("grant %s moves its expiry from %s to %s without a new approver: an extension is a new grant", [grant.id, grant.before.expiresAtText, grant.after.expiresAtText])
+	message := sprintf("grant %s moves its expiry from %s to %s without an approval over its new content: an extension is a new grant", [grant.id, grant.before.expiresAtText, grant.after.expiresAtText])
 }
 
 deny contains lib.violation("extension/fresh-approval", created.id, created.address, message) if {
@@ -37,7 +38,7 @@ deny contains lib.violation("extension/fresh-approval", created.id, created.addr
 	some removed in input.removedUnexpired[created.after.accessKey]
 	extends(removed.before, created.after)
 	not fresh(removed.before, created.after)
-	message := sprintf("grant %s replaces unexpired grant %s and ends later, without a new approver: renaming does not restart the clock", [created.id, removed.id])
+	message := sprintf("grant %s replaces unexpired grant %s and ends later, without an approval over its new content: renaming does not restart the clock", [created.id, removed.id])
 }
 
 deny contains lib.violation("extension/fresh-approval", grant.id, grant.address, message) if {
@@ -49,7 +50,7 @@ deny contains lib.violation("extension/fresh-approval", grant.id, grant.address,
 	predecessor := grant.predecessor
 	predecessor != null
 	not fresh_over(predecessor, grant.after)
-	message := sprintf("grant %s widens %s over grant %s without a new approver: widening is a new grant", [grant.id, concat("; ", widens), predecessor.id])
+	message := sprintf("grant %s widens %s over grant %s without an approval over its new content: widening is a new grant", [grant.id, concat("; ", widens), predecessor.id])
 }
 
 deny contains lib.violation("extension/fresh-approval", grant.id, resource.address, message) if {
@@ -64,8 +65,8 @@ deny contains lib.violation("extension/fresh-approval", grant.id, resource.addre
 	message := sprintf("%s of grant %s gains %s while its grant is not approved again: widening access needs a fresh approval on the grant", [resource.address, grant.id, concat(", ", widened)])
 }
 
-# The grant itself is changed with an approver its previous version did not have, or it is
-# a new grant (its approvals are for what it holds now).
+# The grant itself is changed, with approval over its new content, or it is a new grant (its
+# approvals are for what it holds now).
 approved_change(grant) if {
 	grant.action in {"create", "update", "replace"}
 	grant.after != null
@@ -84,8 +85,16 @@ has_predecessor(grant) if {
 	grant.predecessor != null
 }
 
-fresh_over(predecessor, after) if count(lib.approvers(after) - {key | some key in predecessor.approverKeys}) > 0
+# Verified approvers of `after` hold evidence over its digest; that is fresh only when the
+# content changed (a different digest): evidence over unchanged content approves nothing new.
+fresh_over(predecessor, after) if {
+	count(lib.approvers(after)) > 0
+	predecessor.digest != after.digest
+}
 
 extends(before, after) if after.expiresAt > before.expiresAt
 
-fresh(before, after) if count(lib.approvers(after) - lib.approvers(before)) > 0
+fresh(before, after) if {
+	count(lib.approvers(after)) > 0
+	before.digest != after.digest
+}

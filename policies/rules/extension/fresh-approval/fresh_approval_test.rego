@@ -20,9 +20,14 @@ check(grants) := verdicts if {
 		with data.tempgrant.config as fixtures.config
 }
 
-test_extension_by_the_same_approver_is_denied if {
-	[v] := [v | some v in check([update({"expiresAt": later, "expiresAtText": "later"})])]
-	v.message == "grant g1 moves its expiry from 2027-01-15T16:00:00Z to later without a new approver: an extension is a new grant"
+test_extension_without_evidence_over_the_new_content_is_denied if {
+	[v] := [v | some v in check([update({"expiresAt": later, "expiresAtText": "later", "approvers": []})])]
+	v.message == "grant g1 moves its expiry from 2027-01-15T16:00:00Z to later without an approval over its new content: an extension is a new grant"
+}
+
+test_extension_approved_again_by_the_same_approver_passes if {
+	# Bob's evidence is over the new digest (tempgrant only lists verified approvers).
+	count(check([update({"expiresAt": later})])) == 0
 }
 
 test_extension_with_a_new_approver_passes if {
@@ -35,9 +40,9 @@ test_shortening_passes if {
 
 test_renaming_to_restart_the_clock_is_denied if {
 	removed := {"id": "g1", "address": "tempgrant_grant.grant_g1", "action": "delete", "before": fixtures.record, "after": null, "unknownExpiry": false}
-	created := object.union(fixtures.grant({"id": "g1-again", "expiresAt": later}), {"address": "tempgrant_grant.grant_g1_again"})
+	created := object.union(fixtures.grant({"id": "g1-again", "expiresAt": later, "approvers": []}), {"address": "tempgrant_grant.grant_g1_again"})
 	[v] := [v | some v in check([removed, created])]
-	v.message == "grant g1-again replaces unexpired grant g1 and ends later, without a new approver: renaming does not restart the clock"
+	v.message == "grant g1-again replaces unexpired grant g1 and ends later, without an approval over its new content: renaming does not restart the clock"
 }
 
 test_replacing_an_expired_grant_is_a_new_grant if {
@@ -47,12 +52,19 @@ test_replacing_an_expired_grant_is_a_new_grant if {
 	count(check([removed, created])) == 0
 }
 
-widening(after, extra) := object.union(update(after), object.union({"predecessor": {"id": "g1", "approverKeys": ["bob@example.com"]}}, extra))
+widening(after, extra) := object.union(update(after), object.union({"predecessor": {"id": "g1", "approverKeys": [], "digest": fixtures.record.digest}}, extra))
 
-test_widening_without_a_new_approver_is_denied if {
-	grant := widening({"access": "admin"}, {"widens": ["access read -> admin"]})
+test_widening_without_evidence_over_the_new_content_is_denied if {
+	grant := widening({"access": "admin", "approvers": []}, {"widens": ["access read -> admin"]})
 	[v] := [v | some v in check([grant])]
-	v.message == "grant g1 widens access read -> admin over grant g1 without a new approver: widening is a new grant"
+	v.message == "grant g1 widens access read -> admin over grant g1 without an approval over its new content: widening is a new grant"
+}
+
+test_widening_with_unchanged_content_is_denied_even_with_evidence if {
+	# More resources under the same digest: the evidence approves the old content only.
+	grant := widening({}, {"widens": ["resources x"]})
+	[v] := [v | some v in check([grant])]
+	v.rule == "extension/fresh-approval"
 }
 
 test_widening_with_a_new_approver_passes if {

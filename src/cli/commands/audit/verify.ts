@@ -6,6 +6,8 @@ import { EXIT } from "../../exit-codes.js";
 interface VerifyOptions extends LedgerOptions {
   expectHead?: string;
   json: boolean;
+  approvals: boolean;
+  allowedSigners?: string;
 }
 
 /** `tempgrant audit verify`: checks the ledger's hash chain and, optionally, its head. */
@@ -20,6 +22,15 @@ export function auditVerifyCommand(): Command {
       "fail unless the last entry has this hash: catches lines removed from the end, which the chain cannot",
     )
     .option("--json", "print the result as JSON", false)
+    .option(
+      "--approvals",
+      "also verify again every approval signature the ledger recorded, over each grant's recorded digest",
+      false,
+    )
+    .option(
+      "--allowed-signers <file>",
+      "with --approvals: the allowed-signers file (default: tempgrant.yaml's approvals.allowedSigners)",
+    )
     .addHelpText(
       "after",
       [
@@ -29,13 +40,15 @@ export function auditVerifyCommand(): Command {
         "",
         "Exit codes:",
         "  0  the chain is intact (and the head is the expected one)",
-        "  1  tampered: a line breaks the chain (named with its line number, seq and why), or the head differs",
+        "  1  tampered: a line breaks the chain (named with its line number, seq and why), or the head differs;",
+        "     with --approvals also: a recorded signature that does not verify over its grant's digest",
         "  2  bad input: no ledger there, an empty file, not a ledger, or a malformed --expect-head",
         "",
         "Examples:",
         "  $ tempgrant audit verify",
         "  $ tempgrant audit verify --ledger /srv/audit/ledger.jsonl --json",
         '  $ tempgrant audit verify --expect-head "$(cat last-audit.head)"   # the head recorded last time',
+        "  $ tempgrant audit verify --approvals --allowed-signers allowed_signers",
       ].join("\n"),
     )
     .action(async (options: VerifyOptions) => {
@@ -47,11 +60,13 @@ export function auditVerifyCommand(): Command {
           `--expect-head "${options.expectHead}" is not a sha256 hash (64 hex digits, as verify prints it)`,
         );
       }
-      const result = await verifyLedger(await ledgerPathFor(options), {
+      const path = await ledgerPathFor(options);
+      const result = await verifyLedger(path, {
         ...(expected !== undefined ? { expectHead: expected } : {}),
       });
+      const approvals = options.approvals ? await approvalAudits(path, options) : undefined;
       if (options.json) {
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(approvals ? { ...result, approvals } : result, null, 2)}\n`);
       } else {
         const { firstBad, head, headCheck } = result;
         const lines = [
@@ -73,8 +88,60 @@ export function auditVerifyCommand(): Command {
                 : "no entry has that hash: entries were removed from the end, or the ledger was rewritten"),
           );
         }
+        for (const audit of approvals ?? []) lines.push(describeAudit(audit));
         process.stdout.write(`${lines.join("\n")}\n`);
       }
-      if (!result.valid) process.exitCode = EXIT.FAILURE;
+      if (!result.valid || approvals?.some((audit) => audit.problems.length > 0))
+        process.exitCode = EXIT.FAILURE;
     });
+}
+
+/** The ledger's recorded approvals, each signature verified again with the allowed-signers file. */
+async function approvalAudits(path: string, options: VerifyOptions) {
+  const [{ readLedger }, { auditApprovals }, { parseAllowedSigners }, { loadCheckConfig }, { readFileSync }] =
+    await Promise.all([
+      import("../../../audit/ledger/index.js"),
+      import("../../../audit/verify-approvals.js"),
+      import("../../../approval/allowed-signers.js"),
+      import("../../options.js"),
+      import("node:fs"),
+    ]);
+  const config = await loadCheckConfig(options.config);
+  const file = options.allowedSigners ?? config.evidence.allowedSigners;
+  if (!file) {
+    throw new TempgrantError(
+      "USAGE",
+      "--approvals needs the allowed-signers file: pass --allowed-signers, or set approvals.allowedSigners in tempgrant.yaml",
+    );
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new TempgrantError("INVALID_INPUT", `${file}: ${(error as Error).message}`);
+  }
+  return auditApprovals(
+    await readLedger(path),
+    parseAllowedSigners(text, file),
+    config.policy.approvals.aliases,
+  );
+}
+
+/** One line per applied grant: who verifiably approved which digest, or what fails. */
+function describeAudit(audit: import("../../../audit/verify-approvals.js").ApprovalAudit): string {
+  const who = [
+    ...audit.verified.map((person) => `${person} (signature verified)`),
+    ...audit.reviews.map(
+      (review) => `${review.person} (review ${review.reviewId} of ${review.commit}, recorded)`,
+    ),
+  ];
+  const head = `seq ${audit.seq} ${audit.stack}/${audit.grant} ${audit.digest}:`;
+  const approved =
+    who.length > 0
+      ? ` approved by ${who.join(", ")}`
+      : audit.breakGlass
+        ? " break-glass, no approval"
+        : " no approval";
+  const problems = audit.problems.map((problem) => `\n  APPROVAL FAILS: ${problem}`).join("");
+  return `${head}${approved}${problems}`;
 }
