@@ -230,7 +230,13 @@ output "secret" {
             TEMPGRANT_PROVIDER + grantHcl(alice()) + grantHcl(carol({ approvedBy: ["carol@example.com"] })),
         },
       ],
-      expected: { passed: false, deny: ["approvals/min-approvers", "approvals/no-self-approval"], warn: [] },
+      // Checked as a plan on its own, with no approval evidence: every typed approver is denied
+      // (approvals/evidence-verified), so neither grant reaches its minimum of approvers.
+      expected: {
+        passed: false,
+        deny: ["approvals/evidence-verified", "approvals/min-approvers"],
+        warn: [],
+      },
     },
     {
       name: "postgresql-standing-access",
@@ -276,8 +282,13 @@ resource "terraform_data" "note" {
 `,
         },
       ],
-      // Removing carol's grant is always allowed; pushing alice's expiry later is not.
-      expected: { passed: false, deny: ["extension/fresh-approval"], warn: [] },
+      // Removing carol's grant is always allowed; pushing alice's expiry later is not, and
+      // with no approval evidence given, nobody approved the new content.
+      expected: {
+        passed: false,
+        deny: ["approvals/evidence-verified", "approvals/min-approvers", "extension/fresh-approval"],
+        warn: [],
+      },
     },
   ];
 }

@@ -142,7 +142,7 @@ describe("tempgrant audit verify", () => {
     const missing = await verify(join(dir, "nope.jsonl"));
     expect([missing.exitCode, missing.stderr]).toEqual([
       2,
-      `tempgrant: ${join(dir, "nope.jsonl")}: no such file (no ledger has been written there)\n`,
+      `tempgrant: --ledger ${join(dir, "nope.jsonl")}: no such file (no ledger has been written there)\n`,
     ]);
     const empty = write("");
     expect((await verify(empty)).stderr).toBe(`tempgrant: ${empty}: empty file, not a ledger\n`);

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatTimestamp } from "../../src/grant/index.js";
 import { runCli } from "../support/cli.js";
+import { approveDeclaredGrants, EVIDENCE_CONFIG } from "../support/approve-grants.js";
 import { makeProject } from "../support/cdktf-project.js";
 
 // Issue 17 item 4: a declared grant outside its window synthesizes nothing, so it is in no
@@ -38,6 +39,8 @@ writeFileSync(
     "",
   ].join("\n"),
 );
+// Every grant approved with real signatures (evidence), so only the window decides.
+approveDeclaredGrants(project.dir);
 const NOW = formatTimestamp(now);
 interface Warning {
   rule: string;
@@ -75,7 +78,23 @@ describe("grants outside their window", () => {
   it("check of the stack's saved plan (--chdir the stack) warns the same; SARIF and GitHub carry them", async () => {
     const stack = join(project.dir, "cdktf.out", "stacks", "ledger");
     const plan = join(stack, "tempgrant.tfplan");
-    const sarif = await runCli(["check", plan, "--chdir", stack, "--now", NOW, "--format", "sarif"]);
+    const evidence = [
+      "--config",
+      join(project.dir, "tempgrant.yaml"),
+      "--signatures",
+      join(project.dir, "approvals"),
+    ];
+    const sarif = await runCli([
+      "check",
+      plan,
+      "--chdir",
+      stack,
+      "--now",
+      NOW,
+      ...evidence,
+      "--format",
+      "sarif",
+    ]);
     expect(sarif.exitCode, sarif.stderr).toBe(0);
     const results = (JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; level: string }[] }[] })
       .runs[0]?.results;
@@ -83,7 +102,17 @@ describe("grants outside their window", () => {
       ["declared/not-started", "warning"],
       ["declared/expired", "warning"],
     ]);
-    const github = await runCli(["check", plan, "--chdir", stack, "--now", NOW, "--format", "github"]);
+    const github = await runCli([
+      "check",
+      plan,
+      "--chdir",
+      stack,
+      "--now",
+      NOW,
+      ...evidence,
+      "--format",
+      "github",
+    ]);
     expect(github.stdout).toContain(`title=declared/expired (grant old)::${expected[1]?.[2]}`);
   });
 
@@ -97,7 +126,7 @@ describe("grants outside their window", () => {
   });
 
   it("grants honours the project's revocationMargin: a grant within it is listed as the sweep treats it", async () => {
-    writeFileSync(join(project.dir, "tempgrant.yaml"), "revocationMargin: 4h\n");
+    writeFileSync(join(project.dir, "tempgrant.yaml"), `${EVIDENCE_CONFIG}revocationMargin: 4h\n`);
     try {
       const result = await runCli(["grants", "--chdir", project.dir, "--now", NOW, "--format", "json"]);
       expect(result.exitCode, result.stderr).toBe(0);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -18,7 +18,10 @@ project.writeGrants([{ id: "alice", expiresAt: formatTimestamp(Math.floor(Date.n
 
 describe("paths under --chdir", () => {
   it("plan --chdir: --out is relative to the cwd, and the project's tempgrant.yaml applies", async () => {
-    writeFileSync(join(project.dir, "tempgrant.yaml"), "approvals:\n  required: 2\n");
+    const config = join(project.dir, "tempgrant.yaml");
+    const original = readFileSync(config, "utf8");
+    // The project's allowed signers (its grants are signed), and two approvers required.
+    writeFileSync(config, "approvals:\n  allowedSigners: allowed_signers\n  required: 2\n");
     try {
       const result = await runCli(
         ["plan", "--chdir", relative(elsewhere, project.dir), "--out", "synth-here"],
@@ -29,7 +32,7 @@ describe("paths under --chdir", () => {
       expect(result.exitCode, result.stderr).toBe(1);
       expect(result.stdout).toContain("DENY approvals/min-approvers");
     } finally {
-      rmSync(join(project.dir, "tempgrant.yaml"));
+      writeFileSync(config, original);
     }
   });
 
@@ -38,7 +41,16 @@ describe("paths under --chdir", () => {
     expect(planned.exitCode, planned.stderr).toBe(0);
     const stack = join(project.dir, "cdktf.out", "stacks", "ledger");
     const result = await runCli(
-      ["check", "cdktf.out/stacks/ledger/tempgrant.tfplan", "--chdir", stack, "--format", "json"],
+      [
+        "check",
+        "cdktf.out/stacks/ledger/tempgrant.tfplan",
+        "--chdir",
+        stack,
+        "--signatures",
+        "approvals",
+        "--format",
+        "json",
+      ],
       {},
       project.dir,
     );

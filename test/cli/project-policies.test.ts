@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatTimestamp } from "../../src/grant/index.js";
 import { shippedBundlePath } from "../../src/policy/bundle-location.js";
+import { approveDeclaredGrants } from "../support/approve-grants.js";
 import { makeProject } from "../support/cdktf-project.js";
 import { runCli } from "../support/cli.js";
 
@@ -60,6 +61,8 @@ describe("the project's own Rego, with no --bundle", () => {
         "",
       ].join("\n"),
     );
+    // erin signs (real evidence), so only the project's own rule decides.
+    approveDeclaredGrants(dir);
     const first = await plan();
     expect(first.result.exitCode, first.result.stderr).toBe(1);
     expect(denials(first.report)).toEqual(["org/admin-two-approvers dave-admin"]);
@@ -81,7 +84,11 @@ describe("the project's own Rego, with no --bundle", () => {
   it("check (run in the project) and apply use it too; --bundle still wins", async () => {
     const stackDir = join(dir, "cdktf.out", "stacks", "ledger");
     const planFile = join(stackDir, "tempgrant.tfplan");
-    const inProject = await runCli(["check", planFile, "--chdir", stackDir, "--format", "json"], {}, dir);
+    const inProject = await runCli(
+      ["check", planFile, "--chdir", stackDir, "--signatures", "approvals", "--format", "json"],
+      {},
+      dir,
+    );
     expect(inProject.exitCode, inProject.stderr + inProject.stdout).toBe(1);
     expect(inProject.stdout, inProject.stderr).not.toBe("");
     expect(denials(JSON.parse(inProject.stdout) as CheckJson)).toEqual([

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { grantDigest } from "../../src/approval/digest.js";
 import { formatTimestamp, parseGrantsFile } from "../../src/grant/index.js";
 import { runCli } from "../support/cli.js";
+import { approveDeclaredGrants } from "../support/approve-grants.js";
 import { makeProject } from "../support/cdktf-project.js";
 
 // Issue 16 item 5: `tempgrant request` writes a grant from flags, in the engineer's time zone
@@ -80,6 +81,8 @@ describe("tempgrant request", () => {
       "tempgrant: grants/erin-ledger-db-read.yaml exists and is never overwritten: choose another --id or --out, or edit the file",
     ]);
 
+    // The approver it asks for signs its digest (real evidence), as `tempgrant approve` would.
+    approveDeclaredGrants(project.dir);
     const planned = await runCli(["plan", "--now", NOW, "--format", "json"], {}, project.dir);
     expect(planned.exitCode, planned.stdout + planned.stderr).toBe(0);
     expect(JSON.parse(planned.stdout)).toMatchObject({ passed: true, grants: 1 });
