@@ -17,8 +17,9 @@ import type {
   PolicyInputOptions,
   ResourceView,
 } from "./policy-input.js";
-import { DEFAULT_PRIVILEGED_TYPES, typeMatcher } from "./privileged-types.js";
-import { accessRelevantUnknown, grantedScope, widenedScope } from "./scope.js";
+import { PlanRelations } from "./plan-relations.js";
+import { DEFAULT_PRIVILEGED_TYPES, privilegedByContent, typeMatcher } from "./privileged-types.js";
+import { accessRelevantUnknown, AWS_ATTACHMENTS, grantedScope, widenedScope } from "./scope.js";
 
 /** A grant record's change without the resources it owns (they are in {@link PlanIndex.ownedBy}). */
 export type RecordChange = Omit<GrantChange, "owned">;
@@ -107,9 +108,11 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
   const resources: ResourceChangeJson[] = [];
   const ownerOf = new Map<string, string>();
   const ownedBy = new Map<string, ResourceChangeJson[]>(records.map((record) => [record.id, []]));
+  const relations = new PlanRelations(plan, ownerOf);
   for (const change of changes) {
     if ((change.mode ?? "managed") !== "managed") continue;
     resources.push(change);
+    relations.add(change, summarize(change.change.actions) === "delete");
     // Owned only by the one live record that lists its exact address; a resource being
     // deleted stays with the deleted record that listed it (its revocation).
     const ids = claims.get(change.address);
@@ -161,31 +164,42 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
     resourceView(change) {
       const action = summarize(change.change.actions);
       const values = action === "delete" ? change.change.before : change.change.after;
-      const privileged = isPrivileged(change.type);
+      const privileged = isPrivileged(change.type) || privilegedByContent(change.type, values);
       const unknown = unknownPaths(change.change.after_unknown, "", []);
+      const owner = ownerOf.get(change.address) ?? null;
+      const context = { relations, owner };
       const view: Mutable<ResourceView> = {
         address: change.address,
         type: change.type,
         action,
-        owner: ownerOf.get(change.address) ?? null,
+        owner,
         privileged,
         unknown,
         nativeExpiry: nativeExpiryOf(change.type, values) ?? null,
         expiryBearing: isExpiryBearing(change.type, values),
-        scope: grantedScope(change.type, values),
+        scope: grantedScope(change.type, values, context),
         drift: drift.get(change.address) ?? [],
       };
       // Defaults left out, as for grants (the policies read them with object.get).
       if (privileged && action !== "delete" && unknown.length > 0) {
-        const unknownAccess = accessRelevantUnknown(change.type, unknown);
+        // A policy ARN known only after apply is the grant's own policy when the configuration
+        // refers to nothing else (the AWS binding's attachment): judged by that policy.
+        const attached = AWS_ATTACHMENTS[change.type] ?? [];
+        const unknownAccess = accessRelevantUnknown(change.type, unknown).filter(
+          (path) => !(attached.includes(path) && relations.refersOnlyToGrantPolicies(change, path, owner)),
+        );
         if (unknownAccess.length > 0) view.unknownAccess = unknownAccess;
       }
       if (typeof change.previous_address === "string") view.previousAddress = change.previous_address;
       const claimedBy = claims.get(change.address);
       if (claimedBy !== undefined && claimedBy.length > 1) view.claimedBy = claimedBy;
       if (privileged && (action === "update" || action === "replace")) {
-        const widened = widenedScope(change.type, change.change.before, change.change.after, (v) =>
-          nativeExpiryOf(change.type, v),
+        const widened = widenedScope(
+          change.type,
+          change.change.before,
+          change.change.after,
+          (v) => nativeExpiryOf(change.type, v),
+          context,
         );
         if (widened.length > 0) view.widened = widened;
       }
