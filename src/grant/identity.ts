@@ -163,6 +163,14 @@ export const ASCII_PROTOTYPES: Readonly<Record<string, string>> = {
 };
 
 /** {@link ASCII_PROTOTYPES} by char code, every other ASCII code point mapped to itself. */
+/** The ASCII characters {@link ASCII_PROTOTYPES} maps, as one character class. */
+const ASCII_CONFUSABLE = new RegExp(
+  `[${Object.keys(ASCII_PROTOTYPES)
+    .map((character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, "0")}`)
+    .join("")}]`,
+  "g",
+);
+
 const ASCII_BY_CODE: readonly string[] = Array.from({ length: 128 }, (_, code) => {
   const character = String.fromCharCode(code);
   return ASCII_PROTOTYPES[character] ?? character;
@@ -185,7 +193,8 @@ export function skeleton(text: string): string {
     const ascii = PRINTABLE_ASCII.test(text);
     let mapped = "";
     if (ascii) {
-      for (let index = 0; index < text.length; index += 1) mapped += ASCII_BY_CODE[text.charCodeAt(index)]!;
+      // Only a few ASCII characters have another prototype: replace those, keep the rest.
+      mapped = text.replace(ASCII_CONFUSABLE, (character) => ASCII_BY_CODE[character.charCodeAt(0)]!);
     } else {
       const table = prototypeTable();
       for (const character of text.normalize("NFD")) mapped += table.get(character) ?? character;
@@ -216,10 +225,12 @@ export class Identities {
   /** Union-find over folded names; skeletons point at a folded name of their group. */
   private readonly parent = new Map<string, string>();
   private readonly bySkeleton = new Map<string, string>();
-  /** Names already added, as written: plans repeat the same names many times. */
-  private readonly added = new Set<string>();
-  /** Keys already computed, by name as written (cleared when a name is added). */
+  /** The folded spelling of each name added, by name as written: plans repeat names many times. */
+  private readonly folded = new Map<string, string>();
+  /** Keys already computed, by name as written (cleared when two groups merge). */
   private readonly keys = new Map<string, string>();
+  /** Whether any two folded names were merged: until then every key is the folded name. */
+  private merged = false;
 
   constructor(readonly aliases: Readonly<Record<string, string>>) {}
 
@@ -227,7 +238,7 @@ export class Identities {
     let root = name;
     for (let next = this.parent.get(root); next !== undefined && next !== root; next = this.parent.get(root))
       root = next;
-    this.parent.set(name, root);
+    if (root !== name) this.parent.set(name, root);
     return root;
   }
 
@@ -238,32 +249,41 @@ export class Identities {
     // The smaller spelling is the root: keys do not depend on the order names were seen.
     if (ra < rb) this.parent.set(rb, ra);
     else this.parent.set(ra, rb);
+    this.merged = true;
+    this.keys.clear();
   }
 
   /** Makes a name known, so that its look-alikes seen later or earlier map to one key. */
   add(name: unknown): void {
     if (name === undefined || name === null) return;
     const text = String(name);
-    if (this.added.has(text)) return;
-    this.added.add(text);
-    this.keys.clear();
-    const folded = foldName(name, this.aliases);
+    if (this.folded.has(text)) return;
+    const plain = foldText(text);
+    const alias = aliasMap(this.aliases).get(plain);
+    const folded = alias ?? plain;
+    this.folded.set(text, folded);
     if (!this.parent.has(folded)) this.parent.set(folded, folded);
-    const alias = aliasMap(this.aliases).get(foldText(name));
-    const written = alias === undefined ? visibleText(name) : folded;
-    for (const shape of written === folded ? [skeleton(folded)] : [skeleton(folded), skeleton(written)]) {
-      const other = this.bySkeleton.get(shape);
-      if (other === undefined) this.bySkeleton.set(shape, folded);
-      else this.union(other, folded);
-    }
+    const written = alias === undefined ? visibleText(text) : folded;
+    this.group(skeleton(folded), folded);
+    if (written !== folded) this.group(skeleton(written), folded);
+  }
+
+  /** Puts `folded` in the group of the names with skeleton `shape`. */
+  private group(shape: string, folded: string): void {
+    const other = this.bySkeleton.get(shape);
+    if (other === undefined) this.bySkeleton.set(shape, folded);
+    else if (other !== folded) this.union(other, folded);
   }
 
   /** The identity key of a name (add every name first). */
   key(name: unknown): string {
     const text = String(name ?? "");
+    const known = this.folded.get(text);
+    // No look-alikes merged: a name's key is its folded spelling (the common case, a lookup).
+    if (!this.merged && known !== undefined) return known;
     let key = this.keys.get(text);
     if (key === undefined) {
-      const folded = foldName(name, this.aliases);
+      const folded = known ?? foldName(name, this.aliases);
       key = this.parent.has(folded) ? this.find(folded) : folded;
       this.keys.set(text, key);
     }

@@ -59,17 +59,19 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
   const isPrivileged = memoizedByType(typeMatcher(options.privilegedTypes ?? DEFAULT_PRIVILEGED_TYPES));
   const changes = plan.resource_changes ?? [];
   const identities = new Identities(options.aliases);
-  const records: IndexedRecord[] = [];
-  const sides = new Map<ResourceChangeJson, RecordSides>();
-  // Who lists each address: live records (not being deleted), and deleted ones.
-  const claims = new Map<string, string[]>();
+  const records: SidedRecord[] = [];
+  // Who lists each address: live records (not being deleted), and deleted ones. One id
+  // rather than a list of one: nearly every address has one claimant.
+  const claims = new Map<string, string | string[]>();
   const revokedBy = new Map<string, string>();
+  let anyDeleted = false;
+  let anyBreakGlass = false;
   for (const change of changes) {
     if ((change.mode ?? "managed") !== "managed") continue;
     const record = recordSides(change);
     if (!record) continue;
-    records.push({ change, id: record.id });
-    sides.set(change, record);
+    records.push({ change, id: record.id, sides: record });
+    if (record.after?.breakGlass === true) anyBreakGlass = true;
     for (const side of [record.before, record.after]) {
       if (!side) continue;
       identities.add(side.principal);
@@ -79,10 +81,13 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
     if (live(record.action)) {
       for (const address of record.owns) {
         const ids = claims.get(address);
-        if (!ids) claims.set(address, [record.id]);
-        else if (!ids.includes(record.id)) ids.push(record.id);
+        if (ids === undefined) claims.set(address, record.id);
+        else if (typeof ids === "string") {
+          if (ids !== record.id) claims.set(address, [ids, record.id]);
+        } else if (!ids.includes(record.id)) ids.push(record.id);
       }
     } else if (record.action === "delete") {
+      anyDeleted = true;
       for (const address of record.owns) revokedBy.set(address, record.id);
     }
   }
@@ -91,8 +96,8 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
   const removedUnexpired: Record<string, RecordChange[]> = {};
   const removedById = new Map<string, RecordChange>();
   const removedByPerson = new Map<string, RecordChange[]>();
-  for (const { change } of records) {
-    if (sides.get(change)?.action !== "delete") continue;
+  for (const { change, sides } of anyDeleted ? records : []) {
+    if (sides.action !== "delete") continue;
     const removed = grantChangeOf(change);
     const before = removed?.before;
     if (!removed || !before) continue;
@@ -103,7 +108,7 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
       (removedByPerson.get(person) ?? removedByPerson.set(person, []).get(person)!).push(removed);
     }
   }
-  const breakGlass = breakGlassWindows(records, sides, identities, now);
+  const breakGlass = anyBreakGlass ? breakGlassWindows(records, identities, now) : new Map();
   const drift = driftedAttributes(plan.resource_drift ?? [], isPrivileged);
   const resources: ResourceChangeJson[] = [];
   const ownerOf = new Map<string, string>();
@@ -112,14 +117,14 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
   for (const change of changes) {
     if ((change.mode ?? "managed") !== "managed") continue;
     resources.push(change);
-    relations.add(change, summarize(change.change.actions) === "delete");
+    relations.add(change);
     // Owned only by the one live record that lists its exact address; a resource being
     // deleted stays with the deleted record that listed it (its revocation).
     const ids = claims.get(change.address);
     const owner =
-      ids?.length === 1
-        ? ids[0]
-        : ids === undefined && summarize(change.change.actions) === "delete"
+      typeof ids === "string"
+        ? ids
+        : ids === undefined && anyDeleted && summarize(change.change.actions) === "delete"
           ? revokedBy.get(change.address)
           : undefined;
     if (owner === undefined) continue;
@@ -184,15 +189,17 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
       if (privileged && action !== "delete" && unknown.length > 0) {
         // A policy ARN known only after apply is the grant's own policy when the configuration
         // refers to nothing else (the AWS binding's attachment): judged by that policy.
-        const attached = AWS_ATTACHMENTS[change.type] ?? [];
-        const unknownAccess = accessRelevantUnknown(change.type, unknown).filter(
-          (path) => !(attached.includes(path) && relations.refersOnlyToGrantPolicies(change, path, owner)),
-        );
+        const attached = AWS_ATTACHMENTS[change.type];
+        let unknownAccess = accessRelevantUnknown(change.type, unknown);
+        if (attached)
+          unknownAccess = unknownAccess.filter(
+            (path) => !(attached.includes(path) && relations.refersOnlyToGrantPolicies(change, path, owner)),
+          );
         if (unknownAccess.length > 0) view.unknownAccess = unknownAccess;
       }
       if (typeof change.previous_address === "string") view.previousAddress = change.previous_address;
       const claimedBy = claims.get(change.address);
-      if (claimedBy !== undefined && claimedBy.length > 1) view.claimedBy = claimedBy;
+      if (Array.isArray(claimedBy)) view.claimedBy = claimedBy;
       if (privileged && (action === "update" || action === "replace")) {
         const widened = widenedScope(
           change.type,
@@ -244,16 +251,14 @@ function widening(before: GrantView, after: GrantView, sameAddress: boolean): st
  * a gap, joined into one window: the cap applies to the window, not to each grant.
  */
 function breakGlassWindows(
-  records: readonly IndexedRecord[],
-  sides: ReadonlyMap<ResourceChangeJson, RecordSides>,
+  records: readonly SidedRecord[],
   identities: Identities,
   now: number,
 ): Map<ResourceChangeJson, { span: number; with: string[] }> {
   const groups = new Map<string, { change: ResourceChangeJson; id: string; begin: number; end: number }[]>();
-  for (const { change } of records) {
-    const record = sides.get(change);
-    const after = record?.after;
-    if (!record || !after || !live(record.action) || after.breakGlass !== true) continue;
+  for (const { change, sides: record } of records) {
+    const after = record.after;
+    if (!after || !live(record.action) || after.breakGlass !== true) continue;
     const end = epochSecondsOrNull(after.expiresAt);
     if (end === null) continue;
     const start = epochSecondsOrNull(after.startsAt);
@@ -321,6 +326,11 @@ function memoizedByType(test: (type: string) => boolean): (type: string) => bool
     if (answer === undefined) known.set(type, (answer = test(type)));
     return answer;
   };
+}
+
+/** An indexed record with what the index read of it. */
+interface SidedRecord extends IndexedRecord {
+  readonly sides: RecordSides;
 }
 
 /** A grant record change as the plan holds it: which side carries a record, its id, its action. */

@@ -17,11 +17,14 @@ export class PlanRelations {
   ) {}
 
   /** Notes a resource change that others may refer to; a change being deleted is not there after the plan. */
-  add(change: ResourceChangeJson, deleted: boolean): void {
-    if (deleted) return;
+  add(change: ResourceChangeJson): void {
     const { type } = change;
+    const referable =
+      type === "aws_iam_policy" || type.startsWith("kubernetes_") || type === "kubectl_manifest";
+    const { actions } = change.change;
+    if (!referable || (actions.length === 1 && actions[0] === "delete")) return;
     if (type === "aws_iam_policy") this.awsPolicies.push(change);
-    else if (type.startsWith("kubernetes_") || type === "kubectl_manifest") {
+    else {
       const values = change.change.after;
       if (typeof values !== "object" || values === null) return;
       const object = rbacObject(type, values as Record<string, unknown>);

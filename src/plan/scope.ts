@@ -265,6 +265,7 @@ function scopeAttributes(type: string): readonly string[] {
 
 /** The last attribute name of a path such as `metadata[0].uid`. */
 function lastAttribute(path: string): string {
+  if (!path.includes(".") && !path.includes("[")) return path;
   const parts = path.replace(/\[\d+\]/g, "").split(".");
   return parts[parts.length - 1] ?? path;
 }
