@@ -53,15 +53,21 @@ export class PlanRelations {
   /**
    * For an attachment whose policy ARN is known only after apply: whether its configuration
    * refers to nothing but AWS policies of the same module instance that this plan holds for
-   * grant `owner` (the AWS binding's `aws_iam_policy.x.arn`). The plan JSON gives an
-   * expression's references, not its text: see docs/security-model.md for what that leaves.
+   * grant `owner` (the AWS binding's `aws_iam_policy.x.arn`). A JSON configuration keeps the
+   * expression's text, which must then be that reference alone; for HCL the plan JSON gives
+   * only the references: see docs/security-model.md for what that leaves.
    */
   refersOnlyToGrantPolicies(change: ResourceChangeJson, attribute: string, owner: string | null): boolean {
     if (owner === null) return false;
     const module = (change as { module_address?: string }).module_address ?? "";
     const config = this.config().get(`${stripKeys(module)}|${change.type}.${change.name ?? ""}`);
-    const references = config?.expressions?.[attribute]?.references;
+    const expression = config?.expressions?.[attribute];
+    const references = expression?.references;
     if (!Array.isArray(references) || references.length === 0) return false;
+    // A JSON configuration (what cdktf writes) keeps the template's text: then it must be the
+    // ARN of one policy and nothing else, not a conditional that may yield another ARN.
+    const text = expression?.constant_value;
+    if (text !== undefined && !(typeof text === "string" && POLICY_ARN_TEMPLATE.test(text))) return false;
     const targets = new Set<string>();
     for (const reference of references) {
       if (typeof reference !== "string") return false;
@@ -97,8 +103,14 @@ export class PlanRelations {
 
 interface ConfigResource {
   readonly address?: string;
-  readonly expressions?: Record<string, { readonly references?: unknown } | undefined>;
+  readonly expressions?: Record<
+    string,
+    { readonly references?: unknown; readonly constant_value?: unknown } | undefined
+  >;
 }
+
+/** `${aws_iam_policy.NAME.arn}`, optionally with an instance key: the AWS binding's reference. */
+const POLICY_ARN_TEMPLATE = /^\$\{aws_iam_policy\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.arn\}$/;
 
 interface ConfigModule {
   readonly resources?: readonly ConfigResource[];

@@ -1,8 +1,11 @@
-import { readFileSync } from "node:fs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatTimestamp } from "../../src/grant/index.js";
 import { checkPlanShape, DEFAULT_PRIVILEGED_TYPES, toPolicyInput } from "../../src/plan/index.js";
 import { loadPolicyEngine, resolveConfig, type PolicyEngine } from "../../src/policy/index.js";
+import { init, plan as tofuPlan, resolveEngine, showJson } from "../../src/runner/index.js";
 import { aliceRecord } from "../support/grant-record.js";
 
 // Issue 15, class 5: the scope and native-expiry readers read what the target would do, not
@@ -203,11 +206,18 @@ describe("AWS IAM policy documents", () => {
     const plan = awsGrant(awsPolicy(emitted)) as {
       configuration: { root_module: { resources: { expressions: object }[] } };
     };
-    // The ARN of a policy of another module, a variable, a data source: nothing tells it is the grant's.
-    for (const references of [["aws_iam_policy.other.arn", "aws_iam_policy.other"], ["var.policy_arn"], []]) {
-      plan.configuration.root_module.resources[0]!.expressions = { policy_arn: { references } };
-      expect([references, await denials(plan)]).toEqual([
-        references,
+    // The ARN of a policy of another module, a variable, a data source: nothing tells it is
+    // the grant's. A JSON configuration keeps the text: a conditional is not the reference alone.
+    const conditional = '${true ? "arn:aws:iam::aws:policy/AdministratorAccess" : aws_iam_policy.grant.arn}';
+    for (const expression of [
+      { references: ["aws_iam_policy.other.arn", "aws_iam_policy.other"] },
+      { references: ["var.policy_arn"] },
+      { references: [] },
+      { constant_value: conditional, references: ["aws_iam_policy.grant.arn", "aws_iam_policy.grant"] },
+    ]) {
+      plan.configuration.root_module.resources[0]!.expressions = { policy_arn: expression };
+      expect([expression, await denials(plan)]).toEqual([
+        expression,
         [
           "unknown/known-at-plan: aws_iam_user_policy_attachment.grant (aws_iam_user_policy_attachment): policy_arn is known only after apply; access must be decided when the plan is checked",
         ],
@@ -222,6 +232,95 @@ describe("AWS IAM policy documents", () => {
     });
     expect(await denials(doc([record(["aws_s3_bucket_policy.ledger"]), bucket]))).toEqual([
       tooWide("aws_s3_bucket_policy.ledger", 'Principal "*" (anyone)'),
+    ]);
+  });
+});
+
+describe("AWS attachments in a real tofu plan's configuration", () => {
+  // tofu cannot plan AWS resources here, but it writes the configuration block (module calls,
+  // module-relative addresses, an expression's references) the same way for every provider:
+  // a real plan of terraform_data pairs, with the pair's types then named as the AWS binding's.
+  const dir = mkdtempSync(join(tmpdir(), "tempgrant-semantics-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const pair = (arnExpression: string) => ({
+    policy: { input: "document" },
+    attachment: { input: arnExpression },
+  });
+
+  async function realPlan(): Promise<{
+    resource_changes: Record<string, unknown>[];
+    configuration: unknown;
+  }> {
+    mkdirSync(join(dir, "access"), { recursive: true });
+    writeFileSync(
+      join(dir, "access", "main.tf.json"),
+      JSON.stringify({
+        resource: { terraform_data: pair("${terraform_data.policy.output}") },
+        output: { arn: { value: "${terraform_data.policy.output}" } },
+      }),
+    );
+    writeFileSync(
+      join(dir, "main.tf.json"),
+      JSON.stringify({
+        module: { access: { source: "./access" } },
+        resource: { terraform_data: { root_attachment: { input: "${module.access.arn}" } } },
+      }),
+    );
+    const workspace = { engine: resolveEngine(), workingDir: dir, lockTimeout: "30s" };
+    await init(workspace);
+    const { planFile } = await tofuPlan(workspace, { out: "p.tfplan" });
+    return (await showJson(workspace, planFile)) as {
+      resource_changes: Record<string, unknown>[];
+      configuration: unknown;
+    };
+  }
+
+  /** The plan with terraform_data named as the AWS binding's types, `input` as `policy_arn`, `output` as `arn`. */
+  function asAws(real: { resource_changes: Record<string, unknown>[]; configuration: unknown }) {
+    const rename = (text: string) =>
+      text
+        .replaceAll("terraform_data.policy", "aws_iam_policy.policy")
+        .replaceAll("terraform_data.attachment", "aws_iam_user_policy_attachment.attachment")
+        .replaceAll("terraform_data.root_attachment", "aws_iam_user_policy_attachment.root_attachment");
+    const configuration = JSON.parse(
+      rename(JSON.stringify(real.configuration))
+        .replaceAll('"type":"terraform_data","name":"policy"', '"type":"aws_iam_policy","name":"policy"')
+        .replaceAll('"type":"terraform_data"', '"type":"aws_iam_user_policy_attachment"')
+        .replaceAll('"input":', '"policy_arn":')
+        .replaceAll(".output", ".arn"),
+    ) as object;
+    const changes = real.resource_changes.map((entry) => {
+      const address = rename(String(entry.address));
+      const isPolicy = address.includes("aws_iam_policy.");
+      return {
+        ...entry,
+        address,
+        type: isPolicy ? "aws_iam_policy" : "aws_iam_user_policy_attachment",
+        change: {
+          actions: ["create"],
+          before: null,
+          after: isPolicy ? { name: "p", policy: awsPolicy(emitted) } : { user: "alice" },
+          after_unknown: isPolicy ? { arn: true, id: true } : { policy_arn: true, id: true },
+        },
+      };
+    });
+    return { changes, configuration };
+  }
+
+  it("passes the module's attachment of its own grant's policy; refuses one that reaches it through a module output", async () => {
+    const { changes, configuration } = asAws(await realPlan());
+    expect(changes.map((c) => c.address).sort()).toEqual([
+      "aws_iam_user_policy_attachment.root_attachment",
+      "module.access.aws_iam_policy.policy",
+      "module.access.aws_iam_user_policy_attachment.attachment",
+    ]);
+    const owned = [
+      "module.access.aws_iam_policy.policy",
+      "module.access.aws_iam_user_policy_attachment.attachment",
+      "aws_iam_user_policy_attachment.root_attachment",
+    ];
+    expect(await denials(doc([record(owned), ...changes], configuration))).toEqual([
+      "unknown/known-at-plan: aws_iam_user_policy_attachment.root_attachment (aws_iam_user_policy_attachment): policy_arn is known only after apply; access must be decided when the plan is checked",
     ]);
   });
 });
