@@ -77,6 +77,16 @@ export function nameProblems(field: string, name: unknown): TextProblem[] {
   return [];
 }
 
+/** A name {@link nameProblems} has nothing to say about, found without building a list. */
+function plainName(name: unknown): boolean {
+  return typeof name !== "string" || (PRINTABLE_ASCII.test(name) && name.trim() !== "" && !GLOB.test(name));
+}
+
+/** A text {@link textProblems} has nothing to say about. */
+function plainText(text: unknown): boolean {
+  return typeof text !== "string" || PRINTABLE_ASCII.test(text);
+}
+
 /** The problems of free text a reviewer reads (reason, ticket): invisible characters, or nothing visible. */
 export function textProblems(field: string, text: unknown): TextProblem[] {
   if (typeof text !== "string") return [];
@@ -97,6 +107,15 @@ export interface GrantText {
 /** Every text problem of a grant: its names, each approver, its reason and ticket. */
 export function grantTextProblems(grant: GrantText): TextProblem[] {
   const approvers = Array.isArray(grant.approvedBy) ? (grant.approvedBy as unknown[]) : [];
+  // Printable ASCII, not blank, no glob: nothing to report (every grant of a plan is checked).
+  if (
+    plainName(grant.principal) &&
+    plainName(grant.requestedBy) &&
+    approvers.every(plainName) &&
+    plainText(grant.reason) &&
+    plainText(grant.ticket)
+  )
+    return [];
   return [
     ...nameProblems("principal", grant.principal),
     ...nameProblems("requestedBy", grant.requestedBy),

@@ -63,6 +63,7 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
   // Who lists each address: live records (not being deleted), and deleted ones. One id
   // rather than a list of one: nearly every address has one claimant.
   const claims = new Map<string, string | string[]>();
+  const shared = new Map<string, string[]>();
   const revokedBy = new Map<string, string>();
   let anyDeleted = false;
   let anyBreakGlass = false;
@@ -83,7 +84,11 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
         const ids = claims.get(address);
         if (ids === undefined) claims.set(address, record.id);
         else if (typeof ids === "string") {
-          if (ids !== record.id) claims.set(address, [ids, record.id]);
+          if (ids !== record.id) {
+            const both = [ids, record.id];
+            claims.set(address, both);
+            shared.set(address, both);
+          }
         } else if (!ids.includes(record.id)) ids.push(record.id);
       }
     } else if (record.action === "delete") {
@@ -198,8 +203,9 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
         if (unknownAccess.length > 0) view.unknownAccess = unknownAccess;
       }
       if (typeof change.previous_address === "string") view.previousAddress = change.previous_address;
-      const claimedBy = claims.get(change.address);
-      if (Array.isArray(claimedBy)) view.claimedBy = claimedBy;
+      // Shared addresses are rare: most plans have none, and then no lookup at all.
+      const claimedBy = shared.size > 0 ? shared.get(change.address) : undefined;
+      if (claimedBy !== undefined) view.claimedBy = claimedBy;
       if (privileged && (action === "update" || action === "replace")) {
         const widened = widenedScope(
           change.type,

@@ -116,7 +116,23 @@ export function grantedScope(type: string, after: unknown, context?: ScopeContex
   return kinScope(type, values);
 }
 
-const EMPTY: GrantedScope = { privileges: [], roles: [], flags: [] };
+const EMPTY: GrantedScope = Object.freeze({ privileges: [], roles: [], flags: [] });
+
+/** The attributes {@link kinScope} reads. */
+const KIN_ATTRIBUTES = [
+  "privileges",
+  "privilege",
+  "all_privileges",
+  "grant",
+  "with_grant_option",
+  "grant_option",
+  "roles",
+  "role",
+  "permission",
+  "access_level",
+  "role_definition_name",
+  "database",
+];
 
 /** `wide` is left out when empty: most resources have none, and the policy input stays small. */
 function withWide(scope: GrantedScope, wide: readonly string[]): GrantedScope {
@@ -199,6 +215,8 @@ function kubernetesScope(object: RbacObject, context: ScopeContext | undefined):
  * ALL, SUPER and GRANT OPTION however they are spelt.
  */
 function kinScope(type: string, values: Record<string, unknown>): GrantedScope {
+  // Most resources of a plan are none of these: no lists to build for them.
+  if (!KIN_ATTRIBUTES.some((attribute) => values[attribute] !== undefined)) return EMPTY;
   const privileges = [...strings(values.privileges), ...strings(values.privilege)];
   if (values.all_privileges === true) privileges.push("ALL");
   const flags = grantOption(values);
