@@ -207,19 +207,19 @@ const skeletons = new Map<string, string>();
  * NFD again. Two texts with the same skeleton look the same to a reader.
  */
 export function skeleton(text: string): string {
+  if (PRINTABLE_ASCII.test(text)) {
+    // Only a few ASCII characters have another prototype: one replace, cheaper than a cache
+    // entry for each of a plan's names. NFD of printable ASCII is itself: only a mapping that
+    // left ASCII needs it again.
+    const mapped = text.replace(ASCII_CONFUSABLE, (character) => ASCII_BY_CODE[character.charCodeAt(0)]!);
+    return PRINTABLE_ASCII.test(mapped) ? mapped : mapped.normalize("NFD");
+  }
   let known = skeletons.get(text);
   if (known === undefined) {
-    const ascii = PRINTABLE_ASCII.test(text);
+    const table = prototypeTable();
     let mapped = "";
-    if (ascii) {
-      // Only a few ASCII characters have another prototype: replace those, keep the rest.
-      mapped = text.replace(ASCII_CONFUSABLE, (character) => ASCII_BY_CODE[character.charCodeAt(0)]!);
-    } else {
-      const table = prototypeTable();
-      for (const character of text.normalize("NFD")) mapped += table.get(character) ?? character;
-    }
-    // NFD of printable ASCII is itself: only a mapping that left ASCII needs it again.
-    known = ascii && PRINTABLE_ASCII.test(mapped) ? mapped : mapped.normalize("NFD");
+    for (const character of text.normalize("NFD")) mapped += table.get(character) ?? character;
+    known = mapped.normalize("NFD");
     if (skeletons.size > 100_000) skeletons.clear();
     skeletons.set(text, known);
   }
@@ -241,7 +241,7 @@ function visibleText(name: unknown): string {
  * confusable, `i` and `l` are not) or of its folded form.
  */
 export class Identities {
-  /** Union-find over folded names; skeletons point at a folded name of their group. */
+  /** Union-find over folded names, only for merged ones (a name without a parent is a root); skeletons point at a folded name of their group. */
   private readonly parent = new Map<string, string>();
   private readonly bySkeleton = new Map<string, string>();
   /** The folded spelling of each name added, by name as written: plans repeat names many times. */
@@ -281,7 +281,6 @@ export class Identities {
     const alias = aliasMap(this.aliases).get(plain);
     const folded = alias ?? plain;
     this.folded.set(text, folded);
-    if (!this.parent.has(folded)) this.parent.set(folded, folded);
     const written = alias === undefined ? visibleText(text) : folded;
     this.group(skeleton(folded), folded);
     if (written !== folded) this.group(skeleton(written), folded);
@@ -302,8 +301,8 @@ export class Identities {
     if (!this.merged && known !== undefined) return known;
     let key = this.keys.get(text);
     if (key === undefined) {
-      const folded = known ?? foldName(name, this.aliases);
-      key = this.parent.has(folded) ? this.find(folded) : folded;
+      // A name outside every merged group has no parent: it is its own key.
+      key = this.find(known ?? foldName(name, this.aliases));
       this.keys.set(text, key);
     }
     return key;

@@ -41,7 +41,7 @@ export interface PlanIndex {
   readonly records: readonly IndexedRecord[];
   /** Every managed resource change, in plan order. */
   readonly resources: readonly ResourceChangeJson[];
-  /** The resource changes a grant id owns, in plan order; records that share an id share them. */
+  /** The resource changes a grant id owns, in plan order (no entry: none); records that share an id share them. */
   readonly ownedBy: ReadonlyMap<string, readonly ResourceChangeJson[]>;
   /** The grant id that owns a resource change's address. */
   readonly ownerOf: ReadonlyMap<string, string>;
@@ -117,7 +117,8 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
   const drift = driftedAttributes(plan.resource_drift ?? [], isPrivileged);
   const resources: ResourceChangeJson[] = [];
   const ownerOf = new Map<string, string>();
-  const ownedBy = new Map<string, ResourceChangeJson[]>(records.map((record) => [record.id, []]));
+  // Only grants that own something get a list (readers default to none).
+  const ownedBy = new Map<string, ResourceChangeJson[]>();
   const relations = new PlanRelations(plan, ownerOf);
   for (const change of changes) {
     if ((change.mode ?? "managed") !== "managed") continue;
@@ -134,7 +135,9 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
           : undefined;
     if (owner === undefined) continue;
     ownerOf.set(change.address, owner);
-    ownedBy.get(owner)?.push(change);
+    const owned = ownedBy.get(owner);
+    if (owned === undefined) ownedBy.set(owner, [change]);
+    else owned.push(change);
   }
   return {
     now,
