@@ -293,6 +293,11 @@ export class Identities {
     else if (other !== folded) this.union(other, folded);
   }
 
+  /** A name folded (NFKC, invisible characters, case, aliases) without look-alike merging; cached for names added. */
+  fold(name: unknown): string {
+    return this.folded.get(String(name ?? "")) ?? foldName(name, this.aliases);
+  }
+
   /** The identity key of a name (add every name first). */
   key(name: unknown): string {
     const text = String(name ?? "");

@@ -96,7 +96,10 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
       for (const address of record.owns) revokedBy.set(address, record.id);
     }
   }
-  const grantChangeOf = (change: ResourceChangeJson) => grantChange(change, identities);
+  // Each record's sides as the index read them, so a view does not read the record again.
+  const sidesOf = new Map(records.map((record) => [record.change, record.sides]));
+  const grantChangeOf = (change: ResourceChangeJson) =>
+    grantChange(change, sidesOf.get(change) ?? recordSides(change), identities);
   // Only removed records need their whole view now: the rename check looks them up by key.
   const removedUnexpired: Record<string, RecordChange[]> = {};
   const removedById = new Map<string, RecordChange>();
@@ -415,8 +418,11 @@ export function accessKey(
 /** A record change's view without what needs the whole plan (widening, break-glass windows). */
 type BaseRecordChange = Omit<RecordChange, "widens" | "predecessor" | "breakGlassSpan" | "breakGlassWith">;
 
-function grantChange(change: ResourceChangeJson, identities: Identities): BaseRecordChange | undefined {
-  const sides = recordSides(change);
+function grantChange(
+  change: ResourceChangeJson,
+  sides: RecordSides | undefined,
+  identities: Identities,
+): BaseRecordChange | undefined {
   if (!sides) return undefined;
   const { action } = sides;
   const expiryUnknown = recordExpiryUnknown(change);
@@ -439,9 +445,7 @@ function grantChange(change: ResourceChangeJson, identities: Identities): BaseRe
     const problems = grantTextProblems(sides.after);
     if (problems.length > 0) base.textProblems = problems.map(({ field, message }) => ({ field, message }));
     if (after && Array.isArray(sides.after.approvedBy)) {
-      const names = (sides.after.approvedBy as readonly unknown[]).map((name) =>
-        foldPersonName(name, identities.aliases),
-      );
+      const names = (sides.after.approvedBy as readonly unknown[]).map((name) => identities.fold(name));
       if (names.some((name, index) => name !== after.approverKeys[index])) base.approverNames = names;
     }
   }
