@@ -77,6 +77,16 @@ export function nameProblems(field: string, name: unknown): TextProblem[] {
   return [];
 }
 
+/** A name {@link nameProblems} has nothing to say about, found without building a list. */
+function plainName(name: unknown): boolean {
+  return typeof name !== "string" || (PRINTABLE_ASCII.test(name) && name.trim() !== "" && !GLOB.test(name));
+}
+
+/** A text {@link textProblems} has nothing to say about. */
+function plainText(text: unknown): boolean {
+  return typeof text !== "string" || PRINTABLE_ASCII.test(text);
+}
+
 /** The problems of free text a reviewer reads (reason, ticket): invisible characters, or nothing visible. */
 export function textProblems(field: string, text: unknown): TextProblem[] {
   if (typeof text !== "string") return [];
@@ -97,6 +107,15 @@ export interface GrantText {
 /** Every text problem of a grant: its names, each approver, its reason and ticket. */
 export function grantTextProblems(grant: GrantText): TextProblem[] {
   const approvers = Array.isArray(grant.approvedBy) ? (grant.approvedBy as unknown[]) : [];
+  // Printable ASCII, not blank, no glob: nothing to report (every grant of a plan is checked).
+  if (
+    plainName(grant.principal) &&
+    plainName(grant.requestedBy) &&
+    approvers.every(plainName) &&
+    plainText(grant.reason) &&
+    plainText(grant.ticket)
+  )
+    return [];
   return [
     ...nameProblems("principal", grant.principal),
     ...nameProblems("requestedBy", grant.requestedBy),
@@ -163,6 +182,14 @@ export const ASCII_PROTOTYPES: Readonly<Record<string, string>> = {
 };
 
 /** {@link ASCII_PROTOTYPES} by char code, every other ASCII code point mapped to itself. */
+/** The ASCII characters {@link ASCII_PROTOTYPES} maps, as one character class. */
+const ASCII_CONFUSABLE = new RegExp(
+  `[${Object.keys(ASCII_PROTOTYPES)
+    .map((character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, "0")}`)
+    .join("")}]`,
+  "g",
+);
+
 const ASCII_BY_CODE: readonly string[] = Array.from({ length: 128 }, (_, code) => {
   const character = String.fromCharCode(code);
   return ASCII_PROTOTYPES[character] ?? character;
@@ -180,18 +207,19 @@ const skeletons = new Map<string, string>();
  * NFD again. Two texts with the same skeleton look the same to a reader.
  */
 export function skeleton(text: string): string {
+  if (PRINTABLE_ASCII.test(text)) {
+    // Only a few ASCII characters have another prototype: one replace, cheaper than a cache
+    // entry for each of a plan's names. NFD of printable ASCII is itself: only a mapping that
+    // left ASCII needs it again.
+    const mapped = text.replace(ASCII_CONFUSABLE, (character) => ASCII_BY_CODE[character.charCodeAt(0)]!);
+    return PRINTABLE_ASCII.test(mapped) ? mapped : mapped.normalize("NFD");
+  }
   let known = skeletons.get(text);
   if (known === undefined) {
-    const ascii = PRINTABLE_ASCII.test(text);
+    const table = prototypeTable();
     let mapped = "";
-    if (ascii) {
-      for (let index = 0; index < text.length; index += 1) mapped += ASCII_BY_CODE[text.charCodeAt(index)]!;
-    } else {
-      const table = prototypeTable();
-      for (const character of text.normalize("NFD")) mapped += table.get(character) ?? character;
-    }
-    // NFD of printable ASCII is itself: only a mapping that left ASCII needs it again.
-    known = ascii && PRINTABLE_ASCII.test(mapped) ? mapped : mapped.normalize("NFD");
+    for (const character of text.normalize("NFD")) mapped += table.get(character) ?? character;
+    known = mapped.normalize("NFD");
     if (skeletons.size > 100_000) skeletons.clear();
     skeletons.set(text, known);
   }
@@ -213,13 +241,15 @@ function visibleText(name: unknown): string {
  * confusable, `i` and `l` are not) or of its folded form.
  */
 export class Identities {
-  /** Union-find over folded names; skeletons point at a folded name of their group. */
+  /** Union-find over folded names, only for merged ones (a name without a parent is a root); skeletons point at a folded name of their group. */
   private readonly parent = new Map<string, string>();
   private readonly bySkeleton = new Map<string, string>();
-  /** Names already added, as written: plans repeat the same names many times. */
-  private readonly added = new Set<string>();
-  /** Keys already computed, by name as written (cleared when a name is added). */
+  /** The folded spelling of each name added, by name as written: plans repeat names many times. */
+  private readonly folded = new Map<string, string>();
+  /** Keys already computed, by name as written (cleared when two groups merge). */
   private readonly keys = new Map<string, string>();
+  /** Whether any two folded names were merged: until then every key is the folded name. */
+  private merged = false;
 
   constructor(readonly aliases: Readonly<Record<string, string>>) {}
 
@@ -227,7 +257,7 @@ export class Identities {
     let root = name;
     for (let next = this.parent.get(root); next !== undefined && next !== root; next = this.parent.get(root))
       root = next;
-    this.parent.set(name, root);
+    if (root !== name) this.parent.set(name, root);
     return root;
   }
 
@@ -238,33 +268,46 @@ export class Identities {
     // The smaller spelling is the root: keys do not depend on the order names were seen.
     if (ra < rb) this.parent.set(rb, ra);
     else this.parent.set(ra, rb);
+    this.merged = true;
+    this.keys.clear();
   }
 
   /** Makes a name known, so that its look-alikes seen later or earlier map to one key. */
   add(name: unknown): void {
     if (name === undefined || name === null) return;
     const text = String(name);
-    if (this.added.has(text)) return;
-    this.added.add(text);
-    this.keys.clear();
-    const folded = foldName(name, this.aliases);
-    if (!this.parent.has(folded)) this.parent.set(folded, folded);
-    const alias = aliasMap(this.aliases).get(foldText(name));
-    const written = alias === undefined ? visibleText(name) : folded;
-    for (const shape of written === folded ? [skeleton(folded)] : [skeleton(folded), skeleton(written)]) {
-      const other = this.bySkeleton.get(shape);
-      if (other === undefined) this.bySkeleton.set(shape, folded);
-      else this.union(other, folded);
-    }
+    if (this.folded.has(text)) return;
+    const plain = foldText(text);
+    const alias = aliasMap(this.aliases).get(plain);
+    const folded = alias ?? plain;
+    this.folded.set(text, folded);
+    const written = alias === undefined ? visibleText(text) : folded;
+    this.group(skeleton(folded), folded);
+    if (written !== folded) this.group(skeleton(written), folded);
+  }
+
+  /** Puts `folded` in the group of the names with skeleton `shape`. */
+  private group(shape: string, folded: string): void {
+    const other = this.bySkeleton.get(shape);
+    if (other === undefined) this.bySkeleton.set(shape, folded);
+    else if (other !== folded) this.union(other, folded);
+  }
+
+  /** A name folded (NFKC, invisible characters, case, aliases) without look-alike merging; cached for names added. */
+  fold(name: unknown): string {
+    return this.folded.get(String(name ?? "")) ?? foldName(name, this.aliases);
   }
 
   /** The identity key of a name (add every name first). */
   key(name: unknown): string {
     const text = String(name ?? "");
+    const known = this.folded.get(text);
+    // No look-alikes merged: a name's key is its folded spelling (the common case, a lookup).
+    if (!this.merged && known !== undefined) return known;
     let key = this.keys.get(text);
     if (key === undefined) {
-      const folded = foldName(name, this.aliases);
-      key = this.parent.has(folded) ? this.find(folded) : folded;
+      // A name outside every merged group has no parent: it is its own key.
+      key = this.find(known ?? foldName(name, this.aliases));
       this.keys.set(text, key);
     }
     return key;

@@ -21,8 +21,9 @@ import type {
   ApprovalResult,
   ResourceView,
 } from "./policy-input.js";
-import { DEFAULT_PRIVILEGED_TYPES, typeMatcher } from "./privileged-types.js";
-import { accessRelevantUnknown, grantedScope, widenedScope } from "./scope.js";
+import { PlanRelations } from "./plan-relations.js";
+import { DEFAULT_PRIVILEGED_TYPES, privilegedByContent, typeMatcher } from "./privileged-types.js";
+import { accessRelevantUnknown, AWS_ATTACHMENTS, grantedScope, widenedScope } from "./scope.js";
 
 /** A grant record's change without the resources it owns (they are in {@link PlanIndex.ownedBy}). */
 export type RecordChange = Omit<GrantChange, "owned">;
@@ -44,7 +45,7 @@ export interface PlanIndex {
   readonly records: readonly IndexedRecord[];
   /** Every managed resource change, in plan order. */
   readonly resources: readonly ResourceChangeJson[];
-  /** The resource changes a grant id owns, in plan order; records that share an id share them. */
+  /** The resource changes a grant id owns, in plan order (no entry: none); records that share an id share them. */
   readonly ownedBy: ReadonlyMap<string, readonly ResourceChangeJson[]>;
   /** The grant id that owns a resource change's address. */
   readonly ownerOf: ReadonlyMap<string, string>;
@@ -64,17 +65,20 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
   const identities = new Identities(options.aliases);
   // The people evidence names take part in look-alike folding like the plan's own names.
   for (const person of options.approvals?.people ?? []) identities.add(person);
-  const records: IndexedRecord[] = [];
-  const sides = new Map<ResourceChangeJson, RecordSides>();
-  // Who lists each address: live records (not being deleted), and deleted ones.
-  const claims = new Map<string, string[]>();
+  const records: SidedRecord[] = [];
+  // Who lists each address: live records (not being deleted), and deleted ones. One id
+  // rather than a list of one: nearly every address has one claimant.
+  const claims = new Map<string, string | string[]>();
+  const shared = new Map<string, string[]>();
   const revokedBy = new Map<string, string>();
+  let anyDeleted = false;
+  let anyBreakGlass = false;
   for (const change of changes) {
     if ((change.mode ?? "managed") !== "managed") continue;
     const record = recordSides(change);
     if (!record) continue;
-    records.push({ change, id: record.id });
-    sides.set(change, record);
+    records.push({ change, id: record.id, sides: record });
+    if (record.after?.breakGlass === true) anyBreakGlass = true;
     for (const side of [record.before, record.after]) {
       if (!side) continue;
       identities.add(side.principal);
@@ -84,25 +88,35 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
     if (live(record.action)) {
       for (const address of record.owns) {
         const ids = claims.get(address);
-        if (!ids) claims.set(address, [record.id]);
-        else if (!ids.includes(record.id)) ids.push(record.id);
+        if (ids === undefined) claims.set(address, record.id);
+        else if (typeof ids === "string") {
+          if (ids !== record.id) {
+            const both = [ids, record.id];
+            claims.set(address, both);
+            shared.set(address, both);
+          }
+        } else if (!ids.includes(record.id)) ids.push(record.id);
       }
     } else if (record.action === "delete") {
+      anyDeleted = true;
       for (const address of record.owns) revokedBy.set(address, record.id);
     }
   }
+  // Each record's sides as the index read them, so a view does not read the record again.
+  const sidesOf = new Map(records.map((record) => [record.change, record.sides]));
   const context: RecordContext = {
     identities,
     approvals: options.approvals,
     credentials: credentialResources(changes),
   };
-  const grantChangeOf = (change: ResourceChangeJson) => grantChange(change, context);
+  const grantChangeOf = (change: ResourceChangeJson) =>
+    grantChange(change, sidesOf.get(change) ?? recordSides(change), context);
   // Only removed records need their whole view now: the rename check looks them up by key.
   const removedUnexpired: Record<string, RecordChange[]> = {};
   const removedById = new Map<string, RecordChange>();
   const removedByPerson = new Map<string, RecordChange[]>();
-  for (const { change } of records) {
-    if (sides.get(change)?.action !== "delete") continue;
+  for (const { change, sides } of anyDeleted ? records : []) {
+    if (sides.action !== "delete") continue;
     const removed = grantChangeOf(change);
     const before = removed?.before;
     if (!removed || !before) continue;
@@ -113,26 +127,31 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
       (removedByPerson.get(person) ?? removedByPerson.set(person, []).get(person)!).push(removed);
     }
   }
-  const breakGlass = breakGlassWindows(records, sides, identities, now);
+  const breakGlass = anyBreakGlass ? breakGlassWindows(records, identities, now) : new Map();
   const drift = driftedAttributes(plan.resource_drift ?? [], isPrivileged);
   const resources: ResourceChangeJson[] = [];
   const ownerOf = new Map<string, string>();
-  const ownedBy = new Map<string, ResourceChangeJson[]>(records.map((record) => [record.id, []]));
+  // Only grants that own something get a list (readers default to none).
+  const ownedBy = new Map<string, ResourceChangeJson[]>();
+  const relations = new PlanRelations(plan, ownerOf);
   for (const change of changes) {
     if ((change.mode ?? "managed") !== "managed") continue;
     resources.push(change);
+    relations.add(change);
     // Owned only by the one live record that lists its exact address; a resource being
     // deleted stays with the deleted record that listed it (its revocation).
     const ids = claims.get(change.address);
     const owner =
-      ids?.length === 1
-        ? ids[0]
-        : ids === undefined && summarize(change.change.actions) === "delete"
+      typeof ids === "string"
+        ? ids
+        : ids === undefined && anyDeleted && summarize(change.change.actions) === "delete"
           ? revokedBy.get(change.address)
           : undefined;
     if (owner === undefined) continue;
     ownerOf.set(change.address, owner);
-    ownedBy.get(owner)?.push(change);
+    const owned = ownedBy.get(owner);
+    if (owned === undefined) ownedBy.set(owner, [change]);
+    else owned.push(change);
   }
   return {
     now,
@@ -172,31 +191,45 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
     resourceView(change) {
       const action = summarize(change.change.actions);
       const values = action === "delete" ? change.change.before : change.change.after;
-      const privileged = isPrivileged(change.type);
+      const privileged = isPrivileged(change.type) || privilegedByContent(change.type, values);
       const unknown = unknownPaths(change.change.after_unknown, "", []);
+      const owner = ownerOf.get(change.address) ?? null;
+      const context = { relations, owner };
       const view: Mutable<ResourceView> = {
         address: change.address,
         type: change.type,
         action,
-        owner: ownerOf.get(change.address) ?? null,
+        owner,
         privileged,
         unknown,
         nativeExpiry: nativeExpiryOf(change.type, values) ?? null,
         expiryBearing: isExpiryBearing(change.type, values),
-        scope: grantedScope(change.type, values),
+        scope: grantedScope(change.type, values, context),
         drift: drift.get(change.address) ?? [],
       };
       // Defaults left out, as for grants (the policies read them with object.get).
       if (privileged && action !== "delete" && unknown.length > 0) {
-        const unknownAccess = accessRelevantUnknown(change.type, unknown);
+        // A policy ARN known only after apply is the grant's own policy when the configuration
+        // refers to nothing else (the AWS binding's attachment): judged by that policy.
+        const attached = AWS_ATTACHMENTS[change.type];
+        let unknownAccess = accessRelevantUnknown(change.type, unknown);
+        if (attached)
+          unknownAccess = unknownAccess.filter(
+            (path) => !(attached.includes(path) && relations.refersOnlyToGrantPolicies(change, path, owner)),
+          );
         if (unknownAccess.length > 0) view.unknownAccess = unknownAccess;
       }
       if (typeof change.previous_address === "string") view.previousAddress = change.previous_address;
-      const claimedBy = claims.get(change.address);
-      if (claimedBy !== undefined && claimedBy.length > 1) view.claimedBy = claimedBy;
+      // Shared addresses are rare: most plans have none, and then no lookup at all.
+      const claimedBy = shared.size > 0 ? shared.get(change.address) : undefined;
+      if (claimedBy !== undefined) view.claimedBy = claimedBy;
       if (privileged && (action === "update" || action === "replace")) {
-        const widened = widenedScope(change.type, change.change.before, change.change.after, (v) =>
-          nativeExpiryOf(change.type, v),
+        const widened = widenedScope(
+          change.type,
+          change.change.before,
+          change.change.after,
+          (v) => nativeExpiryOf(change.type, v),
+          context,
         );
         if (widened.length > 0) view.widened = widened;
       }
@@ -241,16 +274,14 @@ function widening(before: GrantView, after: GrantView, sameAddress: boolean): st
  * a gap, joined into one window: the cap applies to the window, not to each grant.
  */
 function breakGlassWindows(
-  records: readonly IndexedRecord[],
-  sides: ReadonlyMap<ResourceChangeJson, RecordSides>,
+  records: readonly SidedRecord[],
   identities: Identities,
   now: number,
 ): Map<ResourceChangeJson, { span: number; with: string[] }> {
   const groups = new Map<string, { change: ResourceChangeJson; id: string; begin: number; end: number }[]>();
-  for (const { change } of records) {
-    const record = sides.get(change);
-    const after = record?.after;
-    if (!record || !after || !live(record.action) || after.breakGlass !== true) continue;
+  for (const { change, sides: record } of records) {
+    const after = record.after;
+    if (!after || !live(record.action) || after.breakGlass !== true) continue;
     const end = epochSecondsOrNull(after.expiresAt);
     if (end === null) continue;
     const start = epochSecondsOrNull(after.startsAt);
@@ -318,6 +349,11 @@ function memoizedByType(test: (type: string) => boolean): (type: string) => bool
     if (answer === undefined) known.set(type, (answer = test(type)));
     return answer;
   };
+}
+
+/** An indexed record with what the index read of it. */
+interface SidedRecord extends IndexedRecord {
+  readonly sides: RecordSides;
 }
 
 /** A grant record change as the plan holds it: which side carries a record, its id, its action. */
@@ -415,8 +451,11 @@ const NO_EVIDENCE: ApprovalCheck = {
   }),
 };
 
-function grantChange(change: ResourceChangeJson, context: RecordContext): BaseRecordChange | undefined {
-  const sides = recordSides(change);
+function grantChange(
+  change: ResourceChangeJson,
+  sides: RecordSides | undefined,
+  context: RecordContext,
+): BaseRecordChange | undefined {
   if (!sides) return undefined;
   const { action } = sides;
   const { identities } = context;
@@ -463,7 +502,7 @@ function grantChange(change: ResourceChangeJson, context: RecordContext): BaseRe
     if (problems.length > 0) base.textProblems = problems.map(({ field, message }) => ({ field, message }));
     if (evidenceProblems.length > 0) base.evidenceProblems = evidenceProblems;
     if (after) {
-      const names = after.approvers.map((name) => foldPersonName(name, identities.aliases));
+      const names = after.approvers.map((name) => identities.fold(name));
       if (names.some((name, index) => name !== after!.approverKeys[index])) base.approverNames = names;
     }
   }

@@ -143,12 +143,13 @@ function resourceChangeProblem(value: unknown): string | undefined {
   const change = value as Partial<ResourceChangeJson>;
   if (typeof change.address !== "string") return "has no address";
   // The address as written, cut short: a message quotes at most a prefix of what it was given.
-  const address = quoteValue(change.address, { quotes: false });
-  if (typeof change.type !== "string") return `(${address}) has no type`;
+  // Quoted only for a message: a plan's every change passes through here.
+  const address = () => quoteValue(change.address, { quotes: false });
+  if (typeof change.type !== "string") return `(${address()}) has no type`;
   const actions = change.change?.actions;
   if (!Array.isArray(actions) || actions.some((action) => typeof action !== "string")) {
-    return `(${address}) has no list of actions`;
+    return `(${address()}) has no list of actions`;
   }
   const recordProblem = grantRecordTypeProblem(change as ResourceChangeJson);
-  return recordProblem && `(${address}) ${recordProblem}`;
+  return recordProblem && `(${address()}) ${recordProblem}`;
 }

@@ -2,8 +2,11 @@
 # title: Native expiry matches the record
 # description: |
 #   Where the target supports native expiry (the record says nativeExpiry), each resource
-#   of the grant that can carry one (a login role's VALID UNTIL, an AWS policy's
-#   DateLessThan, a GCP condition) carries exactly the record's expiry: the second lock.
+#   of the grant that can carry one (a login role's VALID UNTIL, an AWS managed or inline
+#   policy's DateLessThan aws:CurrentTime on every Allow statement, a GCP member's, binding's
+#   or policy_data binding's request.time condition in the form tempgrant writes) carries
+#   exactly the record's expiry: the second lock. A statement or binding without one, or in
+#   another form, means no native expiry.
 # custom:
 #   id: native-expiry/matches-record
 #   severity: deny

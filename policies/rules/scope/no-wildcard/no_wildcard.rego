@@ -2,9 +2,17 @@
 # title: No wildcard, ALL or superuser access
 # description: |
 #   A privileged resource being created or changed may not grant everything: "*" or
-#   "service:*" actions, ALL / ALL PRIVILEGES (any case or spacing), superuser or similar
-#   role flags, or a forbidden role (scope.forbiddenRoles). An address or grant id listed in
-#   scope.allow is exempt.
+#   "service:*" actions, ALL / ALL PRIVILEGES (any case or spacing), superuser, GRANT OPTION
+#   or similar role flags, or a forbidden role (scope.forbiddenRoles). The target's own
+#   semantics are read (src/plan/scope.ts): an AWS policy grants what any Allow statement
+#   grants, and NotAction, NotResource, Resource "*" and Principal "*" are wildcards; an
+#   attachment of a policy the grant does not create in the same plan (an AWS-managed
+#   AdministratorAccess, say) is out of scope; a GCP binding to allUsers,
+#   allAuthenticatedUsers or a domain, or with a condition other than the request.time form
+#   tempgrant writes, is refused; a Kubernetes binding is as wide as the role it binds (a role
+#   of the same plan, or the built-in cluster-admin, admin and edit): "*", secrets, the
+#   escalate, bind and impersonate verbs; MySQL and kin are read for ALL, SUPER, GRANT OPTION
+#   and database "*". An address or grant id listed in scope.allow is exempt.
 # custom:
 #   id: scope/no-wildcard
 #   severity: deny
@@ -32,9 +40,10 @@ exempt(resource) if resource.address in lib.config.scope.allow
 exempt(resource) if resource.owner in lib.config.scope.allow
 
 # Everything a scope grants that is too wide, described for the message.
-too_wide(scope) := ({sprintf("\"%s\"", [p]) | some p in scope.privileges; wildcard(p)} | {sprintf("the %s flag", [f]) | some f in scope.flags; f in wide_flags}) | {sprintf("the role \"%s\"", [r]) | some r in scope.roles; lower(r) in forbidden_roles}
+# `wide` (what the plan reader found too wide or could not read) is left out when empty.
+too_wide(scope) := (({sprintf("\"%s\"", [p]) | some p in scope.privileges; wildcard(p)} | {sprintf("the %s flag", [f]) | some f in scope.flags; f in wide_flags}) | {sprintf("the role \"%s\"", [r]) | some r in scope.roles; lower(r) in forbidden_roles}) | {w | some w in object.get(scope, "wide", [])}
 
-wide_flags := {"superuser", "bypass_row_level_security", "replication", "create_role"}
+wide_flags := {"superuser", "bypass_row_level_security", "replication", "create_role", "grant_option"}
 
 forbidden_roles := {lower(role) | some role in lib.config.scope.forbiddenRoles}
 

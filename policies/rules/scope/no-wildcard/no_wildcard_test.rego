@@ -39,3 +39,15 @@ test_deleting_wide_access_is_allowed if {
 	count(no_wildcard.deny) == 0 with input as {"now": fixtures.now, "grants": [], "resources": [r]}
 		with data.tempgrant.config as fixtures.config
 }
+
+test_what_the_plan_reader_found_too_wide_is_denied_with_its_description if {
+	verdicts := check({"wide": ["NotAction (every action but those listed)", "the member allUsers"]})
+	{v.message | some v in verdicts} == {
+		"tempgrant_postgresql_login_role.grant_g1 grants NotAction (every action but those listed); narrow it, or list it in scope.allow in tempgrant.yaml",
+		"tempgrant_postgresql_login_role.grant_g1 grants the member allUsers; narrow it, or list it in scope.allow in tempgrant.yaml",
+	}
+}
+
+test_grant_option_is_denied if {
+	count(check({"flags": ["grant_option"]})) == 1
+}
