@@ -6,6 +6,7 @@ import { formatTimestamp } from "../../src/grant/index.js";
 import { checkPlanShape, DEFAULT_PRIVILEGED_TYPES, toPolicyInput } from "../../src/plan/index.js";
 import { loadPolicyEngine, resolveConfig, type PolicyEngine } from "../../src/policy/index.js";
 import { init, plan as tofuPlan, resolveEngine, showJson } from "../../src/runner/index.js";
+import { askedApproversSign } from "../support/approve-grants.js";
 import { aliceRecord } from "../support/grant-record.js";
 
 // Issue 15, class 5: the scope and native-expiry readers read what the target would do, not
@@ -28,6 +29,8 @@ async function denials(doc: unknown): Promise<string[]> {
       fallbackNow: t,
       aliases: config.policy.approvals.aliases,
       privilegedTypes: DEFAULT_PRIVILEGED_TYPES,
+      // Every approver a record asks for signs its digest: only the target's semantics decide.
+      approvals: askedApproversSign({ aliases: config.policy.approvals.aliases }),
     }),
   );
   return [...new Set(verdicts.deny.map((v) => `${v.rule}: ${v.message}`))].sort();
@@ -134,7 +137,7 @@ describe("AWS IAM policy documents", () => {
       Condition: { DateLessThan: { "aws:CurrentTime": formatTimestamp(expiresAt + 86_400) } },
     };
     expect(await denials(awsGrant(awsPolicy(emitted, later)))).toEqual([
-      `native-expiry/matches-record: aws_iam_policy.grant of grant alice-read: its native expiry is 24h later, not the record's expiry ${expires}`,
+      `native-expiry/matches-record: aws_iam_policy.grant of grant alice-read: its native expiry is 1d later, not the record's expiry ${expires}`,
     ]);
     // Two instants for one key are OR'ed by AWS: the statement lasts until the later one.
     const twoInstants = {
