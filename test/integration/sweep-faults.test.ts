@@ -275,7 +275,7 @@ describe("faults in the middle of a sweep's apply", () => {
       );
       expect(blocked.exitCode).toBe(1);
       expect(blocked.stderr.trim()).toMatch(
-        /^tempgrant: sweep: another tempgrant sweep \(pid \d+ on .+, since .+\) is running in .+ and still holds .+run\.lock after 1 s/,
+        /^tempgrant: sweep: another tempgrant sweep \(pid \d+ on .+, since .+\) is running in .+ and still holds .+run\.lock after 1s/,
       );
     } finally {
       project.release();
