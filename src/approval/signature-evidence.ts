@@ -22,7 +22,8 @@ export type EvidenceOutcome =
 /**
  * Checks a signature over a grant digest, at an instant: the signature must parse, be made
  * in tempgrant's namespace, by a key the allowed-signers file lists for the person the file
- * is named after, valid at `at` and allowed in that namespace, and verify over `digest`.
+ * is named after (and for no other person), valid at `at` and allowed in that namespace, and
+ * verify over `digest`.
  * The reason names the first check that failed.
  */
 export function checkSignature(
@@ -50,6 +51,15 @@ export function checkSignature(
     return fail(`signed in namespace "${signature.namespace}", not "${APPROVAL_NAMESPACE}"`);
   const lines = signers.linesOf(signature.publicKey);
   if (lines.length === 0) return fail(`key ${fingerprint} is not in ${signers.source}`);
+  // One key, one person: a key listed for two people cannot tell which of them signed, so one
+  // of them could approve as the other (or as the requester's approver). Fail closed.
+  const persons = [...new Set(lines.flatMap((line) => line.principals.map((p) => foldName(p, aliases))))];
+  if (persons.length > 1)
+    return fail(
+      `key ${fingerprint} is listed for more than one person (${persons.join(", ")}) in ${signers.source}: ` +
+        "its signatures cannot tell them apart; give each approver a key of their own, or map " +
+        "one person's other names to them with approvals.aliases",
+    );
   const wanted = foldName(claimed, aliases);
   const mine = lines.filter((line) => line.principals.some((p) => foldName(p, aliases) === wanted));
   if (mine.length === 0) {

@@ -81,6 +81,13 @@ describe("checkSignature: the allowed-signers file decides whose key counts, whe
         bob,
       ),
     ).toEqual({ ok: true, person: "bob@example.com" });
+    // Two names of one key that tempgrant.yaml's aliases make one person: still one person.
+    expect(
+      await check(
+        [`"bob@example.com,robert@example.com" ${bob.publicKey.split(" ").slice(0, 2).join(" ")}`],
+        bob,
+      ),
+    ).toEqual({ ok: true, person: "bob@example.com" });
     // An alias in tempgrant.yaml names the same person.
     expect(await check([allowedSignersLine(bob)], bob, { claimedBy: "robert@example.com" })).toMatchObject({
       ok: true,
@@ -114,6 +121,13 @@ describe("checkSignature: the allowed-signers file decides whose key counts, whe
     expect(await reason([allowedSignersLine(bob, 'valid-after="20270201Z"')], bob)).toMatch(
       /is valid only from 2027-02-01T00:00:00Z/,
     );
+    // One key listed for two people (a requester could approve as a colleague): refused.
+    expect(
+      await reason(
+        [allowedSignersLine(bob), `carol@example.com ${bob.publicKey.split(" ").slice(0, 2).join(" ")}`],
+        bob,
+      ),
+    ).toMatch(/is listed for more than one person \(bob@example.com, carol@example.com\) in allowed_signers/);
     const signature = await sshSign(bob, DIGEST);
     const outcome = checkSignature(
       { kind: "signature", claimedBy: "bob", signature, source: "x" },

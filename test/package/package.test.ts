@@ -336,6 +336,20 @@ describe("tempgrant init, end to end from the tarball", () => {
     approveListedGrants(repo, (JSON.parse(listed.stdout) as { grants: ListedGrant[] }).grants);
   };
 
+  it("its README's approval walk, run as written: plan denies the unapproved grants, then passes", async () => {
+    const before = await inRepo(["plan"]);
+    expect(before.exitCode, failure(before)).toBe(1);
+    expect(before.stdout).toContain("DENY approvals/evidence-verified");
+    const readme = readFileSync(join(repo, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Approve the example grants"));
+    const script = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(script, "README: no sh block under 'Approve the example grants'").toBeDefined();
+    // The block as a user pastes it (bash, stopping at the first failing command).
+    const walked = await run("bash", ["-e", "-c", script ?? ""], repo, stateEnv());
+    expect(walked.exitCode, failure(walked)).toBe(0);
+    expect(walked.stdout).toMatch(/^PASS main .*: 2 grant\(s\)/m);
+  });
+
   it("synthesizes, plans and checks: both example grants pass", async () => {
     await approveAll();
     const result = await inRepo(["plan"]);

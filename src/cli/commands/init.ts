@@ -108,6 +108,7 @@ export function initCommand(): Command {
           "  npx tempgrant toolchain  # the pinned tofu and opa, and tempgrant's provider (built once with Go, cached)",
           "  npx tempgrant grants     # the example grants, active for 8 hours",
           "  npx tempgrant plan       # synth, plan with tofu, check with the shipped rules and yours in policies/",
+          "                           # (denies until approvers sign: README.md, 'Approve the example grants')",
           "",
         ].join("\n"),
       );
