@@ -28,7 +28,7 @@ export interface CheckedStack {
 
 /** Synth at one clock, then for each stack: init, plan -out, show -json, check. */
 export async function planAndCheckStacks(
-  options: StackRunOptions & { bundle?: string; reviews?: string },
+  options: StackRunOptions & { bundle?: string; reviews?: string; signatures?: string },
 ): Promise<{ reports: CheckedStack[]; config: CheckConfig; now: number; evidence: EvidenceSet }> {
   const clock = resolveClock(options.now);
   const config = await loadCheckConfig(options.config, options.chdir);
@@ -40,7 +40,9 @@ export async function planAndCheckStacks(
   // the reviews given by flag, read before anything is planned: bad evidence input stops early.
   const evidence = loadEvidence({
     config,
-    signatures: config.evidence.signatures ?? join(options.chdir, "approvals"),
+    ...(options.signatures !== undefined
+      ? { signatures: options.signatures, signaturesRequired: true }
+      : { signatures: config.evidence.signatures ?? join(options.chdir, "approvals") }),
     ...(options.reviews !== undefined ? { reviews: options.reviews } : {}),
     now: clock.now,
   });

@@ -24,6 +24,24 @@ export interface StackRunOptions {
  * lock (see project-lock.ts), so that a plan, an apply and a sweep in one checkout never
  * share cdktf.out at the same time; it is released when the process exits.
  */
+/**
+ * Adds where `plan` and `apply` read approval evidence: `--reviews` and `--signatures`. With
+ * `--config` naming a trusted copy of tempgrant.yaml (the base branch's, in a pull request's
+ * check), the allowed signers come from that copy while the signatures stay the project's.
+ */
+export function withEvidenceOptions(command: Command): Command {
+  return command
+    .option(
+      "--reviews <file>",
+      "the pull request and its reviews as approval evidence (see docs/approvals.md)",
+    )
+    .option(
+      "--signatures <dir>",
+      "folder of signed approvals, <grant-id>/<person>.sig (default: tempgrant.yaml's approvals.signatures, " +
+        "else <project>/approvals)",
+    );
+}
+
 export function withStackOptions(command: Command, nowHelp: string): Command {
   return command
     .hook("preAction", async (_command, action) => {

@@ -446,6 +446,11 @@ describe("tempgrant init, end to end from the tarball", () => {
     // What the workflow's github-script step fetches: the pull request, no reviews yet (the
     // grants' approvals are the signatures under approvals/).
     writeFileSync(join(repo, "tempgrant-reviews.json"), JSON.stringify(githubReviews([])));
+    // What the workflow's checkout of the base commit gives: its tempgrant.yaml and allowed
+    // signers (here the same as the repo's: the grants were approved by keys already there).
+    mkdirSync(join(repo, ".tempgrant", "base"), { recursive: true });
+    for (const file of ["tempgrant.yaml", "allowed_signers"])
+      cpSync(join(repo, file), join(repo, ".tempgrant", "base", file));
     const planned = await bash(step(check, "Plan and check every stack"));
     expect(planned.exitCode, failure(planned)).toBe(0);
     expect(output("exit-code")).toBe("0");

@@ -111,8 +111,17 @@ describe("CI templates", () => {
     expect(flow.permissions).toMatchObject({ "security-events": "write", "pull-requests": "write" });
     const all = steps(flow);
     const runs = all.map((step) => step.run ?? "").join("\n");
+    // Who may approve comes from the base commit's tempgrant.yaml and allowed_signers.
+    expect(all.find((step) => step.uses?.startsWith("actions/checkout@") && step.with)?.with).toMatchObject({
+      ref: "${{ github.event.pull_request.base.sha }}",
+      path: ".tempgrant/base",
+    });
     expect(invocations(runs)).toContainEqual([
       "plan",
+      "--config",
+      ".tempgrant/base/tempgrant.yaml",
+      "--signatures",
+      "approvals",
       "--reviews",
       "tempgrant-reviews.json",
       "--format",

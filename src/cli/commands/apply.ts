@@ -3,31 +3,30 @@ import { wrapStep } from "../../errors.js";
 import { CHECK_FORMAT_NAMES, type CheckFormat } from "../../report/format-names.js";
 import { useColour } from "../colour.js";
 import { EXIT } from "../exit-codes.js";
-import { withStackOptions, type StackRunOptions } from "../stack-options.js";
+import { withEvidenceOptions, withStackOptions, type StackRunOptions } from "../stack-options.js";
 
 interface ApplyOptions extends StackRunOptions {
   bundle?: string;
   format: CheckFormat;
   reviews?: string;
+  signatures?: string;
   ledger?: string;
 }
 
 /** `tempgrant apply`: the merge-time path: synth, plan, full policy check, apply only if every plan passes. */
 export function applyCommand(): Command {
-  return withStackOptions(
-    new Command("apply").description(
-      "Synthesize at one clock, plan and check every stack, and apply the checked plans only if all of them pass.",
+  return withEvidenceOptions(
+    withStackOptions(
+      new Command("apply").description(
+        "Synthesize at one clock, plan and check every stack, and apply the checked plans only if all of them pass.",
+      ),
+      "synthesize and check as of this instant (default: TEMPGRANT_NOW or the clock)",
     ),
-    "synthesize and check as of this instant (default: TEMPGRANT_NOW or the clock)",
   )
     .option(
       "--bundle <file>",
       "compiled policy bundle (default: the shipped pack plus your Rego in policies/, built and cached; " +
         "the shipped bundle when policies/ holds none)",
-    )
-    .option(
-      "--reviews <file>",
-      "the pull request and its reviews as approval evidence (see docs/approvals.md)",
     )
     .addOption(
       new Option("--format <format>", "output format of the checks")

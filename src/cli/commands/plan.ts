@@ -2,30 +2,29 @@ import { Command, Option } from "commander";
 import { CHECK_FORMAT_NAMES, type CheckFormat } from "../../report/format-names.js";
 import { useColour } from "../colour.js";
 import { EXIT } from "../exit-codes.js";
-import { withStackOptions, type StackRunOptions } from "../stack-options.js";
+import { withEvidenceOptions, withStackOptions, type StackRunOptions } from "../stack-options.js";
 
 interface PlanOptions extends StackRunOptions {
   bundle?: string;
   format: CheckFormat;
   reviews?: string;
+  signatures?: string;
 }
 
 /** `tempgrant plan`: the PR path: synth at the clock, plan, show -json, check, per stack. */
 export function planCommand(): Command {
-  return withStackOptions(
-    new Command("plan").description(
-      "Synthesize the app at one clock, plan every stack with tofu/terraform, and check each plan.",
+  return withEvidenceOptions(
+    withStackOptions(
+      new Command("plan").description(
+        "Synthesize the app at one clock, plan every stack with tofu/terraform, and check each plan.",
+      ),
+      "synthesize and check as of this instant (default: TEMPGRANT_NOW or the clock)",
     ),
-    "synthesize and check as of this instant (default: TEMPGRANT_NOW or the clock)",
   )
     .option(
       "--bundle <file>",
       "compiled policy bundle (default: the shipped pack plus your Rego in policies/, built and cached; " +
         "the shipped bundle when policies/ holds none)",
-    )
-    .option(
-      "--reviews <file>",
-      "the pull request and its reviews as approval evidence (see docs/approvals.md)",
     )
     .addOption(new Option("--format <format>", "output format").choices(CHECK_FORMAT_NAMES).default("text"))
     .addHelpText(
