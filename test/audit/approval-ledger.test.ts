@@ -77,5 +77,15 @@ describe("approvals in the ledger", () => {
     const table = await runCli(["audit", "who", "--target", "ledger-db", "--ledger", ledger]);
     expect(table.stdout).toContain("bob@example.com (signature)");
     expect(table.stdout).toContain(digest.slice(0, 20));
+    // The period report says the same: who verifiably approved which digest.
+    const csv = await runCli(["audit", "report", "--ledger", ledger, "--format", "csv"]);
+    expect(csv.exitCode, csv.stderr).toBe(0);
+    const [header, row] = csv.stdout.trim().split("\n");
+    expect(header).toContain(",approved_by,verified_approvers,digest,");
+    expect(row).toContain(`,bob@example.com (signature),${digest},`);
+    const html = await runCli(["audit", "report", "--ledger", ledger, "--format", "html"]);
+    expect(html.stdout).toContain(
+      `bob@example.com (signature)</span><br>over <span class="token">${digest}</span>`,
+    );
   }, 180_000);
 });

@@ -205,7 +205,9 @@ describe("audit report", () => {
   it("writes the same windows as CSV, Markdown and JSON", async () => {
     const csv = await cli(["audit", "report", "--from", at(-10), "--to", at(290), "--format", "csv"]);
     const lines = csv.stdout.trim().split("\n");
-    expect(lines[0]).toMatch(/^grant,stack,principal,target,access,requested_by,approved_by,ticket,/);
+    expect(lines[0]).toMatch(
+      /^grant,stack,principal,target,access,requested_by,approved_by,verified_approvers,digest,ticket,/,
+    );
     expect(lines).toHaveLength(5);
     const md = await cli(["audit", "report", "--from", at(-10), "--to", at(290), "--format", "md"]);
     expect(md.stdout).toContain("| break-glass | 1 |");

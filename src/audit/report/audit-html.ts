@@ -1,6 +1,7 @@
 import { formatTimestamp } from "../../grant/time.js";
 import type { AccessWindow } from "../access-windows.js";
 import { humanDuration, isLate, isOverdue, type AuditReport } from "./audit-period.js";
+import { askedNotVerified, verifiedApprovers } from "./approval-text.js";
 
 /**
  * The auditor's report as one self-contained HTML file: inline CSS, no script, no external
@@ -55,7 +56,10 @@ export function auditHtml(report: AuditReport): string {
         token(window.target),
         token(window.access),
         token(window.requestedBy),
-        window.approvedBy.length > 0 ? window.approvedBy.map(token).join(", ") : "none",
+        // Who verifiably approved the exact content in force, and that content's digest.
+        window.digest === null
+          ? escape(askedNotVerified(window))
+          : `${verifiedApprovers(window).map(token).join(", ") || "none"}<br>over ${token(window.digest)}`,
         token(window.ticket ?? ""),
         escape(window.reason),
         token(formatTimestamp(window.from)),

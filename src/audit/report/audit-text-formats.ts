@@ -1,6 +1,7 @@
 import { formatTimestamp } from "../../grant/time.js";
 import { writeCsv, type CsvCell } from "../../report/csv.js";
 import type { AccessWindow } from "../access-windows.js";
+import { verifiedApprovers } from "./approval-text.js";
 import { humanDuration, isLate, isOverdue, type AuditReport } from "./audit-period.js";
 
 /**
@@ -15,6 +16,9 @@ const COLUMNS: readonly [string, (window: AccessWindow, report: AuditReport) => 
   ["access", (w) => w.access],
   ["requested_by", (w) => w.requestedBy],
   ["approved_by", (w) => w.approvedBy.join(" ")],
+  // Who verifiably approved the content in force (apply's record), and that content's digest.
+  ["verified_approvers", (w) => verifiedApprovers(w).join("; ")],
+  ["digest", (w) => w.digest ?? ""],
   ["ticket", (w) => w.ticket ?? ""],
   ["reason", (w) => w.reason],
   ["break_glass", (w) => w.breakGlass],

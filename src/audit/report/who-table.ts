@@ -2,6 +2,7 @@ import Table from "cli-table3";
 import { formatTimestamp } from "../../grant/time.js";
 import type { AccessWindow } from "../access-windows.js";
 import { humanDuration } from "./audit-period.js";
+import { askedNotVerified, verifiedApprovers } from "./approval-text.js";
 
 /** The access windows as a terminal table: who, on what, approved by whom, and how it ended. */
 export function whoTable(windows: readonly AccessWindow[]): string {
@@ -56,9 +57,6 @@ export function whoTable(windows: readonly AccessWindow[]): string {
  * for events from before approvals were evidence, the names the grant asked for, marked so.
  */
 function approvedCell(window: AccessWindow): string {
-  if (window.digest === null) {
-    return window.approvedBy.length > 0 ? `${window.approvedBy.join(", ")} (asked, not verified)` : "none";
-  }
-  const who = window.approvals.map((approval) => `${approval.person} (${approval.kind})`);
-  return `${who.join(", ") || "none"}\nover ${window.digest}`;
+  if (window.digest === null) return askedNotVerified(window);
+  return `${verifiedApprovers(window).join(", ") || "none"}\nover ${window.digest}`;
 }
