@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { formatTimestamp, scramVerifier } from "../src/grant/index.js";
-import { libpqEnvironment } from "../src/testing/postgres-access.js";
+import { libpqEnvironment, loginClient } from "../src/testing/postgres-access.js";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../src/testing/throwaway-postgres.js";
 import type { BenchGrant } from "./sweep-project.js";
 
@@ -112,14 +112,7 @@ export async function startPostgresSimulation(options: {
   let rolesLeft = 0;
 
   const connect = async (user: string, password: string): Promise<pg.Client> => {
-    const client = new pg.Client({
-      host: server.host,
-      port: server.port,
-      database: server.database,
-      user,
-      password,
-    });
-    client.on("error", () => {});
+    const client = loginClient(server, user, password);
     try {
       await client.connect();
     } catch (error) {

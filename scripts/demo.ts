@@ -15,7 +15,7 @@ import { TempgrantError } from "../src/errors.js";
 import { runCommand } from "../src/exec/run-command.js";
 import { formatTimestamp, scramVerifier } from "../src/grant/index.js";
 import { bootstrapToolchain } from "../src/toolchain/bootstrap.js";
-import { adminQuery, libpqEnvironment } from "../src/testing/postgres-access.js";
+import { adminQuery, libpqEnvironment, loginClient } from "../src/testing/postgres-access.js";
 import { startThrowawayPostgres, type PostgresConnection } from "../src/testing/throwaway-postgres.js";
 import { writeDemoGrants, writeDemoProject } from "./demo-project.js";
 
@@ -48,14 +48,7 @@ async function tempgrant(
 
 /** A session of the grantee: a login with her password, kept open. */
 async function login(server: PostgresConnection, user: string, password: string): Promise<pg.Client> {
-  const client = new pg.Client({
-    host: server.host,
-    port: server.port,
-    database: server.database,
-    user,
-    password,
-  });
-  client.on("error", () => {}); // a session the sweep ends reports it on its next query
+  const client = loginClient(server, user, password);
   await client.connect();
   return client;
 }

@@ -27,3 +27,20 @@ export async function adminQuery<T extends pg.QueryResultRow>(
     await client.end();
   }
 }
+
+/**
+ * A client that logs in as a grantee (not yet connected): the server's address, the grantee's
+ * name and password. Errors after connecting (a session the sweep ends) are left to the next
+ * query to report, so an ended session never crashes the process.
+ */
+export function loginClient(server: PostgresConnection, user: string, password: string): pg.Client {
+  const client = new pg.Client({
+    host: server.host,
+    port: server.port,
+    database: server.database,
+    user,
+    password,
+  });
+  client.on("error", () => {});
+  return client;
+}

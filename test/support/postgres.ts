@@ -1,5 +1,4 @@
-import pg from "pg";
-import { adminQuery, libpqEnvironment } from "../../src/testing/postgres-access.js";
+import { adminQuery, libpqEnvironment, loginClient } from "../../src/testing/postgres-access.js";
 import type { PostgresConnection } from "../../src/testing/throwaway-postgres.js";
 
 /** The PG* environment tempgrant's provider reads its connection from. */
@@ -13,13 +12,7 @@ export async function tryLogin(
   user: string,
   password: string,
 ): Promise<{ ok: true; currentUser: string } | { ok: false; error: string }> {
-  const client = new pg.Client({
-    host: server.host,
-    port: server.port,
-    database: server.database,
-    user,
-    password,
-  });
+  const client = loginClient(server, user, password);
   try {
     await client.connect();
     const rows = (await client.query<{ current_user: string }>("select current_user")).rows;
