@@ -185,7 +185,16 @@ describe("CI templates", () => {
     const script = (job: string) => invocations((pipeline[job]?.script ?? []).join("\n"));
     const check = pipeline["tempgrant-check"];
     expect(check?.rules?.[0]?.if).toContain('$CI_PIPELINE_SOURCE == "merge_request_event"');
-    expect(script("tempgrant-check")).toContainEqual(["plan", "--format", "junit"]);
+    // Who may approve comes from the target branch's worktree, never from the merge request.
+    expect(script("tempgrant-check")).toContainEqual([
+      "plan",
+      "--config",
+      ".tempgrant/base/tempgrant.yaml",
+      "--signatures",
+      "approvals",
+      "--format",
+      "junit",
+    ]);
     expect(check?.artifacts?.reports?.junit).toBe("tempgrant-junit.xml");
 
     const apply = pipeline["tempgrant-apply"];
