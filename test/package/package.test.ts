@@ -24,6 +24,7 @@ import { approveListedGrants, type ListedGrant } from "../support/approve-grants
 import { makeProject } from "../support/cdktf-project.js";
 import { githubReviews } from "../support/github-reviews.js";
 import { runCli } from "../support/cli.js";
+import { enableOrdersDb } from "../support/scaffold-orders-db.js";
 import { variedPlan } from "../support/varied-plan.js";
 import { adminQuery, providerEnvironment } from "../support/postgres.js";
 
@@ -485,23 +486,7 @@ describe("tempgrant init, end to end from the tarball", () => {
   });
 
   it("its PostgreSQL target synthesizes a login role with VALID UNTIL, planned by tempgrant's provider", async () => {
-    const edit = (path: string, from: string, to: string) => {
-      const text = readFileSync(join(repo, path), "utf8");
-      expect(text, path).toContain(from);
-      writeFileSync(join(repo, path), text.replace(from, to));
-    };
-    // What stacks/targets.ts tells a user to do.
-    edit(
-      "stacks/main.ts",
-      '// import { tempgrantProvider } from "tempgrant";',
-      'import { tempgrantProvider } from "tempgrant";',
-    );
-    edit(
-      "stacks/main.ts",
-      '// tempgrantProvider(stack, { sslmode: "require" });',
-      'tempgrantProvider(stack, { sslmode: "disable" });',
-    );
-    edit("stacks/targets.ts", "[exampleSystem]", "[exampleSystem, ordersDb]");
+    enableOrdersDb(repo);
     const expires = now + 3_600;
     writeFileSync(
       join(repo, "grants", "orders.yaml"),

@@ -11,7 +11,12 @@ export function policyCommand(): Command {
     .description("Build the policy bundle (Rego compiled to WebAssembly).")
     .addHelpText(
       "after",
-      ["", "Examples:", "  $ tempgrant policy build policies/ --out policies/bundle/policy.wasm"].join("\n"),
+      [
+        "",
+        "Examples:",
+        "  $ tempgrant policy build policies/ --out policies/bundle/policy.wasm",
+        "  $ tempgrant policy test policies/",
+      ].join("\n"),
     );
   policy
     .command("build")
@@ -36,24 +41,11 @@ export function policyCommand(): Command {
       ].join("\n"),
     )
     .action(async (dirs: string[], options: { out: string; opa?: string }) => {
-      const opa = options.opa ?? readToolchainManifest()?.opa ?? findAllOnPath("opa")[0];
-      if (!opa)
-        throw new TempgrantError(
-          "USAGE",
-          "no opa binary: run `tempgrant toolchain`, install opa, or pass --opa",
-        );
+      const opa = opaBinary(options.opa);
       const [{ buildPolicyBundle }, { folderOption, outputFileOption }] = await Promise.all([
         import("../../policy/build-bundle.js"),
         import("../options.js"),
       ]);
-      // A name is looked up on PATH, as a shell would; a path must be an executable file.
-      if (options.opa !== undefined) {
-        const usable = options.opa.includes("/")
-          ? findAllOnPath(basename(options.opa), dirname(resolve(options.opa))).length > 0
-          : findAllOnPath(options.opa).length > 0;
-        if (!usable)
-          throw new TempgrantError("USAGE", `--opa ${options.opa}: no such program (or not executable)`);
-      }
       // The bundle's folder (policies/bundle/ in a new repo) is created by the build.
       outputFileOption("--out", options.out, { createsFolder: true });
       for (const dir of dirs) folderOption("policy folder", dir);
@@ -62,12 +54,64 @@ export function policyCommand(): Command {
         opa,
         // The pack's own sources relative to it: opa records source paths in the module,
         // so only relative ones give the same bundle from any checkout.
-        sources: ["main.rego", "lib", "rules", ...dirs.map((dir) => resolve(dir))],
+        sources: [...PACK_SOURCES, ...dirs.map((dir) => resolve(dir))],
         cwd: pack,
         capabilities: join(pack, "capabilities.json"),
         out: isAbsolute(options.out) ? options.out : resolve(options.out),
       });
       process.stdout.write(`${built.path}: ${built.bytes} bytes, sha256 ${built.sha256}\n`);
     });
+  policy
+    .command("test")
+    .description("Run `opa test` on the shipped Rego pack together with your own modules and their tests.")
+    .argument("[dirs...]", "folders of your own Rego modules and *_test.rego files")
+    .option("--opa <binary>", "the opa binary (default: the bootstrapped one, else opa on PATH)")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "The opa that `tempgrant toolchain` provides, so no opa on PATH is needed; its report is printed as is.",
+        "",
+        "Exit codes: 0 every test passed; 1 a test failed or opa reported an error; 2 bad usage.",
+        "",
+        "Examples:",
+        "  $ tempgrant policy test policies/",
+      ].join("\n"),
+    )
+    .action(async (dirs: string[], options: { opa?: string }) => {
+      const opa = opaBinary(options.opa);
+      const [{ runCommand }, { folderOption }] = await Promise.all([
+        import("../../exec/run-command.js"),
+        import("../options.js"),
+      ]);
+      for (const dir of dirs) folderOption("policy folder", dir);
+      // As the build does: the pack's sources relative to it, the user's resolved from here.
+      const result = await runCommand({
+        program: opa,
+        args: ["test", ...PACK_SOURCES, ...dirs.map((dir) => resolve(dir))],
+        cwd: policiesDir(),
+      });
+      process.stdout.write(result.stdout);
+      process.stderr.write(result.stderr);
+      if (result.exitCode !== 0) process.exitCode = 1;
+    });
   return policy;
+}
+
+/** The shipped pack's Rego, relative to its folder (not its compiled bundle). */
+const PACK_SOURCES = ["main.rego", "lib", "rules"];
+
+/** The opa to run: --opa (a name on PATH, or a path), else the bootstrapped one, else opa on PATH. */
+function opaBinary(option: string | undefined): string {
+  const opa = option ?? readToolchainManifest()?.opa ?? findAllOnPath("opa")[0];
+  if (!opa)
+    throw new TempgrantError("USAGE", "no opa binary: run `tempgrant toolchain`, install opa, or pass --opa");
+  // A name is looked up on PATH, as a shell would; a path must be an executable file.
+  if (option !== undefined) {
+    const usable = option.includes("/")
+      ? findAllOnPath(basename(option), dirname(resolve(option))).length > 0
+      : findAllOnPath(option).length > 0;
+    if (!usable) throw new TempgrantError("USAGE", `--opa ${option}: no such program (or not executable)`);
+  }
+  return opa;
 }
