@@ -69,6 +69,20 @@ describe("the project's own Rego, with no --bundle", () => {
     expect(first.built, first.result.stderr).toBe(true);
   });
 
+  it("tempgrant policy test: the shipped pack's tests and the project's, with the toolchain's opa", async () => {
+    const passed = await runCli(["policy", "test", "policies"], {}, dir);
+    expect(passed.exitCode, `${passed.stdout}${passed.stderr}`).toBe(0);
+    const total = Number(/PASS: (\d+)\/\1/.exec(passed.stdout)?.[1]);
+    // A test of the project's that fails is exit 1, with opa's report; nothing else changes.
+    const failing = join(dir, "policies", "failing_test.rego");
+    writeFileSync(failing, "package tempgrant.rules.org.failing_test\n\ntest_always_fails if false\n");
+    const failed = await runCli(["policy", "test", "policies"], {}, dir);
+    rmSync(failing);
+    expect(failed.exitCode, `${failed.stdout}${failed.stderr}`).toBe(1);
+    expect(failed.stdout).toContain("test_always_fails");
+    expect(failed.stdout).toContain(`FAIL: 1/${total + 1}`);
+  });
+
   it("unchanged sources: the cached bundle is used as it is", async () => {
     const before = await plan();
     expect(before.built).toBe(false);

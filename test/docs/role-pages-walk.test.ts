@@ -146,8 +146,8 @@ const STEPS: readonly Step[] = [
       // npx tempgrant plan: DENY, nobody has approved the example grants yet
       (result) => {
         expect(result.exitCode, failure(result)).toBe(1);
-        expect(result.stdout).toMatch(/DENY approvals\/evidence-verified.*alice-example-read/);
-        expect(result.stdout).toMatch(/DENY approvals\/evidence-verified.*carol-example-write/);
+        expect(result.stdout).toMatch(/^grant alice-example-read\n\s+DENY approvals\/evidence-verified/m);
+        expect(result.stdout).toMatch(/^grant carol-example-write\n\s+DENY approvals\/evidence-verified/m);
       },
     ],
   },
@@ -241,9 +241,11 @@ const STEPS: readonly Step[] = [
         expect(sarif.runs).toHaveLength(1);
       }),
       // npx tempgrant check cdktf.out/stacks/main/tempgrant.tfplan --format markdown
-      succeeds(prints(/^<!-- tempgrant-check -->$/m, "tempgrant check passed")),
+      succeeds(prints("tempgrant check passed")),
       // npx tempgrant apply --format github: erin is now a member of the orders role
-      succeeds(async () => expect(await isMember(erinRole, privilegeRole)).toBe(true)),
+      succeeds(prints(/^tempgrant: 0 denied, \d+ warning\(s\)/m), async () =>
+        expect(await isMember(erinRole, privilegeRole)).toBe(true),
+      ),
       // npx tempgrant sweep --json: nothing has expired, nothing is revoked
       succeeds(async (result) => {
         expect(result.stdout).toContain('"verified": true');
@@ -255,7 +257,7 @@ const STEPS: readonly Step[] = [
     page: "docs/auditor.md",
     step: "chain",
     at: 5 * HOUR,
-    expect: [succeeds(prints(/valid/i, /head/i))],
+    expect: [succeeds(prints(/: chain intact, \d+ entries$/m, /^head: seq \d+ [0-9a-f]{64}$/m))],
   },
   {
     page: "docs/auditor.md",
@@ -273,15 +275,18 @@ const STEPS: readonly Step[] = [
     step: "who",
     at: 5 * HOUR,
     expect: [
+      // an hour into erin's window: requester, approver and how, digest, ticket, how it ended
       succeeds(
         prints(
-          "erin@example.com",
-          "frank@example.com",
+          /^1 access window\(s\) for target orders-db, at /,
+          `main/${GRANT}`,
+          "frank@example.com (signature)",
+          () => `over ${digest}`,
           "DATA-77",
-          "Quarterly revenue model refresh",
-          /expired and verified/,
+          /expired-verified/,
         ),
       ),
+      // her windows over the period
       succeeds(prints(GRANT)),
     ],
   },
@@ -305,7 +310,19 @@ const STEPS: readonly Step[] = [
           args: ["-tzf", inRepo("evidence-2026-11.tar.gz")],
         });
         expect(listed.exitCode).toBe(0);
-        expect(listed.stdout).toMatch(/manifest/);
+        // The ledger, its verification, the report in every format, the state, the manifest.
+        expect(listed.stdout.split("\n").sort()).toEqual(
+          expect.arrayContaining([
+            "MANIFEST.json",
+            "ledger.jsonl",
+            "verify.json",
+            "report.html",
+            "report.csv",
+            "report.json",
+            "report.md",
+            "state-1-main.tfstate",
+          ]),
+        );
       }),
     ],
   },
@@ -409,6 +426,8 @@ async function walk(step: Step): Promise<void> {
   const env = walkEnvironment(step.actor ?? "erin", step.at);
   for (const [index, command] of commands.entries()) {
     const result = await runWritten(command, env);
+    console.log(`[walk] ${command.where} ${command.written}: exit ${result.exitCode}`);
+    if (process.env.WALK_DEBUG) console.log(result.stdout, result.stderr);
     await step.expect[index]?.(result, command);
   }
 }
