@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runCommand, type CommandResult } from "../../src/exec/run-command.js";
-import { formatTimestamp } from "../../src/grant/index.js";
+import { formatTimestamp, parseTimestamp } from "../../src/grant/index.js";
 import { approveListedGrants, type ListedGrant } from "../support/approve-grants.js";
 import { sourceCli } from "../support/cli.js";
 import { blockCommands, shellBlocks, type DocBlock, type DocCommand } from "../support/doc-walk.js";
@@ -26,6 +26,8 @@ import { allowedSignersLine, makeSigner, type Signer } from "../support/ssh-keys
 //   roles of the test's own), lists the approvers' keys in allowed_signers (the example
 //   grants' approvers sign, as the new README's walk does, and frank's key is added), and
 //   the repository gets a remote (a bare repository standing in for GitHub);
+// - engineer.md's example denial is compared with what plan says once erin's grant changes
+//   after frank signed it (a later expiresAt, as its "Extend it" says), then the change is undone;
 // - between ci.md and auditor.md, time passes: the scheduled sweep (ci.md's command) runs
 //   again once erin's 4-hour grant has expired (within one 10-minute schedule of it).
 // The clock is the real one, moved forward with TEMPGRANT_NOW, never back (tempgrant's
@@ -98,6 +100,7 @@ const prints =
     }
   };
 const inRepo = (path: string) => join(repo, path);
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** erin's grant, as `tempgrant request` named it and printed its digest. */
 const GRANT = "erin-orders-db-read";
@@ -523,7 +526,35 @@ describe("the role pages, walked as written", () => {
     120_000,
   );
   it(`${ownRules.page}: ${ownRules.step}`, () => walk(ownRules), 600_000);
-  for (const step of rest.filter((candidate) => candidate.page !== "docs/auditor.md"))
+  const [request, approve, verify, ...later] = rest as [Step, Step, Step, ...Step[]];
+  for (const step of [request, approve, verify]) it(`${step.page}: ${step.step}`, () => walk(step), 600_000);
+  it("engineer.md: a later expiresAt voids frank's approval, with the page's example reason", async () => {
+    const page = readFileSync(join(ROOT, "docs/engineer.md"), "utf8");
+    const quoted = /for example\s+`(grant [^`]+)`/.exec(page)?.[1]?.replace(/\s+/g, " ") ?? "";
+    expect(quoted).toContain("sha256:...");
+    const file = inRepo(`grants/${GRANT}.yaml`);
+    const original = readFileSync(file, "utf8");
+    const expiresAt = /expiresAt: (\S+)/.exec(original)?.[1] ?? "";
+    const parsed = parseTimestamp(expiresAt);
+    expect(parsed.ok, expiresAt).toBe(true);
+    const extended = formatTimestamp((parsed.ok ? parsed.instant.seconds : 0) + HOUR);
+    writeFileSync(file, original.replace(`expiresAt: ${expiresAt}`, `expiresAt: ${extended}`));
+    try {
+      const plan = blockCommands(blocks.find((block) => block.step === "verify") as DocBlock, {})[0];
+      const result = await runWritten(plan as DocCommand, walkEnvironment("erin", undefined));
+      expect(result.exitCode, failure(result)).toBe(1);
+      const said = result.stdout.replace(/\s+/g, " ");
+      expect(said).toContain(
+        `DENY approvals/evidence-verified (tempgrant_grant.grant_${GRANT.replaceAll("-", "_")})`,
+      );
+      // The page's text, with the new digest where it says sha256:...
+      const [before = "", after = ""] = quoted.split("sha256:...");
+      expect(said).toMatch(new RegExp(`${escapeRegExp(before)}sha256:[0-9a-f]{64}${escapeRegExp(after)}`));
+    } finally {
+      writeFileSync(file, original);
+    }
+  }, 600_000);
+  for (const step of later.filter((candidate) => candidate.page !== "docs/auditor.md"))
     it(`${step.page}: ${step.step}`, () => walk(step), 600_000);
   it("once erin's grant has expired, the scheduled sweep (ci.md's command) revokes it", async () => {
     const sweep = blockCommands(blocks.find((block) => block.step === "jobs") as DocBlock, {}).find(
