@@ -227,7 +227,11 @@ describe("audit report", () => {
 describe("audit report: its period, its counts and where it goes", () => {
   it("counts as late only grants revoked late; a grant still in place past its expiry is counted apart", async () => {
     // At 400, dan (expiry 300) was never swept: overdue, not a late revocation.
-    const json = await cli(["audit", "report", "--from", at(-10), "--to", at(400), "--format", "json"]);
+    const json = await cli([
+      "audit",
+      "report",
+      ...["--from", at(-10), "--to", at(400), "--now", at(400), "--format", "json"],
+    ]);
     expect(json.exitCode, json.stderr).toBe(0);
     const parsed = JSON.parse(json.stdout) as {
       summary: Record<string, unknown>;
@@ -236,6 +240,21 @@ describe("audit report: its period, its counts and where it goes", () => {
     expect(parsed.summary).toMatchObject({ lateRevocations: 1, overdue: 1, open: 1 });
     expect(parsed.windows.filter((window) => window.late).map((window) => window.id)).toEqual(["cat"]);
     expect(parsed.windows.filter((window) => window.overdue).map((window) => window.id)).toEqual(["dan"]);
+  });
+
+  it("a period not over yet judges open grants at the clock: dan, not expired yet at 100, is not overdue", async () => {
+    const json = await cli([
+      "audit",
+      "report",
+      ...["--from", at(-10), "--to", at(400), "--now", at(100), "--format", "json"],
+    ]);
+    expect(json.exitCode, json.stderr).toBe(0);
+    const parsed = JSON.parse(json.stdout) as {
+      summary: Record<string, unknown>;
+      windows: { id: string; overdue: boolean }[];
+    };
+    expect(parsed.summary).toMatchObject({ lateRevocations: 1, overdue: 0, open: 1 });
+    expect(parsed.windows.find((window) => window.id === "dan")).toMatchObject({ overdue: false });
   });
 
   it("ends the default period at the run's clock (TEMPGRANT_NOW), not the machine's", async () => {

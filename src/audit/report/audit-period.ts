@@ -9,6 +9,11 @@ export interface AuditPeriod {
   readonly to: number;
   /** A revocation this long after expiry, or longer, is late (seconds). */
   readonly lateAfterSeconds: number;
+  /**
+   * The run's clock (epoch seconds). A period that ends after it is not over: a grant still
+   * open is judged at this instant, not at `to`, which it may not have reached yet.
+   */
+  readonly now?: number;
 }
 
 /** The figures an auditor reads first. */
@@ -46,9 +51,10 @@ export function isLate(window: AccessWindow, period: AuditPeriod): boolean {
   return window.revocationLagSeconds !== null && window.revocationLagSeconds >= period.lateAfterSeconds;
 }
 
-/** A grant still in place at the period's end, at least the threshold after its expiry. */
+/** A grant still in place at the period's end (or now, if sooner), at least the threshold after its expiry. */
 export function isOverdue(window: AccessWindow, period: AuditPeriod): boolean {
-  return window.endedAt === null && period.to - window.expiresAt >= period.lateAfterSeconds;
+  const judgedAt = Math.min(period.to, period.now ?? period.to);
+  return window.endedAt === null && judgedAt - window.expiresAt >= period.lateAfterSeconds;
 }
 
 /** Selects the windows that overlap the period and sums them up. */

@@ -52,7 +52,7 @@ export function auditExportCommand(): Command {
       const pack = await writeEvidencePack({
         ledgerPath: await ledgerPathFor(options),
         statePaths: options.state,
-        period: { to, lateAfterSeconds, ...(from !== undefined ? { from } : {}) },
+        period: { to, lateAfterSeconds, now, ...(from !== undefined ? { from } : {}) },
         out: options.out,
         createdAt: now,
       });

@@ -66,7 +66,7 @@ export function auditReportCommand(): Command {
       const { windows } = await ledgerWindows(await ledgerPathFor(options));
       const from = fromOption ?? Math.min(to - 1, ...windows.map((window) => window.from));
       if (to <= from) throw new TempgrantError("USAGE", "--to must be after --from");
-      const report = period.auditReport(windows, { from, to, lateAfterSeconds });
+      const report = period.auditReport(windows, { from, to, lateAfterSeconds, now: clock.now });
       const render = await renderer(options.format);
       const text = render(report);
       // A terminal gets the path of a file, not a page of HTML; a pipe or a file gets the report.
