@@ -225,34 +225,37 @@ describe("audit report", () => {
 });
 
 describe("audit report: its period, its counts and where it goes", () => {
-  it("counts as late only grants revoked late; a grant still in place past its expiry is counted apart", async () => {
-    // At 400, dan (expiry 300) was never swept: overdue, not a late revocation.
+  /** The JSON report of the period from -10 to 400, run with its clock at `now`. */
+  const reportAt = async (now: number) => {
     const json = await cli([
       "audit",
       "report",
-      ...["--from", at(-10), "--to", at(400), "--now", at(400), "--format", "json"],
+      "--from",
+      at(-10),
+      "--to",
+      at(400),
+      "--now",
+      at(now),
+      "--format",
+      "json",
     ]);
     expect(json.exitCode, json.stderr).toBe(0);
-    const parsed = JSON.parse(json.stdout) as {
+    return JSON.parse(json.stdout) as {
       summary: Record<string, unknown>;
       windows: { id: string; late: boolean; overdue: boolean }[];
     };
+  };
+
+  it("counts as late only grants revoked late; a grant still in place past its expiry is counted apart", async () => {
+    // At 400, dan (expiry 300) was never swept: overdue, not a late revocation.
+    const parsed = await reportAt(400);
     expect(parsed.summary).toMatchObject({ lateRevocations: 1, overdue: 1, open: 1 });
     expect(parsed.windows.filter((window) => window.late).map((window) => window.id)).toEqual(["cat"]);
     expect(parsed.windows.filter((window) => window.overdue).map((window) => window.id)).toEqual(["dan"]);
   });
 
   it("a period not over yet judges open grants at the clock: dan, not expired yet at 100, is not overdue", async () => {
-    const json = await cli([
-      "audit",
-      "report",
-      ...["--from", at(-10), "--to", at(400), "--now", at(100), "--format", "json"],
-    ]);
-    expect(json.exitCode, json.stderr).toBe(0);
-    const parsed = JSON.parse(json.stdout) as {
-      summary: Record<string, unknown>;
-      windows: { id: string; overdue: boolean }[];
-    };
+    const parsed = await reportAt(100);
     expect(parsed.summary).toMatchObject({ lateRevocations: 1, overdue: 0, open: 1 });
     expect(parsed.windows.find((window) => window.id === "dan")).toMatchObject({ overdue: false });
   });
