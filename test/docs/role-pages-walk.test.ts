@@ -28,6 +28,7 @@ import { allowedSignersLine, makeSigner, type Signer } from "../support/ssh-keys
 //   the repository gets a remote (a bare repository standing in for GitHub);
 // - engineer.md's example denial is compared with what plan says once erin's grant changes
 //   after frank signed it (a later expiresAt, as its "Extend it" says), then the change is undone;
+// - engineer.md's break-glass example (its YAML, its date from DATES) is planned once, and removed;
 // - between ci.md and auditor.md, time passes: the scheduled sweep (ci.md's command) runs
 //   again once erin's 4-hour grant has expired (within one 10-minute schedule of it).
 // The clock is the real one, moved forward with TEMPGRANT_NOW, never back (tempgrant's
@@ -48,6 +49,7 @@ const server = inject("postgres");
 const suffix = start.toString(36);
 const privilegeRole = `walk_orders_read_${suffix}`;
 const erinRole = `walk_erin_${suffix}`;
+const writeRole = `walk_orders_write_${suffix}`;
 
 /**
  * The scheduled sweep runs again once erin's 4-hour grant has expired, within one 10-minute
@@ -64,6 +66,8 @@ const DATES: Readonly<Record<string, number>> = {
   // when the auditor looks: from before the repository existed to the auditor's clock.
   "2026-11-01T00:00:00Z": start - HOUR,
   "2026-12-01T00:00:00Z": start + AUDIT_AT,
+  // engineer.md: the break-glass grant's expiry, short (the cap is 4h).
+  "2026-11-25T23:00:00Z": start + 2 * HOUR,
 };
 
 /** Who runs a block: the requester, or her approver with his signing key. */
@@ -466,12 +470,13 @@ async function platformOwnerSetup(): Promise<void> {
     '  mode: "login-role",\n  privilegeRoles: { read: "orders_read", write: "orders_write" },',
     [
       '  mode: "membership",',
-      `  privilegeRoles: { read: "${privilegeRole}" },`,
+      `  privilegeRoles: { read: "${privilegeRole}", write: "${writeRole}" },`,
       `  principalRole: (principal) => "walk_" + principal.split("@")[0] + "_${suffix}",`,
     ].join("\n"),
   );
   enableOrdersDb(repo);
-  await adminQuery(server, `create role ${pg.escapeIdentifier(privilegeRole)} nologin`);
+  for (const role of [privilegeRole, writeRole])
+    await adminQuery(server, `create role ${pg.escapeIdentifier(role)} nologin`);
   await adminQuery(server, `create role ${pg.escapeIdentifier(erinRole)} login`);
   // The example grants' approvers sign them; frank's key joins allowed_signers.
   const listed = await runCommand({
@@ -499,7 +504,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const role of [erinRole, privilegeRole])
+  for (const role of [erinRole, privilegeRole, writeRole])
     await adminQuery(server, `drop role if exists ${pg.escapeIdentifier(role)}`).catch(() => {});
   rmSync(scratch, { recursive: true, force: true });
 });
@@ -552,6 +557,26 @@ describe("the role pages, walked as written", () => {
       expect(said).toMatch(new RegExp(`${escapeRegExp(before)}sha256:[0-9a-f]{64}${escapeRegExp(after)}`));
     } finally {
       writeFileSync(file, original);
+    }
+  }, 600_000);
+  it("engineer.md: its break-glass grant passes without approval, always with a warning", async () => {
+    const page = readFileSync(join(ROOT, "docs/engineer.md"), "utf8");
+    const section = page.slice(page.indexOf("## Break glass"));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+    const expiresAt = /expiresAt: (\S+)/.exec(example)?.[1] ?? "";
+    expect(DATES[expiresAt], `${expiresAt}: not in the walk's DATES`).toBeDefined();
+    // The page's list item as a grants file, its example date as this run's.
+    const file = inRepo("grants/incident.yaml");
+    const item = example.replace(expiresAt, formatTimestamp(DATES[expiresAt] ?? 0));
+    writeFileSync(file, `grants:\n${item.replace(/^/gm, "  ")}`);
+    try {
+      const plan = blockCommands(blocks.find((block) => block.step === "verify") as DocBlock, {})[0];
+      const result = await runWritten(plan as DocCommand, walkEnvironment("erin", undefined));
+      expect(result.exitCode, failure(result)).toBe(0);
+      expect(result.stdout).toMatch(/^PASS main .*: 4 grant\(s\).*: 0 denied, [1-9]\d* warning\(s\)/m);
+      expect(result.stdout).toMatch(/^grant erin-orders-incident\n\s+WARN break-glass\/reported/m);
+    } finally {
+      rmSync(file);
     }
   }, 600_000);
   for (const step of later.filter((candidate) => candidate.page !== "docs/auditor.md"))
