@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runCommand, type CommandResult } from "../../src/exec/run-command.js";
 import { formatTimestamp, parseTimestamp } from "../../src/grant/index.js";
@@ -26,6 +27,7 @@ import { allowedSignersLine, makeSigner, type Signer } from "../support/ssh-keys
 //   roles of the test's own), lists the approvers' keys in allowed_signers (the example
 //   grants' approvers sign, as the new README's walk does, and frank's key is added), and
 //   the repository gets a remote (a bare repository standing in for GitHub);
+// - engineer.md's grant written by hand is compared with the one `request` wrote;
 // - engineer.md's example denial is compared with what plan says once erin's grant changes
 //   after frank signed it (a later expiresAt, as its "Extend it" says), then the change is undone;
 // - engineer.md's break-glass example (its YAML, its date from DATES) is planned once, and removed;
@@ -461,6 +463,14 @@ async function walk(step: Step): Promise<void> {
   }
 }
 
+/** Runs again, as erin, the `tempgrant <subcommand>` of a walked block (at `at`, or the real clock). */
+async function runAgain(step: string, subcommand: string, at: number | undefined): Promise<CommandResult> {
+  const block = blocks.find((candidate) => candidate.step === step);
+  const command = blockCommands(block as DocBlock, {}).find((candidate) => candidate.argv[2] === subcommand);
+  expect(command, `no tempgrant ${subcommand} in the ${step} block`).toBeDefined();
+  return runWritten(command as DocCommand, walkEnvironment("erin", at));
+}
+
 /** What the pages leave to prose: orders-db, the approvers' keys, a remote (see the top). */
 async function platformOwnerSetup(): Promise<void> {
   // stacks/targets.ts: orders-db in membership mode, on this run's roles; then as it says.
@@ -532,7 +542,19 @@ describe("the role pages, walked as written", () => {
   );
   it(`${ownRules.page}: ${ownRules.step}`, () => walk(ownRules), 600_000);
   const [request, approve, verify, ...later] = rest as [Step, Step, Step, ...Step[]];
-  for (const step of [request, approve, verify]) it(`${step.page}: ${step.step}`, () => walk(step), 600_000);
+  it(`${request.page}: ${request.step}`, () => walk(request), 600_000);
+  it("engineer.md: the grant it shows written by hand is the one request wrote, but for its time", () => {
+    const page = readFileSync(join(ROOT, "docs/engineer.md"), "utf8");
+    const section = page.slice(page.indexOf("You can also write the grant yourself"));
+    const byHand = parseYaml(/```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "") as { grants: object[] };
+    const requested = parseYaml(readFileSync(inRepo(`grants/${GRANT}.yaml`), "utf8")) as { grants: object[] };
+    const { expiresAt: written, ...asked } = byHand.grants[0] as Record<string, unknown>;
+    const { expiresAt, ...wrote } = requested.grants[0] as Record<string, unknown>;
+    expect(asked).toEqual(wrote);
+    // Both with the zone's offset written out.
+    for (const time of [written, expiresAt]) expect(String(time)).toMatch(/T\d\d:\d\d:\d\d\+01:00$/);
+  });
+  for (const step of [approve, verify]) it(`${step.page}: ${step.step}`, () => walk(step), 600_000);
   it("engineer.md: a later expiresAt voids frank's approval, with the page's example reason", async () => {
     const page = readFileSync(join(ROOT, "docs/engineer.md"), "utf8");
     const quoted = /for example\s+`(grant [^`]+)`/.exec(page)?.[1]?.replace(/\s+/g, " ") ?? "";
@@ -545,8 +567,7 @@ describe("the role pages, walked as written", () => {
     const extended = formatTimestamp((parsed.ok ? parsed.instant.seconds : 0) + HOUR);
     writeFileSync(file, original.replace(`expiresAt: ${expiresAt}`, `expiresAt: ${extended}`));
     try {
-      const plan = blockCommands(blocks.find((block) => block.step === "verify") as DocBlock, {})[0];
-      const result = await runWritten(plan as DocCommand, walkEnvironment("erin", undefined));
+      const result = await runAgain("verify", "plan", undefined);
       expect(result.exitCode, failure(result)).toBe(1);
       const said = result.stdout.replace(/\s+/g, " ");
       expect(said).toContain(
@@ -570,8 +591,7 @@ describe("the role pages, walked as written", () => {
     const item = example.replace(expiresAt, formatTimestamp(DATES[expiresAt] ?? 0));
     writeFileSync(file, `grants:\n${item.replace(/^/gm, "  ")}`);
     try {
-      const plan = blockCommands(blocks.find((block) => block.step === "verify") as DocBlock, {})[0];
-      const result = await runWritten(plan as DocCommand, walkEnvironment("erin", undefined));
+      const result = await runAgain("verify", "plan", undefined);
       expect(result.exitCode, failure(result)).toBe(0);
       expect(result.stdout).toMatch(/^PASS main .*: 4 grant\(s\).*: 0 denied, [1-9]\d* warning\(s\)/m);
       expect(result.stdout).toMatch(/^grant erin-orders-incident\n\s+WARN break-glass\/reported/m);
@@ -582,10 +602,7 @@ describe("the role pages, walked as written", () => {
   for (const step of later.filter((candidate) => candidate.page !== "docs/auditor.md"))
     it(`${step.page}: ${step.step}`, () => walk(step), 600_000);
   it("once erin's grant has expired, the scheduled sweep (ci.md's command) revokes it", async () => {
-    const sweep = blockCommands(blocks.find((block) => block.step === "jobs") as DocBlock, {}).find(
-      (command) => command.argv.includes("sweep"),
-    ) as DocCommand;
-    const result = await runWritten(sweep, walkEnvironment("erin", SWEEP_AT));
+    const result = await runAgain("jobs", "sweep", SWEEP_AT);
     expect(result.exitCode, failure(result)).toBe(0);
     expect(result.stdout).toContain(GRANT);
     expect(await isMember(erinRole, privilegeRole)).toBe(false);
