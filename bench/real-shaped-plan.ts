@@ -367,7 +367,8 @@ function otherInstances(i: number): Instance[] {
     const label = `team-${i}-${slot.name}${slot.index === undefined ? "" : `-${slot.index}`}`;
     const id = objectId(i, j);
     const old: Values = { id, input: `${label}-v1`, output: `${label}-v1`, triggers_replace: null };
-    const sensitive = slot.sensitive ? { input: true, output: true } : {};
+    // Only the input is marked: the output comes back from the provider unmarked.
+    const sensitive = slot.sensitive ? { input: true } : {};
     let before: Values | null = null;
     let after: Values | null = null;
     let afterUnknown: Values = {};
