@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeRealShapedPlan, writeRealShapedPlanWithEvidence } from "../../bench/real-shaped-plan.js";
+import { runCommand } from "../../src/exec/run-command.js";
+import { readToolchainManifest } from "../../src/toolchain/manifest.js";
 import { runCli } from "../support/cli.js";
 
 /** How far the serialized size of a generated resource may be from its real counterpart's. */
@@ -244,6 +246,7 @@ describe("tempgrant check on real-shaped plans", () => {
     ]);
     expect(result.stderr).toBe("");
     return {
+      planPath,
       exitCode: result.exitCode,
       report: JSON.parse(result.stdout) as {
         passed: boolean;
@@ -280,5 +283,32 @@ describe("tempgrant check on real-shaped plans", () => {
         "extension/fresh-approval tempgrant_grant.grant_6",
       ]),
     );
+  });
+
+  // The peer the check benchmark times opa eval and conftest with: it must judge alike.
+  const DIRECT_POLICY = fileURLToPath(new URL("../../bench/direct-policy/", import.meta.url));
+  const opa = readToolchainManifest()?.opa ?? "opa";
+
+  it("the direct policy passes its opa tests", async () => {
+    const result = await runCommand({ program: opa, args: ["test", DIRECT_POLICY] });
+    expect(result.stdout + result.stderr).toMatch(/PASS: (\d+)\/\1\b/);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it("the direct policy denies the same grants and resources as tempgrant check", async () => {
+    const subjects = (list: { grant: string | null; address: string }[]) =>
+      [...new Set(list.map((v) => v.grant ?? v.address))].sort();
+    for (const violations of [true, false]) {
+      const { planPath, report } = await check(violations ? 40 : 100, violations);
+      const result = await runCommand({
+        program: opa,
+        args: ["eval", "--format", "json", "-d", DIRECT_POLICY, "-i", planPath, "data.main.violations"],
+      });
+      expect(result.exitCode).toBe(0);
+      const direct = (JSON.parse(result.stdout) as { result: { expressions: { value: [] }[] }[] }).result[0]!
+        .expressions[0]!.value;
+      expect(subjects(direct)).toEqual(subjects(report.deny as never));
+      expect(direct.length > 0).toBe(violations);
+    }
   });
 });
