@@ -75,8 +75,9 @@ violations contains {"rule": "no-self-approval", "grant": values.grant_id, "addr
 	fold(name) in {fold(values.requested_by), fold(values.principal)}
 }
 
-# Every address a record that stays lists.
-owned contains address if {
+# Every address a record that stays lists. A whole set, built once: a lookup is a hash lookup
+# (a partial rule looked up by key would run its body again for every resource).
+owned := {address |
 	some change in input.resource_changes
 	change.type == "tempgrant_grant"
 	change.change.after != null
@@ -93,28 +94,29 @@ violations contains {"rule": "privileged-without-grant", "grant": null, "address
 	some action in change.change.actions
 	action in changing_actions
 	privileged(change.type)
-	not owned[change.address]
+	not change.address in owned
 }
 
 access_key(values) := concat("|", [fold(values.principal), values.target, values.access])
 
-# Grants removed before they expire, by the access they gave.
-removed_unexpired[key] contains expires if {
+# Grants removed before they expire: the access they gave and when they would have ended.
+removed := [[access_key(before), expires] |
 	some change in input.resource_changes
 	change.type == "tempgrant_grant"
 	change.change.actions == ["delete"]
 	before := change.change.before
 	expires := expiry(before)
 	expires > now
-	key := access_key(before)
-}
+]
+
+# By access, the earliest end among them: a new grant for that access ending later extends one.
+earliest_removed_end := {key: min([expires | some [other, expires] in removed; other == key]) | some [key, _] in removed}
 
 violations contains {"rule": "renamed-unexpired", "grant": values.grant_id, "address": grant.address} if {
 	some grant in grants
 	grant.change.actions == ["create"]
 	values := grant.change.after
-	some removed in removed_unexpired[access_key(values)]
-	expiry(values) > removed
+	expiry(values) > earliest_removed_end[access_key(values)]
 }
 
 # conftest's messages: one line per violation.
