@@ -1,10 +1,14 @@
 // Check benchmark: `tempgrant check` versus `opa eval` and conftest on the same plans, and
-// the floor (a node process that only reads and JSON.parses the plan). opa and conftest run
-// twice: on the plan itself, with bench/plan-input (the plan reader in Rego) before the same
-// policy pack, as their users would run them; and on tempgrant's normalized input, which
-// spares them reading the plan. Wall time and peak
+// the floor (a node process that only reads and JSON.parses the plan). Wall time and peak
 // RSS (GNU time) of each whole process, median of R runs, interleaved.
-// Usage: npm run bench:check [-- --grants 1000,10000,50000 --runs 3]
+// Usage: npm run bench:check [-- --shape real|synthetic --grants 1000,10000,50000 --runs 3]
+// --shape real (the default): plans shaped like real tofu output (bench/real-shaped-plan.ts),
+//   approved by signatures; opa and conftest run a policy written directly against the plan
+//   (bench/direct-policy) and tempgrant's rules on its normalized input (see
+//   bench/check-real-shaped.ts).
+// --shape synthetic: the earlier plans (bench/synthetic-plan.ts: grants only, all created, no
+//   evidence); opa and conftest run twice: on the plan itself, with bench/plan-input (the plan
+//   reader in Rego) before the same policy pack; and on tempgrant's normalized input.
 // Approval evidence (two signatures per grant): npm run bench:check -- --evidence [--grants 10000]
 //   [--runs 3] [--baseline-cli DIR --baseline-bundle FILE] (see bench/check-evidence.ts)
 import canonicalize from "canonicalize";
@@ -15,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { runCommand, runCommandOrThrow } from "../src/exec/run-command.js";
 import { checkPlanShape, DEFAULT_PRIVILEGED_TYPES, toPolicyInput } from "../src/plan/index.js";
 import { syntheticPlan } from "./synthetic-plan.js";
+import { checkDirectPolicy, realShapedTools, type Tool } from "./check-real-shaped.js";
 import { bundleCli } from "../scripts/bundle-cli.js";
 import { policiesDir, resolveConfig } from "../src/policy/index.js";
 import { policyDocuments } from "../src/policy/policy-documents.js";
@@ -27,6 +32,11 @@ const option = (name: string, fallback: string) => {
   return index >= 0 && args[index + 1] ? (args[index + 1] as string) : fallback;
 };
 const evidenceMode = args.includes("--evidence");
+const shape = option("--shape", "real");
+if (shape !== "real" && shape !== "synthetic") {
+  process.stderr.write(`bench:check: --shape ${shape}: not real or synthetic\n`);
+  process.exit(2);
+}
 const sizes = option("--grants", evidenceMode ? "10000" : "1000,10000,50000")
   .split(",")
   .map(Number);
@@ -158,104 +168,115 @@ async function main(): Promise<void> {
   );
   const regoDirs = [join(pack, "main.rego"), join(pack, "lib"), join(pack, "rules")];
   const planReader = join(root, "bench", "plan-input");
-  await checkRegoPlanReader(opa, [...regoDirs, planReader], join(scratch, "data.json"), scratch, config);
   const now = Math.floor(Date.now() / 1000);
-  console.log(`node ${process.version}, opa ${opa}, conftest ${CONFTEST_VERSION}; median of ${runs} runs`);
+  const peers = { opa, conftest, cli: join(cliDir, "main.js"), scratch, now };
+  if (shape === "real") await checkDirectPolicy(peers);
+  else await checkRegoPlanReader(opa, [...regoDirs, planReader], join(scratch, "data.json"), scratch, config);
+  console.log(
+    `${shape}-shaped plans; node ${process.version}, opa ${opa}, conftest ${CONFTEST_VERSION}; median of ${runs} runs`,
+  );
   console.log("| grants | plan MiB | tool | wall s | peak RSS MiB | exit |");
   console.log("| ---: | ---: | --- | ---: | ---: | ---: |");
+  /** The synthetic plan of `grants` grants and the commands to time on it. */
+  const syntheticTools = (grants: number): { planPath: string; tools: Record<string, Tool> } => {
+    const planPath = join(scratch, `plan-${grants}.json`);
+    const plan = syntheticPlan(grants, now);
+    writeFileSync(planPath, JSON.stringify(plan));
+    // opa and conftest get the normalized policy input, as one document: the same Rego,
+    // the same facts, none of the reading and normalizing that tempgrant pays for.
+    const inputPath = join(scratch, `input-${grants}.json`);
+    const input = toPolicyInput(checkPlanShape(plan, planPath), {
+      fallbackNow: now,
+      aliases: config.policy.approvals.aliases,
+    });
+    writeFileSync(inputPath, JSON.stringify(policyDocuments(input).next().value));
+    const tempgrantCheck = [
+      join(cliDir, "main.js"),
+      "check",
+      planPath,
+      "--format",
+      "json",
+      "--config",
+      join(scratch, "tempgrant.yaml"),
+      "--max-plan-size",
+      "1GiB",
+    ];
+    const tools: Record<string, Tool> = {
+      "node JSON.parse (floor)": [
+        process.execPath,
+        ["-e", `JSON.parse(require("fs").readFileSync(${JSON.stringify(planPath)}, "utf8"))`],
+      ],
+      "tempgrant check": [process.execPath, tempgrantCheck],
+      "tempgrant check, one thread": [process.execPath, tempgrantCheck, { TEMPGRANT_POLICY_THREADS: "0" }],
+      "opa eval, plan (Rego reads it)": [
+        opa,
+        [
+          "eval",
+          "--format",
+          "json",
+          "--fail-defined",
+          ...[...regoDirs, planReader].flatMap((dir) => ["-d", dir]),
+          "-d",
+          join(scratch, "data.json"),
+          "-i",
+          planPath,
+          "data.bench.plan_input.verdicts.deny[_]",
+        ],
+      ],
+      "conftest, plan (Rego reads it)": [
+        conftest,
+        [
+          "test",
+          "--no-color",
+          "--namespace",
+          "tempgrant.conftest_plan",
+          ...[...regoDirs, planReader].flatMap((dir) => ["-p", dir]),
+          "-p",
+          join(scratch, "conftest"),
+          "--data",
+          join(scratch, "data.json"),
+          planPath,
+        ],
+      ],
+      "opa eval, normalized input": [
+        opa,
+        [
+          "eval",
+          "--format",
+          "json",
+          "--fail-defined",
+          ...regoDirs.flatMap((dir) => ["-d", dir]),
+          "-d",
+          join(scratch, "data.json"),
+          "-i",
+          inputPath,
+          "data.tempgrant.main.verdicts.deny[_]",
+        ],
+      ],
+      "conftest, normalized input": [
+        conftest,
+        [
+          "test",
+          "--no-color",
+          "--namespace",
+          "tempgrant.conftest",
+          ...regoDirs.flatMap((dir) => ["-p", dir]),
+          "-p",
+          join(scratch, "conftest"),
+          "--data",
+          join(scratch, "data.json"),
+          inputPath,
+        ],
+      ],
+    };
+    return { planPath, tools };
+  };
   try {
     for (const grants of sizes) {
-      const planPath = join(scratch, `plan-${grants}.json`);
-      const plan = syntheticPlan(grants, now);
-      writeFileSync(planPath, JSON.stringify(plan));
-      // opa and conftest get the normalized policy input, as one document: the same Rego,
-      // the same facts, none of the reading and normalizing that tempgrant pays for.
-      const inputPath = join(scratch, `input-${grants}.json`);
-      const input = toPolicyInput(checkPlanShape(plan, planPath), {
-        fallbackNow: now,
-        aliases: config.policy.approvals.aliases,
-      });
-      writeFileSync(inputPath, JSON.stringify(policyDocuments(input).next().value));
+      process.stderr.write(`  ${grants} grants: writing the plan...\n`);
+      const { planPath, tools } =
+        shape === "real" ? await realShapedTools(grants, peers) : syntheticTools(grants);
       const mib = statSync(planPath).size / 1024 / 1024;
-      const tempgrantCheck = [
-        join(cliDir, "main.js"),
-        "check",
-        planPath,
-        "--format",
-        "json",
-        "--config",
-        join(scratch, "tempgrant.yaml"),
-        "--max-plan-size",
-        "1GiB",
-      ];
-      const tools: Record<string, [string, string[], NodeJS.ProcessEnv?]> = {
-        "node JSON.parse (floor)": [
-          process.execPath,
-          ["-e", `JSON.parse(require("fs").readFileSync(${JSON.stringify(planPath)}, "utf8"))`],
-        ],
-        "tempgrant check": [process.execPath, tempgrantCheck],
-        "tempgrant check, one thread": [process.execPath, tempgrantCheck, { TEMPGRANT_POLICY_THREADS: "0" }],
-        "opa eval, plan (Rego reads it)": [
-          opa,
-          [
-            "eval",
-            "--format",
-            "json",
-            "--fail-defined",
-            ...[...regoDirs, planReader].flatMap((dir) => ["-d", dir]),
-            "-d",
-            join(scratch, "data.json"),
-            "-i",
-            planPath,
-            "data.bench.plan_input.verdicts.deny[_]",
-          ],
-        ],
-        "conftest, plan (Rego reads it)": [
-          conftest,
-          [
-            "test",
-            "--no-color",
-            "--namespace",
-            "tempgrant.conftest_plan",
-            ...[...regoDirs, planReader].flatMap((dir) => ["-p", dir]),
-            "-p",
-            join(scratch, "conftest"),
-            "--data",
-            join(scratch, "data.json"),
-            planPath,
-          ],
-        ],
-        "opa eval, normalized input": [
-          opa,
-          [
-            "eval",
-            "--format",
-            "json",
-            "--fail-defined",
-            ...regoDirs.flatMap((dir) => ["-d", dir]),
-            "-d",
-            join(scratch, "data.json"),
-            "-i",
-            inputPath,
-            "data.tempgrant.main.verdicts.deny[_]",
-          ],
-        ],
-        "conftest, normalized input": [
-          conftest,
-          [
-            "test",
-            "--no-color",
-            "--namespace",
-            "tempgrant.conftest",
-            ...regoDirs.flatMap((dir) => ["-p", dir]),
-            "-p",
-            join(scratch, "conftest"),
-            "--data",
-            join(scratch, "data.json"),
-            inputPath,
-          ],
-        ],
-      };
       const samples: Record<string, Sample[]> = {};
       for (let run = 0; run < runs; run += 1) {
         for (const [name, [program, argv, env]] of Object.entries(tools)) {
