@@ -33,10 +33,19 @@ const workspace: Workspace = {
   lockTimeout: "10s",
 };
 
-function configure(options: { statePath?: string; extraResource?: Record<string, unknown> } = {}): void {
+function configure(
+  options: {
+    statePath?: string;
+    extraResource?: Record<string, unknown>;
+    resources?: Record<string, unknown>;
+  } = {},
+): void {
   const config = {
     terraform: { backend: { local: { path: options.statePath ?? "terraform.tfstate" } } },
-    resource: { terraform_data: { access: { input: "alice" } }, ...options.extraResource },
+    resource: options.resources ?? {
+      terraform_data: { access: { input: "alice" } },
+      ...options.extraResource,
+    },
   };
   writeFileSync(join(workingDir, "cdk.tf.json"), JSON.stringify(config));
 }
@@ -57,6 +66,10 @@ describe("init with reuse", () => {
     // The plan after a skipped init is a real one.
     expect((await plan(workspace, { out: "a.tfplan" })).hasChanges).toBe(true);
     expect(engineRuns()).toEqual(["init", "plan"]);
+    // A revocation: the grant's resources leave the configuration; nothing init installs changed.
+    configure({ resources: {} });
+    expect(await init(workspace, { reuse: true })).toEqual({ ran: false });
+    configure();
     // Without reuse (tempgrant plan, apply), init always runs.
     expect(await init(workspace)).toEqual({ ran: true });
     expect(await init(workspace, { reuse: true, upgrade: true })).toEqual({ ran: true });

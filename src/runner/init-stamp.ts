@@ -23,7 +23,8 @@ import type { Workspace } from "./workspace.js";
  * - the environment variables that change what init installs (plugin cache, workspace);
  * - the lock file as init left it (or its absence), and every provider it names present in `.terraform`;
  * - of the configuration: the `terraform` block (required providers, backend), `module`
- *   blocks, and the providers resources, data sources and provider blocks use.
+ *   blocks, and the providers that resources, data sources and provider blocks use without
+ *   the terraform block naming them (each implies one init must install).
  *
  * When in doubt, init runs: no stamp, a `.tf`/`.tofu` file (HCL is not read here), an
  * interpolation in the `terraform` or `module` blocks (the backend could depend on
@@ -136,16 +137,33 @@ const TYPED_BLOCKS = new Set(["resource", "data", "ephemeral"]);
  */
 function configurationRequirements(workingDir: string): string | undefined {
   const parts: string[] = [];
+  const used = new Set<string>();
+  // `terraform` is built in.
+  const declared = new Set(["terraform"]);
   for (const name of readdirSync(workingDir).sort()) {
     if (/\.(tf|tofu)$/.test(name)) return undefined;
     if (!/\.(tf|tofu)\.json$/.test(name)) continue;
     const document = JSON.parse(readFileSync(join(workingDir, name), "utf8")) as Record<string, unknown>;
     const fixed = JSON.stringify({ terraform: document.terraform ?? null, module: document.module ?? null });
     if (fixed.includes("${")) return undefined;
-    const providers = new Set<string>(Object.keys(asObject(document.provider)));
-    collectProviders(document, providers);
-    parts.push(`${name}\0${fixed}\0${[...providers].sort().join(",")}`);
+    parts.push(`${name}\0${fixed}`);
+    for (const provider of Object.keys(asObject(document.provider))) used.add(provider);
+    collectProviders(document, used);
+    const terraform = [document.terraform].flat();
+    for (const block of terraform) {
+      for (const required of [asObject(block).required_providers].flat()) {
+        for (const provider of Object.keys(asObject(required))) declared.add(provider);
+      }
+    }
   }
+  // Only providers no terraform block names change what init installs (a revoked grant's
+  // resources leaving the configuration do not): each implies one init must install.
+  parts.push(
+    [...used]
+      .filter((provider) => !declared.has(provider))
+      .sort()
+      .join(","),
+  );
   return parts.join("\n");
 }
 
