@@ -26,6 +26,7 @@ import { dirname, extname, isAbsolute, join, relative, resolve, sep } from "node
 export async function compiledAppCommand(
   projectDir: string,
   argv: readonly string[],
+  options: { readonly outdir?: string } = {},
 ): Promise<readonly string[] | undefined> {
   const form = loaderForm(argv);
   if (!form) return undefined;
@@ -34,9 +35,22 @@ export async function compiledAppCommand(
   if (!isInside(project, entry) || !existsSync(entry) || !TS_EXTENSIONS.has(extname(entry))) return undefined;
   if (!isModuleProject(project) || !existsSync(join(project, "node_modules"))) return undefined;
   const cacheDir = join(project, "node_modules", ".cache", "tempgrant-app", shortDigest(entry));
-  const bundle = reusableBundle(project, cacheDir) ?? (await buildBundle(project, entry, cacheDir));
+  // What synthesis and tempgrant write into the project is no source: left out of folder listings.
+  const written = new Set([
+    resolve(project, options.outdir ?? "cdktf.out"),
+    join(project, ".tempgrant"),
+    join(project, "node_modules"),
+  ]);
+  const context: ProjectContext = { project, written };
+  const bundle = reusableBundle(context, cacheDir) ?? (await buildBundle(context, entry, cacheDir));
   if (!bundle) return undefined;
   return [form.node, ...form.nodeFlags, "--enable-source-maps", bundle, ...form.appArgs];
+}
+
+/** The project, and what synthesis and tempgrant write into it (no source of the app). */
+interface ProjectContext {
+  readonly project: string;
+  readonly written: ReadonlySet<string>;
 }
 
 /** The app command's parts when it is one of the loader forms this module compiles. */
@@ -159,7 +173,8 @@ function settingsFiles(project: string, inputs: readonly string[]): string[] {
 }
 
 /** The digest of everything the bundle depends on (see the module comment). */
-function inputsDigest(project: string, inputs: readonly string[], esbuildVersion: string): string {
+function inputsDigest(context: ProjectContext, inputs: readonly string[], esbuildVersion: string): string {
+  const { project, written } = context;
   const hash = createHash("sha256");
   const add = (label: string, value: string | Buffer) => {
     hash.update(`${label}\0${Buffer.byteLength(value)}\0`);
@@ -175,13 +190,15 @@ function inputsDigest(project: string, inputs: readonly string[], esbuildVersion
   }
   for (const dir of [...new Set(inputs.map((input) => dirname(input)))].sort()) {
     add("dir", dir);
-    add("entries", readdirSync(join(project, dir)).sort().join("\n"));
+    const entries = readdirSync(join(project, dir)).filter((name) => !written.has(join(project, dir, name)));
+    add("entries", entries.sort().join("\n"));
   }
   return hash.digest("hex");
 }
 
 /** The bundle of an earlier run when every input still has the digest it was built from. */
-function reusableBundle(project: string, cacheDir: string): string | undefined {
+function reusableBundle(context: ProjectContext, cacheDir: string): string | undefined {
+  const { project } = context;
   let record: CacheRecord;
   try {
     record = JSON.parse(readFileSync(join(cacheDir, "record.json"), "utf8")) as CacheRecord;
@@ -192,14 +209,19 @@ function reusableBundle(project: string, cacheDir: string): string | undefined {
     if (typeof record.esbuild !== "string") return undefined;
     if (!record.inputs.every((input) => typeof input === "string" && existsSync(join(project, input))))
       return undefined;
-    return inputsDigest(project, record.inputs, record.esbuild) === record.digest ? bundle : undefined;
+    return inputsDigest(context, record.inputs, record.esbuild) === record.digest ? bundle : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** Bundles the app into the cache; undefined when it must run as written. */
-async function buildBundle(project: string, entry: string, cacheDir: string): Promise<string | undefined> {
+async function buildBundle(
+  context: ProjectContext,
+  entry: string,
+  cacheDir: string,
+): Promise<string | undefined> {
+  const { project } = context;
   let esbuild: typeof import("esbuild");
   try {
     esbuild = await import("esbuild");
@@ -228,7 +250,7 @@ async function buildBundle(project: string, entry: string, cacheDir: string): Pr
     if (hasNodeModulesBetween(project, dirname(path))) return undefined;
     if (LOOKS_AT_ITS_LOCATION.test(readFileSync(path, "utf8"))) return undefined;
   }
-  const digest = inputsDigest(project, inputs, esbuild.version);
+  const digest = inputsDigest(context, inputs, esbuild.version);
   const name = `${digest}.mjs`;
   const code = (result.outputFiles ?? []).find((file) => file.path.endsWith(".mjs"));
   const map = (result.outputFiles ?? []).find((file) => file.path.endsWith(".mjs.map"));

@@ -68,10 +68,8 @@ export async function synthApp(options: SynthAppOptions): Promise<Record<string,
   rmSync(manifest, { force: true });
   rmSync(reportFile, { force: true });
   const written = { program: argv[0] as string, args: argv.slice(1) as string[] };
-  const [program, ...args] = ((await compiledAppCommand(options.projectDir, argv as string[])) ?? argv) as [
-    string,
-    ...string[],
-  ];
+  const [program, ...args] = ((await compiledAppCommand(options.projectDir, argv as string[], { outdir })) ??
+    argv) as [string, ...string[]];
   const spec = {
     program,
     args,
