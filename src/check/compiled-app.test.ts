@@ -130,6 +130,22 @@ describe("the compiled cdktf app", () => {
     expect(await compiledAppCommand(dir, APP.split(" "))).toBeUndefined();
     expect(Object.keys(await synth(dir))).toEqual(["in-place"]);
     expect(bundles(dir)).toEqual([]);
+    // The decision is kept while the sources are unchanged; changed, they are looked at again.
+    const record = readdirSync(join(dir, "node_modules", ".cache", "tempgrant-app"), {
+      recursive: true,
+      encoding: "utf8",
+    }).find((name) => name.endsWith("record.json"));
+    const cached = JSON.parse(
+      readFileSync(join(dir, "node_modules", ".cache", "tempgrant-app", record ?? ""), "utf8"),
+    ) as { bundle: unknown; inputs: unknown };
+    expect(cached).toMatchObject({ bundle: null, inputs: ["stacks/main.ts"] });
+    write(
+      dir,
+      "stacks/main.ts",
+      MAIN.replace('import { stackName } from "./names.js";', 'const stackName = "moved";'),
+    );
+    expect(await compiledAppCommand(dir, APP.split(" "))).toBeDefined();
+    expect(Object.keys(await synth(dir))).toEqual(["moved"]);
   });
 
   it("leaves commands it does not recognize, and projects that are not ES modules, as written", async () => {

@@ -42,7 +42,8 @@ export async function compiledAppCommand(
     join(project, "node_modules"),
   ]);
   const context: ProjectContext = { project, written };
-  const bundle = reusableBundle(context, cacheDir) ?? (await buildBundle(context, entry, cacheDir));
+  const cached = cachedDecision(context, cacheDir);
+  const bundle = cached === undefined ? await buildBundle(context, entry, cacheDir) : cached;
   if (!bundle) return undefined;
   return [form.node, ...form.nodeFlags, "--enable-source-maps", bundle, ...form.appArgs];
 }
@@ -136,13 +137,17 @@ const BUILD_OPTIONS = {
 /** Lock files at the project's root: a change of any package may change what the app imports. */
 const LOCK_FILES = ["package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml"];
 
-/** What the cache keeps next to a bundle: its inputs, and the digest they had. */
+/**
+ * What the cache keeps: the inputs of the last build and the digest they had, and the
+ * bundle's file name, or null when the app must run as written (so unchanged sources that
+ * cannot be compiled are not bundled again on every run).
+ */
 interface CacheRecord {
   readonly format: string;
   readonly esbuild: string;
   readonly inputs: readonly string[];
   readonly digest: string;
-  readonly bundle: string;
+  readonly bundle: string | null;
 }
 
 /**
@@ -196,23 +201,34 @@ function inputsDigest(context: ProjectContext, inputs: readonly string[], esbuil
   return hash.digest("hex");
 }
 
-/** The bundle of an earlier run when every input still has the digest it was built from. */
-function reusableBundle(context: ProjectContext, cacheDir: string): string | undefined {
+/**
+ * What an earlier run decided, while every input still has the digest it had then: the
+ * bundle to run, or null to run the app as written; undefined when there is nothing to reuse.
+ */
+function cachedDecision(context: ProjectContext, cacheDir: string): string | null | undefined {
   const { project } = context;
-  let record: CacheRecord;
   try {
-    record = JSON.parse(readFileSync(join(cacheDir, "record.json"), "utf8")) as CacheRecord;
-    if (record.format !== FORMAT || !Array.isArray(record.inputs)) return undefined;
-    const bundle = join(cacheDir, record.bundle);
+    const record = JSON.parse(readFileSync(join(cacheDir, "record.json"), "utf8")) as CacheRecord;
+    if (record.format !== FORMAT || !Array.isArray(record.inputs) || typeof record.esbuild !== "string")
+      return undefined;
     // The bundle's name is the digest it was built from: a record cannot point at another build.
-    if (record.bundle !== `${record.digest}.mjs` || !existsSync(bundle)) return undefined;
-    if (typeof record.esbuild !== "string") return undefined;
+    const bundle = record.bundle === null ? null : join(cacheDir, record.bundle);
+    if (bundle !== null && (record.bundle !== `${record.digest}.mjs` || !existsSync(bundle)))
+      return undefined;
     if (!record.inputs.every((input) => typeof input === "string" && existsSync(join(project, input))))
       return undefined;
     return inputsDigest(context, record.inputs, record.esbuild) === record.digest ? bundle : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Writes the record last and by rename: a reader sees a whole build or none. */
+function writeRecord(cacheDir: string, record: CacheRecord): void {
+  mkdirSync(cacheDir, { recursive: true });
+  const temporary = join(cacheDir, `record.${process.pid}.json`);
+  writeFileSync(temporary, JSON.stringify(record));
+  renameSync(temporary, join(cacheDir, "record.json"));
 }
 
 /** Bundles the app into the cache; undefined when it must run as written. */
@@ -242,32 +258,33 @@ async function buildBundle(
   } catch {
     return undefined;
   }
-  if (result.warnings.length > 0 || !result.metafile) return undefined;
+  if (!result.metafile) return undefined;
   const inputs = Object.keys(result.metafile.inputs);
-  for (const input of inputs) {
-    const path = resolve(project, input);
-    if (!isInside(project, path) || input.split(/[\\/]/).includes("node_modules")) return undefined;
-    if (hasNodeModulesBetween(project, dirname(path))) return undefined;
-    if (LOOKS_AT_ITS_LOCATION.test(readFileSync(path, "utf8"))) return undefined;
-  }
   const digest = inputsDigest(context, inputs, esbuild.version);
-  const name = `${digest}.mjs`;
   const code = (result.outputFiles ?? []).find((file) => file.path.endsWith(".mjs"));
   const map = (result.outputFiles ?? []).find((file) => file.path.endsWith(".mjs.map"));
-  if (!code) return undefined;
+  if (result.warnings.length > 0 || !code || !inputs.every((input) => bundlingKeeps(project, input))) {
+    writeRecord(cacheDir, { format: FORMAT, esbuild: esbuild.version, inputs, digest, bundle: null });
+    return undefined;
+  }
+  const name = `${digest}.mjs`;
   mkdirSync(cacheDir, { recursive: true });
-  // Written under the digest's name, the record last and by rename: a reader sees a whole build or none.
   const text = code.text.replace(
     /\/\/# sourceMappingURL=bundle\.mjs\.map\s*$/,
     `//# sourceMappingURL=${name}.map\n`,
   );
   if (map) writeFileSync(join(cacheDir, `${name}.map`), map.text);
   writeFileSync(join(cacheDir, name), text);
-  const record: CacheRecord = { format: FORMAT, esbuild: esbuild.version, inputs, digest, bundle: name };
-  const temporary = join(cacheDir, `record.${process.pid}.json`);
-  writeFileSync(temporary, JSON.stringify(record));
-  renameSync(temporary, join(cacheDir, "record.json"));
+  writeRecord(cacheDir, { format: FORMAT, esbuild: esbuild.version, inputs, digest, bundle: name });
   return join(cacheDir, name);
+}
+
+/** True when a source behaves the same bundled: inside the project, resolving as before, not looking at where it is. */
+function bundlingKeeps(project: string, input: string): boolean {
+  const path = resolve(project, input);
+  if (!isInside(project, path) || input.split(/[\\/]/).includes("node_modules")) return false;
+  if (hasNodeModulesBetween(project, dirname(path))) return false;
+  return !LOOKS_AT_ITS_LOCATION.test(readFileSync(path, "utf8"));
 }
 
 /** Source that depends on the file it is in, which a bundle in another folder would change. */

@@ -68,6 +68,23 @@ export function dropInitStamp(workspace: Pick<Workspace, "workingDir">): void {
   rmSync(stampFile(workspace), { force: true });
 }
 
+/**
+ * Removes the stamp while an apply runs and returns what puts it back after the apply
+ * succeeded: an apply that was killed or failed leaves the next run to initialise.
+ */
+export function suspendInitStamp(workspace: Pick<Workspace, "workingDir">): () => void {
+  let stamp: string | undefined;
+  try {
+    stamp = readFileSync(stampFile(workspace), "utf8");
+  } catch {
+    return () => {};
+  }
+  dropInitStamp(workspace);
+  return () => {
+    if (existsSync(dataDir(workspace))) writeFileSync(stampFile(workspace), stamp);
+  };
+}
+
 function dataDir(workspace: Pick<Workspace, "workingDir">): string {
   return join(workspace.workingDir, ".terraform");
 }
