@@ -161,6 +161,11 @@ describe("the compiled cdktf app", () => {
     ]) {
       expect(await compiledAppCommand(dir, argv), argv.join(" ")).toBeUndefined();
     }
+    // A folder whose package.json makes its .ts files CommonJS, which tsx would run as such.
+    write(dir, "stacks/package.json", JSON.stringify({ type: "commonjs" }));
+    expect(await compiledAppCommand(dir, ["tsx", "stacks/main.ts"])).toBeUndefined();
+    rmSync(join(dir, "stacks", "package.json"));
+    expect(await compiledAppCommand(dir, ["tsx", "stacks/main.ts"])).toBeDefined();
     write(dir, "package.json", JSON.stringify({ private: true }));
     expect(await compiledAppCommand(dir, ["tsx", "stacks/main.ts"])).toBeUndefined();
   });

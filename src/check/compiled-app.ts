@@ -110,13 +110,21 @@ function isInside(dir: string, path: string): boolean {
 }
 
 function isModuleProject(project: string): boolean {
-  try {
-    return (
-      (JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as { type?: unknown }).type ===
-      "module"
-    );
-  } catch {
-    return false;
+  return isModuleFolder(project, project);
+}
+
+/** True when the package.json nearest to `dir` (up to the project) makes its .ts files ES modules, as the bundle runs them. */
+function isModuleFolder(project: string, dir: string): boolean {
+  for (let current = dir; ; current = dirname(current)) {
+    const manifest = join(current, "package.json");
+    if (existsSync(manifest)) {
+      try {
+        return (JSON.parse(readFileSync(manifest, "utf8")) as { type?: unknown }).type === "module";
+      } catch {
+        return false;
+      }
+    }
+    if (current === project || !current.startsWith(project + sep)) return false;
   }
 }
 
@@ -223,12 +231,17 @@ function cachedDecision(context: ProjectContext, cacheDir: string): string | nul
   }
 }
 
-/** Writes the record last and by rename: a reader sees a whole build or none. */
+/** Writes a file of the cache by rename: a concurrent run reads the whole file or none. */
+function writeAtomically(path: string, text: string): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
+
+/** Writes the record (last, after the bundle it names). */
 function writeRecord(cacheDir: string, record: CacheRecord): void {
   mkdirSync(cacheDir, { recursive: true });
-  const temporary = join(cacheDir, `record.${process.pid}.json`);
-  writeFileSync(temporary, JSON.stringify(record));
-  renameSync(temporary, join(cacheDir, "record.json"));
+  writeAtomically(join(cacheDir, "record.json"), JSON.stringify(record));
 }
 
 /** Bundles the app into the cache; undefined when it must run as written. */
@@ -273,8 +286,8 @@ async function buildBundle(
     /\/\/# sourceMappingURL=bundle\.mjs\.map\s*$/,
     `//# sourceMappingURL=${name}.map\n`,
   );
-  if (map) writeFileSync(join(cacheDir, `${name}.map`), map.text);
-  writeFileSync(join(cacheDir, name), text);
+  if (map) writeAtomically(join(cacheDir, `${name}.map`), map.text);
+  writeAtomically(join(cacheDir, name), text);
   writeRecord(cacheDir, { format: FORMAT, esbuild: esbuild.version, inputs, digest, bundle: name });
   return join(cacheDir, name);
 }
@@ -284,6 +297,7 @@ function bundlingKeeps(project: string, input: string): boolean {
   const path = resolve(project, input);
   if (!isInside(project, path) || input.split(/[\\/]/).includes("node_modules")) return false;
   if (hasNodeModulesBetween(project, dirname(path))) return false;
+  if (!isModuleFolder(project, dirname(path))) return false;
   return !LOOKS_AT_ITS_LOCATION.test(readFileSync(path, "utf8"));
 }
 

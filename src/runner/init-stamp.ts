@@ -30,7 +30,8 @@ import type { Workspace } from "./workspace.js";
  * interpolation in the `terraform` or `module` blocks (the backend could depend on
  * variables), TF_DATA_DIR set, anything unreadable. Any failed engine command in the
  * workspace drops the stamp (see workspace.ts), so a state that needs a provider the
- * configuration does not name gets its init on the next run.
+ * configuration does not name gets its init on the next run, and an apply holds it back
+ * until it succeeds (a killed apply leaves none).
  */
 
 /** Bumped when what the stamp covers changes. */
