@@ -1,7 +1,7 @@
 // What the sweep benchmark and the day-long simulation share: a throwaway cdktf project of
 // YAML grants on a target made of built-in terraform_data resources (no provider, local
 // state), the tempgrant CLI to run against it, and a reader of its real state.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -85,6 +85,11 @@ export async function tempgrantCli(
   }
   // The bin as the package ships it: the bundled CLI (scripts/bundle-cli.ts).
   await bundleCli(join(outDir, "cli"));
+  // The folder as an installed package, for a project that imports "tempgrant" (see makeBenchProject).
+  writeFileSync(
+    join(outDir, "package.json"),
+    JSON.stringify({ name: "tempgrant", type: "module", exports: { ".": "./src/index.js" } }),
+  );
   return {
     kind,
     program: process.execPath,
@@ -111,6 +116,11 @@ export interface BenchProject {
  * A cdktf project as a user's repo would be: cdktf.json whose app (run with tsx) declares
  * the YAML grants on a built-in target. `wrapApp` prefixes the app command (a timing wrapper).
  *
+ * With `installed` (and a CLI from the build), the project is laid out as `tempgrant init`
+ * makes one: node_modules holds cdktf, constructs, tsx and tempgrant (links to this
+ * checkout's), the app imports them by name and its command is `node --import tsx app.ts`.
+ * Otherwise the app imports them by file URL and loads tsx by file URL.
+ *
  * With `faults`, every revoked grant's access is destroyed through a `removed` block with a
  * destroy provisioner (as in test/support/fault-project.ts) running `markers/revoke.sh <id>`:
  * when `markers/fail-once-<id>` exists it deletes it and fails (a target that refuses once);
@@ -124,6 +134,8 @@ export function makeBenchProject(
     readonly faults?: boolean;
     /** The PostgreSQL target through tempgrant's provider instead of the built-in one. */
     readonly postgres?: { readonly privilegeRole: string };
+    /** Laid out as an installed project (see above). */
+    readonly installed?: boolean;
   } = {},
 ): BenchProject {
   const dir = mkdtempSync(join(tmpdir(), "tempgrant-bench-project-"));
@@ -145,9 +157,17 @@ export function makeBenchProject(
   const removedBlocks = options.faults
     ? revocationHook(script, { postgres: options.postgres !== undefined })
     : [];
+  const installed = options.installed === true && cli.kind === "build";
+  if (installed) {
+    mkdirSync(join(dir, "node_modules"));
+    for (const name of ["cdktf", "constructs", "tsx"]) {
+      symlinkSync(join(root, "node_modules", name), join(dir, "node_modules", name));
+    }
+    symlinkSync(join(cli.library, "..", ".."), join(dir, "node_modules", "tempgrant"));
+  }
   const source = [
-    `import { App, LocalBackend, TerraformStack } from ${JSON.stringify(import.meta.resolve("cdktf"))};`,
-    `import { configureFromEnvironment, CustomTarget, PostgresqlTarget, resourceName, tempgrantProvider, YamlGrants } from ${JSON.stringify(cli.library)};`,
+    `import { App, LocalBackend, TerraformStack } from ${JSON.stringify(installed ? "cdktf" : import.meta.resolve("cdktf"))};`,
+    `import { configureFromEnvironment, CustomTarget, PostgresqlTarget, resourceName, tempgrantProvider, YamlGrants } from ${JSON.stringify(installed ? "tempgrant" : cli.library)};`,
     "const app = new App();",
     "configureFromEnvironment(app);",
     `const stack = new TerraformStack(app, ${JSON.stringify(STACK)});`,
@@ -168,7 +188,9 @@ export function makeBenchProject(
           : `const = ;\n${source}`,
     );
   writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module", private: true }));
-  const app = [...wrapApp, process.execPath, "--import", import.meta.resolve("tsx"), "app.ts"];
+  const app = installed
+    ? [...wrapApp, "node", "--import", "tsx", "app.ts"]
+    : [...wrapApp, process.execPath, "--import", import.meta.resolve("tsx"), "app.ts"];
   writeFileSync(
     join(dir, "cdktf.json"),
     JSON.stringify({ language: "typescript", app: app.map(quoteArgument).join(" ") }, null, 2),

@@ -1,10 +1,15 @@
 // Sweep benchmark: apply N grants, then one `tempgrant sweep --now T` after every expiry,
 // which revokes all N. Reports the sweep's wall time split into its phases, and how much of
 // it is tempgrant's own: the wall time of the sweep process minus the wall time of every
-// process it started (each tofu/terraform invocation and the cdktf app's node process).
-// Each child is timed by a bash wrapper (EPOCHREALTIME around the real command), so the
-// wrapper's own start-up and the spawning count as ours, not the child's.
-// Usage: npm run bench:sweep [-- --grants 100,1000 --runs 3 --cli build|source]
+// tofu/terraform process it started, the cdktf app included in ours. Each tofu child is
+// timed by a bash wrapper (EPOCHREALTIME around the real command), so the wrapper's own
+// start-up and the spawning count as ours, not the child's.
+// Two variants, interleaved run by run on the same machine: `before` runs the app through
+// tsx as written (its command prefixed by the timing wrapper, which tempgrant does not
+// compile) and initialises the stack (its init stamp removed), as every sweep did before;
+// `after` is a scheduled sweep now: the app compiled (cached by the setup's synth) and init
+// skipped (the setup's init, with the same engine, left a current stamp).
+// Usage: npm run bench:sweep [-- --grants 100,1000 --runs 3 --cli build|source --variants before,after]
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -23,6 +28,11 @@ const option = (name: string, fallback: string) => {
 const sizes = option("--grants", "100,1000").split(",").map(Number);
 const runs = Number(option("--runs", "3"));
 const cliKind = option("--cli", "build") === "source" ? "source" : "build";
+const VARIANTS = ["before", "after"] as const;
+type Variant = (typeof VARIANTS)[number];
+const variants = option("--variants", VARIANTS.join(","))
+  .split(",")
+  .filter((name): name is Variant => (VARIANTS as readonly string[]).includes(name));
 const log = (line: string) => process.stderr.write(`[bench:sweep] ${line}\n`);
 
 const PHASES = ["synth", "init", "plan", "check", "apply", "verify"] as const;
@@ -43,6 +53,10 @@ interface Sample {
   readonly children: Record<Phase, number>;
   readonly childCount: number;
   readonly revoked: number;
+  /** tofu invocations (children other than the app). */
+  readonly tofuCount: number;
+  /** Seconds the app's process ran (before: its wrapper's timing; after: the synth phase). */
+  readonly app: number;
 }
 
 /** A bash script that runs `command` and logs `<label> <start> <end>` (epoch seconds, µs). */
@@ -80,12 +94,15 @@ function phaseOf(child: Child, seen: { plan: boolean; apply: boolean }): Phase {
 }
 
 async function sample(
+  variant: Variant,
   count: number,
   cli: Awaited<ReturnType<typeof tempgrantCli>>,
   wrappers: { app: string; tofu: string },
   timings: string,
 ): Promise<Sample> {
-  const project = makeBenchProject(cli, [wrappers.app, "synth"]);
+  const project = makeBenchProject(cli, variant === "before" ? [wrappers.app, "synth"] : [], {
+    installed: true,
+  });
   try {
     // Grants start now and expire an hour later, a second apart; tofu's own clock
     // (plantimestamp, in each record's precondition) must be before every expiry at apply.
@@ -98,9 +115,12 @@ async function sample(
     project.writeGrants(grants);
     log(`  applying ${count} grants...`);
     await synthApp({ projectDir: project.dir, outdir: "cdktf.out", now: formatTimestamp(t0) });
-    const workspace = { engine: resolveEngine(), workingDir: project.stackDir, lockTimeout: "60s" };
+    // The engine the sweep runs (the wrapper), so the init stamp is the sweep's.
+    const engine = { ...resolveEngine(), binary: wrappers.tofu };
+    const workspace = { engine, workingDir: project.stackDir, lockTimeout: "60s" };
     await init(workspace);
     await apply(workspace, (await plan(workspace, { out: "setup.tfplan" })).planFile);
+    if (variant === "before") rmSync(join(project.stackDir, ".terraform", "tempgrant-init.sha256"));
 
     writeFileSync(timings, "");
     log(`  sweeping ${count} grants...`);
@@ -147,7 +167,16 @@ async function sample(
     const inChildren = Object.fromEntries(PHASES.map((phase) => [phase, 0])) as Record<Phase, number>;
     const seen = { plan: false, apply: false };
     for (const child of children) inChildren[phaseOf(child, seen)] += child.end - child.start;
-    return { wall, phases: event.phases, children: inChildren, childCount: children.length, revoked: count };
+    const appChild = children.find((child) => child.label === "synth");
+    return {
+      wall,
+      phases: event.phases,
+      children: inChildren,
+      childCount: children.length,
+      revoked: count,
+      tofuCount: children.filter((child) => child.label !== "synth").length,
+      app: appChild ? appChild.end - appChild.start : event.phases.synth,
+    };
   } finally {
     rmSync(project.dir, { recursive: true, force: true });
   }
@@ -202,37 +231,44 @@ async function main(): Promise<void> {
   );
   console.log(
     `the timing wrapper costs ${(overhead * 1000).toFixed(1)} ms a child (median of 20), counted as ours; ` +
-      `sweeps revoking N grants; of ${runs} runs, the one with the median wall time is shown`,
+      `sweeps revoking N grants; of ${runs} runs of each variant (interleaved), the one with the median wall time is shown; ` +
+      "ours = wall - tofu - app; share = (wall - tofu) / wall, the app included",
   );
-  console.log("| grants | step | wall s | in tofu / app s | ours s |");
-  console.log("| ---: | --- | ---: | ---: | ---: |");
+  console.log("| grants | variant | step | wall s | in tofu s | app s | ours s |");
+  console.log("| ---: | --- | --- | ---: | ---: | ---: | ---: |");
   try {
     for (const count of sizes) {
-      const samples: Sample[] = [];
+      const samples = new Map<Variant, Sample[]>(variants.map((variant) => [variant, []]));
       for (let run = 0; run < runs; run += 1) {
-        log(`${count} grants, run ${run + 1}/${runs}`);
-        samples.push(await sample(count, cli, wrappers, timings));
+        for (const variant of variants) {
+          log(`${count} grants, ${variant}, run ${run + 1}/${runs}`);
+          samples.get(variant)?.push(await sample(variant, count, cli, wrappers, timings));
+        }
       }
-      const wallMedian = median(samples.map((s) => s.wall));
-      const shown = samples.find((s) => s.wall === wallMedian) ?? samples[0];
-      if (!shown) continue;
-      const row = (step: string, wall: number, inChildren: number) =>
+      for (const variant of variants) {
+        const all = samples.get(variant) ?? [];
+        const wallMedian = median(all.map((s) => s.wall));
+        const shown = all.find((s) => s.wall === wallMedian) ?? all[0];
+        if (!shown) continue;
+        const row = (step: string, wall: number, tofu: number, app: number) =>
+          console.log(
+            `| ${count} | ${variant} | ${step} | ${wall.toFixed(2)} | ${tofu.toFixed(2)} | ${app.toFixed(2)} | ${(wall - tofu - app).toFixed(2)} |`,
+          );
+        let phaseTotal = 0;
+        for (const phase of PHASES) {
+          const synth = phase === "synth";
+          row(phase, shown.phases[phase], synth ? 0 : shown.children[phase], synth ? shown.app : 0);
+          phaseTotal += shown.phases[phase];
+        }
+        row("other: start-up, ledger, listing, output", shown.wall - phaseTotal, 0, 0);
+        const tofu = (s: Sample) =>
+          PHASES.reduce((sum, phase) => sum + (phase === "synth" ? 0 : s.children[phase]), 0);
+        row(`whole process (${shown.tofuCount} tofu runs)`, shown.wall, tofu(shown), shown.app);
+        const share = (s: Sample) => (100 * (s.wall - tofu(s))) / s.wall;
         console.log(
-          `| ${count} | ${step} | ${wall.toFixed(2)} | ${inChildren.toFixed(2)} | ${(wall - inChildren).toFixed(2)} |`,
+          `| ${count} | ${variant} | **our share, app included** | | | | **${share(shown).toFixed(1)}%** (runs: ${all.map((s) => `${share(s).toFixed(1)}%`).join(", ")}) |`,
         );
-      let phaseTotal = 0;
-      for (const phase of PHASES) {
-        row(phase, shown.phases[phase], shown.children[phase]);
-        phaseTotal += shown.phases[phase];
       }
-      row("other: start-up, ledger, listing, output", shown.wall - phaseTotal, 0);
-      const childTotal = PHASES.reduce((sum, phase) => sum + shown.children[phase], 0);
-      row(`whole process (${shown.childCount} children)`, shown.wall, childTotal);
-      const share = (s: Sample) =>
-        (100 * (s.wall - PHASES.reduce((sum, phase) => sum + s.children[phase], 0))) / s.wall;
-      console.log(
-        `| ${count} | our share | | | **${share(shown).toFixed(1)}%** (runs: ${samples.map((s) => `${share(s).toFixed(1)}%`).join(", ")}) |`,
-      );
     }
     console.log(`load average at end ${load()}`);
   } finally {

@@ -1,9 +1,11 @@
 // One synthesis run, in its own process so peak RSS is its own: prints one JSON line.
 // Usage: node --import tsx bench/synth-one.ts <grants|plain|plain-validated> <count>
-// plain: the same resources written as plain cdktf resources, validations skipped.
-// plain-validated: the same with cdktf's default validations, which run `terraform version`
-// once per DataResource.
-import { App, DataResource, LocalBackend, TerraformProvider, TerraformResource, TerraformStack } from "cdktf";
+// plain: the same resources written as plain cdktf resources, validations skipped: per grant
+// the login role and the tempgrant_grant record of our provider with the same attributes
+// (the record's digest a sha256 of the grant's fields, as a hand-written stack would make it).
+// plain-validated: the same, with cdktf's default validations on.
+import { createHash } from "node:crypto";
+import { App, LocalBackend, TerraformProvider, TerraformResource, TerraformStack } from "cdktf";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -73,18 +75,29 @@ if (mode === "grants") {
     terraformProviderSource: "tempgrant/tempgrant",
   });
   for (let index = 0; index < count; index += 1) {
-    new PlainResource(stack, `role_${index}`, "tempgrant_postgresql_login_role", {
+    const record = {
+      grant_id: `user-${index}`,
+      principal: `user${index}@example.com`,
+      target: "orders-db",
+      access: "read",
+      expires_at: "2027-01-12T12:00:00Z",
+      reason: "benchmark",
+      ticket: `BENCH-${index}`,
+      requested_by: `user${index}@example.com`,
+      approved_by: ["approver@example.com"],
+      break_glass: false,
+      binding: "postgresql",
+      native_expiry: true,
+      resources: [`tempgrant_postgresql_login_role.grant_user_${index}`],
+    };
+    const digest = `sha256:${createHash("sha256").update(JSON.stringify(record)).digest("hex")}`;
+    new PlainResource(stack, `grant_user_${index}_record`, "tempgrant_grant", { ...record, digest });
+    new PlainResource(stack, `grant_user_${index}_role`, "tempgrant_postgresql_login_role", {
       name: `tg_user_${index}`,
       member_of: ["orders_read"],
       scram_verifier: VERIFIER,
       valid_until: "2027-01-12T12:00:00Z",
-    });
-    new DataResource(stack, `record_${index}`, {
-      input: {
-        id: `user-${index}`,
-        principal: `user${index}@example.com`,
-        expiresAt: "2027-01-12T12:00:00Z",
-      },
+      depends_on: [`tempgrant_grant.grant_user_${index}_record`],
     });
   }
 }

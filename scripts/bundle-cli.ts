@@ -8,11 +8,12 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 /**
- * Left as imports from node_modules: big (cdktf), native-capable (pg) or only used by
+ * Left as imports from node_modules: big (cdktf), native-capable (pg), a native binary (esbuild,
+ * which compiles the cdktf app) or only used by
  * commands that are slow anyway, and the user's cdktf app must share cdktf/constructs with
  * the grants it reads.
  */
-const EXTERNAL = ["cdktf", "constructs", "@cdktf/*", "pg", "tar"];
+const EXTERNAL = ["cdktf", "constructs", "@cdktf/*", "pg", "tar", "esbuild"];
 
 export async function bundleCli(outdir: string): Promise<void> {
   const root = fileURLToPath(new URL("..", import.meta.url));

@@ -6,6 +6,7 @@ import { describeCommand, runCommand, type CommandResult } from "../exec/run-com
 import { TempgrantError } from "../errors.js";
 import { SYNTH_REPORT_ENV, type SynthReport } from "../constructs/synth-report.js";
 import { GrantProblemsError } from "../grant/index.js";
+import { compiledAppCommand } from "./compiled-app.js";
 
 /** Options of {@link synthApp}. */
 export interface SynthAppOptions {
@@ -29,7 +30,9 @@ export interface SynthAppOptions {
  * command is split into an argument vector; shell operators are refused, not interpreted.
  * The stacks are those of the manifest this run of the app wrote (an earlier run's stack
  * folders left in the output are not this run's stacks); an app that exits 0 without writing
- * one synthesized nothing. Past `timeoutMs` the app is killed (SYNTH_TIMEOUT).
+ * one synthesized nothing. Past `timeoutMs` the app is killed (SYNTH_TIMEOUT). A TypeScript
+ * app run through tsx runs compiled when it can be (see compiled-app.ts); messages name the
+ * command as written.
  */
 export async function synthApp(options: SynthAppOptions): Promise<Record<string, string>> {
   const configPath = join(options.projectDir, "cdktf.json");
@@ -64,7 +67,9 @@ export async function synthApp(options: SynthAppOptions): Promise<Record<string,
   const reportFile = join(outdir, "tempgrant-synth-report.json");
   rmSync(manifest, { force: true });
   rmSync(reportFile, { force: true });
-  const [program, ...args] = argv as [string, ...string[]];
+  const written = { program: argv[0] as string, args: argv.slice(1) as string[] };
+  const [program, ...args] = ((await compiledAppCommand(options.projectDir, argv as string[], { outdir })) ??
+    argv) as [string, ...string[]];
   const spec = {
     program,
     args,
@@ -87,7 +92,7 @@ export async function synthApp(options: SynthAppOptions): Promise<Record<string,
     );
   }
   if (result.exitCode !== 0)
-    throw appFailure(readReport(reportFile, options.projectDir), result, describeCommand(spec));
+    throw appFailure(readReport(reportFile, options.projectDir), result, describeCommand(written));
   let stacks: unknown;
   try {
     stacks = (JSON.parse(readFileSync(manifest, "utf8")) as { stacks?: unknown }).stacks;

@@ -1,10 +1,18 @@
-import { TerraformStack } from "cdktf";
+import { App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { specOf, type Grant, type GrantStatus, type Problem } from "../grant/index.js";
+
+/** The listing of each stack, written into its JSON when cdktf synthesizes it. */
+const listings = new WeakMap<TerraformStack, Record<string, unknown>>();
 
 /**
  * Lists every declared grant (active or not) in the synthesized JSON under the comment key
  * "//" (which Terraform ignores), so `tempgrant grants --app` can list TypeScript grants too.
+ *
+ * The listing is added to the stack's JSON after cdktf has resolved it: it is plain data
+ * (grant text never holds a cdktf token, see grant/validate.ts), and resolving it with the
+ * rest (as a stack override would be) cost a fifth of the synthesis of 10,000 grants. With
+ * HCL output (no JSON to add to) it is a stack override as before.
  */
 export function listDeclaredGrant(
   scope: Construct,
@@ -12,8 +20,7 @@ export function listDeclaredGrant(
   entry: { status: GrantStatus | "invalid"; source: string; grant?: Grant; problems?: readonly Problem[] },
 ): void {
   const grant = entry.grant;
-  // addOverride splits its path on dots; an invalid id may hold some.
-  TerraformStack.of(scope).addOverride(`//.tempgrant.grants.${id.replaceAll(".", "_")}`, {
+  const listed = {
     status: entry.status,
     source: entry.source,
     // The credential is a public verifier, and part of what approvers sign (the grant digest).
@@ -26,5 +33,31 @@ export function listDeclaredGrant(
         }
       : {}),
     ...(entry.problems && entry.problems.length > 0 ? { problems: entry.problems } : {}),
-  });
+  };
+  // The key as a stack override spelled it: addOverride splits its path on dots, and an
+  // invalid id may hold some.
+  const key = id.replaceAll(".", "_");
+  const stack = TerraformStack.of(scope);
+  if (App.of(stack).hclOutput) {
+    stack.addOverride(`//.tempgrant.grants.${key}`, listed);
+    return;
+  }
+  listingOf(stack)[key] = JSON.parse(JSON.stringify(listed)) as unknown;
+}
+
+/** The stack's listing, created with the hook that writes it into the stack's JSON. */
+function listingOf(stack: TerraformStack): Record<string, unknown> {
+  const existing = listings.get(stack);
+  if (existing) return existing;
+  const listing: Record<string, unknown> = {};
+  listings.set(stack, listing);
+  const toTerraform = stack.toTerraform.bind(stack);
+  stack.toTerraform = () => {
+    const json = toTerraform() as Record<string, unknown>;
+    const comment = (json["//"] ??= {}) as Record<string, unknown>;
+    const tempgrant = (comment.tempgrant ??= {}) as Record<string, unknown>;
+    tempgrant.grants = { ...(tempgrant.grants as Record<string, unknown> | undefined), ...listing };
+    return json;
+  };
+  return listing;
 }

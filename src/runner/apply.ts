@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { TempgrantError } from "../errors.js";
 import { CommandFailedError } from "../exec/run-command.js";
+import { suspendInitStamp } from "./init-stamp.js";
 import type { Workspace } from "./workspace.js";
 import { runEngine } from "./workspace.js";
 
@@ -20,10 +21,12 @@ export function applyArgs(workspace: Pick<Workspace, "lockTimeout">, planFile: s
  */
 export const STATE_NOT_SAVED = "STATE_NOT_SAVED";
 
-/** Applies a saved plan. */
+/** Applies a saved plan. Until it succeeds, the next run initialises the workspace again. */
 export async function apply(workspace: Workspace, planFile: string): Promise<void> {
+  const restoreInitStamp = suspendInitStamp(workspace);
   try {
     await runEngine(workspace, applyArgs(workspace, planFile));
+    restoreInitStamp();
   } catch (error) {
     throw stateNotSaved(workspace, error) ?? error;
   }

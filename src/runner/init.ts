@@ -1,6 +1,7 @@
 import type { Workspace } from "./workspace.js";
 import { dropOwnProviderLock } from "./own-provider-lock.js";
 import { runEngine } from "./workspace.js";
+import { currentInitStamp, dropInitStamp, initIsCurrent, writeInitStamp } from "./init-stamp.js";
 
 /** Options of `init`. */
 export interface InitOptions {
@@ -8,6 +9,8 @@ export interface InitOptions {
   readonly upgrade?: boolean;
   /** Partial backend configuration, as key=value pairs (`-backend-config`). */
   readonly backendConfig?: Readonly<Record<string, string>>;
+  /** Skip init while the last one is still current (see init-stamp.ts); never with `upgrade`. */
+  readonly reuse?: boolean;
 }
 
 /** Pure argv for `init`. */
@@ -20,8 +23,18 @@ export function initArgs(workspace: Pick<Workspace, "lockTimeout">, options: Ini
   return args;
 }
 
-/** Runs `init` in the workspace; providers come from the mirror in the CLI config. */
-export async function init(workspace: Workspace, options: InitOptions = {}): Promise<void> {
+/**
+ * Runs `init` in the workspace; providers come from the mirror in the CLI config. With
+ * `reuse`, an init whose inputs are all unchanged since the last one is skipped (`ran: false`).
+ */
+export async function init(workspace: Workspace, options: InitOptions = {}): Promise<{ ran: boolean }> {
+  const argv = initArgs(workspace, options);
+  if (options.reuse && !options.upgrade && initIsCurrent(workspace, currentInitStamp(workspace, argv))) {
+    return { ran: false };
+  }
+  dropInitStamp(workspace);
   dropOwnProviderLock(workspace.workingDir);
-  await runEngine(workspace, initArgs(workspace, options));
+  await runEngine(workspace, argv);
+  writeInitStamp(workspace, argv);
+  return { ran: true };
 }

@@ -1,5 +1,6 @@
 import { runCommand, CommandFailedError, type CommandResult, type CommandSpec } from "../exec/run-command.js";
 import type { Engine } from "./engine.js";
+import { dropInitStamp } from "./init-stamp.js";
 
 /** One working directory driven by one engine: the context every subcommand runs in. */
 export interface Workspace {
@@ -45,7 +46,10 @@ export function engineCommand(workspace: Workspace, args: readonly string[]): Co
   };
 }
 
-/** Runs the engine and returns the result; exit codes listed in `accept` are not failures. */
+/**
+ * Runs the engine and returns the result; exit codes listed in `accept` are not failures. A
+ * failure forgets the last init, so the next run initialises again (it may be what was missing).
+ */
 export async function runEngine(
   workspace: Workspace,
   args: readonly string[],
@@ -53,6 +57,9 @@ export async function runEngine(
 ): Promise<CommandResult> {
   const spec = engineCommand(workspace, args);
   const result = await runCommand(spec);
-  if (!accept.includes(result.exitCode)) throw new CommandFailedError(spec, result);
+  if (!accept.includes(result.exitCode)) {
+    dropInitStamp(workspace);
+    throw new CommandFailedError(spec, result);
+  }
   return result;
 }

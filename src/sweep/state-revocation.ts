@@ -69,7 +69,7 @@ export async function revokeFromState(
   };
   const before = await timed("init", async () => {
     restoreConfiguration(options.configuration.file, workspace.workingDir);
-    await step("init", () => init(workspace));
+    await step("init", () => init(workspace, { reuse: true }));
     return step("read state", () => stateIdentity(workspace));
   });
   const read = async () => {

@@ -139,7 +139,7 @@ export async function sweepStack(options: SweepStackOptions): Promise<SweepStack
     );
   }
   const before = await timed("init", async () => {
-    await step("init", () => init(workspace));
+    await step("init", () => init(workspace, { reuse: true }));
     return step("read state", () => stateIdentity(workspace));
   });
   // Another sweep may apply first: its apply makes our saved plan stale. Start over then
