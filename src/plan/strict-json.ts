@@ -27,6 +27,8 @@ export interface StrictJsonOptions {
    * underflows to 0. For the ledger, whose hash covers the number as read.
    */
   readonly exactNumbers?: boolean;
+  /** Containers the text sits in (a piece of a larger document, read a piece at a time): they count towards the limit. */
+  readonly outerDepth?: number;
 }
 
 /** What is wrong and where: a 0-based offset into the text, and its 1-based line and column. */
@@ -61,6 +63,7 @@ export function strictJsonProblem(
   options: StrictJsonOptions = {},
 ): StrictJsonProblem | undefined {
   const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
+  const outerDepth = options.outerDepth ?? 0;
   const exact = options.exactNumbers ?? false;
   // The keys of every open object, one after another in `keys`; `starts[d]` is where the
   // object at depth d begins (-1 for an array), `sets[d]` its keys as a set once it is large.
@@ -94,7 +97,7 @@ export function strictJsonProblem(
       }
       i = end + 1;
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      if (depth >= maxDepth) return located(text, i, `nested deeper than ${maxDepth} levels`);
+      if (depth + outerDepth >= maxDepth) return located(text, i, `nested deeper than ${maxDepth} levels`);
       starts[depth] = c === OPEN_OBJECT ? keyCount : -1;
       sets[depth] = undefined;
       depth += 1;
