@@ -1,7 +1,16 @@
 import { isAscii, isUtf8 } from "node:buffer";
 import { closeSync, openSync, readSync } from "node:fs";
 import { quoteValue } from "../errors.js";
-import { strictJsonProblem, MAX_JSON_DEPTH } from "./strict-json.js";
+import {
+  BACKSLASH,
+  CLOSE_ARRAY,
+  CLOSE_OBJECT,
+  MAX_JSON_DEPTH,
+  OPEN_ARRAY,
+  OPEN_OBJECT,
+  QUOTE,
+  strictJsonProblem,
+} from "./strict-json.js";
 
 /**
  * A JSON document read in chunks, walked as a tree of "units": the caller walks the containers
@@ -20,12 +29,6 @@ import { strictJsonProblem, MAX_JSON_DEPTH } from "./strict-json.js";
 /** Bytes read at a time. */
 const CHUNK_BYTES = 16 * 1024 * 1024;
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 const NEWLINE = 0x0a;

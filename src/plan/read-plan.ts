@@ -5,6 +5,7 @@ import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
 import { grantRecordTypeProblem } from "./record-shape.js";
 import { JsonUnitError, JsonUnits, type JsonUnitProblem } from "./json-units.js";
 import { AWS_ATTACHMENTS } from "./scope.js";
+import { OPEN_ARRAY, OPEN_OBJECT } from "./strict-json.js";
 
 /**
  * Default ceiling on a plan file's size: a guard against abuse, far above most real plans.
@@ -176,9 +177,6 @@ function describeJsonError(text: string, error: Error): string {
   const what = error.message.replace(/ (in JSON )?at position \d+.*$/, "");
   return `${what} at line ${line}, column ${column}${hint}`;
 }
-
-const OPEN_OBJECT = 0x7b;
-const OPEN_ARRAY = 0x5b;
 
 /**
  * Reads what tempgrant needs of a plan, walking its JSON: the top level's scalars, every
