@@ -1,15 +1,17 @@
 // Large-plan benchmark (issue 19): the check's cost against the size of the plan.
+// - `--grants 10000,50000`: the synthetic plans of bench:check (N grants, no removals).
 // - `--removals 10000,20000,50000`: synthetic plans (bench/synthetic-plan.ts) of 1,000 grants
 //   and N grants removed before they expire, each looked up as a possible rename.
 // - `--padded 10000,200000`: synthetic grants padded to the bulk of real `tofu show -json`
 //   output (planned_values, configuration, prior_state, sensitive markers, full role
-//   attributes; about 3 KiB a grant), written piece by piece: past ~165k grants the file no
+//   attributes, an unrelated update for one grant in four; about 3.7 KiB a grant), written piece by piece: past ~165k grants the file no
 //   longer fits in one JavaScript string.
 // Each plan is checked by the CLI of this tree (bundled as `npm run build` bundles it) and,
 // with --baseline-cli DIR [--baseline-bundle FILE], by another build (say, main's), runs
 // interleaved; and read by the floor, a node process that only JSON.parses it. Wall time
 // and peak RSS (GNU time), median of the runs.
 // Usage: tsx bench/large-plan.ts --removals 50000 [--runs 3] [--baseline-cli DIR --baseline-bundle FILE]
+//        tsx bench/large-plan.ts --padded 10000 --write-only plan.json   (only write the plan)
 import {
   closeSync,
   mkdtempSync,
@@ -156,7 +158,7 @@ function paddedGrant(index: number) {
       },
     },
   ];
-  const planned = changes.map((change) => ({
+  const planned = changes.slice(0, 2).map((change) => ({
     address: change.address,
     mode: "managed",
     type: change.type,
@@ -166,7 +168,8 @@ function paddedGrant(index: number) {
     values: change.change.after,
     sensitive_values: change.change.after_sensitive,
   }));
-  const configured = changes.map((change) => ({
+  // The record's configuration (cdktf writes its input as a constant); the role's is left out.
+  const configured = changes.slice(0, 1).map((change) => ({
     address: change.address.replace(/_\d+$/, ""),
     mode: "managed",
     type: change.type,
@@ -190,7 +193,14 @@ function paddedGrant(index: number) {
     values: otherBefore,
     sensitive_values: { tags: {}, settings: {} },
   };
-  return { changes, planned, configured, prior };
+  // One grant in four comes with an unrelated resource updated in place.
+  const updated = index % 4 === 0;
+  return {
+    changes: updated ? changes : changes.slice(0, 2),
+    planned,
+    configured,
+    prior: updated ? [prior] : [],
+  };
 }
 
 function* paddedPlanPieces(grants: number): Generator<string> {
@@ -209,7 +219,7 @@ function* paddedPlanPieces(grants: number): Generator<string> {
   yield `]}},"resource_changes":[`;
   yield* each((grant) => grant.changes);
   yield `],"prior_state":{"format_version":"1.0","terraform_version":"1.12.6","values":{"root_module":{"resources":[`;
-  yield* each((grant) => [grant.prior]);
+  yield* each((grant) => grant.prior);
   yield `]}}},"configuration":{"provider_config":{"postgresql":{"name":"postgresql","full_name":"registry.opentofu.org/cyrilgdn/postgresql"}},"root_module":{"resources":[`;
   yield* each((grant) => grant.configured);
   yield `]}},"checks":[],"relevant_attributes":[],"errored":false}`;
@@ -221,6 +231,10 @@ interface Case {
 }
 
 const cases: Case[] = [
+  ...list(option("--grants")).map((grants) => ({
+    label: `${grants} grants`,
+    write: (path: string) => writeFileSync(path, JSON.stringify(syntheticPlan(grants, now))),
+  })),
   ...list(option("--removals")).map((removals) => ({
     label: `1000 grants, ${removals} removals`,
     write: (path: string) => writeFileSync(path, JSON.stringify(syntheticPlan(1_000, now, { removals }))),
@@ -230,6 +244,13 @@ const cases: Case[] = [
     write: (path: string) => writePieces(path, paddedPlanPieces(grants)),
   })),
 ];
+
+const writeOnly = option("--write-only");
+if (writeOnly) {
+  // The first plan asked for, written to a file for profiling; nothing is run.
+  cases[0]?.write(writeOnly);
+  process.exit(0);
+}
 
 const scratch = mkdtempSync(join(tmpdir(), "tempgrant-large-plan-"));
 try {

@@ -1,15 +1,15 @@
-import { isAscii, isUtf8 } from "node:buffer";
+import { isUtf8 } from "node:buffer";
 import { closeSync, openSync, readSync } from "node:fs";
 import { quoteValue } from "../errors.js";
 import {
-  BACKSLASH,
   CLOSE_ARRAY,
   CLOSE_OBJECT,
   MAX_JSON_DEPTH,
   OPEN_ARRAY,
   OPEN_OBJECT,
   QUOTE,
-  strictJsonProblem,
+  strictValueEnd,
+  type StrictJsonProblem,
 } from "./strict-json.js";
 
 /**
@@ -63,39 +63,27 @@ export class JsonUnitError extends Error {
 type Source = { readonly fd: number; readonly chunkBytes: number } | { readonly bytes: Buffer };
 
 export class JsonUnits {
-  private buf: Buffer;
-  /** Valid bytes in `buf`, and the file offset of `buf[0]`. */
-  private end: number;
-  private base = 0;
+  /** The text read and not yet dropped; `pos` is the walk's place in it. */
+  private text = "";
   private pos = 0;
-  private eof: boolean;
-  /** Lines and columns counted up to file offset `counted`. */
+  private eof = false;
+  /** The bytes of a multi-byte character the last chunk cut, waiting for the next. */
+  private carry: Buffer = Buffer.alloc(0);
+  /** Lines and columns counted in the text dropped so far (columns in UTF-16 units, as an editor counts). */
   private line = 1;
   private column = 0;
-  private counted = 0;
-  /** File offset up to which bytes were checked to be UTF-8 without NUL. */
-  private checked = 0;
-  /** Current nesting of the walk (the containers entered with {@link enter}). */
+  /** Where the value taken last starts in the text. */
+  private taken = 0;
+  /** Current nesting of the walk (the containers entered). */
   private depth = 0;
+  private readonly chunk: Buffer | undefined;
 
   private constructor(private readonly source: Source) {
-    if ("bytes" in source) {
-      this.buf = source.bytes;
-      this.end = source.bytes.length;
-      this.eof = true;
-    } else {
-      // At least a byte-order mark and a zip signature in the first read.
-      this.buf = Buffer.allocUnsafe(Math.max(4, source.chunkBytes));
-      this.end = 0;
-      this.eof = false;
-    }
-    this.fill("fd" in source ? source.fd : -1);
-    this.checkText();
+    this.chunk = "fd" in source ? Buffer.allocUnsafe(Math.max(4, source.chunkBytes)) : undefined;
+    this.more(0);
     // A UTF-8 byte-order mark (PowerShell's redirection writes one) is not part of the JSON.
-    if (this.end >= 3 && this.buf[0] === 0xef && this.buf[1] === 0xbb && this.buf[2] === 0xbf) {
-      this.pos = 3;
-      this.counted = 3;
-    }
+    while (this.text.length === 0 && this.more(0));
+    if (this.text.charCodeAt(0) === 0xfeff) this.text = this.text.slice(1);
   }
 
   /** Reads the file at `path` in chunks; call {@link close} when done. */
@@ -112,11 +100,12 @@ export class JsonUnits {
     if ("fd" in this.source) closeSync(this.source.fd);
   }
 
-  /** The next token's first byte after blanks, without taking it; -1 at the end. */
+  /** The next token's first character after blanks, without taking it; -1 at the end. */
   peek(): number {
     for (;;) {
-      while (this.pos < this.base + this.end) {
-        const c = this.buf[this.pos - this.base]!;
+      const text = this.text;
+      while (this.pos < text.length) {
+        const c = text.charCodeAt(this.pos);
         if (c !== 0x20 && c !== NEWLINE && c !== 0x0d && c !== 0x09) return c;
         this.pos += 1;
       }
@@ -152,11 +141,10 @@ export class JsonUnits {
   }
 
   /** An object member's key and its colon; a key already in `seen` is a strict problem. */
-  key(seen: Set<string>): string {
+  private key(seen: Set<string>): string {
     if (this.peek() !== QUOTE) this.unexpected(this.peek());
-    const at = this.pos;
     const key = this.take() as string;
-    if (seen.has(key)) this.strict(`duplicate key ${quoteValue(key)}`, at);
+    if (seen.has(key)) this.strict(`duplicate key ${quoteValue(key)}`, this.taken);
     seen.add(key);
     if (this.peek() !== COLON) this.unexpected(this.peek());
     this.pos += 1;
@@ -186,39 +174,20 @@ export class JsonUnits {
   }
 
   /**
-   * The next value, whole: found by its brackets and strings, read with `JSON.parse` and
-   * checked against the strict rules at the depth it sits at.
+   * The next value, whole: found and checked against the strict rules in one scan
+   * ({@link strictValueEnd}, at the depth it sits at), then read with `JSON.parse`.
    */
   take(): unknown {
-    const c = this.peek();
-    if (c === -1) this.endsEarly();
-    const start = this.pos;
-    let i = start;
-    if (c === QUOTE) i = this.stringEnd(i);
-    else if (c === OPEN_OBJECT || c === OPEN_ARRAY) i = this.containerEnd(i);
-    else i = this.scalarEnd(i);
-    const text = this.buf.toString("utf8", start - this.base, i - this.base);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new JsonUnitError(this.syntaxIn(text, start, error as Error));
-    }
-    if (c !== QUOTE) {
-      const problem = strictJsonProblem(text, { outerDepth: this.depth });
-      if (problem) {
-        const before = this.placeOf(start);
-        throw new JsonUnitError({
-          kind: "strict",
-          message: problem.message,
-          place:
-            problem.line === 1
-              ? { line: before.line, column: before.column + problem.column - 1 }
-              : { line: before.line + problem.line - 1, column: problem.column },
-        });
-      }
-    }
-    this.pos = i;
+    if (this.peek() === -1) this.endsEarly();
+    let end: number | StrictJsonProblem | undefined;
+    // A value the text cuts short is scanned again, whole, once more is read.
+    while ((end = strictValueEnd(this.text, this.pos, { outerDepth: this.depth })) === undefined)
+      if (!this.more(this.pos)) break;
+    if (typeof end === "object") this.strict(end.message, end.offset);
+    const from = (this.taken = this.pos);
+    const to = end ?? this.text.length;
+    const value = this.parse(this.text.slice(from, to), from);
+    this.pos = to;
     return value;
   }
 
@@ -227,141 +196,70 @@ export class JsonUnits {
     this.take();
   }
 
-  /** Offset just past the string that opens at file offset `start`; bytes from `keep` on stay in the buffer. */
-  private stringEnd(start: number, keep = start): number {
-    let from = start + 1;
-    for (;;) {
-      const quote = this.buf.indexOf(QUOTE, from - this.base);
-      if (quote < 0 || quote >= this.end) {
-        from = Math.max(from, this.base + this.end);
-        if (!this.more(keep)) this.endsEarly();
-        continue;
-      }
-      const at = quote + this.base;
-      let backslashes = 0;
-      while (this.buf[quote - 1 - backslashes] === BACKSLASH) backslashes += 1;
-      if (backslashes % 2 === 0) return at + 1;
-      from = at + 1;
-    }
-  }
-
-  /** Offset just past the object or array that opens at file offset `start` (strings skipped). */
-  private containerEnd(start: number): number {
-    let depth = 0;
-    let i = start;
-    for (;;) {
-      while (i < this.base + this.end) {
-        const c = this.buf[i - this.base]!;
-        if (c === QUOTE) {
-          i = this.stringEnd(i, start);
-          continue;
-        }
-        if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth += 1;
-        else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-          depth -= 1;
-          if (depth === 0) return i + 1;
-        }
-        i += 1;
-      }
-      if (!this.more(start)) this.endsEarly();
-    }
-  }
-
-  /** Offset just past a number or literal (JSON.parse then says whether it is one). */
-  private scalarEnd(start: number): number {
-    let i = start;
-    for (;;) {
-      while (i < this.base + this.end) {
-        const c = this.buf[i - this.base]!;
-        if (
-          c === COMMA ||
-          c === CLOSE_OBJECT ||
-          c === CLOSE_ARRAY ||
-          c === 0x20 ||
-          c === NEWLINE ||
-          c === 0x0d ||
-          c === 0x09
-        )
-          return i;
-        i += 1;
-      }
-      if (!this.more(start)) return i;
+  /** JSON.parse of a value's text, its complaint placed in the whole document. */
+  private parse(value: string, from: number): unknown {
+    try {
+      return JSON.parse(value);
+    } catch (error) {
+      throw new JsonUnitError(this.syntaxIn(value, from, error as Error));
     }
   }
 
   /**
-   * Reads more of the file, keeping the bytes from file offset `keep` on (the unit being
-   * read); false at the end of the file.
+   * Reads more, keeping the text from `keep` on (the value being read); false at the end.
+   * The text before `keep` is counted for lines and columns, then dropped.
    */
   private more(keep: number): boolean {
     if (this.eof) return false;
-    const source = this.source as { readonly fd: number; readonly chunkBytes: number };
+    let bytes: Buffer;
+    if ("bytes" in this.source) {
+      bytes = this.source.bytes;
+      this.eof = true;
+    } else {
+      const read = readSync(this.source.fd, this.chunk!, 0, this.chunk!.length, null);
+      if (read === 0) this.eof = true;
+      bytes =
+        this.carry.length > 0
+          ? Buffer.concat([this.carry, this.chunk!.subarray(0, read)])
+          : this.chunk!.subarray(0, read);
+    }
+    let complete = bytes.length;
+    if (!this.eof) {
+      // Leave a multi-byte character the chunk cut for the next read.
+      let back = complete - 1;
+      while (back > complete - 4 && back >= 0 && (bytes[back]! & 0xc0) === 0x80) back -= 1;
+      if (back >= 0 && bytes[back]! >= 0xc0) complete = back;
+    }
+    const whole = bytes.subarray(0, complete);
+    if (whole.includes(0) || !isUtf8(whole)) throw new JsonUnitError({ kind: "binary" });
+    this.carry = Buffer.from(bytes.subarray(complete));
     this.count(keep);
-    const kept = this.base + this.end - keep;
-    // Room for a chunk after the kept bytes: a unit larger than a chunk grows the buffer.
-    const size = Math.max(source.chunkBytes, kept + Math.ceil(source.chunkBytes / 2));
-    const target = size > this.buf.length ? Buffer.allocUnsafe(size) : this.buf;
-    this.buf.copy(target, 0, keep - this.base, this.end);
-    this.buf = target;
-    this.base = keep;
-    this.end = kept;
-    this.fill(source.fd);
-    this.checkText();
+    this.text = this.text.slice(keep) + whole.toString("utf8");
+    this.pos -= keep;
     return true;
   }
 
-  /** Fills the buffer from the file (a source in memory is full already). */
-  private fill(fd: number): void {
-    if ("bytes" in this.source) return;
-    while (this.end < this.buf.length) {
-      const read = readSync(fd, this.buf, this.end, this.buf.length - this.end, null);
-      if (read === 0) {
-        this.eof = true;
-        return;
-      }
-      this.end += read;
-    }
-  }
-
-  /** The bytes read since the last check are UTF-8 text without NUL (a sequence cut by the chunk waits). */
-  private checkText(): void {
-    let upTo = this.end;
-    if (!this.eof) {
-      // Leave a multi-byte sequence the chunk cut for the next check.
-      let back = upTo - 1;
-      while (back > upTo - 4 && back >= 0 && (this.buf[back]! & 0xc0) === 0x80) back -= 1;
-      if (back >= 0 && this.buf[back]! >= 0xc0) upTo = back;
-    }
-    const from = Math.max(0, this.checked - this.base);
-    const bytes = this.buf.subarray(from, upTo);
-    if (bytes.includes(0) || !isUtf8(bytes)) throw new JsonUnitError({ kind: "binary" });
-    this.checked = this.base + upTo;
-  }
-
-  /** Counts lines and columns up to file offset `to` (bytes before it are about to be dropped). */
+  /** Counts the lines and columns of the text before `to`, about to be dropped. */
   private count(to: number): void {
-    if (to <= this.counted) return;
-    const from = this.counted - this.base;
-    const upTo = to - this.base;
+    const text = this.text;
     let lastNewline = -1;
-    for (
-      let at = this.buf.indexOf(NEWLINE, from);
-      at >= 0 && at < upTo;
-      at = this.buf.indexOf(NEWLINE, at + 1)
-    ) {
+    for (let at = text.indexOf("\n"); at >= 0 && at < to; at = text.indexOf("\n", at + 1)) {
       this.line += 1;
       lastNewline = at;
     }
-    const rest = this.buf.subarray(lastNewline >= 0 ? lastNewline + 1 : from, upTo);
-    const units = isAscii(rest) ? rest.length : rest.toString("utf8").length;
-    this.column = lastNewline >= 0 ? units : this.column + units;
-    this.counted = to;
+    this.column = lastNewline >= 0 ? to - lastNewline - 1 : this.column + to;
   }
 
-  /** The line and column of file offset `at` (not yet dropped). */
+  /** The line and column of `at` in the text. */
   private placeOf(at: number): JsonPlace {
-    this.count(at);
-    return { line: this.line, column: this.column + 1 };
+    const text = this.text;
+    let line = this.line;
+    let lastNewline = -1;
+    for (let n = text.indexOf("\n"); n >= 0 && n < at; n = text.indexOf("\n", n + 1)) {
+      line += 1;
+      lastNewline = n;
+    }
+    return { line, column: (lastNewline >= 0 ? at - lastNewline - 1 : this.column + at) + 1 };
   }
 
   private strict(message: string, at: number): never {
@@ -370,9 +268,8 @@ export class JsonUnits {
 
   private unexpected(c: number): never {
     if (c === -1) this.endsEarly();
-    const at = this.pos;
     const what = `Unexpected token '${String.fromCharCode(c)}'`;
-    throw new JsonUnitError({ kind: "syntax", what, place: this.placeOf(at), end: false });
+    throw new JsonUnitError({ kind: "syntax", what, place: this.placeOf(this.pos), end: false });
   }
 
   private endsEarly(): never {
@@ -384,20 +281,12 @@ export class JsonUnits {
     });
   }
 
-  /** JSON.parse's complaint about a unit, placed in the whole document. */
-  private syntaxIn(text: string, start: number, error: Error): JsonUnitProblem {
+  /** JSON.parse's complaint about a value, placed in the whole document. */
+  private syntaxIn(value: string, from: number, error: Error): JsonUnitProblem {
     const position = /position (\d+)/.exec(error.message)?.[1];
     const what = error.message.replace(/ (in JSON )?at position \d+.*$/, "");
     if (position === undefined)
       return { kind: "syntax", what, place: undefined, end: /Unexpected end/.test(error.message) };
-    const offset = Number(position);
-    const before = text.slice(0, offset);
-    const newlines = before.split("\n").length - 1;
-    const origin = this.placeOf(start);
-    const place =
-      newlines === 0
-        ? { line: origin.line, column: origin.column + offset }
-        : { line: origin.line + newlines, column: offset - before.lastIndexOf("\n") };
-    return { kind: "syntax", what, place, end: false };
+    return { kind: "syntax", what, place: this.placeOf(from + Number(position)), end: false };
   }
 }

@@ -63,6 +63,30 @@ export function strictJsonProblem(
   text: string,
   options: StrictJsonOptions = {},
 ): StrictJsonProblem | undefined {
+  return scan(text, 0, options, false) as StrictJsonProblem | undefined;
+}
+
+/**
+ * Scans the one value that starts at `from` (after blanks) against the strict rules, as
+ * {@link strictJsonProblem} does: the offset just past it, or the first violation, or
+ * undefined when the text ends first (read more and scan again). Syntax is not checked: call
+ * `JSON.parse` on the value's text, which also says what a bad value is.
+ */
+export function strictValueEnd(
+  text: string,
+  from: number,
+  options: StrictJsonOptions = {},
+): number | StrictJsonProblem | undefined {
+  return scan(text, from, options, true);
+}
+
+/** The scan of both: of the whole text (`single` false), or of one value and no further. */
+function scan(
+  text: string,
+  from: number,
+  options: StrictJsonOptions,
+  single: boolean,
+): number | StrictJsonProblem | undefined {
   const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
   const outerDepth = options.outerDepth ?? 0;
   const exact = options.exactNumbers ?? false;
@@ -75,15 +99,17 @@ export function strictJsonProblem(
   const sets: (Set<string> | undefined)[] = [];
   let depth = 0;
   const length = text.length;
-  let i = 0;
+  let i = from;
   while (i < length) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      const end = stringEnd(text, i);
+      const closing = stringEnd(text, i);
+      if (single && depth === 0) return closing < 0 ? undefined : closing + 1;
+      const end = closing < 0 ? length - 1 : closing;
       const start = depth > 0 ? (starts[depth - 1] as number) : -1;
       if (start >= 0 && isKey(text, end + 1)) {
         const raw = text.slice(i + 1, end);
-        const key = raw.includes("\\") ? (JSON.parse(text.slice(i, end + 1)) as string) : raw;
+        const key = raw.includes("\\") ? decodedKey(text.slice(i, end + 1)) : raw;
         const set = sets[depth - 1];
         if (set !== undefined) {
           if (set.has(key)) return located(text, i, `duplicate key ${quoteValue(key)}`);
@@ -104,22 +130,31 @@ export function strictJsonProblem(
       depth += 1;
       i += 1;
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+      if (single && depth === 0) return i + 1; // not a value: JSON.parse says so
       depth -= 1;
       const start = starts[depth] as number;
       if (start >= 0) keyCount = start;
       sets[depth] = undefined;
       i += 1;
+      if (single && depth === 0) return i;
     } else if (c === MINUS || (c >= ZERO && c <= NINE)) {
       let end = i + 1;
       let exponent = false;
       for (let d = text.charCodeAt(end); isNumberChar(d); d = text.charCodeAt(++end)) {
         if (d === 0x65 || d === 0x45) exponent = true;
       }
-      if (exact || exponent || end - i > SHORT_NUMBER) {
+      // A number the text cuts short (read in chunks) is judged once it is whole.
+      if ((exact || exponent || end - i > SHORT_NUMBER) && (!single || end < length)) {
         const problem = numberProblem(text.slice(i, end), exact);
         if (problem) return located(text, i, problem);
       }
+      if (single && depth === 0) return end < length ? end : undefined;
       i = end;
+    } else if (single && depth === 0 && !isBlank(c)) {
+      // A literal (true, false, null) or what JSON.parse will refuse: up to the next delimiter.
+      let end = i + 1;
+      while (end < length && isLetter(text.charCodeAt(end))) end += 1;
+      return end < length ? end : undefined;
     } else {
       i += 1;
     }
@@ -127,12 +162,29 @@ export function strictJsonProblem(
   return undefined;
 }
 
-/** The offset of the quote that closes the string opened at `start`. */
+/** A key with escapes, decoded; as written when it is not a valid string (JSON.parse reports that). */
+function decodedKey(literal: string): string {
+  try {
+    return JSON.parse(literal) as string;
+  } catch {
+    return literal;
+  }
+}
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+}
+
+/** The offset of the quote that closes the string opened at `start`; -1 when the text ends first. */
 function stringEnd(text: string, start: number): number {
   let from = start + 1;
   for (;;) {
     const quote = text.indexOf('"', from);
-    if (quote < 0) return text.length - 1; // not reached for valid JSON
+    if (quote < 0) return -1; // the text ends first
     let backslashes = 0;
     while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes += 1;
     if (backslashes % 2 === 0) return quote;
