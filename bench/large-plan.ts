@@ -45,6 +45,8 @@ const now = 1_800_000_000;
 interface Sample {
   readonly seconds: number;
   readonly rssMiB: number;
+  /** User plus system CPU seconds: on a shared, loaded machine steadier than wall time. */
+  readonly cpuSeconds: number;
   readonly exitCode: number;
 }
 
@@ -52,11 +54,21 @@ async function measure(argv: readonly string[], scratch: string): Promise<Sample
   const timing = join(scratch, "time.txt");
   const result = await runCommand({
     program: "/usr/bin/time",
-    args: ["-f", "%e %M", "-o", timing, process.execPath, "--max-old-space-size=4096", ...argv],
+    args: ["-f", "%e %M %U %S", "-o", timing, process.execPath, "--max-old-space-size=4096", ...argv],
     cwd: root,
   });
-  const [seconds, kib] = readFileSync(timing, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
-  return { seconds: seconds ?? Number.NaN, rssMiB: (kib ?? 0) / 1024, exitCode: result.exitCode };
+  const [seconds, kib, user, system] = readFileSync(timing, "utf8")
+    .trim()
+    .split("\n")
+    .pop()!
+    .split(" ")
+    .map(Number);
+  return {
+    seconds: seconds ?? Number.NaN,
+    rssMiB: (kib ?? 0) / 1024,
+    cpuSeconds: (user ?? Number.NaN) + (system ?? Number.NaN),
+    exitCode: result.exitCode,
+  };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -290,13 +302,13 @@ try {
     for (const [name] of tools) {
       const taken = samples[name]!;
       rows.push(
-        `| ${label} | ${mib.toFixed(1)} | ${name} | ${median(taken.map((s) => s.seconds)).toFixed(2)} | ${median(taken.map((s) => s.rssMiB)).toFixed(0)} | ${[...new Set(taken.map((s) => s.exitCode))].join(",")} |`,
+        `| ${label} | ${mib.toFixed(1)} | ${name} | ${median(taken.map((s) => s.seconds)).toFixed(2)} | ${median(taken.map((s) => s.cpuSeconds)).toFixed(2)} | ${median(taken.map((s) => s.rssMiB)).toFixed(0)} | ${[...new Set(taken.map((s) => s.exitCode))].join(",")} |`,
       );
     }
     process.stdout.write(`${rows.slice(-tools.length).join("\n")}\n`);
   }
   process.stdout.write(
-    `\n| plan | MiB | tool | wall s | peak RSS MiB | exit |\n| --- | --: | --- | --: | --: | --- |\n${rows.join("\n")}\n`,
+    `\n| plan | MiB | tool | wall s | CPU s | peak RSS MiB | exit |\n| --- | --: | --- | --: | --: | --: | --- |\n${rows.join("\n")}\n`,
   );
 } finally {
   rmSync(scratch, { recursive: true, force: true });
