@@ -74,15 +74,16 @@ async function evaluationStep(evaluate: () => Promise<Verdicts>): Promise<Verdic
   }
 }
 
-/** Plan text from which a check is likely to be made in parts: start the helper threads while it is parsed. */
-const LARGE_PLAN_CHARS = 2 * 1024 * 1024;
+/** A plan file from which a check is likely to be made in parts: start the helper threads while it is read. */
+const LARGE_PLAN_BYTES = 2 * 1024 * 1024;
 
 async function loadPlan(options: CheckPlanOptions): Promise<PlanJson> {
-  const contents = readPlanFile(options.source, options.maxPlanBytes);
-  if (contents.kind === "json") {
-    if (contents.text.length > LARGE_PLAN_CHARS) options.engine.prepareForLargeInput();
-    return parsePlanText(contents.text, options.source);
-  }
+  const contents = readPlanFile(options.source, {
+    ...(options.maxPlanBytes !== undefined ? { maxBytes: options.maxPlanBytes } : {}),
+    // Start the helper threads while it is read.
+    onLarge: { largeBytes: LARGE_PLAN_BYTES, call: () => options.engine.prepareForLargeInput() },
+  });
+  if (contents.kind === "json") return contents.plan;
   if (!options.renderBinaryPlan) {
     throw new TempgrantError(
       "INVALID_INPUT",

@@ -27,5 +27,6 @@ export {
   parsePlanText,
   readPlanFile,
   type PlanFileContents,
+  type ReadPlanOptions,
 } from "./read-plan.js";
 export { grantedScope, type GrantedScope } from "./scope.js";

@@ -115,11 +115,14 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
   const removedUnexpired: Record<string, RecordChange[]> = {};
   const removedById = new Map<string, RecordChange>();
   const removedByPerson = new Map<string, RecordChange[]>();
+  // Their views, built once (a digest is a hash): their own part's view is a copy.
+  const removedViews = new Map<ResourceChangeJson, RecordChange>();
   for (const { change, sides } of anyDeleted ? records : []) {
     if (sides.action !== "delete") continue;
     const removed = grantChangeOf(change);
     const before = removed?.before;
     if (!removed || !before) continue;
+    removedViews.set(change, removed);
     removedById.set(removed.id, removed);
     if (before.expiresAt !== null && before.expiresAt > now) {
       (removedUnexpired[before.accessKey] ??= []).push(removed);
@@ -161,7 +164,8 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
     ownerOf,
     removedUnexpired,
     recordChange(change) {
-      const view = grantChangeOf(change);
+      const removed = removedViews.size > 0 ? removedViews.get(change) : undefined;
+      const view = removed ? { ...removed } : grantChangeOf(change);
       if (!view) throw new Error(`${change.address} is not a grant record`);
       const predecessor =
         view.action === "create" && view.after && removedById.size > 0
@@ -296,12 +300,10 @@ function breakGlassWindows(
     let joined: typeof group = [];
     const close = () => {
       if (joined.length > 1) {
-        const span = Math.max(...joined.map((item) => item.end)) - joined[0]!.begin;
-        for (const item of joined)
-          windows.set(item.change, {
-            span,
-            with: joined.filter((other) => other !== item).map((other) => other.id),
-          });
+        const span =
+          joined.reduce((latest, item) => Math.max(latest, item.end), -Infinity) - joined[0]!.begin;
+        for (const [position, item] of joined.entries())
+          windows.set(item.change, { span, with: othersIn(joined, position) });
       }
       joined = [];
     };
@@ -314,6 +316,23 @@ function breakGlassWindows(
     close();
   }
   return windows;
+}
+
+/** The other grants of a break-glass window that a grant's view names; the rest are counted. */
+const BREAK_GLASS_NAMED = 10;
+
+/**
+ * The ids of a window's grants other than the one at `position`: at most
+ * {@link BREAK_GLASS_NAMED}, then how many more, so that a window of thousands of grants
+ * does not give each of them the list of all the others (the square of their number).
+ */
+function othersIn(joined: readonly { readonly id: string }[], position: number): string[] {
+  const others: string[] = [];
+  for (let index = 0; index < joined.length && others.length < BREAK_GLASS_NAMED; index += 1)
+    if (index !== position) others.push(joined[index]!.id);
+  const more = joined.length - 1 - others.length;
+  if (more > 0) others.push(`and ${more} more`);
+  return others;
 }
 
 /**

@@ -8,7 +8,11 @@ import { rbacObject, roleKey, type RoleRules } from "./kubernetes-rbac.js";
  */
 export class PlanRelations {
   private readonly roles = new Map<string, RoleRules>();
-  private readonly awsPolicies: ResourceChangeJson[] = [];
+  /** AWS policies by their known ARN, and by address without instance key. */
+  private readonly awsPoliciesByArn = new Map<string, ResourceChangeJson[]>();
+  private readonly awsPoliciesByBase = new Map<string, ResourceChangeJson[]>();
+  /** The one grant owning every policy of an address without instance key (null: none or several), found on first use. */
+  private readonly soleOwners = new Map<string, string | null>();
   private configIndex: Map<string, ConfigResource> | undefined;
 
   constructor(
@@ -23,8 +27,11 @@ export class PlanRelations {
       type === "aws_iam_policy" || type.startsWith("kubernetes_") || type === "kubectl_manifest";
     const { actions } = change.change;
     if (!referable || (actions.length === 1 && actions[0] === "delete")) return;
-    if (type === "aws_iam_policy") this.awsPolicies.push(change);
-    else {
+    if (type === "aws_iam_policy") {
+      const arn = (change.change.after as { arn?: unknown } | null)?.arn;
+      if (typeof arn === "string") appendTo(this.awsPoliciesByArn, arn, change);
+      appendTo(this.awsPoliciesByBase, withoutInstanceKey(change.address), change);
+    } else {
       const values = change.change.after;
       if (typeof values !== "object" || values === null) return;
       const object = rbacObject(type, values as Record<string, unknown>);
@@ -42,11 +49,7 @@ export class PlanRelations {
   isGrantPolicyArn(arn: string, owner: string | null): boolean {
     return (
       owner !== null &&
-      this.awsPolicies.some(
-        (policy) =>
-          (policy.change.after as { arn?: unknown } | null)?.arn === arn &&
-          this.ownerOf.get(policy.address) === owner,
-      )
+      (this.awsPoliciesByArn.get(arn)?.some((policy) => this.ownerOf.get(policy.address) === owner) ?? false)
     );
   }
 
@@ -76,14 +79,25 @@ export class PlanRelations {
       if (!match?.[1]) return false;
       targets.add(`${module === "" ? "" : `${module}.`}${match[1]}`);
     }
-    const policies = this.awsPolicies.filter((policy) => targets.has(withoutInstanceKey(policy.address)));
-    return (
-      targets.size > 0 &&
-      [...targets].every((target) =>
-        policies.some((policy) => withoutInstanceKey(policy.address) === target),
-      ) &&
-      policies.every((policy) => this.ownerOf.get(policy.address) === owner)
-    );
+    return targets.size > 0 && [...targets].every((target) => this.soleOwner(target) === owner);
+  }
+
+  /**
+   * The grant that owns every AWS policy at `base` (an address without instance key), when
+   * there is at least one and one grant owns them all; null otherwise. Kept per address, so
+   * that the attachments of a policy with many instances do not each look at all of them.
+   */
+  private soleOwner(base: string): string | null {
+    let owner = this.soleOwners.get(base);
+    if (owner === undefined) {
+      const owners = new Set(
+        (this.awsPoliciesByBase.get(base) ?? []).map((policy) => this.ownerOf.get(policy.address)),
+      );
+      const [only] = owners;
+      owner = owners.size === 1 && only !== undefined ? only : null;
+      this.soleOwners.set(base, owner);
+    }
+    return owner;
   }
 
   /** The configuration's resources by `module path without instance keys|type.name`, built on first use. */
@@ -115,6 +129,12 @@ const POLICY_ARN_TEMPLATE = /^\$\{aws_iam_policy\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.a
 interface ConfigModule {
   readonly resources?: readonly ConfigResource[];
   readonly module_calls?: Record<string, { readonly module?: ConfigModule } | undefined>;
+}
+
+function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
 }
 
 /** `aws_iam_policy.p[0]` -> `aws_iam_policy.p`. */

@@ -108,7 +108,8 @@ export interface GrantChange {
   /**
    * For a break-glass grant that overlaps or follows another break-glass grant of the same
    * person on the same target in this plan: the seconds of their joined window, and the
-   * other grants' ids. Null and empty otherwise.
+   * other grants' ids (the first ten, then `and N more`: each grant of a long window does
+   * not carry all the others). Null and empty otherwise.
    */
   readonly breakGlassSpan?: number | null;
   readonly breakGlassWith?: readonly string[];
@@ -155,6 +156,7 @@ export interface PolicyInput {
   /**
    * Unexpired grants this plan removes, by access key (`principal|target|access`,
    * principal folded like approver names), so a rename that restarts the clock is found by lookup.
+   * A part of a plan checked in parts holds only the keys of its own created grants.
    */
   readonly removedUnexpired: Readonly<Record<string, readonly Omit<GrantChange, "owned">[]>>;
 }

@@ -1,26 +1,51 @@
 import { isUtf8 } from "node:buffer";
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { quoteValue, TempgrantError } from "../errors.js";
 import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
 import { grantRecordTypeProblem } from "./record-shape.js";
-import { strictJsonProblem } from "./strict-json.js";
+import { JsonUnitError, JsonUnits, type JsonUnitProblem } from "./json-units.js";
+import { AWS_ATTACHMENTS } from "./scope.js";
+import { OPEN_ARRAY, OPEN_OBJECT } from "./strict-json.js";
 
-/** Default ceiling on a plan file's size: far above real plans, far below what hurts memory. */
+/**
+ * Default ceiling on a plan file's size: a guard against abuse, far above most real plans.
+ * The reader holds one chunk and one resource change at a time, not the file, so
+ * `--max-plan-size` may raise it past what fits in one JavaScript string.
+ */
 export const DEFAULT_MAX_PLAN_BYTES = 64 * 1024 * 1024;
 
-/** A plan file as found on disk: JSON text, or a binary plan that the engine must render. */
-export type PlanFileContents = { readonly kind: "json"; readonly text: string } | { readonly kind: "binary" };
+/** A syntax error in a file up to this size is described as JSON.parse sees the whole text. */
+const WHOLE_TEXT_DIAGNOSIS_BYTES = 256 * 1024 * 1024;
+
+/** A plan file as found on disk: the plan read from its JSON, or a binary plan that the engine must render. */
+export type PlanFileContents =
+  { readonly kind: "json"; readonly plan: PlanJson; readonly bytes: number } | { readonly kind: "binary" };
 
 /** An input that is not a readable plan: exit 2 at the CLI, never a pass. */
 export function badPlan(source: string, message: string): TempgrantError {
   return new TempgrantError("INVALID_INPUT", `${source}: ${message}`);
 }
 
+/** Options of {@link readPlanFile}. */
+export interface ReadPlanOptions {
+  /** Larger files are refused (`--max-plan-size`); default {@link DEFAULT_MAX_PLAN_BYTES}. */
+  readonly maxBytes?: number;
+  /** Called before reading a file of more than `largeBytes`. */
+  readonly onLarge?: { readonly largeBytes: number; readonly call: () => void };
+  /** Bytes read at a time (tests make it tiny, to cut every token somewhere). */
+  readonly chunkBytes?: number;
+  /** A syntax error in a file up to this size is described as JSON.parse sees the whole text (default 256 MiB). */
+  readonly wholeTextDiagnosisBytes?: number;
+}
+
 /**
- * Reads a plan file. A binary plan (a zip, as `plan -out` writes) is reported as such so
- * the caller can render it with `show -json`; anything else must be UTF-8 JSON text.
+ * Reads a plan file in chunks (see json-units.ts). A binary plan (a zip, as `plan -out`
+ * writes) is reported as such so the caller can render it with `show -json`; anything else
+ * must be UTF-8 JSON text.
  */
-export function readPlanFile(path: string, maxBytes = DEFAULT_MAX_PLAN_BYTES): PlanFileContents {
+export function readPlanFile(path: string, options: ReadPlanOptions = {}): PlanFileContents {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_PLAN_BYTES;
+  const { onLarge } = options;
   let size: number;
   try {
     const stat = statSync(path);
@@ -43,15 +68,28 @@ export function readPlanFile(path: string, maxBytes = DEFAULT_MAX_PLAN_BYTES): P
       `is ${formatMiB(size)}, over the ${formatMiB(maxBytes)} limit (raise it with --max-plan-size if this plan is real)`,
     );
   }
-  const bytes = readFileSync(path);
-  if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return { kind: "binary" };
-  if (bytes.includes(0) || !isUtf8(bytes)) {
-    throw badPlan(
-      path,
-      "is binary data, not plan JSON: render a saved plan with `tofu show -json <planfile>`",
-    );
+  if (isZip(path)) return { kind: "binary" };
+  if (onLarge && size > onLarge.largeBytes) onLarge.call();
+  const plan = readUnits(
+    path,
+    () => JsonUnits.ofFile(path, options.chunkBytes),
+    () =>
+      size <= (options.wholeTextDiagnosisBytes ?? WHOLE_TEXT_DIAGNOSIS_BYTES)
+        ? readFileSync(path)
+        : undefined,
+  );
+  return { kind: "json", plan: checkPlanShape(plan, path), bytes: size };
+}
+
+function isZip(path: string): boolean {
+  const head = Buffer.alloc(4);
+  const fd = openSync(path, "r");
+  try {
+    readSync(fd, head, 0, 4, 0);
+  } finally {
+    closeSync(fd);
   }
-  return { kind: "json", text: bytes.toString("utf8") };
+  return head.equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
 }
 
 function formatMiB(bytes: number): string {
@@ -59,26 +97,71 @@ function formatMiB(bytes: number): string {
 }
 
 /**
- * Parses plan JSON text, naming the line and column of a syntax error, of a repeated key, of
- * a number out of range and of nesting past MAX_JSON_DEPTH (strict-json.ts). A
- * UTF-8 byte-order mark before the JSON is skipped (PowerShell's redirection writes one).
+ * Parses plan JSON text with the same reader as a file, naming the line and column of a
+ * syntax error, of a repeated key, of a number out of range and of nesting past
+ * MAX_JSON_DEPTH (strict-json.ts). A UTF-8 byte-order mark before the JSON is skipped
+ * (PowerShell's redirection writes one).
  */
 export function parsePlanText(text: string, source: string): PlanJson {
-  const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (error) {
-    throw badPlan(source, `is not valid JSON (${describeJsonError(json, error as Error)})`);
-  }
-  const problem = strictJsonProblem(json);
-  if (problem) {
-    throw badPlan(
+  const bytes = Buffer.from(text, "utf8");
+  return checkPlanShape(
+    readUnits(
       source,
-      `is not plan JSON: ${problem.message} at line ${problem.line}, column ${problem.column}`,
-    );
+      () => JsonUnits.ofBytes(bytes),
+      () => bytes,
+    ),
+    source,
+  );
+}
+
+/** Walks a plan's JSON, turning what the walk finds wrong into one message naming the source. */
+function readUnits(source: string, open: () => JsonUnits, wholeText: () => Buffer | undefined): unknown {
+  let units: JsonUnits | undefined;
+  try {
+    units = open();
+    return walkPlan(units);
+  } catch (error) {
+    if (!(error instanceof JsonUnitError)) throw error;
+    const { problem } = error;
+    // As for a text in memory: binary data anywhere first, then JSON.parse's complaint about the whole.
+    const whole = wholeText();
+    if (problem.kind === "binary" || (whole && (whole.includes(0) || !isUtf8(whole)))) {
+      throw badPlan(
+        source,
+        "is binary data, not plan JSON: render a saved plan with `tofu show -json <planfile>`",
+      );
+    }
+    const syntax = wholeTextSyntaxError(whole);
+    if (syntax !== undefined) throw badPlan(source, `is not valid JSON (${syntax})`);
+    if (problem.kind === "strict") {
+      throw badPlan(
+        source,
+        `is not plan JSON: ${problem.message} at line ${problem.place.line}, column ${problem.place.column}`,
+      );
+    }
+    throw badPlan(source, `is not valid JSON (${describeSyntax(problem)})`);
+  } finally {
+    units?.close();
   }
-  return checkPlanShape(value, source);
+}
+
+/** How JSON.parse describes the whole text's syntax error, when the text fits in memory and has one. */
+function wholeTextSyntaxError(bytes: Buffer | undefined): string | undefined {
+  if (!bytes) return undefined;
+  const text = bytes.toString("utf8");
+  const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  try {
+    JSON.parse(json);
+    return undefined;
+  } catch (error) {
+    return describeJsonError(json, error as Error);
+  }
+}
+
+/** A syntax error as the walk found it, in a file too large to hand JSON.parse whole. */
+function describeSyntax(problem: Extract<JsonUnitProblem, { kind: "syntax" }>): string {
+  if (problem.end || !problem.place) return problem.end ? "it ends early: truncated?" : problem.what;
+  return `${problem.what} at line ${problem.place.line}, column ${problem.place.column}`;
 }
 
 function describeJsonError(text: string, error: Error): string {
@@ -94,6 +177,126 @@ function describeJsonError(text: string, error: Error): string {
   const what = error.message.replace(/ (in JSON )?at position \d+.*$/, "");
   return `${what} at line ${line}, column ${column}${hint}`;
 }
+
+/**
+ * Reads what tempgrant needs of a plan, walking its JSON: the top level's scalars, every
+ * resource change and drift entry (without what no reader looks at), and of the
+ * configuration only the AWS attachments' expressions (plan-relations.ts). Everything else
+ * (planned_values, prior_state, the configuration's other resources, ...) is read and
+ * checked like the rest, then dropped: a plan's bulk is never held.
+ */
+function walkPlan(units: JsonUnits): unknown {
+  const doc: Record<string, unknown> = {};
+  const isObject = units.members((key) => {
+    if (key === "resource_changes" || key === "resource_drift") {
+      const changes: unknown[] = [];
+      if (units.elements(() => changes.push(slimChange(units.take())))) doc[key] = changes;
+      else doc[key] = units.take();
+    } else if (key === "configuration") {
+      const configuration: Record<string, unknown> = {};
+      const walked = units.members((member) => {
+        if (member === "root_module") configuration.root_module = walkModule(units, true);
+        else units.skip();
+      });
+      doc[key] = walked ? configuration : units.take();
+    } else if (key === "planned_values" || key === "prior_state") {
+      // Only there or not: nothing reads their content.
+      doc[key] = {};
+      if (
+        !units.members((member) =>
+          member === "root_module" || member === "values" ? walkModule(units, false) : units.skip(),
+        )
+      )
+        units.skip();
+    } else if (units.peek() === OPEN_OBJECT || units.peek() === OPEN_ARRAY) {
+      // Read, checked and dropped a piece at a time (a state's resources, checks, ...).
+      const list = units.peek() === OPEN_ARRAY;
+      if (list) units.elements(() => units.skip());
+      else units.members(() => units.skip());
+      doc[key] = list ? [] : {};
+    } else doc[key] = units.take();
+  });
+  const value = isObject ? doc : units.take();
+  units.finish();
+  return value;
+}
+
+/**
+ * Walks a module of planned values, prior state or configuration: each resource is read
+ * whole; child modules and module calls are walked in turn. Returns, for a configuration,
+ * the module with only the resources a reader looks at (AWS attachments).
+ */
+function walkModule(units: JsonUnits, keep: boolean): ConfigModule | undefined {
+  const resources: unknown[] = [];
+  const calls: Record<string, { module?: ConfigModule }> = {};
+  const walked = units.members((key) => {
+    if (key === "resources") {
+      const list = units.elements(() => {
+        const resource = units.take() as { type?: unknown; address?: unknown; expressions?: unknown } | null;
+        if (
+          keep &&
+          typeof resource === "object" &&
+          resource !== null &&
+          typeof resource.type === "string" &&
+          resource.type in AWS_ATTACHMENTS
+        )
+          resources.push({ address: resource.address, expressions: resource.expressions });
+      });
+      if (!list) units.skip();
+    } else if (key === "root_module") {
+      walkModule(units, false);
+    } else if (key === "child_modules") {
+      if (!units.elements(() => walkModule(units, false))) units.skip();
+    } else if (key === "module_calls") {
+      const walkedCalls = units.members((name) => {
+        const call: { module?: ConfigModule } = {};
+        if (
+          !units.members((member) =>
+            member === "module" ? (call.module = walkModule(units, keep)) : units.skip(),
+          )
+        )
+          units.skip();
+        calls[name] = call;
+      });
+      if (!walkedCalls) units.skip();
+    } else units.skip();
+  });
+  if (!walked) units.skip();
+  return keep ? { resources, module_calls: calls } : undefined;
+}
+
+interface ConfigModule {
+  readonly resources: readonly unknown[];
+  readonly module_calls: Record<string, { module?: ConfigModule }>;
+}
+
+/** A resource change with only what the readers look at (not its sensitivity markers, provider, ...). */
+function slimChange(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const change = value as Record<string, unknown>;
+  const inner = change.change;
+  const slim: Record<string, unknown> = {};
+  for (const key of KEPT_CHANGE_FIELDS) if (key in change) slim[key] = change[key];
+  if (typeof inner === "object" && inner !== null && !Array.isArray(inner)) {
+    const sides: Record<string, unknown> = {};
+    for (const key of KEPT_CHANGE_SIDES)
+      if (key in inner) sides[key] = (inner as Record<string, unknown>)[key];
+    slim.change = sides;
+  }
+  return slim;
+}
+
+const KEPT_CHANGE_FIELDS = [
+  "address",
+  "module_address",
+  "mode",
+  "type",
+  "name",
+  "index",
+  "previous_address",
+  "change",
+];
+const KEPT_CHANGE_SIDES = ["actions", "before", "after", "after_unknown"];
 
 /** Checks that a parsed document is a plan of a supported format, and says what it is otherwise. */
 export function checkPlanShape(value: unknown, source: string): PlanJson {

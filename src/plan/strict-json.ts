@@ -27,6 +27,8 @@ export interface StrictJsonOptions {
    * underflows to 0. For the ledger, whose hash covers the number as read.
    */
   readonly exactNumbers?: boolean;
+  /** Containers the text sits in (a piece of a larger document, read a piece at a time): they count towards the limit. */
+  readonly outerDepth?: number;
 }
 
 /** What is wrong and where: a 0-based offset into the text, and its 1-based line and column. */
@@ -37,12 +39,13 @@ export interface StrictJsonProblem {
   readonly column: number;
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
+/** JSON's structural characters, as char codes (and bytes: they are ASCII). */
+export const QUOTE = 0x22;
+export const BACKSLASH = 0x5c;
+export const OPEN_OBJECT = 0x7b;
+export const CLOSE_OBJECT = 0x7d;
+export const OPEN_ARRAY = 0x5b;
+export const CLOSE_ARRAY = 0x5d;
 const MINUS = 0x2d;
 const ZERO = 0x30;
 const NINE = 0x39;
@@ -60,7 +63,32 @@ export function strictJsonProblem(
   text: string,
   options: StrictJsonOptions = {},
 ): StrictJsonProblem | undefined {
+  return scan(text, 0, options, false) as StrictJsonProblem | undefined;
+}
+
+/**
+ * Scans the one value that starts at `from` (after blanks) against the strict rules, as
+ * {@link strictJsonProblem} does: the offset just past it, or the first violation, or
+ * undefined when the text ends first (read more and scan again). Syntax is not checked: call
+ * `JSON.parse` on the value's text, which also says what a bad value is.
+ */
+export function strictValueEnd(
+  text: string,
+  from: number,
+  options: StrictJsonOptions = {},
+): number | StrictJsonProblem | undefined {
+  return scan(text, from, options, true);
+}
+
+/** The scan of both: of the whole text (`single` false), or of one value and no further. */
+function scan(
+  text: string,
+  from: number,
+  options: StrictJsonOptions,
+  single: boolean,
+): number | StrictJsonProblem | undefined {
   const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
+  const outerDepth = options.outerDepth ?? 0;
   const exact = options.exactNumbers ?? false;
   // The keys of every open object, one after another in `keys`; `starts[d]` is where the
   // object at depth d begins (-1 for an array), `sets[d]` its keys as a set once it is large.
@@ -71,15 +99,17 @@ export function strictJsonProblem(
   const sets: (Set<string> | undefined)[] = [];
   let depth = 0;
   const length = text.length;
-  let i = 0;
+  let i = from;
   while (i < length) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      const end = stringEnd(text, i);
+      const closing = stringEnd(text, i);
+      if (single && depth === 0) return closing < 0 ? undefined : closing + 1;
+      const end = closing < 0 ? length - 1 : closing;
       const start = depth > 0 ? (starts[depth - 1] as number) : -1;
       if (start >= 0 && isKey(text, end + 1)) {
         const raw = text.slice(i + 1, end);
-        const key = raw.includes("\\") ? (JSON.parse(text.slice(i, end + 1)) as string) : raw;
+        const key = raw.includes("\\") ? decodedKey(text.slice(i, end + 1)) : raw;
         const set = sets[depth - 1];
         if (set !== undefined) {
           if (set.has(key)) return located(text, i, `duplicate key ${quoteValue(key)}`);
@@ -94,28 +124,37 @@ export function strictJsonProblem(
       }
       i = end + 1;
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      if (depth >= maxDepth) return located(text, i, `nested deeper than ${maxDepth} levels`);
+      if (depth + outerDepth >= maxDepth) return located(text, i, `nested deeper than ${maxDepth} levels`);
       starts[depth] = c === OPEN_OBJECT ? keyCount : -1;
       sets[depth] = undefined;
       depth += 1;
       i += 1;
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+      if (single && depth === 0) return i + 1; // not a value: JSON.parse says so
       depth -= 1;
       const start = starts[depth] as number;
       if (start >= 0) keyCount = start;
       sets[depth] = undefined;
       i += 1;
+      if (single && depth === 0) return i;
     } else if (c === MINUS || (c >= ZERO && c <= NINE)) {
       let end = i + 1;
       let exponent = false;
       for (let d = text.charCodeAt(end); isNumberChar(d); d = text.charCodeAt(++end)) {
         if (d === 0x65 || d === 0x45) exponent = true;
       }
-      if (exact || exponent || end - i > SHORT_NUMBER) {
+      // A number the text cuts short (read in chunks) is judged once it is whole.
+      if ((exact || exponent || end - i > SHORT_NUMBER) && (!single || end < length)) {
         const problem = numberProblem(text.slice(i, end), exact);
         if (problem) return located(text, i, problem);
       }
+      if (single && depth === 0) return end < length ? end : undefined;
       i = end;
+    } else if (single && depth === 0 && !isBlank(c)) {
+      // A literal (true, false, null) or what JSON.parse will refuse: up to the next delimiter.
+      let end = i + 1;
+      while (end < length && isLetter(text.charCodeAt(end))) end += 1;
+      return end < length ? end : undefined;
     } else {
       i += 1;
     }
@@ -123,12 +162,29 @@ export function strictJsonProblem(
   return undefined;
 }
 
-/** The offset of the quote that closes the string opened at `start`. */
+/** A key with escapes, decoded; as written when it is not a valid string (JSON.parse reports that). */
+function decodedKey(literal: string): string {
+  try {
+    return JSON.parse(literal) as string;
+  } catch {
+    return literal;
+  }
+}
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+}
+
+/** The offset of the quote that closes the string opened at `start`; -1 when the text ends first. */
 function stringEnd(text: string, start: number): number {
   let from = start + 1;
   for (;;) {
     const quote = text.indexOf('"', from);
-    if (quote < 0) return text.length - 1; // not reached for valid JSON
+    if (quote < 0) return -1; // the text ends first
     let backslashes = 0;
     while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes += 1;
     if (backslashes % 2 === 0) return quote;

@@ -13,8 +13,35 @@ export interface PolicyDocument {
   readonly grants: readonly GrantDocument[];
   /** Every resource change of this document, each once; grants point at theirs by index. */
   readonly resources: readonly ResourceView[];
+  /**
+   * The unexpired removed grants this document's created grants could continue (by their
+   * access keys): what the rename check looks up. The whole map when the plan is one document.
+   */
   readonly removedUnexpired: PolicyInput["removedUnexpired"];
 }
+
+/**
+ * The entries of `removed` that the created grants among `grants` look up: a part carries
+ * what its own grants need, not every removal of the plan (which made a plan of many
+ * removals cost the square of their number). With one document, the whole map.
+ */
+function removedFor(
+  grants: readonly Pick<GrantChange, "action" | "after">[],
+  removed: PolicyInput["removedUnexpired"],
+  whole: boolean,
+): PolicyInput["removedUnexpired"] {
+  if (whole) return removed;
+  let part: Record<string, PolicyInput["removedUnexpired"][string]> | undefined;
+  for (const grant of grants) {
+    if (grant.action !== "create" || !grant.after) continue;
+    const key = grant.after.accessKey;
+    const entries = Object.hasOwn(removed, key) ? removed[key] : undefined;
+    if (entries !== undefined) (part ??= {})[key] = entries;
+  }
+  return part ?? NO_REMOVALS;
+}
+
+const NO_REMOVALS: PolicyInput["removedUnexpired"] = Object.freeze({});
 
 /** The members of one document before any view is built: grants with their resources' positions. */
 interface Layout<G, R> {
@@ -79,12 +106,17 @@ export function* policyDocuments(
   itemsPerDocument = Number.POSITIVE_INFINITY,
 ): Generator<PolicyDocument> {
   const unowned = input.resources.filter((resource) => resource.owner === null);
+  const whole = itemsPerDocument === Number.POSITIVE_INFINITY;
   for (const layout of layouts(input.grants, (grant) => grant.owned, unowned, itemsPerDocument)) {
+    const grants = layout.grants.map(({ grant: { owned: _owned, ...change }, owned }) => ({
+      ...change,
+      owned,
+    }));
     yield {
       now: input.now,
-      grants: layout.grants.map(({ grant: { owned: _owned, ...change }, owned }) => ({ ...change, owned })),
+      grants,
       resources: layout.resources,
-      removedUnexpired: input.removedUnexpired,
+      removedUnexpired: removedFor(grants, input.removedUnexpired, whole),
     };
   }
 }
@@ -98,6 +130,7 @@ export function* indexedDocuments(
   index: PlanIndex,
   itemsPerDocument = Number.POSITIVE_INFINITY,
 ): Generator<PolicyDocument> {
+  const whole = itemsPerDocument === Number.POSITIVE_INFINITY;
   const unowned = index.resources.filter((change) => !index.ownerOf.has(change.address));
   const ownedOf = (record: IndexedRecord) => index.ownedBy.get(record.id) ?? [];
   for (const layout of layouts<IndexedRecord, ResourceChangeJson>(
@@ -106,11 +139,12 @@ export function* indexedDocuments(
     unowned,
     itemsPerDocument,
   )) {
+    const grants = layout.grants.map(({ grant, owned }) => ({ ...index.recordChange(grant.change), owned }));
     yield {
       now: index.now,
-      grants: layout.grants.map(({ grant, owned }) => ({ ...index.recordChange(grant.change), owned })),
+      grants,
       resources: layout.resources.map((change) => index.resourceView(change)),
-      removedUnexpired: index.removedUnexpired,
+      removedUnexpired: removedFor(grants, index.removedUnexpired, whole),
     };
   }
 }

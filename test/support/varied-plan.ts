@@ -130,6 +130,121 @@ export function variedPlan(count: number, now: number): object {
   };
 }
 
+/**
+ * A plan whose grants continue others far away in plan order, for tests that check it in
+ * parts: `count` unexpired records removed first, and at the end the grants that continue
+ * them (a rename by access key, one under another spelling of the person, the same id with
+ * more access); in-place extensions; and a chain of break-glass grants of one person on one
+ * target spread between them, joined into one window. Filler resources keep them apart.
+ */
+export function continuationPlan(count: number, now: number): object {
+  const grant = (id: string, overrides: RecordOverrides = {}): GrantRecord =>
+    ({
+      tempgrant: GRANT_RECORD_MARKER,
+      id,
+      principal: `${id}@example.com`,
+      target: "orders-db",
+      access: "read",
+      expiresAt: formatTimestamp(now + HOUR),
+      reason: "reconcile the ledgers after INC-7",
+      ticket: "INC-7",
+      requestedBy: `${id}@example.com`,
+      approvedBy: ["approver@example.com"],
+      breakGlass: false,
+      binding: "postgresql",
+      nativeExpiry: true,
+      resources: [],
+      ...overrides,
+    }) as GrantRecord;
+  const removed: object[] = [];
+  const middle: object[] = [];
+  const continuing: object[] = [];
+  const filler = (name: string) =>
+    change(`null_resource.${name}`, "null_resource", ["create"], null, { triggers: {} });
+  for (let index = 0; index < count; index += 1) {
+    const legacyShape = index % 2 === 1;
+    const person = { principal: `person${index}@example.com`, requestedBy: `person${index}@example.com` };
+    // Renamed: the same access under a new id, ending later.
+    removed.push(recordChange(`old_${index}`, legacyShape, ["delete"], grant(`old-${index}`, person), null));
+    continuing.push(
+      recordChange(
+        `new_${index}`,
+        legacyShape,
+        ["create"],
+        null,
+        grant(`new-${index}`, { ...person, expiresAt: formatTimestamp(now + 3 * HOUR) }),
+      ),
+    );
+    // Renamed under another spelling of the same person, ending later.
+    const spelled = { principal: `spelled${index}@example.com`, requestedBy: `spelled${index}@example.com` };
+    removed.push(
+      recordChange(`spelled_old_${index}`, !legacyShape, ["delete"], grant(`s-old-${index}`, spelled), null),
+    );
+    continuing.push(
+      recordChange(
+        `spelled_new_${index}`,
+        !legacyShape,
+        ["create"],
+        null,
+        grant(`s-new-${index}`, {
+          principal: ` SPELLED${index}@Example.com `,
+          requestedBy: `spelled${index}@example.com`,
+          expiresAt: formatTimestamp(now + 2 * HOUR),
+        }),
+      ),
+    );
+    // Re-declared under its own id with more access.
+    removed.push(recordChange(`same_old_${index}`, legacyShape, ["delete"], grant(`same-${index}`), null));
+    continuing.push(
+      recordChange(
+        `same_new_${index}`,
+        legacyShape,
+        ["create"],
+        null,
+        grant(`same-${index}`, { access: "write" }),
+      ),
+    );
+    // Removed without a successor: looked up by nobody.
+    removed.push(recordChange(`gone_${index}`, legacyShape, ["delete"], grant(`gone-${index}`), null));
+    // Extended in place.
+    middle.push(
+      recordChange(
+        `extended_${index}`,
+        legacyShape,
+        ["update"],
+        grant(`extended-${index}`),
+        grant(`extended-${index}`, { expiresAt: formatTimestamp(now + 5 * HOUR) }),
+      ),
+    );
+    // One link of a break-glass chain: an hour each, back to back.
+    middle.push(
+      recordChange(
+        `glass_${index}`,
+        legacyShape,
+        ["create"],
+        null,
+        grant(`glass-${index}`, {
+          principal: "oncall@example.com",
+          requestedBy: "oncall@example.com",
+          approvedBy: [],
+          breakGlass: true,
+          startsAt: formatTimestamp(now + index * HOUR),
+          expiresAt: formatTimestamp(now + (index + 1) * HOUR),
+        }),
+      ),
+    );
+    removed.push(filler(`removed_${index}`));
+    middle.push(filler(`middle_${index}`));
+    continuing.push(filler(`continuing_${index}`));
+  }
+  return {
+    format_version: "1.2",
+    timestamp: formatTimestamp(now),
+    planned_values: {},
+    resource_changes: [...removed, ...middle, ...continuing],
+  };
+}
+
 /** The address of the login role grant `index` owns, in the shape that grant is written in. */
 function roleAddress(index: number): string {
   return `${legacy(index) ? "postgresql_role" : "tempgrant_postgresql_login_role"}.grant_${index}`;

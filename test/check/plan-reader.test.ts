@@ -1,0 +1,161 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { checkPlanShape, parsePlanText, readPlanFile, toPolicyInput } from "../../src/plan/index.js";
+import { loadPolicyEngine, resolveConfig } from "../../src/policy/index.js";
+import { continuationPlan, variedPlan } from "../support/varied-plan.js";
+
+// The plan reader reads a file a chunk at a time and keeps one resource change at a time,
+// never the whole text. Proved here against the reader that holds everything (JSON.parse of
+// the whole text, then the same shape checks), with chunks so small that every token, key
+// and multi-byte character is cut somewhere.
+const now = 1_800_000_000;
+const scratch = mkdtempSync(join(tmpdir(), "tempgrant-plan-reader-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const config = resolveConfig({ approvals: { allowed: ["*@example.com"] } });
+const inputOptions = { fallbackNow: now, aliases: config.policy.approvals.aliases };
+let files = 0;
+const file = (contents: string | Buffer): string => {
+  const path = join(scratch, `plan-${(files += 1)}.json`);
+  writeFileSync(path, contents);
+  return path;
+};
+const CHUNKS = [1, 2, 3, 7, 64, 4096];
+
+/** An attachment whose policy is known only after apply, as the reader keeps it. */
+const attachment = {
+  address: "aws_iam_role_policy_attachment.grant_x",
+  mode: "managed",
+  type: "aws_iam_role_policy_attachment",
+  name: "grant_x",
+  change: {
+    actions: ["create"],
+    before: null,
+    after: { role: "Zoë—ops 😀" },
+    after_unknown: { policy_arn: true, id: true },
+  },
+};
+
+/** A real-looking plan with every section, names in several scripts, and a module tree. */
+function fullPlan(): Record<string, unknown> {
+  const plan = variedPlan(120, now) as Record<string, unknown> & { resource_changes: object[] };
+  plan.resource_changes.push(
+    ...(continuationPlan(6, now) as { resource_changes: object[] }).resource_changes,
+  );
+  plan.resource_changes.push({
+    ...attachment,
+    change: { ...attachment.change, after_sensitive: { role: false } },
+  });
+  return {
+    ...plan,
+    terraform_version: "1.12.6",
+    variables: { region: { value: "eu-west-1" } },
+    planned_values: {
+      root_module: { resources: [{ address: "a.b", values: { x: "ü" } }], child_modules: [] },
+    },
+    prior_state: { format_version: "1.0", values: { root_module: { resources: [] } } },
+    configuration: {
+      root_module: {
+        resources: [
+          {
+            address: "aws_iam_role_policy_attachment.grant_x",
+            type: "aws_iam_role_policy_attachment",
+            expressions: {
+              policy_arn: { references: ["aws_iam_policy.grant_x.arn", "aws_iam_policy.grant_x"] },
+            },
+          },
+          { address: "null_resource.n", type: "null_resource", expressions: {} },
+        ],
+        module_calls: { team: { module: { resources: [] } } },
+      },
+    },
+    relevant_attributes: [{ resource: "a.b", attribute: ["x"] }],
+    checks: [],
+  };
+}
+
+describe("the plan reader", () => {
+  it("reads a file in chunks of any size into the input the whole text gives", async () => {
+    const plan = fullPlan();
+    const reference = toPolicyInput(checkPlanShape(JSON.parse(JSON.stringify(plan)), "whole"), inputOptions);
+    expect(reference.grants.length).toBeGreaterThan(150);
+    for (const text of [JSON.stringify(plan), JSON.stringify(plan, null, 2)]) {
+      const path = file(text);
+      for (const chunkBytes of CHUNKS) {
+        const read = readPlanFile(path, { chunkBytes });
+        if (read.kind !== "json") throw new Error("read as binary");
+        expect([chunkBytes, toPolicyInput(read.plan, inputOptions)]).toEqual([chunkBytes, reference]);
+      }
+      expect(toPolicyInput(parsePlanText(`\ufeff${text}`, "bom"), inputOptions)).toEqual(reference);
+    }
+    // And the verdicts, once, on the file read in the smallest chunks.
+    const engine = await loadPolicyEngine(config.policy, undefined, { helperThreads: 0 });
+    const read = readPlanFile(file(JSON.stringify(plan)), { chunkBytes: 1 });
+    if (read.kind !== "json") throw new Error("read as binary");
+    const verdicts = await engine.evaluate(toPolicyInput(read.plan, inputOptions));
+    expect(verdicts).toEqual(await engine.evaluate(reference));
+    expect(verdicts.deny.length).toBeGreaterThan(100);
+    await engine.close();
+  });
+
+  it("keeps of a resource change only what the readers look at", () => {
+    const read = readPlanFile(file(JSON.stringify(fullPlan())), { chunkBytes: 5 });
+    if (read.kind !== "json") throw new Error("read as binary");
+    expect(read.plan.resource_changes?.find((change) => change.type === attachment.type)).toEqual(attachment);
+    // Of the configuration, the attachments' expressions; nothing of the planned values.
+    expect(read.plan.planned_values).toEqual({});
+    expect(JSON.stringify(read.plan)).not.toContain("null_resource.n");
+  });
+
+  const text = JSON.stringify(fullPlan());
+  const bad: [string, string | Buffer][] = [
+    [
+      "a repeated key in a resource change",
+      text.replace('"mode":"managed"', '"mode":"managed","mode":"data"'),
+    ],
+    ["a repeated key at the top level", text.replace('"checks":[]', '"checks":[],"resource_changes":[]')],
+    ["a repeated key in the planned values", text.replace('"x":"ü"', '"x":"ü","x":1')],
+    ["a number out of range among the variables", text.replace('"value":"eu-west-1"', '"value":-1e400')],
+    ["nesting past the limit", text.replace('"checks":[]', `"checks":${"[".repeat(600)}${"]".repeat(600)}`)],
+    ["a syntax error in a resource change", text.replace('"mode":"managed"', '"mode":"managed" "x":1')],
+    ["a syntax error between sections", text.replace(',"configuration":', ',,"configuration":')],
+    ["a truncated plan", text.slice(0, Math.floor(text.length / 2))],
+    ["text after the plan", `${text} {}`],
+    ["a NUL byte", text.replace('"checks":[]', '"checks":["\u0000"]')],
+    [
+      "a byte that is not UTF-8",
+      Buffer.concat([
+        Buffer.from(text.slice(0, 500)),
+        Buffer.from([0xc3, 0x28]),
+        Buffer.from(text.slice(500)),
+      ]),
+    ],
+  ];
+
+  it.each(bad)("refuses %s with the message the whole text gives, at any chunk size", (_name, contents) => {
+    const path = file(contents);
+    const message = (read: () => unknown) => {
+      try {
+        read();
+      } catch (error) {
+        return (error as Error).message.replace(/^.*?: /, "");
+      }
+      return "read";
+    };
+    const whole = message(() =>
+      Buffer.isBuffer(contents) ? readPlanFile(path, { chunkBytes: 1 << 24 }) : parsePlanText(contents, path),
+    );
+    expect(whole).not.toBe("read");
+    for (const chunkBytes of CHUNKS) {
+      expect([chunkBytes, message(() => readPlanFile(path, { chunkBytes }))]).toEqual([chunkBytes, whole]);
+    }
+    // Too large to hand JSON.parse whole: the walk's own description, still naming the place.
+    const streamed = message(() => readPlanFile(path, { chunkBytes: 7, wholeTextDiagnosisBytes: 0 }));
+    if (whole.startsWith("is not valid JSON")) {
+      expect(streamed).toMatch(
+        /^is not valid JSON \(.*(at line \d+, column \d+|it ends early: truncated\?)\)$/,
+      );
+    } else expect(streamed).toBe(whole);
+  });
+});
