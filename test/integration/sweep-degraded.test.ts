@@ -123,13 +123,20 @@ describe("revocation whatever breaks", () => {
     const killed = await running.exited;
     expect(killed.signal ?? killed.exitCode).not.toBe(0);
     // OpenTofu shuts down gracefully on SIGTERM and may still wait for the interrupted
-    // provisioner; what is left of the group after 10 s is killed outright, as a scheduler or
-    // CI runner does after its grace period (seen on loaded machines: one run in several).
+    // provisioner (seen on loaded machines: one run in several). After 10 s the provisioner
+    // is killed, never tofu: a SIGKILL while tofu saves a local state can leave it truncated,
+    // which no sweep could recover from (a remote backend writes it in one transaction).
     try {
       await waitFor("every process of the group gone", () => !groupAlive(running.pid), { timeoutMs: 10_000 });
     } catch {
-      if (groupAlive(running.pid)) running.killGroup("SIGKILL");
-      await waitFor("every process of the group gone after SIGKILL", () => !groupAlive(running.pid));
+      project.killRevocations();
+      await waitFor(
+        "every process of the group gone once the provisioner died",
+        () => !groupAlive(running.pid),
+        {
+          timeoutMs: 120_000,
+        },
+      );
     }
     expect(project.revocation("alice").finished).toBe(false);
     // Whatever the interrupted apply managed to save, alice's access is still there.

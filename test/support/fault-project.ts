@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,6 +27,12 @@ export interface SlowRevocationProject {
   revocation(id: string): { started: boolean; finished: boolean };
   /** Forgets the markers of earlier revocations. */
   clearMarkers(): void;
+  /**
+   * Kills every running revocation provisioner (wherever the engine put its process group), as
+   * a target that drops the connection would: the engine sees the destroy fail and finishes
+   * its own shutdown, saving the state it has.
+   */
+  killRevocations(): void;
   /** From now on every revocation's destroy fails (the target refuses), until {@link accept}. */
   refuse(): void;
   /** Revocations succeed again. */
@@ -119,6 +126,9 @@ export function makeSlowRevocationProject(options: SlowRevocationProjectOptions 
     accept: () => rmSync(join(markers, "refuse"), { force: true }),
     breakApp: (kind) => writeFileSync(appFile, broken[kind]),
     repairApp: () => writeFileSync(appFile, app),
+    killRevocations: () => {
+      spawnSync("pkill", ["-KILL", "-f", script]);
+    },
     clearMarkers: () => {
       for (const name of readdirSync(markers)) {
         if (/^(started|finished)-/.test(name)) rmSync(join(markers, name));
