@@ -19,7 +19,8 @@ import { lastGoodStacks, saveLastGood, type LastGood } from "./last-good.js";
 import { ledgerMemory, NO_MEMORY, type OwnershipMemory } from "./ownership.js";
 import { postgresTargetCheck } from "./postgres-target-check.js";
 import { revokeFromState } from "./state-revocation.js";
-import { SweepStepError, sweepStack, type SweepPhases, type SweepStackResult } from "./sweep-stack.js";
+import { sweepEventBody, type SweepEventBody } from "./sweep-event.js";
+import { SweepStepError, sweepStack, type SweepStackResult } from "./sweep-stack.js";
 
 /** Options of {@link runSweep}: the command line, parsed. */
 export interface RunSweepOptions {
@@ -47,19 +48,11 @@ export interface RunSweepOptions {
   readonly onUnrecorded: (event: LedgerEvent, error: string) => void;
 }
 
-/** The sweep event body of one stack (written as `sweep`, printed as `sweep` or `sweep-dry-run`). */
-export type StackEventBody = Omit<SweepStackResult, "heldBefore"> & {
-  readonly phases: SweepPhases;
-  readonly invalidGrants: readonly string[];
-  readonly nextExpiry: string | null;
-  readonly degraded?: SweepDegradation;
-};
-
 /** What happened to one stack. */
 export interface StackReport {
   readonly stack: string;
   /** The sweep's outcome; absent when the stack's sweep failed. */
-  readonly body?: StackEventBody;
+  readonly body?: SweepEventBody;
   /** The error that stopped this stack's sweep. */
   readonly error?: string;
   /** The next expiry's grant id, for the summary line. */
@@ -343,20 +336,16 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepRunResult
       stacks.push({ stack, error: (error as Error).message });
       continue;
     }
-    const { heldBefore, ...rest } = outcome;
-    const degraded =
-      outcome.degraded ??
-      (configProblem
-        ? { reason: configProblem, unknownGrants: [], configuration: "current" as const }
-        : undefined);
+    const { heldBefore } = outcome;
     const next = nextExpiry(declared.filter((grant) => !outcome.revoked.some((r) => r.id === grant.id)));
-    const body: StackEventBody = {
-      ...rest,
-      phases: { synth: synthSeconds, ...outcome.phases },
+    const body = sweepEventBody(outcome, {
+      synthSeconds,
       invalidGrants: invalid.map((grant) => grant.id),
       nextExpiry: next?.expiresAt ? formatTimestamp(next.expiresAt) : null,
-      ...(degraded ? { degraded } : {}),
-    };
+      ...(configProblem
+        ? { runDegraded: { reason: configProblem, unknownGrants: [], configuration: "current" as const } }
+        : {}),
+    });
     if (!options.dryRun) {
       const gone = unrecordedRevocations(ledger.open(stack), heldBefore, outcome.revoked);
       if (gone.length > 0) {
