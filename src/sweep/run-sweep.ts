@@ -14,7 +14,7 @@ import { formatDuration } from "../grant/duration.js";
 import { formatTimestamp } from "../grant/time.js";
 import { resolveConfig, type CheckConfig } from "../policy/config.js";
 import { isTransientFailure, resolveEngine, type Engine, type Workspace } from "../runner/index.js";
-import { listedGrants, nextExpiry, type ListedGrant } from "./declared-listing.js";
+import { listedGrants, nextExpiry, type ListedGrant } from "../check/declared-listing.js";
 import { lastGoodStacks, saveLastGood, type LastGood } from "./last-good.js";
 import { ledgerMemory, NO_MEMORY, type OwnershipMemory } from "./ownership.js";
 import { postgresTargetCheck } from "./postgres-target-check.js";
