@@ -74,15 +74,10 @@ export interface TargetCheckEntry {
   readonly detail: string;
 }
 
-/** Wall-clock seconds of each step of a sweep (docs/sweep.md). */
-export interface SweepPhasesEntry {
+/** Wall-clock seconds of each step of a sweep (docs/sweep.md); `synth` once per run. */
+export type SweepPhasesEntry = Readonly<Record<"init" | "plan" | "check" | "apply" | "verify", number>> & {
   readonly synth?: number;
-  readonly init: number;
-  readonly plan: number;
-  readonly check: number;
-  readonly apply: number;
-  readonly verify: number;
-}
+};
 
 /**
  * `tempgrant sweep` finished one stack. Its `revoked[].record` is the record as the policy
