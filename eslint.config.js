@@ -1,20 +1,66 @@
 // Lint configuration: typescript-eslint's recommended rules, plus the import direction
-// between rooms of src/ (cli -> sweep/audit -> policy/plan/runner -> grant), enforced
-// here rather than by memory.
+// between the rooms of src/ (README, "Layout"), enforced here rather than by memory.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-/** Rooms that a lower room must never import. */
-const restrictedImports = (patterns) => ({
-  "no-restricted-imports": [
-    "error",
-    {
-      patterns: patterns.map((group) => ({
-        group: [group],
-        message: "imports point inward: see STYLE in README",
-      })),
-    },
-  ],
+/**
+ * The rooms of src/, lowest first: a room imports only from its own layer and the layers
+ * below it, never from a layer above. Rooms in one layer may import each other (plan,
+ * policy and approval build one check; audit's report uses report's CSV writer, report
+ * formats audit's diffs). src/errors.ts and src/run-status.ts sit below every room;
+ * src/index.ts, the library's entry, above. Keep README's Layout picture the same.
+ */
+export const ROOM_LAYERS = [
+  ["exec"],
+  ["grant"],
+  ["scaffold", "toolchain", "runner", "testing"],
+  ["plan", "policy", "approval"],
+  ["constructs", "check"],
+  ["audit", "report"],
+  ["sweep", "apply"],
+  ["cli"],
+];
+
+const MESSAGE = "imports point inward: see Layout in README (the rooms and their layers)";
+
+/**
+ * Forbids importing these rooms (and packages): static imports and re-exports
+ * (no-restricted-imports), and `import()` expressions and `import("...")` types, which that
+ * rule does not see (no-restricted-syntax).
+ */
+const forbidRooms = (rooms, packages = []) => {
+  const pattern = `(^|\\/)(${rooms.join("|")})\\/`;
+  const packagePattern = packages.length > 0 ? `|^(${packages.join("|")})(\\/|$)` : "";
+  const specifier = `/${pattern}${packagePattern}/`;
+  return {
+    "no-restricted-imports": [
+      "error",
+      {
+        // A package by its exact name, and anything below it ("cdktf/lib/..."; a pattern with a
+        // slash in it is anchored, so "../constructs/" stays the room's).
+        paths: packages.map((name) => ({ name, message: MESSAGE })),
+        patterns: [
+          ...rooms.map((room) => ({ group: [`**/${room}/**`], message: MESSAGE })),
+          ...packages.map((name) => ({ group: [`${name}/**`], message: MESSAGE })),
+        ],
+      },
+    ],
+    "no-restricted-syntax": [
+      "error",
+      { selector: `ImportExpression[source.value=${specifier}]`, message: MESSAGE },
+      { selector: `TSImportType Literal[value=${specifier}]`, message: MESSAGE },
+    ],
+  };
+};
+
+/** One config block per room: every room of a higher layer is out of reach. */
+const roomRules = ROOM_LAYERS.flatMap((layer, index) => {
+  const above = ROOM_LAYERS.slice(index + 1).flat();
+  return layer.map((room) => ({
+    files: [`src/${room}/**/*.ts`],
+    // The grant model is plain data and rules: no cdktf either.
+    rules: forbidRooms(above, room === "grant" ? ["cdktf", "constructs"] : []),
+  }));
 });
 
 export default tseslint.config(
@@ -35,19 +81,9 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  ...roomRules,
   {
-    files: ["src/grant/**/*.ts"],
-    rules: restrictedImports([
-      "**/cli/**",
-      "**/runner/**",
-      "**/constructs/**",
-      "**/toolchain/**",
-      "cdktf",
-      "constructs",
-    ]),
-  },
-  {
-    files: ["src/runner/**/*.ts", "src/toolchain/**/*.ts"],
-    rules: restrictedImports(["**/cli/**", "**/constructs/**"]),
+    files: ["src/errors.ts", "src/run-status.ts"],
+    rules: forbidRooms(ROOM_LAYERS.flat()),
   },
 );

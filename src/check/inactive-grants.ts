@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { formatDuration } from "../grant/duration.js";
 import { formatTimestamp } from "../grant/time.js";
 import { compareVerdicts, type Verdict } from "../policy/verdict.js";
-import { listedGrants, type ListedGrant } from "../sweep/declared-listing.js";
+import { listedGrants, type ListedGrant } from "./declared-listing.js";
 import type { CheckReport } from "./check-plan.js";
 
 /**

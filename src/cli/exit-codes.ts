@@ -1,4 +1,5 @@
 import { TempgrantError } from "../errors.js";
+import type { RunStatus } from "../run-status.js";
 
 /**
  * The one table of exit codes. Commands return results; only the CLI layer exits, and it
@@ -23,15 +24,38 @@ export const EXIT = {
   DEGRADED: 5,
 } as const;
 
-/** The exit code of a sweep's status (src/sweep/run-sweep.ts decides the status). */
-export function exitCodeForSweep(status: "ok" | "pending" | "degraded" | "usage" | "failed"): number {
-  return {
-    ok: EXIT.OK,
-    pending: EXIT.PENDING,
-    degraded: EXIT.DEGRADED,
-    usage: EXIT.USAGE,
-    failed: EXIT.FAILURE,
-  }[status];
+const EXIT_FOR_STATUS: Readonly<Record<RunStatus, number>> = {
+  ok: EXIT.OK,
+  pending: EXIT.PENDING,
+  degraded: EXIT.DEGRADED,
+  usage: EXIT.USAGE,
+  failed: EXIT.FAILURE,
+};
+
+/** The exit code of a run's status (the result decides the status: src/run-status.ts). */
+export function exitCodeForStatus(status: RunStatus): number {
+  return EXIT_FOR_STATUS[status];
+}
+
+/** The status the command's action returned; `ok` for an action that returns none. */
+let reportedStatus: RunStatus = "ok";
+
+/**
+ * A command's action whose returned status becomes the exit code: commands return what their
+ * result says, and only main.ts exits, through {@link exitCodeForStatus}.
+ */
+export function statusAction<This, Args extends unknown[]>(
+  run: (this: This, ...args: Args) => Promise<RunStatus | void>,
+): (this: This, ...args: Args) => Promise<void> {
+  // commander calls an action with the command as `this`: pass it on.
+  return async function (this: This, ...args: Args) {
+    reportedStatus = (await run.apply(this, args)) ?? "ok";
+  };
+}
+
+/** What the command that ran returned (see {@link statusAction}). */
+export function commandStatus(): RunStatus {
+  return reportedStatus;
 }
 
 const USAGE_CODES = new Set(["USAGE", "INVALID_INPUT"]);

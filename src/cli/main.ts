@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { CommanderError } from "commander";
 import { TempgrantError } from "../errors.js";
-import { EXIT, exitCodeFor } from "./exit-codes.js";
+import { commandStatus, EXIT, exitCodeFor, exitCodeForStatus } from "./exit-codes.js";
 import { buildProgram, invokedCommand } from "./program.js";
 
 function packageVersion(): string {
@@ -31,6 +31,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 const program = await buildProgram(packageVersion(), invokedCommand(process.argv));
 try {
   await program.parseAsync(process.argv);
+  process.exitCode = exitCodeForStatus(commandStatus());
 } catch (error) {
   if (error instanceof CommanderError) {
     // commander already printed the message (or the help/version text).

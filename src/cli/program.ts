@@ -39,7 +39,8 @@ export async function buildProgram(version: string, only?: string): Promise<Comm
       [
         "",
         "Exit codes: 0 done (check: passed), 1 the work failed (check: denials), 2 bad command line or input,",
-        "3 internal error (the policy bundle did not load), 4 sweep: revoked, other changes pending.",
+        "3 internal error (the policy bundle did not load), 4 sweep: revoked, other changes pending,",
+        "5 sweep: degraded (revoked from the state alone).",
         "",
         "Examples:",
         "  $ tempgrant check plan.json                    # policy check of a plan (tofu show -json)",

@@ -2,23 +2,25 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { accessWindows } from "../audit/access-windows.js";
-import { appendLedgerEvent } from "../audit/ledger/append.js";
 import type { FailureEvent, LedgerEvent, RecoveredEvent, SweepDegradation } from "../audit/ledger/entry.js";
 import { resolveLedgerPath } from "../audit/ledger/location.js";
 import { readLedger } from "../audit/ledger/read.js";
+import { failureEvent, openLedgerRecorder } from "../audit/ledger/recorder.js";
 import { readLedgerHead } from "../audit/ledger/tail.js";
 import { synthApp } from "../check/synth-app.js";
 import { TempgrantError } from "../errors.js";
+import type { RunStatus } from "../run-status.js";
 import { formatDuration } from "../grant/duration.js";
 import { formatTimestamp } from "../grant/time.js";
 import { resolveConfig, type CheckConfig } from "../policy/config.js";
 import { isTransientFailure, resolveEngine, type Engine, type Workspace } from "../runner/index.js";
-import { listedGrants, nextExpiry, type ListedGrant } from "./declared-listing.js";
+import { listedGrants, nextExpiry, type ListedGrant } from "../check/declared-listing.js";
 import { lastGoodStacks, saveLastGood, type LastGood } from "./last-good.js";
 import { ledgerMemory, NO_MEMORY, type OwnershipMemory } from "./ownership.js";
 import { postgresTargetCheck } from "./postgres-target-check.js";
 import { revokeFromState } from "./state-revocation.js";
-import { SweepStepError, sweepStack, type SweepPhases, type SweepStackResult } from "./sweep-stack.js";
+import { sweepEventBody, type SweepEventBody } from "./sweep-event.js";
+import { SweepStepError, sweepStack, type SweepStackResult } from "./sweep-stack.js";
 
 /** Options of {@link runSweep}: the command line, parsed. */
 export interface RunSweepOptions {
@@ -46,19 +48,11 @@ export interface RunSweepOptions {
   readonly onUnrecorded: (event: LedgerEvent, error: string) => void;
 }
 
-/** The sweep event body of one stack (written as `sweep`, printed as `sweep` or `sweep-dry-run`). */
-export type StackEventBody = Omit<SweepStackResult, "heldBefore"> & {
-  readonly phases: SweepPhases;
-  readonly invalidGrants: readonly string[];
-  readonly nextExpiry: string | null;
-  readonly degraded?: SweepDegradation;
-};
-
 /** What happened to one stack. */
 export interface StackReport {
   readonly stack: string;
   /** The sweep's outcome; absent when the stack's sweep failed. */
-  readonly body?: StackEventBody;
+  readonly body?: SweepEventBody;
   /** The error that stopped this stack's sweep. */
   readonly error?: string;
   /** The next expiry's grant id, for the summary line. */
@@ -82,12 +76,11 @@ export interface SweepRunResult {
 }
 
 /**
- * How a sweep ended, most serious first: `failed` (a stack's sweep, a verification, the run
- * itself or the ledger failed), `usage` (a bad command line found late, nothing else wrong),
- * `degraded` (revoked from the state alone: the status of some grants is unknown), `pending`
- * (other changes wait for `tempgrant apply`), `ok`. The CLI maps it to an exit code.
+ * How a sweep ended (src/run-status.ts): `failed` when a stack's sweep, a verification, the
+ * run itself or the ledger failed; `usage` for a bad command line found late with nothing
+ * else wrong; then `degraded`, `pending`, `ok`.
  */
-export type SweepStatus = "ok" | "pending" | "degraded" | "usage" | "failed";
+export type SweepStatus = RunStatus;
 
 /** The status of a sweep, from its result: the one place it is decided. */
 export function sweepStatus(result: Omit<SweepRunResult, "status">, dryRun: boolean): SweepStatus {
@@ -127,19 +120,11 @@ async function openLedger(path: string, options: RunSweepOptions): Promise<Sweep
       `WARNING the ledger cannot be read (${(error as Error).message}); revoking anyway, events go to stderr`,
     );
   }
-  let unrecorded = 0;
+  const recorder = openLedgerRecorder(path, { dryRun: options.dryRun, onUnrecorded: options.onUnrecorded });
   const windows = lines ? accessWindows(lines) : undefined;
   return {
     path,
-    async record(event) {
-      if (options.dryRun) return;
-      try {
-        await appendLedgerEvent(path, event);
-      } catch (error) {
-        unrecorded += 1;
-        options.onUnrecorded(event, (error as Error).message);
-      }
-    },
+    record: (event) => recorder.record(event),
     memory: (stack) => (lines ? ledgerMemory(lines, stack) : NO_MEMORY),
     open: (stack) =>
       windows
@@ -149,7 +134,7 @@ async function openLedger(path: string, options: RunSweepOptions): Promise<Sweep
               .map((window) => window.id),
           )
         : undefined,
-    unrecorded: () => unrecorded,
+    unrecorded: () => recorder.unrecorded(),
   };
 }
 
@@ -172,13 +157,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepRunResult
   const now = formatTimestamp(options.now);
   const failures: FailureEvent[] = [];
   const fail = (step: string, stack: string, error: unknown): FailureEvent => {
-    const event: FailureEvent = {
-      type: "failure",
-      step,
-      now,
-      stack,
-      error: error instanceof Error ? error.message : String(error),
-    };
+    const event = failureEvent({ step, now, stack, error });
     failures.push(event);
     return event;
   };
@@ -357,20 +336,16 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepRunResult
       stacks.push({ stack, error: (error as Error).message });
       continue;
     }
-    const { heldBefore, ...rest } = outcome;
-    const degraded =
-      outcome.degraded ??
-      (configProblem
-        ? { reason: configProblem, unknownGrants: [], configuration: "current" as const }
-        : undefined);
+    const { heldBefore } = outcome;
     const next = nextExpiry(declared.filter((grant) => !outcome.revoked.some((r) => r.id === grant.id)));
-    const body: StackEventBody = {
-      ...rest,
-      phases: { synth: synthSeconds, ...outcome.phases },
+    const body = sweepEventBody(outcome, {
+      synthSeconds,
       invalidGrants: invalid.map((grant) => grant.id),
       nextExpiry: next?.expiresAt ? formatTimestamp(next.expiresAt) : null,
-      ...(degraded ? { degraded } : {}),
-    };
+      ...(configProblem
+        ? { runDegraded: { reason: configProblem, unknownGrants: [], configuration: "current" as const } }
+        : {}),
+    });
     if (!options.dryRun) {
       const gone = unrecordedRevocations(ledger.open(stack), heldBefore, outcome.revoked);
       if (gone.length > 0) {

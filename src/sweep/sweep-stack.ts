@@ -81,7 +81,7 @@ export interface SweepPhases {
   readonly verify: number;
 }
 
-/** What a sweep of one stack did: the ledger event's body. */
+/** What a sweep of one stack did; run-sweep maps it to the ledger's sweep event (sweep-event.ts). */
 export interface SweepOutcome {
   readonly stack: string;
   readonly now: string;

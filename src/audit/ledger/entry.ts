@@ -1,8 +1,18 @@
 import type { VerifiedEvidence } from "../../approval/evidence-set.js";
 import type { GrantRecord } from "../../grant/record.js";
 import type { Verdict } from "../../policy/verdict.js";
-import type { SweepOutcome } from "../../sweep/sweep-stack.js";
-import type { TargetCheckResult } from "../../sweep/target-check.js";
+/*
+ * The ledger's stored shapes: its own, not whatever a pipeline returns. The pipelines
+ * (src/apply/, src/sweep/) map their results to these events; a change here is a change of
+ * the stored, hash-chained format (docs/audit.md), so it comes with a new version.
+ */
+
+/**
+ * The version of the event format this tempgrant writes and reads. Events of version 1 carry
+ * no `version` key (every ledger written so far); a later format writes `version`, and a
+ * reader refuses an event whose version it does not know rather than misread it.
+ */
+export const LEDGER_EVENT_VERSION = 1;
 
 /** `prev` of the first entry: there is nothing before it. */
 export const GENESIS_PREV = "0".repeat(64);
@@ -38,13 +48,64 @@ export interface ApplyEvent {
   readonly warnings: readonly Verdict[];
 }
 
+/** A grant a sweep revoked (or, in a dry run, would revoke). */
+export interface RevokedGrantEntry {
+  readonly id: string;
+  /** The grant record as the policy input held it (its `binding` says which target). */
+  readonly record: unknown;
+  readonly addresses: readonly string[];
+  /** The record was already gone: these resources were left by an interrupted revocation. */
+  readonly leftover?: true;
+}
+
+/** A change a sweep left for `tempgrant apply`: a new grant, drift, anything not a revocation. */
+export interface PendingChange {
+  readonly address: string;
+  readonly action: string;
+}
+
+/** What a target itself said about one revoked grant after the apply. */
+export interface TargetCheckEntry {
+  readonly grant: string;
+  /** Which check ran, for example `postgresql`. */
+  readonly method: string;
+  readonly ok: boolean;
+  /** What was found, for people: `role tg_x gone, 1 session ended`. */
+  readonly detail: string;
+}
+
+/** Wall-clock seconds of each step of a sweep (docs/sweep.md); `synth` once per run. */
+export type SweepPhasesEntry = Readonly<Record<"init" | "plan" | "check" | "apply" | "verify", number>> & {
+  readonly synth?: number;
+};
+
 /**
  * `tempgrant sweep` finished one stack. Its `revoked[].record` is the record as the policy
  * input sees it (timestamps in epoch seconds, `expiresAtText` as written), unlike the
  * apply event's {@link GrantRecord}.
  */
-export interface SweepEvent extends SweepOutcome {
+export interface SweepEvent {
   readonly type: "sweep";
+  readonly stack: string;
+  /** The run's clock, RFC 3339 UTC. */
+  readonly now: string;
+  readonly dryRun: boolean;
+  readonly revoked: readonly RevokedGrantEntry[];
+  readonly pending: readonly PendingChange[];
+  /** sha256 of the saved plan that was applied; null when nothing was applied. */
+  readonly planSha256: string | null;
+  readonly stateSerialBefore: number | null;
+  readonly stateSerialAfter: number | null;
+  /**
+   * A re-plan after apply shows no revocation still pending, the state holds no resource of an
+   * expired grant or of a grant whose record is gone, and every target check passed.
+   */
+  readonly verified: boolean;
+  /** What the targets themselves said after the apply; absent from degraded sweeps and older events. */
+  readonly targetChecks?: readonly TargetCheckEntry[];
+  readonly durationSeconds: number;
+  /** Seconds per step; absent from events recorded before it existed. */
+  readonly phases?: SweepPhasesEntry;
   /** Grants that failed validation at sweep time, revoked as not active. */
   readonly invalidGrants: readonly string[];
   /** The next expiry among the grants left, RFC 3339 UTC; null for none. */
@@ -109,7 +170,7 @@ export interface VerificationEvent {
   /** `re-plan`, plus the target checks that ran (`re-plan+postgresql`). */
   readonly method: string;
   /** The checks inside the targets (PostgreSQL: role gone, sessions ended); absent before they existed. */
-  readonly targetChecks?: readonly TargetCheckResult[];
+  readonly targetChecks?: readonly TargetCheckEntry[];
 }
 
 /** A step failed; the command exited with an error after recording it. */
@@ -218,6 +279,15 @@ export function parseLedgerLine(text: string): ParsedLine {
   const type = (event as { type?: unknown }).type;
   if (!LEDGER_EVENT_TYPES.includes(type as LedgerEvent["type"])) {
     return { ok: false, why: `unknown event type ${JSON.stringify(type)}` };
+  }
+  if ("version" in event) {
+    const version = (event as { version?: unknown }).version;
+    if (version !== LEDGER_EVENT_VERSION) {
+      return {
+        ok: false,
+        why: `event version ${JSON.stringify(version)} is not one this tempgrant reads (${LEDGER_EVENT_VERSION}): upgrade tempgrant`,
+      };
+    }
   }
   return { ok: true, entry: { seq, prev, at, event: event as LedgerEvent, hash } };
 }

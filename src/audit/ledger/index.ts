@@ -7,6 +7,7 @@ export { appliedGrants } from "./applied-grants.js";
 export {
   GENESIS_PREV,
   LEDGER_EVENT_TYPES,
+  LEDGER_EVENT_VERSION,
   parseLedgerLine,
   type AppliedGrant,
   type ApplyEvent,
@@ -14,12 +15,17 @@ export {
   type LedgerEntry,
   type LedgerEvent,
   type LedgerFields,
+  type PendingChange,
   type RecoveredEvent,
+  type RevokedGrantEntry,
   type SweepDegradation,
   type SweepEvent,
+  type SweepPhasesEntry,
+  type TargetCheckEntry,
   type VerificationEvent,
 } from "./entry.js";
 export { entryHash } from "./entry-hash.js";
+export { checkLedgerHead, failureEvent, openLedgerRecorder, type LedgerRecorder } from "./recorder.js";
 export { LEDGER_LOCK } from "./lock.js";
 export { resolveLedgerPath, type LedgerLocationSources } from "./location.js";
 export { MAX_LEDGER_LINE_BYTES, parseStrictLedgerLine } from "./lines.js";

@@ -1,8 +1,8 @@
-import { Command, Option } from "commander";
-import { wrapStep } from "../../errors.js";
-import { CHECK_FORMAT_NAMES, type CheckFormat } from "../../report/format-names.js";
+import { Command } from "commander";
+import type { CheckFormat } from "../../report/format-names.js";
 import { useColour } from "../colour.js";
-import { EXIT } from "../exit-codes.js";
+import { statusAction } from "../exit-codes.js";
+import { formatOption } from "../format-option.js";
 import { withEvidenceOptions, withStackOptions, type StackRunOptions } from "../stack-options.js";
 
 interface ApplyOptions extends StackRunOptions {
@@ -28,11 +28,7 @@ export function applyCommand(): Command {
       "compiled policy bundle (default: the shipped pack plus your Rego in policies/, built and cached; " +
         "the shipped bundle when policies/ holds none)",
     )
-    .addOption(
-      new Option("--format <format>", "output format of the checks")
-        .choices(CHECK_FORMAT_NAMES)
-        .default("text"),
-    )
+    .addOption(formatOption("check", "text", "output format of the checks"))
     .option(
       "--ledger <file>",
       "append one event per applied stack to this hash-chained ledger (default: TEMPGRANT_LEDGER, " +
@@ -56,79 +52,21 @@ export function applyCommand(): Command {
         "  $ tempgrant apply --ledger /srv/audit/ledger.jsonl",
       ].join("\n"),
     )
-    .action(async (options: ApplyOptions) => {
-      const [
-        { planAndCheckStacks },
-        { renderReports },
-        { apply, stateIdentity },
-        ledger,
-        { formatTimestamp },
-        { sha256File },
-      ] = await Promise.all([
-        import("../plan-and-check.js"),
-        import("../../report/check-formats.js"),
-        import("../../runner/index.js"),
-        import("../../audit/ledger/index.js"),
-        import("../../grant/time.js"),
-        import("../../exec/sha256-file.js"),
-      ]);
-      const { reports, config, now, evidence } = await planAndCheckStacks(options);
-      process.stdout.write(
-        renderReports(
-          options.format,
-          reports.map(({ report }) => report),
-          { colour: useColour() },
-        ),
-      );
-      if (reports.some(({ report }) => report.verdicts.deny.length > 0)) {
-        process.stderr.write("[apply] policy denials: nothing applied\n");
-        process.exitCode = EXIT.FAILURE;
-        return;
-      }
-      const ledgerPath = ledger.resolveLedgerPath({
-        option: options.ledger,
-        config,
-        projectDir: options.chdir,
-      });
-      // A ledger we could not append to must stop us before anything is applied, not after.
-      await ledger.readLedgerHead(ledgerPath).catch((error: unknown) => {
-        throw wrapStep("ledger", error);
-      });
-      const record = async (event: Parameters<typeof ledger.appendLedgerEvent>[1]) => {
-        await ledger.appendLedgerEvent(ledgerPath, event).catch((error: unknown) => {
-          throw wrapStep("ledger", error);
+    .action(
+      statusAction(async (options: ApplyOptions) => {
+        const [{ runApply }, { renderReports }, { loadCheckConfig }] = await Promise.all([
+          import("../../apply/run-apply.js"),
+          import("../../report/check-formats.js"),
+          import("../options.js"),
+        ]);
+        const result = await runApply({
+          ...options,
+          config: await loadCheckConfig(options.config, options.chdir),
+          progress: (line) => process.stderr.write(`${line}\n`),
+          onChecked: (reports) =>
+            process.stdout.write(renderReports(options.format, reports, { colour: useColour() })),
         });
-      };
-      for (const { stack, planFile, input, report } of reports) {
-        process.stderr.write(`[apply] ${stack.name}: applying the checked plan\n`);
-        const applied = await (async () => {
-          const before = await stateIdentity(stack.workspace);
-          await apply(stack.workspace, planFile);
-          return { before, after: await stateIdentity(stack.workspace) };
-        })().catch(async (error: unknown) => {
-          await record({
-            type: "failure",
-            step: "apply",
-            now: formatTimestamp(now),
-            stack: stack.name,
-            error: error instanceof Error ? error.message : String(error),
-            grants: ledger.appliedGrants(input, evidence),
-          }).catch((ledgerError: unknown) => {
-            // The apply's own error is the one to exit with; still say the record is missing.
-            process.stderr.write(`[apply] ${(ledgerError as Error).message}\n`);
-          });
-          throw error;
-        });
-        await record({
-          type: "apply",
-          now: formatTimestamp(now),
-          stack: stack.name,
-          planSha256: sha256File(planFile),
-          stateSerialBefore: applied.before.serial,
-          stateSerialAfter: applied.after.serial,
-          grants: ledger.appliedGrants(input, evidence),
-          warnings: report.verdicts.warn,
-        });
-      }
-    });
+        return result.status;
+      }),
+    );
 }

@@ -1,9 +1,11 @@
 import { resolve } from "node:path";
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { DEFAULT_MAX_PLAN_BYTES } from "../../plan/read-plan.js";
-import { CHECK_FORMAT_NAMES, type CheckFormat } from "../../report/format-names.js";
+import type { CheckFormat } from "../../report/format-names.js";
+import { formatOption } from "../format-option.js";
 import { useColour } from "../colour.js";
-import { EXIT } from "../exit-codes.js";
+import { statusAction } from "../exit-codes.js";
+import { checkStatus } from "../../run-status.js";
 
 interface CheckOptions {
   now?: string;
@@ -29,7 +31,7 @@ export function checkCommand(): Command {
       "compiled policy bundle (default: the shipped pack plus ./policies/ Rego, built and cached; " +
         "the shipped bundle when there is none)",
     )
-    .addOption(new Option("--format <format>", "output format").choices(CHECK_FORMAT_NAMES).default("text"))
+    .addOption(formatOption("check", "text"))
     .option(
       "--max-plan-size <size>",
       "refuse larger plan files",
@@ -68,70 +70,72 @@ export function checkCommand(): Command {
         "  $ tempgrant check plan.json --config tempgrant.yaml --now 2027-01-11T09:00:00Z",
       ].join("\n"),
     )
-    .action(async function (this: Command, planPath: string, options: CheckOptions) {
-      // Loaded here, not at the top: --help and other commands should not pay for them.
-      const [
-        { checkPlan },
-        { resolveClock },
-        { loadPolicyEngine },
-        { CHECK_FORMATS },
-        { resolveEngine, showJson },
-        { inputFileOption, loadCheckConfig, sizeOption },
-        { projectBundle },
-        { loadEvidence },
-      ] = await Promise.all([
-        import("../../check/check-plan.js"),
-        import("../../grant/clock.js"),
-        import("../../policy/evaluate.js"),
-        import("../../report/check-formats.js"),
-        import("../../runner/index.js"),
-        import("../options.js"),
-        import("../../policy/project-bundle.js"),
-        import("../../approval/load-evidence.js"),
-      ]);
-      if (options.bundle !== undefined) inputFileOption("--bundle", options.bundle);
-      const clock = options.now === undefined ? undefined : resolveClock(options.now);
-      const config = await loadCheckConfig(options.config);
-      const bundle = await projectBundle(options.bundle, ".", (line) =>
-        process.stderr.write(`[policy] ${line}\n`),
-      );
-      const engine = await loadPolicyEngine(config.policy, bundle.path);
-      // A plan checked on its own has no evidence unless given by flag: every approver it
-      // names is then denied (fail closed). Keys must be valid at the instant checked.
-      const approvals =
-        options.signatures === undefined && options.reviews === undefined
-          ? undefined
-          : loadEvidence({
-              config,
-              ...(options.signatures !== undefined
-                ? { signatures: options.signatures, signaturesRequired: true }
-                : {}),
-              ...(options.reviews !== undefined ? { reviews: options.reviews } : {}),
-              now: clock?.now ?? resolveClock().now,
-            });
-      const report = await checkPlan({
-        ...(approvals ? { approvals } : {}),
-        source: planPath,
-        config,
-        engine,
-        ...(clock ? { now: clock.now } : {}),
-        fallbackNow: resolveClock().now,
-        maxPlanBytes: sizeOption("--max-plan-size", options.maxPlanSize),
-        // The plan path is the user's (relative to where they stand), not --chdir's.
-        renderBinaryPlan: (path) =>
-          showJson(
-            {
-              engine: resolveEngine({ ...(options.engine ? { kind: options.engine } : {}) }),
-              workingDir: options.chdir,
-              lockTimeout: "0s",
-            },
-            resolve(path),
-          ),
-      });
-      // A stack's folder (the usual --chdir for a saved plan) also says which grants it declares.
-      const { withInactiveGrantWarnings } = await import("../../check/inactive-grants.js");
-      const checked = withInactiveGrantWarnings(report, options.chdir);
-      process.stdout.write(CHECK_FORMATS[options.format](checked, { colour: useColour() }));
-      if (checked.verdicts.deny.length > 0) process.exitCode = EXIT.FAILURE;
-    });
+    .action(
+      statusAction(async function (this: Command, planPath: string, options: CheckOptions) {
+        // Loaded here, not at the top: --help and other commands should not pay for them.
+        const [
+          { checkPlan },
+          { resolveClock },
+          { loadPolicyEngine },
+          { CHECK_FORMATS },
+          { resolveEngine, showJson },
+          { inputFileOption, loadCheckConfig, sizeOption },
+          { projectBundle },
+          { loadEvidence },
+        ] = await Promise.all([
+          import("../../check/check-plan.js"),
+          import("../../grant/clock.js"),
+          import("../../policy/evaluate.js"),
+          import("../../report/check-formats.js"),
+          import("../../runner/index.js"),
+          import("../options.js"),
+          import("../../policy/project-bundle.js"),
+          import("../../approval/load-evidence.js"),
+        ]);
+        if (options.bundle !== undefined) inputFileOption("--bundle", options.bundle);
+        const clock = options.now === undefined ? undefined : resolveClock(options.now);
+        const config = await loadCheckConfig(options.config);
+        const bundle = await projectBundle(options.bundle, ".", (line) =>
+          process.stderr.write(`[policy] ${line}\n`),
+        );
+        const engine = await loadPolicyEngine(config.policy, bundle.path);
+        // A plan checked on its own has no evidence unless given by flag: every approver it
+        // names is then denied (fail closed). Keys must be valid at the instant checked.
+        const approvals =
+          options.signatures === undefined && options.reviews === undefined
+            ? undefined
+            : loadEvidence({
+                config,
+                ...(options.signatures !== undefined
+                  ? { signatures: options.signatures, signaturesRequired: true }
+                  : {}),
+                ...(options.reviews !== undefined ? { reviews: options.reviews } : {}),
+                now: clock?.now ?? resolveClock().now,
+              });
+        const report = await checkPlan({
+          ...(approvals ? { approvals } : {}),
+          source: planPath,
+          config,
+          engine,
+          ...(clock ? { now: clock.now } : {}),
+          fallbackNow: resolveClock().now,
+          maxPlanBytes: sizeOption("--max-plan-size", options.maxPlanSize),
+          // The plan path is the user's (relative to where they stand), not --chdir's.
+          renderBinaryPlan: (path) =>
+            showJson(
+              {
+                engine: resolveEngine({ ...(options.engine ? { kind: options.engine } : {}) }),
+                workingDir: options.chdir,
+                lockTimeout: "0s",
+              },
+              resolve(path),
+            ),
+        });
+        // A stack's folder (the usual --chdir for a saved plan) also says which grants it declares.
+        const { withInactiveGrantWarnings } = await import("../../check/inactive-grants.js");
+        const checked = withInactiveGrantWarnings(report, options.chdir);
+        process.stdout.write(CHECK_FORMATS[options.format](checked, { colour: useColour() }));
+        return checkStatus([checked]);
+      }),
+    );
 }

@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { useColour } from "../colour.js";
 import type { Grant, LocatedProblem } from "../../grant/index.js";
-import { GRANT_LISTING_FORMATS, type GrantListingFormat } from "../../report/format-names.js";
+import type { GrantListingFormat } from "../../report/format-names.js";
+import { formatOption } from "../format-option.js";
 
 interface GrantsOptions {
   dir?: string;
@@ -48,9 +49,7 @@ export function grantsCommand(): Command {
       "--margin <duration>",
       "early-revocation margin: grants end this long before their expiry (default: revocationMargin of tempgrant.yaml, else 0s)",
     )
-    .addOption(
-      new Option("--format <format>", "output format").choices(GRANT_LISTING_FORMATS).default("table"),
-    )
+    .addOption(formatOption("grantListing", "table"))
     .addHelpText(
       "after",
       [

@@ -1,7 +1,9 @@
-import { Command, Option } from "commander";
-import { CHECK_FORMAT_NAMES, type CheckFormat } from "../../report/format-names.js";
+import { Command } from "commander";
+import type { CheckFormat } from "../../report/format-names.js";
+import { formatOption } from "../format-option.js";
 import { useColour } from "../colour.js";
-import { EXIT } from "../exit-codes.js";
+import { statusAction } from "../exit-codes.js";
+import { checkStatus } from "../../run-status.js";
 import { withEvidenceOptions, withStackOptions, type StackRunOptions } from "../stack-options.js";
 
 interface PlanOptions extends StackRunOptions {
@@ -26,7 +28,7 @@ export function planCommand(): Command {
       "compiled policy bundle (default: the shipped pack plus your Rego in policies/, built and cached; " +
         "the shipped bundle when policies/ holds none)",
     )
-    .addOption(new Option("--format <format>", "output format").choices(CHECK_FORMAT_NAMES).default("text"))
+    .addOption(formatOption("check", "text"))
     .addHelpText(
       "after",
       [
@@ -43,17 +45,26 @@ export function planCommand(): Command {
         "  $ tempgrant plan --now 2027-01-11T09:00:00Z --format markdown > comment.md",
       ].join("\n"),
     )
-    .action(async (options: PlanOptions) => {
-      const { planAndCheckStacks } = await import("../plan-and-check.js");
-      const { reports } = await planAndCheckStacks(options);
-      const { renderReports } = await import("../../report/check-formats.js");
-      process.stdout.write(
-        renderReports(
-          options.format,
-          reports.map(({ report }) => report),
-          { colour: useColour() },
-        ),
-      );
-      if (reports.some(({ report }) => report.verdicts.deny.length > 0)) process.exitCode = EXIT.FAILURE;
-    });
+    .action(
+      statusAction(async (options: PlanOptions) => {
+        const [{ planAndCheckStacks }, { renderReports }, { loadCheckConfig }] = await Promise.all([
+          import("../../apply/plan-and-check.js"),
+          import("../../report/check-formats.js"),
+          import("../options.js"),
+        ]);
+        const { reports } = await planAndCheckStacks({
+          ...options,
+          config: await loadCheckConfig(options.config, options.chdir),
+          progress: (line) => process.stderr.write(`${line}\n`),
+        });
+        process.stdout.write(
+          renderReports(
+            options.format,
+            reports.map(({ report }) => report),
+            { colour: useColour() },
+          ),
+        );
+        return checkStatus(reports.map(({ report }) => report));
+      }),
+    );
 }

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { TempgrantError } from "../../errors.js";
-import { exitCodeForSweep } from "../exit-codes.js";
+import { statusAction } from "../exit-codes.js";
 import { withStackOptions, type StackRunOptions } from "../stack-options.js";
 
 interface SweepOptions extends StackRunOptions {
@@ -65,86 +65,88 @@ export function sweepCommand(): Command {
         "  $ TEMPGRANT_LEDGER=/srv/audit/ledger.jsonl tempgrant sweep",
       ].join("\n"),
     )
-    .action(async (options: SweepOptions) => {
-      const [{ resolveClock }, { parseDuration }, { loadCheckConfig }, { runSweep }] = await Promise.all([
-        import("../../grant/clock.js"),
-        import("../../grant/duration.js"),
-        import("../options.js"),
-        import("../../sweep/run-sweep.js"),
-      ]);
-      // Everything the command line says is checked before any work.
-      const clock = resolveClock(options.now);
-      const synthTimeoutSeconds = parseDuration(options.synthTimeout);
-      if (synthTimeoutSeconds === undefined || synthTimeoutSeconds <= 0) {
-        throw new TempgrantError(
-          "USAGE",
-          `--synth-timeout: "${options.synthTimeout}" is not a positive duration (for example 300s, 5m)`,
-        );
-      }
-      const log = (line: string) => process.stderr.write(`[sweep] ${line}\n`);
-      const result = await runSweep({
-        projectDir: options.chdir,
-        outdir: options.out,
-        stacks: options.stack,
-        now: clock.now,
-        loadConfig: () => loadCheckConfig(options.config, options.chdir),
-        ...(options.ledger !== undefined ? { ledger: options.ledger } : {}),
-        ...(options.engine !== undefined ? { engine: options.engine } : {}),
-        lockTimeout: options.lockTimeout,
-        synthTimeoutSeconds,
-        dryRun: options.dryRun,
-        log,
-        // The record of a revocation must survive the ledger: one JSON line per event on stderr.
-        onUnrecorded: (event, error) =>
-          process.stderr.write(`${JSON.stringify({ unrecorded: event, error })}\n`),
-      });
-      for (const report of result.stacks) {
-        const { stack, body } = report;
-        if (!body) continue;
-        log(
-          `${stack}: phases (s): ${Object.entries(body.phases)
-            .map(([phase, seconds]) => `${phase} ${(seconds ?? 0).toFixed(2)}`)
-            .join(", ")}`,
-        );
-        if (options.json) {
-          const event = { type: options.dryRun ? "sweep-dry-run" : "sweep", ...body };
-          process.stdout.write(`${JSON.stringify(event, null, 2)}\n`);
-          continue;
-        }
-        const ids = body.revoked.map((r) => (r.leftover ? `${r.id} [left behind]` : r.id)).join(", ");
-        const changes = body.pending.map((p) => `${p.action} ${p.address}`).join(", ");
-        const lines = [
-          `${stack}: ${options.dryRun ? "would revoke" : "revoked"} ${body.revoked.length} grant(s)` +
-            (ids ? ` (${ids})` : "") +
-            (options.dryRun ? "" : body.verified ? ", verified" : ", NOT VERIFIED"),
-          `${stack}: ${body.pending.length} other change(s) pending${changes ? `: ${changes}` : ""}`,
-          `${stack}: next expiry ${body.nextExpiry ? `${body.nextExpiry} (${report.nextExpiryId})` : "none"}`,
-        ];
-        if (body.degraded) {
-          const unknown = body.degraded.unknownGrants.map((grant) => grant.id).join(", ");
-          lines.unshift(`${stack}: DEGRADED (revoked from the state alone): ${body.degraded.reason}`);
-          lines.splice(
-            2,
-            1,
-            `${stack}: status unknown for ${body.degraded.unknownGrants.length} grant(s)${unknown ? `: ${unknown}` : ""} (not expired; removed from the code?)`,
+    .action(
+      statusAction(async (options: SweepOptions) => {
+        const [{ resolveClock }, { parseDuration }, { loadCheckConfig }, { runSweep }] = await Promise.all([
+          import("../../grant/clock.js"),
+          import("../../grant/duration.js"),
+          import("../options.js"),
+          import("../../sweep/run-sweep.js"),
+        ]);
+        // Everything the command line says is checked before any work.
+        const clock = resolveClock(options.now);
+        const synthTimeoutSeconds = parseDuration(options.synthTimeout);
+        if (synthTimeoutSeconds === undefined || synthTimeoutSeconds <= 0) {
+          throw new TempgrantError(
+            "USAGE",
+            `--synth-timeout: "${options.synthTimeout}" is not a positive duration (for example 300s, 5m)`,
           );
         }
-        process.stdout.write(`${lines.join("\n")}\n\n`);
-      }
-      for (const report of result.stacks) {
-        if (report.error) process.stderr.write(`tempgrant: ${report.error}\n`);
-      }
-      for (const failure of result.failures) {
-        if (!result.stacks.some((report) => report.error === failure.error)) {
-          process.stderr.write(`tempgrant: ${failure.step}: ${failure.error}\n`);
+        const log = (line: string) => process.stderr.write(`[sweep] ${line}\n`);
+        const result = await runSweep({
+          projectDir: options.chdir,
+          outdir: options.out,
+          stacks: options.stack,
+          now: clock.now,
+          loadConfig: () => loadCheckConfig(options.config, options.chdir),
+          ...(options.ledger !== undefined ? { ledger: options.ledger } : {}),
+          ...(options.engine !== undefined ? { engine: options.engine } : {}),
+          lockTimeout: options.lockTimeout,
+          synthTimeoutSeconds,
+          dryRun: options.dryRun,
+          log,
+          // The record of a revocation must survive the ledger: one JSON line per event on stderr.
+          onUnrecorded: (event, error) =>
+            process.stderr.write(`${JSON.stringify({ unrecorded: event, error })}\n`),
+        });
+        for (const report of result.stacks) {
+          const { stack, body } = report;
+          if (!body) continue;
+          log(
+            `${stack}: phases (s): ${Object.entries(body.phases)
+              .map(([phase, seconds]) => `${phase} ${(seconds ?? 0).toFixed(2)}`)
+              .join(", ")}`,
+          );
+          if (options.json) {
+            const event = { type: options.dryRun ? "sweep-dry-run" : "sweep", ...body };
+            process.stdout.write(`${JSON.stringify(event, null, 2)}\n`);
+            continue;
+          }
+          const ids = body.revoked.map((r) => (r.leftover ? `${r.id} [left behind]` : r.id)).join(", ");
+          const changes = body.pending.map((p) => `${p.action} ${p.address}`).join(", ");
+          const lines = [
+            `${stack}: ${options.dryRun ? "would revoke" : "revoked"} ${body.revoked.length} grant(s)` +
+              (ids ? ` (${ids})` : "") +
+              (options.dryRun ? "" : body.verified ? ", verified" : ", NOT VERIFIED"),
+            `${stack}: ${body.pending.length} other change(s) pending${changes ? `: ${changes}` : ""}`,
+            `${stack}: next expiry ${body.nextExpiry ? `${body.nextExpiry} (${report.nextExpiryId})` : "none"}`,
+          ];
+          if (body.degraded) {
+            const unknown = body.degraded.unknownGrants.map((grant) => grant.id).join(", ");
+            lines.unshift(`${stack}: DEGRADED (revoked from the state alone): ${body.degraded.reason}`);
+            lines.splice(
+              2,
+              1,
+              `${stack}: status unknown for ${body.degraded.unknownGrants.length} grant(s)${unknown ? `: ${unknown}` : ""} (not expired; removed from the code?)`,
+            );
+          }
+          process.stdout.write(`${lines.join("\n")}\n\n`);
         }
-      }
-      if (result.unrecorded > 0) {
-        process.stderr.write(
-          `tempgrant: ledger: ${result.unrecorded} event(s) could not be recorded in ${result.ledgerPath} ` +
-            "(printed above as JSON); the revocations were done: fix the ledger, the next sweep records them\n",
-        );
-      }
-      process.exitCode = exitCodeForSweep(result.status);
-    });
+        for (const report of result.stacks) {
+          if (report.error) process.stderr.write(`tempgrant: ${report.error}\n`);
+        }
+        for (const failure of result.failures) {
+          if (!result.stacks.some((report) => report.error === failure.error)) {
+            process.stderr.write(`tempgrant: ${failure.step}: ${failure.error}\n`);
+          }
+        }
+        if (result.unrecorded > 0) {
+          process.stderr.write(
+            `tempgrant: ledger: ${result.unrecorded} event(s) could not be recorded in ${result.ledgerPath} ` +
+              "(printed above as JSON); the revocations were done: fix the ledger, the next sweep records them\n",
+          );
+        }
+        return result.status;
+      }),
+    );
 }

@@ -1,8 +1,9 @@
-import { Command, Option } from "commander";
-import { AUDIT_DIFF_FORMAT_NAMES, type AuditDiffFormat } from "../../../report/audit-diff-format-names.js";
+import { Command } from "commander";
+import type { AuditDiffFormat } from "../../../report/format-names.js";
+import { formatOption } from "../../format-option.js";
 import { TempgrantError } from "../../../errors.js";
 import { useColour } from "../../colour.js";
-import { EXIT } from "../../exit-codes.js";
+import { statusAction } from "../../exit-codes.js";
 
 interface DiffOptions {
   format: AuditDiffFormat;
@@ -24,9 +25,7 @@ export function auditDiffCommand(): Command {
       "a state (.tfstate, or `tofu show -json`), or a plan (`tofu show -json <planfile>`) on its own",
     )
     .argument("[after]", "the later state; omit it when <before> is a plan")
-    .addOption(
-      new Option("--format <format>", "output format").choices(AUDIT_DIFF_FORMAT_NAMES).default("text"),
-    )
+    .addOption(formatOption("auditDiff", "text"))
     .option("--config <file>", "tempgrant.yaml, for privilegedTypes (default: ./tempgrant.yaml when present)")
     .option("--fail-on-unmanaged", "exit 1 when an unmanaged privileged change is flagged", false)
     .option(
@@ -58,26 +57,32 @@ export function auditDiffCommand(): Command {
         "  $ tempgrant audit diff before.json after.json --format csv > diff.csv",
       ].join("\n"),
     )
-    .action(async (before: string, after: string | undefined, options: DiffOptions) => {
-      // Loaded here, not at the top: --help and other commands should not pay for them.
-      const [{ readDiffSides }, { diffSnapshots }, { AUDIT_DIFF_FORMATS }, { loadCheckConfig, sizeOption }] =
-        await Promise.all([
+    .action(
+      statusAction(async (before: string, after: string | undefined, options: DiffOptions) => {
+        // Loaded here, not at the top: --help and other commands should not pay for them.
+        const [
+          { readDiffSides },
+          { diffSnapshots },
+          { AUDIT_DIFF_FORMATS },
+          { loadCheckConfig, sizeOption },
+        ] = await Promise.all([
           import("../../../audit/diff/read-input.js"),
           import("../../../audit/diff/compare.js"),
           import("../../../report/audit-diff-formats.js"),
           import("../../options.js"),
         ]);
-      const maxBytes = sizeOption("--max-size", options.maxSize);
-      const accessOrder = accessOrderOption(options.accessOrder);
-      const config = await loadCheckConfig(options.config);
-      const sides = readDiffSides(after === undefined ? [before] : [before, after], maxBytes);
-      const diff = diffSnapshots(sides.before, sides.after, {
-        privilegedTypes: config.privilegedTypes,
-        accessOrder,
-      });
-      process.stdout.write(AUDIT_DIFF_FORMATS[options.format](diff, { colour: useColour() }));
-      if (options.failOnUnmanaged && diff.unmanaged.length > 0) process.exitCode = EXIT.FAILURE;
-    });
+        const maxBytes = sizeOption("--max-size", options.maxSize);
+        const accessOrder = accessOrderOption(options.accessOrder);
+        const config = await loadCheckConfig(options.config);
+        const sides = readDiffSides(after === undefined ? [before] : [before, after], maxBytes);
+        const diff = diffSnapshots(sides.before, sides.after, {
+          privilegedTypes: config.privilegedTypes,
+          accessOrder,
+        });
+        process.stdout.write(AUDIT_DIFF_FORMATS[options.format](diff, { colour: useColour() }));
+        return options.failOnUnmanaged && diff.unmanaged.length > 0 ? "failed" : "ok";
+      }),
+    );
 }
 
 function accessOrderOption(value: string): string[] {

@@ -1,6 +1,6 @@
 import { withLedgerOptions, ledgerPathFor, runClock, type LedgerOptions } from "./ledger-options.js";
 import { Command } from "commander";
-import { EXIT } from "../../exit-codes.js";
+import { statusAction } from "../../exit-codes.js";
 
 interface ExportOptions extends LedgerOptions {
   out: string;
@@ -39,29 +39,31 @@ export function auditExportCommand(): Command {
         "  $ tempgrant audit export --out evidence.tar.gz --state prod.tfstate --state staging.tfstate",
       ].join("\n"),
     )
-    .action(async (options: ExportOptions) => {
-      const [{ writeEvidencePack }, { timeOption, durationOption, outputFileOption }] = await Promise.all([
-        import("../../../audit/evidence-pack.js"),
-        import("../../options.js"),
-      ]);
-      const lateAfterSeconds = durationOption("--late-after", options.lateAfter);
-      const { now } = await runClock(options);
-      const to = options.to === undefined ? now : timeOption("--to", options.to);
-      const from = options.from === undefined ? undefined : timeOption("--from", options.from);
-      outputFileOption("--out", options.out);
-      const pack = await writeEvidencePack({
-        ledgerPath: await ledgerPathFor(options),
-        statePaths: options.state,
-        period: { to, lateAfterSeconds, now, ...(from !== undefined ? { from } : {}) },
-        out: options.out,
-        createdAt: now,
-      });
-      const { verification } = pack;
-      process.stdout.write(
-        `${pack.out}: ${pack.files.length + 1} files; ledger chain ${verification.valid ? "intact" : "BROKEN"}` +
-          (verification.head ? `, head seq ${verification.head.seq} ${verification.head.hash}` : "") +
-          "\n",
-      );
-      if (!verification.valid) process.exitCode = EXIT.FAILURE;
-    });
+    .action(
+      statusAction(async (options: ExportOptions) => {
+        const [{ writeEvidencePack }, { timeOption, durationOption, outputFileOption }] = await Promise.all([
+          import("../../../audit/evidence-pack.js"),
+          import("../../options.js"),
+        ]);
+        const lateAfterSeconds = durationOption("--late-after", options.lateAfter);
+        const { now } = await runClock(options);
+        const to = options.to === undefined ? now : timeOption("--to", options.to);
+        const from = options.from === undefined ? undefined : timeOption("--from", options.from);
+        outputFileOption("--out", options.out);
+        const pack = await writeEvidencePack({
+          ledgerPath: await ledgerPathFor(options),
+          statePaths: options.state,
+          period: { to, lateAfterSeconds, now, ...(from !== undefined ? { from } : {}) },
+          out: options.out,
+          createdAt: now,
+        });
+        const { verification } = pack;
+        process.stdout.write(
+          `${pack.out}: ${pack.files.length + 1} files; ledger chain ${verification.valid ? "intact" : "BROKEN"}` +
+            (verification.head ? `, head seq ${verification.head.seq} ${verification.head.hash}` : "") +
+            "\n",
+        );
+        return verification.valid ? "ok" : "failed";
+      }),
+    );
 }

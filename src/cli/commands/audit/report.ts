@@ -1,14 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { withLedgerOptions, ledgerPathFor, runClock, type LedgerOptions } from "./ledger-options.js";
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { TempgrantError } from "../../../errors.js";
-
-const FORMATS = ["html", "md", "csv", "json"] as const;
+import { FORMAT_EXTENSIONS, type AuditReportFormat } from "../../../report/format-names.js";
+import { formatOption } from "../../format-option.js";
 
 interface ReportOptions extends LedgerOptions {
   from?: string;
   to?: string;
-  format: (typeof FORMATS)[number];
+  format: AuditReportFormat;
   out?: string;
   lateAfter: string;
 }
@@ -25,7 +25,7 @@ export function auditReportCommand(): Command {
       "--to <time>",
       "end of the period (RFC 3339, exclusive; default: the run's clock, TEMPGRANT_NOW or now)",
     )
-    .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("html"))
+    .addOption(formatOption("auditReport", "html"))
     .option(
       "--out <file>",
       "write the report here (default: on a terminal, tempgrant-report-<to>.<format> in this folder, " +
@@ -46,17 +46,21 @@ export function auditReportCommand(): Command {
         "Examples:",
         "  $ tempgrant audit report --from 2026-11-01T00:00:00Z --to 2026-12-01T00:00:00Z --out november.html",
         "  $ tempgrant audit report --format csv --out windows.csv",
-        "  $ tempgrant audit report --format md --late-after 20m",
+        "  $ tempgrant audit report --format markdown --late-after 20m",
       ].join("\n"),
     )
     .action(async (options: ReportOptions) => {
-      const [{ ledgerWindows }, period, { timeOption, durationOption, outputFileOption }] = await Promise.all(
-        [
-          import("../../../audit/ledger-windows.js"),
-          import("../../../audit/report/audit-period.js"),
-          import("../../options.js"),
-        ],
-      );
+      const [
+        { ledgerWindows },
+        period,
+        { AUDIT_REPORT_FORMATS },
+        { timeOption, durationOption, outputFileOption },
+      ] = await Promise.all([
+        import("../../../audit/ledger-windows.js"),
+        import("../../../audit/report/audit-period.js"),
+        import("../../../audit/report/audit-report-formats.js"),
+        import("../../options.js"),
+      ]);
       // Every option is checked before the ledger is read.
       const lateAfterSeconds = durationOption("--late-after", options.lateAfter);
       const clock = await runClock(options);
@@ -67,7 +71,7 @@ export function auditReportCommand(): Command {
       const from = fromOption ?? Math.min(to - 1, ...windows.map((window) => window.from));
       if (to <= from) throw new TempgrantError("USAGE", "--to must be after --from");
       const report = period.auditReport(windows, { from, to, lateAfterSeconds, now: clock.now });
-      const render = await renderer(options.format);
+      const render = await AUDIT_REPORT_FORMATS[options.format]();
       const text = render(report);
       // A terminal gets the path of a file, not a page of HTML; a pipe or a file gets the report.
       const out = options.out ?? (process.stdout.isTTY ? defaultReportPath(to, options.format) : undefined);
@@ -85,18 +89,10 @@ export function auditReportCommand(): Command {
 }
 
 /** `tempgrant-report-20261202T0800Z.html`: the period's end, so reports of other periods never collide. */
-function defaultReportPath(to: number, format: ReportOptions["format"]): string {
+function defaultReportPath(to: number, format: AuditReportFormat): string {
   const stamp = new Date(to * 1000)
     .toISOString()
     .replace(/[-:]/g, "")
     .replace(/\.\d+Z$/, "Z");
-  return `tempgrant-report-${stamp}.${format}`;
-}
-
-async function renderer(
-  format: ReportOptions["format"],
-): Promise<(report: import("../../../audit/report/audit-period.js").AuditReport) => string> {
-  if (format === "html") return (await import("../../../audit/report/audit-html.js")).auditHtml;
-  const text = await import("../../../audit/report/audit-text-formats.js");
-  return { md: text.auditMarkdown, csv: text.auditCsv, json: text.auditJson }[format];
+  return `tempgrant-report-${stamp}.${FORMAT_EXTENSIONS[format]}`;
 }

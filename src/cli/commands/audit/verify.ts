@@ -1,7 +1,7 @@
 import { withLedgerOptions, ledgerPathFor, type LedgerOptions } from "./ledger-options.js";
 import { Command } from "commander";
 import { TempgrantError } from "../../../errors.js";
-import { EXIT } from "../../exit-codes.js";
+import { statusAction } from "../../exit-codes.js";
 
 interface VerifyOptions extends LedgerOptions {
   expectHead?: string;
@@ -51,49 +51,50 @@ export function auditVerifyCommand(): Command {
         "  $ tempgrant audit verify --approvals --allowed-signers allowed_signers",
       ].join("\n"),
     )
-    .action(async (options: VerifyOptions) => {
-      const { verifyLedger } = await import("../../../audit/ledger/index.js");
-      const expected = options.expectHead?.trim().toLowerCase();
-      if (expected !== undefined && !/^[0-9a-f]{64}$/.test(expected)) {
-        throw new TempgrantError(
-          "USAGE",
-          `--expect-head "${options.expectHead}" is not a sha256 hash (64 hex digits, as verify prints it)`,
-        );
-      }
-      const path = await ledgerPathFor(options);
-      const result = await verifyLedger(path, {
-        ...(expected !== undefined ? { expectHead: expected } : {}),
-      });
-      const approvals = options.approvals ? await approvalAudits(path, options) : undefined;
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify(approvals ? { ...result, approvals } : result, null, 2)}\n`);
-      } else {
-        const { firstBad, head, headCheck } = result;
-        const lines = [
-          firstBad
-            ? `${result.path}: TAMPERED at line ${firstBad.line}` +
-              (firstBad.seq !== null ? ` (seq ${firstBad.seq})` : "") +
-              `: ${firstBad.fault}: ${firstBad.message}`
-            : `${result.path}: chain intact, ${result.lines} entries`,
-          head
-            ? `head: seq ${head.seq} ${head.hash}` +
-              (firstBad ? " (the last line; the chain is broken before it)" : "")
-            : "head: none (the last line is not an entry)",
-        ];
-        if (headCheck && !headCheck.matches) {
-          lines.push(
-            `${result.path}: HEAD DIFFERS from the expected ${headCheck.expected}: ` +
-              (headCheck.foundAtLine !== null
-                ? `that is line ${headCheck.foundAtLine}; entries were appended after it (pass the new head to accept them)`
-                : "no entry has that hash: entries were removed from the end, or the ledger was rewritten"),
+    .action(
+      statusAction(async (options: VerifyOptions) => {
+        const { verifyLedger } = await import("../../../audit/ledger/index.js");
+        const expected = options.expectHead?.trim().toLowerCase();
+        if (expected !== undefined && !/^[0-9a-f]{64}$/.test(expected)) {
+          throw new TempgrantError(
+            "USAGE",
+            `--expect-head "${options.expectHead}" is not a sha256 hash (64 hex digits, as verify prints it)`,
           );
         }
-        for (const audit of approvals ?? []) lines.push(describeAudit(audit));
-        process.stdout.write(`${lines.join("\n")}\n`);
-      }
-      if (!result.valid || approvals?.some((audit) => audit.problems.length > 0))
-        process.exitCode = EXIT.FAILURE;
-    });
+        const path = await ledgerPathFor(options);
+        const result = await verifyLedger(path, {
+          ...(expected !== undefined ? { expectHead: expected } : {}),
+        });
+        const approvals = options.approvals ? await approvalAudits(path, options) : undefined;
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(approvals ? { ...result, approvals } : result, null, 2)}\n`);
+        } else {
+          const { firstBad, head, headCheck } = result;
+          const lines = [
+            firstBad
+              ? `${result.path}: TAMPERED at line ${firstBad.line}` +
+                (firstBad.seq !== null ? ` (seq ${firstBad.seq})` : "") +
+                `: ${firstBad.fault}: ${firstBad.message}`
+              : `${result.path}: chain intact, ${result.lines} entries`,
+            head
+              ? `head: seq ${head.seq} ${head.hash}` +
+                (firstBad ? " (the last line; the chain is broken before it)" : "")
+              : "head: none (the last line is not an entry)",
+          ];
+          if (headCheck && !headCheck.matches) {
+            lines.push(
+              `${result.path}: HEAD DIFFERS from the expected ${headCheck.expected}: ` +
+                (headCheck.foundAtLine !== null
+                  ? `that is line ${headCheck.foundAtLine}; entries were appended after it (pass the new head to accept them)`
+                  : "no entry has that hash: entries were removed from the end, or the ledger was rewritten"),
+            );
+          }
+          for (const audit of approvals ?? []) lines.push(describeAudit(audit));
+          process.stdout.write(`${lines.join("\n")}\n`);
+        }
+        return !result.valid || approvals?.some((audit) => audit.problems.length > 0) ? "failed" : "ok";
+      }),
+    );
 }
 
 /** The ledger's recorded approvals, each signature verified again with the allowed-signers file. */

@@ -1,6 +1,7 @@
 import { withLedgerOptions, ledgerPathFor, runClock, type LedgerOptions } from "./ledger-options.js";
 import { Command } from "commander";
 import { TempgrantError } from "../../../errors.js";
+import { statusAction } from "../../exit-codes.js";
 
 interface WhoOptions extends LedgerOptions {
   target?: string;
@@ -46,62 +47,67 @@ export function auditWhoCommand(): Command {
         "  $ tempgrant audit who --target orders-db --at 2026-11-25T03:00:00Z --state state.json --json",
       ].join("\n"),
     )
-    .action(async (options: WhoOptions) => {
-      const [{ ledgerWindows }, { activeAt, overlaps }, { timeOption }, { formatTimestamp }] =
-        await Promise.all([
-          import("../../../audit/ledger-windows.js"),
-          import("../../../audit/access-windows.js"),
-          import("../../options.js"),
-          import("../../../grant/time.js"),
-        ]);
-      if (options.target === undefined && options.principal === undefined) {
-        throw new TempgrantError("USAGE", "say whose access: --target <name>, --principal <name>, or both");
-      }
-      if (options.at !== undefined && (options.from !== undefined || options.to !== undefined)) {
-        throw new TempgrantError("USAGE", "give either --at, or --from/--to, not both");
-      }
-      const { now } = await runClock(options);
-      const at = options.at === undefined ? undefined : timeOption("--at", options.at);
-      const from = options.from === undefined ? Number.MIN_SAFE_INTEGER : timeOption("--from", options.from);
-      const to = options.to === undefined ? now + 1 : timeOption("--to", options.to);
-      if (to <= from) throw new TempgrantError("USAGE", "--to must be after --from");
-      const { windows, mismatches } = await ledgerWindows(await ledgerPathFor(options), options.state);
-      // One person however the name is spelled (case, blanks, NFKC, look-alikes): src/grant/identity.ts.
-      const { samePerson } = await import("../../../grant/identity.js");
-      const matches = windows.filter(
-        (window) =>
-          (options.target === undefined || window.target === options.target) &&
-          (options.principal === undefined || samePerson(window.principal, options.principal)) &&
-          (at !== undefined ? activeAt(window, at) : overlaps(window, from, to)),
-      );
-      const relevant = mismatches.filter(
-        (mismatch) =>
-          (options.target === undefined || mismatch.record.target === options.target) &&
-          (options.principal === undefined || samePerson(mismatch.record.principal, options.principal)),
-      );
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify({ windows: matches, stateMismatches: relevant }, null, 2)}\n`);
-      } else {
-        const { whoTable } = await import("../../../audit/report/who-table.js");
-        const question = [
-          options.target !== undefined ? `target ${options.target}` : "",
-          options.principal !== undefined ? `principal ${options.principal}` : "",
-          at !== undefined
-            ? `at ${formatTimestamp(at)}`
-            : `${options.from !== undefined ? `from ${formatTimestamp(from)} ` : ""}to ${formatTimestamp(to)}`,
-        ]
-          .filter(Boolean)
-          .join(", ");
-        process.stdout.write(`${matches.length} access window(s) for ${question}\n`);
-        if (matches.length > 0) process.stdout.write(`${whoTable(matches)}\n`);
-        for (const mismatch of relevant) {
-          process.stdout.write(
-            mismatch.problem === "in-state-not-in-ledger"
-              ? `MISMATCH: grant ${mismatch.id} is in the state but no apply of it is in the ledger\n`
-              : `MISMATCH: grant ${mismatch.id} is open in the ledger but not in the state (revoked outside tempgrant?)\n`,
-          );
+    .action(
+      statusAction(async (options: WhoOptions) => {
+        const [{ ledgerWindows }, { activeAt, overlaps }, { timeOption }, { formatTimestamp }] =
+          await Promise.all([
+            import("../../../audit/ledger-windows.js"),
+            import("../../../audit/access-windows.js"),
+            import("../../options.js"),
+            import("../../../grant/time.js"),
+          ]);
+        if (options.target === undefined && options.principal === undefined) {
+          throw new TempgrantError("USAGE", "say whose access: --target <name>, --principal <name>, or both");
         }
-      }
-      if (relevant.length > 0) process.exitCode = 1;
-    });
+        if (options.at !== undefined && (options.from !== undefined || options.to !== undefined)) {
+          throw new TempgrantError("USAGE", "give either --at, or --from/--to, not both");
+        }
+        const { now } = await runClock(options);
+        const at = options.at === undefined ? undefined : timeOption("--at", options.at);
+        const from =
+          options.from === undefined ? Number.MIN_SAFE_INTEGER : timeOption("--from", options.from);
+        const to = options.to === undefined ? now + 1 : timeOption("--to", options.to);
+        if (to <= from) throw new TempgrantError("USAGE", "--to must be after --from");
+        const { windows, mismatches } = await ledgerWindows(await ledgerPathFor(options), options.state);
+        // One person however the name is spelled (case, blanks, NFKC, look-alikes): src/grant/identity.ts.
+        const { samePerson } = await import("../../../grant/identity.js");
+        const matches = windows.filter(
+          (window) =>
+            (options.target === undefined || window.target === options.target) &&
+            (options.principal === undefined || samePerson(window.principal, options.principal)) &&
+            (at !== undefined ? activeAt(window, at) : overlaps(window, from, to)),
+        );
+        const relevant = mismatches.filter(
+          (mismatch) =>
+            (options.target === undefined || mismatch.record.target === options.target) &&
+            (options.principal === undefined || samePerson(mismatch.record.principal, options.principal)),
+        );
+        if (options.json) {
+          process.stdout.write(
+            `${JSON.stringify({ windows: matches, stateMismatches: relevant }, null, 2)}\n`,
+          );
+        } else {
+          const { whoTable } = await import("../../../audit/report/who-table.js");
+          const question = [
+            options.target !== undefined ? `target ${options.target}` : "",
+            options.principal !== undefined ? `principal ${options.principal}` : "",
+            at !== undefined
+              ? `at ${formatTimestamp(at)}`
+              : `${options.from !== undefined ? `from ${formatTimestamp(from)} ` : ""}to ${formatTimestamp(to)}`,
+          ]
+            .filter(Boolean)
+            .join(", ");
+          process.stdout.write(`${matches.length} access window(s) for ${question}\n`);
+          if (matches.length > 0) process.stdout.write(`${whoTable(matches)}\n`);
+          for (const mismatch of relevant) {
+            process.stdout.write(
+              mismatch.problem === "in-state-not-in-ledger"
+                ? `MISMATCH: grant ${mismatch.id} is in the state but no apply of it is in the ledger\n`
+                : `MISMATCH: grant ${mismatch.id} is open in the ledger but not in the state (revoked outside tempgrant?)\n`,
+            );
+          }
+        }
+        return relevant.length > 0 ? "failed" : "ok";
+      }),
+    );
 }

@@ -14,8 +14,7 @@ import type { CheckConfig } from "../policy/config.js";
 import { loadPolicyEngine } from "../policy/evaluate.js";
 import { projectBundle } from "../policy/project-bundle.js";
 import { init, plan, showJson } from "../runner/index.js";
-import { loadCheckConfig } from "./options.js";
-import { synthesizeStacks, type StackRunOptions, type SynthesizedStack } from "./stack-options.js";
+import { synthesizeStacks, type StackSelection, type SynthesizedStack } from "./synthesize-stacks.js";
 
 /** A stack's checked plan: what `plan` prints and what `apply` applies when it passes. */
 export interface CheckedStack {
@@ -26,14 +25,33 @@ export interface CheckedStack {
   readonly report: CheckReport;
 }
 
-/** Synth at one clock, then for each stack: init, plan -out, show -json, check. */
-export async function planAndCheckStacks(
-  options: StackRunOptions & { bundle?: string; reviews?: string; signatures?: string },
-): Promise<{ reports: CheckedStack[]; config: CheckConfig; now: number; evidence: EvidenceSet }> {
+/** Options of {@link planAndCheckStacks}: the command line's, and tempgrant.yaml read. */
+export interface PlanAndCheckOptions extends StackSelection {
+  readonly config: CheckConfig;
+  readonly bundle?: string;
+  readonly reviews?: string;
+  readonly signatures?: string;
+  /** Progress for people (stderr), one line each, prefixed with the step (`[plan] ...`). */
+  readonly progress: (line: string) => void;
+}
+
+/** What {@link planAndCheckStacks} checked, at which clock, with which evidence. */
+export interface PlanAndCheckResult {
+  readonly reports: CheckedStack[];
+  readonly config: CheckConfig;
+  readonly now: number;
+  readonly evidence: EvidenceSet;
+}
+
+/**
+ * The first half of `plan` and `apply`: synth at one clock, then for each stack: init,
+ * plan -out, show -json, check.
+ */
+export async function planAndCheckStacks(options: PlanAndCheckOptions): Promise<PlanAndCheckResult> {
   const clock = resolveClock(options.now);
-  const config = await loadCheckConfig(options.config, options.chdir);
+  const { config } = options;
   const bundle = await projectBundle(options.bundle, options.chdir, (line) =>
-    process.stderr.write(`[policy] ${line}\n`),
+    options.progress(`[policy] ${line}`),
   );
   const policy = await loadPolicyEngine(config.policy, bundle.path);
   // The project's signed approvals (approvals.signatures, default <project>/approvals) and
@@ -51,7 +69,7 @@ export async function planAndCheckStacks(
   });
   const reports: CheckedStack[] = [];
   for (const stack of stacks) {
-    process.stderr.write(`[plan] ${stack.name}: init, plan, check...\n`);
+    options.progress(`[plan] ${stack.name}: init, plan, check...`);
     const { planFile, document } = await (async () => {
       await init(stack.workspace);
       const result = await plan(stack.workspace, { out: "tempgrant.tfplan" });
