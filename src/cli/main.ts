@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { CommanderError } from "commander";
 import { TempgrantError } from "../errors.js";
+import { deferStopSignals } from "../exec/interrupt.js";
 import { commandStatus, EXIT, exitCodeFor, exitCodeForStatus } from "./exit-codes.js";
 import { buildProgram, invokedCommand } from "./program.js";
 
@@ -27,6 +28,9 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EPIPE") process.exit(process.exitCode ?? EXIT.OK);
   throw error;
 });
+
+// Stopped mid-run, let the running tofu finish its own shutdown (see exec/interrupt.ts).
+deferStopSignals();
 
 const program = await buildProgram(packageVersion(), invokedCommand(process.argv));
 try {

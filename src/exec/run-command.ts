@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { TempgrantError } from "../errors.js";
+import { commandStarted, throwIfInterrupted } from "./interrupt.js";
 
 /** What to run: a program and its argument vector. Never a shell string. */
 export interface CommandSpec {
@@ -60,8 +61,25 @@ function lastLines(text: string, count: number): string {
   return lines.length <= count ? text : ["...", ...lines.slice(-count)].join("\n");
 }
 
-/** Runs a command to completion and returns its output, whatever its exit code. */
-export function runCommand(spec: CommandSpec): Promise<CommandResult> {
+/**
+ * Runs a command to completion and returns its output, whatever its exit code. Once the CLI
+ * has been asked to stop (exec/interrupt.ts), no command starts and a finished one's result
+ * is not acted on: INTERRUPTED is thrown instead.
+ */
+export async function runCommand(spec: CommandSpec): Promise<CommandResult> {
+  throwIfInterrupted();
+  const ended = commandStarted();
+  let result: CommandResult;
+  try {
+    result = await runToCompletion(spec);
+  } finally {
+    ended();
+  }
+  throwIfInterrupted();
+  return result;
+}
+
+function runToCompletion(spec: CommandSpec): Promise<CommandResult> {
   return new Promise((resolve) => {
     const group = spec.killGroupOnTimeout === true && spec.timeoutMs !== undefined;
     const child = spawn(spec.program, [...spec.args], {

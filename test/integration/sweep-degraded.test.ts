@@ -142,8 +142,15 @@ describe("revocation whatever breaks", () => {
     // Whatever the interrupted apply managed to save, alice's access is still there.
     const left = await stateAddresses(project);
     expect(left).toContain("terraform_data.grant_alice_access");
+    // Told to stop, the sweep let tofu finish its own shutdown (so the state above is whole,
+    // never truncated by a tofu dying of SIGPIPE), then recorded why it stopped.
+    expect(killed.exitCode, killed.stderr).toBe(1);
+    expect(killed.stderr).toMatch(/stopped by SIGTERM: the running command was let finish/);
+    const stopped = await events(project, seen);
+    expect(stopped.map((event) => event.type)).toEqual(["sweep-started", "failure"]);
+    expect(JSON.stringify(stopped[1])).toMatch(/stopped by SIGTERM/);
     project.release();
-    const { sweepEvent } = await expectConverged(project, t0 + hour, seen + 1);
+    const { sweepEvent } = await expectConverged(project, t0 + hour, seen + 2);
     const revoked = sweepEvent.revoked as { id: string; leftover?: boolean }[];
     expect(revoked.map((r) => r.id)).toEqual(["alice"]);
     // The record went with the interrupted apply exactly when the recovering sweep found a leftover.

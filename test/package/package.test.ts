@@ -478,8 +478,31 @@ describe("tempgrant init, end to end from the tarball", () => {
       string,
       { script?: string[] }
     >;
-    const sh = (lines: string[] = []) => run("sh", ["-e", "-c", lines.join("\n")], repo, stateEnv());
-    const junit = await sh(gitlab["tempgrant-check"]?.script);
+    const sh = (lines: string[] = [], env: NodeJS.ProcessEnv = {}) =>
+      run("sh", ["-e", "-c", lines.join("\n")], repo, { ...stateEnv(), ...env });
+    // GitLab's check reads who may approve from the target branch: give the repo an origin
+    // whose main holds this very tree, as a merge request's runner finds it.
+    const origin = join(scratch, "origin.git");
+    const identity = {
+      GIT_AUTHOR_NAME: "t",
+      GIT_AUTHOR_EMAIL: "t@example.com",
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@example.com",
+    };
+    for (const [cwd, args] of [
+      [scratch, ["init", "--quiet", "--bare", "--initial-branch=main", origin]],
+      [repo, ["init", "--quiet", "--initial-branch=main"]],
+      [repo, ["add", "-A"]],
+      [repo, ["commit", "--quiet", "-m", "the grants repo"]],
+      [repo, ["remote", "add", "origin", origin]],
+      [repo, ["push", "--quiet", "origin", "main"]],
+    ] as const) {
+      const done = await run("git", [...args], cwd, { ...process.env, ...identity });
+      expect(done.exitCode, failure(done)).toBe(0);
+    }
+    const junit = await sh(gitlab["tempgrant-check"]?.script, {
+      CI_MERGE_REQUEST_TARGET_BRANCH_NAME: "main",
+    });
     expect(junit.exitCode, failure(junit)).toBe(0);
     expect(readFileSync(join(repo, "tempgrant-junit.xml"), "utf8")).toMatch(/^<\?xml[^>]*>\s*<testsuites/);
     expect((await sh(gitlab["tempgrant-sweep"]?.script)).exitCode).toBe(4);

@@ -1,6 +1,7 @@
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { Command } from "commander";
 import { TempgrantError } from "../../errors.js";
+import { statusAction } from "../exit-codes.js";
 import { policiesDir } from "../../policy/bundle-location.js";
 import { findAllOnPath } from "../../toolchain/find-on-path.js";
 import { readToolchainManifest } from "../../toolchain/manifest.js";
@@ -78,23 +79,25 @@ export function policyCommand(): Command {
         "  $ tempgrant policy test policies/",
       ].join("\n"),
     )
-    .action(async (dirs: string[], options: { opa?: string }) => {
-      const opa = opaBinary(options.opa);
-      const [{ runCommand }, { folderOption }] = await Promise.all([
-        import("../../exec/run-command.js"),
-        import("../options.js"),
-      ]);
-      for (const dir of dirs) folderOption("policy folder", dir);
-      // As the build does: the pack's sources relative to it, the user's resolved from here.
-      const result = await runCommand({
-        program: opa,
-        args: ["test", ...PACK_SOURCES, ...dirs.map((dir) => resolve(dir))],
-        cwd: policiesDir(),
-      });
-      process.stdout.write(result.stdout);
-      process.stderr.write(result.stderr);
-      if (result.exitCode !== 0) process.exitCode = 1;
-    });
+    .action(
+      statusAction(async (dirs: string[], options: { opa?: string }) => {
+        const opa = opaBinary(options.opa);
+        const [{ runCommand }, { folderOption }] = await Promise.all([
+          import("../../exec/run-command.js"),
+          import("../options.js"),
+        ]);
+        for (const dir of dirs) folderOption("policy folder", dir);
+        // As the build does: the pack's sources relative to it, the user's resolved from here.
+        const result = await runCommand({
+          program: opa,
+          args: ["test", ...PACK_SOURCES, ...dirs.map((dir) => resolve(dir))],
+          cwd: policiesDir(),
+        });
+        process.stdout.write(result.stdout);
+        process.stderr.write(result.stderr);
+        return result.exitCode === 0 ? "ok" : "failed";
+      }),
+    );
   return policy;
 }
 
