@@ -3,6 +3,7 @@ import type { ApprovalCheck, ApprovalResult, EvidenceProblem } from "../plan/pol
 import type { AllowedSigners } from "./allowed-signers.js";
 import { checkReviews, type PullRequestReviews, type ReviewEvidence } from "./pull-request-reviews.js";
 import { checkSignature, type EvidenceOutcome, type SignatureEvidence } from "./signature-evidence.js";
+import { APPROVAL_NAMESPACE, parseSshSignature, verifySshSignatureAhead } from "./sshsig.js";
 
 /** A piece of evidence that verified, as the ledger records it. */
 export type VerifiedEvidence =
@@ -46,6 +47,19 @@ export class EvidenceSet implements ApprovalCheck {
         ...Object.values(sources.githubAccounts),
       ]),
     ];
+  }
+
+  verifyAhead(grantId: string, digest: string | null): void {
+    if (digest === null || !this.sources.signers) return;
+    for (const evidence of this.sources.signatures.get(grantId) ?? []) {
+      let signature;
+      try {
+        signature = parseSshSignature(evidence.signature);
+      } catch {
+        continue; // check() says why
+      }
+      verifySshSignatureAhead(signature, digest, APPROVAL_NAMESPACE);
+    }
   }
 
   check(grantId: string, digest: string | null, requested: readonly unknown[]): ApprovalResult {

@@ -5,7 +5,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { makeSigner, sshSign, allowedSignersLine, type Signer } from "../../test/support/ssh-keys.js";
 import { parseAllowedSigners } from "./allowed-signers.js";
 import { checkSignature } from "./signature-evidence.js";
-import { APPROVAL_NAMESPACE, parseSshSignature, SshSignatureError, sshSignatureVerifies } from "./sshsig.js";
+import {
+  APPROVAL_NAMESPACE,
+  parseSshSignature,
+  SshSignatureError,
+  sshSignatureVerifies,
+  verifySshSignatureAhead,
+} from "./sshsig.js";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
 const OTHER = `sha256:${"cd".repeat(32)}`;
@@ -43,6 +49,33 @@ describe("SSHSIG made by ssh-keygen -Y sign, verified in-process", () => {
     expect(() =>
       parseSshSignature("-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----"),
     ).toThrow(/malformed signature: truncated/);
+  });
+});
+
+describe("signatures verified ahead on the thread pool", () => {
+  it("give the answers verifying on the spot gives: a tampered message or signature never verifies", async () => {
+    const signer = await makeSigner(scratch, "dave@example.com");
+    const signature = parseSshSignature(await sshSign(signer, DIGEST));
+    const flipped = { ...signature, signature: Buffer.from(signature.signature) };
+    flipped.signature.writeUInt8(flipped.signature.readUInt8(10) ^ 0x01, 10);
+    const cases: [typeof signature, string, boolean][] = [
+      [signature, DIGEST, true],
+      [signature, OTHER, false],
+      [flipped, DIGEST, false],
+      [flipped, OTHER, false],
+    ];
+    await Promise.all(
+      cases.map(([sig, message]) => verifySshSignatureAhead(sig, message, APPROVAL_NAMESPACE)),
+    );
+    // Asked twice: the second finds the first outcome, and still answers the same.
+    await Promise.all(
+      cases.map(([sig, message]) => verifySshSignatureAhead(sig, message, APPROVAL_NAMESPACE)),
+    );
+    for (const [sig, message, valid] of cases)
+      expect(sshSignatureVerifies(sig, message, APPROVAL_NAMESPACE)).toBe(valid);
+    // Another namespace is never verified ahead, and never verifies.
+    await verifySshSignatureAhead(signature, DIGEST, "git");
+    expect(sshSignatureVerifies(signature, DIGEST, "git")).toBe(false);
   });
 });
 

@@ -74,6 +74,51 @@ function signedData(namespace: string, hashAlgorithm: string, message: Buffer): 
   ]);
 }
 
+/**
+ * Outcomes of ed25519 verifications started ahead on libuv's thread pool
+ * ({@link verifySshSignatureAhead}), by key, signature and signed bytes: the same inputs give
+ * the same outcome, so a check finds it here instead of verifying on the main thread again.
+ */
+const verifiedAhead = new Map<string, boolean>();
+/** Outcomes kept at most: far above one check's signatures; past it, the oldest half goes. */
+const VERIFIED_AHEAD_LIMIT = 1_000_000;
+
+function aheadKey(signature: SshSignature, data: Buffer): string {
+  return `${signature.publicKey.fingerprint} ${signature.signature.toString("base64")} ${data.toString("base64")}`;
+}
+
+/**
+ * Starts verifying an ed25519 `signature` over `message` on the thread pool (other cores),
+ * so that {@link sshSignatureVerifies} later finds the outcome made: a check of thousands of
+ * approvals does not verify them one by one on its own thread. Other key types are verified
+ * when asked, as before.
+ */
+export function verifySshSignatureAhead(
+  signature: SshSignature,
+  message: string,
+  namespace: string,
+): Promise<void> {
+  if (signature.namespace !== namespace) return Promise.resolve();
+  if (signature.publicKey.type !== "ssh-ed25519" || signature.signatureAlgorithm !== "ssh-ed25519")
+    return Promise.resolve();
+  const data = signedData(namespace, signature.hashAlgorithm, Buffer.from(message, "utf8"));
+  const key = aheadKey(signature, data);
+  if (verifiedAhead.has(key)) return Promise.resolve();
+  return new Promise((resolve) => {
+    try {
+      verify(null, data, signature.publicKey.key, signature.signature, (error, valid) => {
+        if (verifiedAhead.size >= VERIFIED_AHEAD_LIMIT)
+          for (const old of [...verifiedAhead.keys()].slice(0, VERIFIED_AHEAD_LIMIT / 2))
+            verifiedAhead.delete(old);
+        verifiedAhead.set(key, !error && valid);
+        resolve();
+      });
+    } catch {
+      resolve(); // verified when asked, which says no for the same reason
+    }
+  });
+}
+
 /** Whether `signature` is a valid signature by its own key over `message` in `namespace`. */
 export function sshSignatureVerifies(signature: SshSignature, message: string, namespace: string): boolean {
   if (signature.namespace !== namespace) return false;
@@ -82,7 +127,9 @@ export function sshSignatureVerifies(signature: SshSignature, message: string, n
   const algorithm = signature.signatureAlgorithm;
   try {
     if (type === "ssh-ed25519") {
-      return algorithm === "ssh-ed25519" && verify(null, data, key, signature.signature);
+      if (algorithm !== "ssh-ed25519") return false;
+      const ahead = verifiedAhead.size > 0 ? verifiedAhead.get(aheadKey(signature, data)) : undefined;
+      return ahead ?? verify(null, data, key, signature.signature);
     }
     const size = curveSize(type);
     if (size !== undefined) {

@@ -41,6 +41,7 @@ export async function checkPlan(options: CheckPlanOptions): Promise<CheckReport>
     aliases: options.config.policy.approvals.aliases,
     ...(options.approvals ? { approvals: options.approvals } : {}),
   });
+  index.verifyApprovalsAhead();
   return {
     source: options.source,
     now: index.now,

@@ -50,6 +50,12 @@ export interface PlanIndex {
   /** The grant id that owns a resource change's address. */
   readonly ownerOf: ReadonlyMap<string, string>;
   readonly removedUnexpired: PolicyInput["removedUnexpired"];
+  /**
+   * Starts verifying the planned records' approvals on other threads, for a caller that then
+   * builds the views a part at a time and lets the event loop run between parts (checkPlan):
+   * the views find the signatures verified instead of verifying them on this thread.
+   */
+  verifyApprovalsAhead(): void;
   /** The view of one of {@link records}. */
   recordChange(change: ResourceChangeJson): RecordChange;
   /** The view of one of {@link resources}. */
@@ -108,6 +114,7 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
     identities,
     approvals: options.approvals,
     credentials: credentialResources(changes),
+    afterDigests: new Map(),
   };
   const grantChangeOf = (change: ResourceChangeJson) =>
     grantChange(change, sidesOf.get(change) ?? recordSides(change), context);
@@ -163,6 +170,12 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
     ownedBy,
     ownerOf,
     removedUnexpired,
+    verifyApprovalsAhead() {
+      if (options.approvals?.verifyAhead)
+        for (const { sides } of records)
+          if (sides.after && sides.action !== "delete")
+            options.approvals.verifyAhead(sides.id, afterDigest(sides.after, context));
+    },
     recordChange(change) {
       const removed = removedViews.size > 0 ? removedViews.get(change) : undefined;
       const view = removed ? { ...removed } : grantChangeOf(change);
@@ -454,6 +467,8 @@ interface RecordContext {
   readonly approvals: ApprovalCheck | undefined;
   /** The plan's credential-bearing resources, by address (see record-credential.ts). */
   readonly credentials: ReadonlyMap<string, ResourceChangeJson>;
+  /** Digests of planned records, computed once (see {@link afterDigest}). */
+  readonly afterDigests: Map<GrantRecord, string | null>;
 }
 
 /** No evidence at all: nobody's approval verifies, and every name asked for is a problem. */
@@ -470,6 +485,23 @@ const NO_EVIDENCE: ApprovalCheck = {
   }),
 };
 
+/** A record's digest as approvals sign it; null when its credential is unreadable. */
+function digestOf(record: GrantRecord, side: "before" | "after", context: RecordContext): string | null {
+  const credential = credentialOf(
+    Array.isArray(record.resources) ? record.resources : [],
+    side,
+    context.credentials,
+  );
+  return credential === undefined ? null : recordDigest(record, credential);
+}
+
+/** A planned record's digest, computed once: approvals are verified ahead over it, then its view uses it. */
+function afterDigest(record: GrantRecord, context: RecordContext): string | null {
+  let digest = context.afterDigests.get(record);
+  if (digest === undefined) context.afterDigests.set(record, (digest = digestOf(record, "after", context)));
+  return digest;
+}
+
 function grantChange(
   change: ResourceChangeJson,
   sides: RecordSides | undefined,
@@ -480,19 +512,13 @@ function grantChange(
   const { identities } = context;
   const planned = action !== "delete";
   const expiryUnknown = recordExpiryUnknown(change);
-  const digestOf = (record: GrantRecord, side: "before" | "after") => {
-    const credential = credentialOf(
-      Array.isArray(record.resources) ? record.resources : [],
-      side,
-      context.credentials,
-    );
-    return credential === undefined ? null : recordDigest(record, credential);
-  };
-  const before = sides.before ? view(sides.before, identities, digestOf(sides.before, "before"), []) : null;
+  const before = sides.before
+    ? view(sides.before, identities, digestOf(sides.before, "before", context), [])
+    : null;
   let after: GrantView | null = null;
   let evidenceProblems: ApprovalResult["problems"] = [];
   if (sides.after) {
-    const digest = digestOf(sides.after, "after");
+    const digest = afterDigest(sides.after, context);
     let approvers: readonly string[] = [];
     if (planned) {
       const requested: readonly unknown[] = Array.isArray(sides.after.approvedBy)

@@ -58,6 +58,8 @@ export interface ApprovalCheck {
   /** Every person the evidence can name, so that look-alikes of them fold with the plan's names. */
   readonly people: readonly string[];
   check(grantId: string, digest: string | null, requested: readonly unknown[]): ApprovalResult;
+  /** Starts, on other threads, the work {@link check} will do for this grant and digest (it must give the same result either way). */
+  verifyAhead?(grantId: string, digest: string | null): void;
 }
 
 /** A text field of a planned record that a reviewer cannot read as it is compared. */

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { setImmediate as yieldToEvents } from "node:timers/promises";
 import { loadPolicySync, type LoadedPolicy } from "./opa-sdk.js";
 import { TempgrantError } from "../errors.js";
 import { errorMessage } from "./error-message.js";
@@ -141,6 +142,9 @@ export async function loadPolicyEngine(
       // from several parts on (a helper that is not ready yet is simply not given any).
       if (items >= HELPERS_FROM_PARTS * itemsPerPart) startHelpers();
       for (const document of documents) {
+        // Between parts, let work finished on other threads land (approvals verified ahead:
+        // PlanIndex.verifyApprovalsAhead), so the next parts' views find it done.
+        await yieldToEvents();
         const bytes = encoder.encode(JSON.stringify(document));
         // Keep each ready helper fed (one running, one queued; their counters need no event
         // loop); evaluate here when all are busy or still starting, so a helper that starts
