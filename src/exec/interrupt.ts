@@ -8,8 +8,9 @@ import { TempgrantError } from "../errors.js";
  * possibly between truncating a local state file and writing it again (seen: an empty state
  * and a stale lock after a sweep was stopped mid-apply, which no later sweep can revoke from).
  * So while a command runs, the first signal is only noted: it is let finish (a tofu that got the
- * signal too shuts down gracefully and saves its state), no new command starts, and the run
- * stops with INTERRUPTED (exit 1, and the sweep's failure event). A second signal exits at once.
+ * signal too shuts down gracefully and saves its state) and what it did is recorded as usual;
+ * no new command starts: the next one throws INTERRUPTED (exit 1, and the sweep's failure
+ * event). A second signal exits at once.
  */
 const STOP_SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP"] as const;
 
@@ -41,7 +42,7 @@ export function deferStopSignals(): void {
   }
 }
 
-/** Throws INTERRUPTED once a stop signal has arrived: called before and after every command. */
+/** Throws INTERRUPTED once a stop signal has arrived: called before every command starts. */
 export function throwIfInterrupted(): void {
   if (received) {
     throw new TempgrantError(

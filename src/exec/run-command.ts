@@ -63,20 +63,18 @@ function lastLines(text: string, count: number): string {
 
 /**
  * Runs a command to completion and returns its output, whatever its exit code. Once the CLI
- * has been asked to stop (exec/interrupt.ts), no command starts and a finished one's result
- * is not acted on: INTERRUPTED is thrown instead.
+ * has been asked to stop (exec/interrupt.ts), no command starts: INTERRUPTED is thrown
+ * instead. A command that was running is let finish and its result is returned, so that what
+ * it did (an apply that went through) is still recorded.
  */
 export async function runCommand(spec: CommandSpec): Promise<CommandResult> {
   throwIfInterrupted();
   const ended = commandStarted();
-  let result: CommandResult;
   try {
-    result = await runToCompletion(spec);
+    return await runToCompletion(spec);
   } finally {
     ended();
   }
-  throwIfInterrupted();
-  return result;
 }
 
 function runToCompletion(spec: CommandSpec): Promise<CommandResult> {
