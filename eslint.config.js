@@ -7,12 +7,14 @@ import tseslint from "typescript-eslint";
  * The rooms of src/, lowest first: a room imports only from its own layer and the layers
  * below it, never from a layer above. Rooms in one layer may import each other (plan,
  * policy and approval build one check; audit's report uses report's CSV writer, report
- * formats audit's diffs). src/errors.ts and src/run-status.ts sit below every room;
+ * formats audit's diffs). The targets sit just above the grant model: plan, constructs and
+ * sweep reach each target through them. src/errors.ts and src/run-status.ts sit below every room;
  * src/index.ts, the library's entry, above. Keep README's Layout picture the same.
  */
 export const ROOM_LAYERS = [
   ["exec"],
   ["grant"],
+  ["targets"],
   ["scaffold", "toolchain", "runner", "testing"],
   ["plan", "policy", "approval"],
   ["constructs", "check"],
@@ -53,13 +55,16 @@ const forbidRooms = (rooms, packages = []) => {
   };
 };
 
+/** Rooms that never import cdktf: the grant model, and the targets' bindings to plain data. */
+const PLAIN_DATA_ROOMS = ["grant", "targets"];
+
 /** One config block per room: every room of a higher layer is out of reach. */
 const roomRules = ROOM_LAYERS.flatMap((layer, index) => {
   const above = ROOM_LAYERS.slice(index + 1).flat();
   return layer.map((room) => ({
     files: [`src/${room}/**/*.ts`],
-    // The grant model is plain data and rules: no cdktf either.
-    rules: forbidRooms(above, room === "grant" ? ["cdktf", "constructs"] : []),
+    // The grant model and the targets are plain data and rules: no cdktf either.
+    rules: forbidRooms(above, PLAIN_DATA_ROOMS.includes(room) ? ["cdktf", "constructs"] : []),
   }));
 });
 

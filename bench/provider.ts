@@ -33,7 +33,8 @@ import {
   TemporaryGrant,
 } from "../src/constructs/index.js";
 import { runCommand } from "../src/exec/run-command.js";
-import { formatTimestamp, scramVerifier } from "../src/grant/index.js";
+import { formatTimestamp } from "../src/grant/index.js";
+import { scramVerifier } from "../src/targets/postgresql/scram-verifier.js";
 import {
   apply,
   applyArgs,

@@ -7,7 +7,8 @@
 // time only the sweep ends access, so every refused login here is the sweep's doing.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { formatTimestamp, scramVerifier } from "../src/grant/index.js";
+import { formatTimestamp } from "../src/grant/index.js";
+import { scramVerifier } from "../src/targets/postgresql/scram-verifier.js";
 import { libpqEnvironment, loginClient } from "../src/testing/postgres-access.js";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../src/testing/throwaway-postgres.js";
 import type { BenchGrant } from "./sweep-project.js";

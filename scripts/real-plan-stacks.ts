@@ -3,7 +3,8 @@
 // for_each, moved blocks, sensitive and unknown values, updates and removals) and grants
 // through tempgrant's provider. Each says the verdict its final plan must get: the test
 // compares the real check with it, so a change in what the checker sees shows up there.
-import { formatTimestamp, scramVerifier } from "../src/grant/index.js";
+import { formatTimestamp } from "../src/grant/index.js";
+import { scramVerifier } from "../src/targets/postgresql/scram-verifier.js";
 
 /** The verdict a plan must get from `tempgrant check` with the default limits. */
 export interface ExpectedVerdict {

@@ -1,6 +1,6 @@
 import { TerraformResource, type TerraformMetaArguments } from "cdktf";
 import type { Construct } from "constructs";
-import { literalValue } from "./template-text.js";
+import { literalValue } from "../targets/terraform-text.js";
 
 /** Props of {@link RawResource}. */
 export interface RawResourceProps extends TerraformMetaArguments {

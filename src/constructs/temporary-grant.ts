@@ -16,7 +16,7 @@ import { grantDigest } from "../approval/digest.js";
 import { CONTEXT, grantClock } from "./grant-clock.js";
 import { recordGrantProblems } from "./synth-report.js";
 import { listDeclaredGrant } from "./declared-grant-listing.js";
-import { resourceName } from "./naming.js";
+import { resourceName } from "../targets/naming.js";
 import { RawResource } from "./raw-resource.js";
 import { tempgrantProvider } from "./tempgrant-provider.js";
 import type { TargetBinding } from "./targets/target-binding.js";

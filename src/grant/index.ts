@@ -26,4 +26,3 @@ export {
   type LocatedProblem,
 } from "./grants-file.js";
 export { listGrants, type GrantListing, type ListGrantsOptions } from "./listing.js";
-export { scramVerifier } from "./scram-verifier.js";

@@ -1,5 +1,5 @@
 import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
-import { rbacObject, roleKey, type RoleRules } from "./kubernetes-rbac.js";
+import { rbacObject, roleKey, type RoleRules } from "../targets/kubernetes/index.js";
 
 /**
  * What a resource's access depends on elsewhere in the same plan: the role a Kubernetes

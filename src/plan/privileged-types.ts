@@ -1,4 +1,4 @@
-import { isRbacManifest } from "./kubernetes-rbac.js";
+import { privilegedByTargetContent, TARGET_PRIVILEGED_TYPES } from "../targets/registry.js";
 
 /**
  * Resource types that give access to something, as globs. A privileged resource in a plan
@@ -6,11 +6,8 @@ import { isRbacManifest } from "./kubernetes-rbac.js";
  * tempgrant.yaml (`privilegedTypes`); these are the defaults.
  */
 export const DEFAULT_PRIVILEGED_TYPES: readonly string[] = [
-  // tempgrant's own provider and PostgreSQL
-  "tempgrant_postgresql_*",
-  "postgresql_grant*",
-  "postgresql_role",
-  "postgresql_default_privileges",
+  // PostgreSQL, AWS, Google Cloud, Kubernetes: each target's own (src/targets/*/plan-readers.ts)
+  ...TARGET_PRIVILEGED_TYPES,
   // MySQL and other database engines
   "mysql_grant",
   "mysql_user",
@@ -20,18 +17,6 @@ export const DEFAULT_PRIVILEGED_TYPES: readonly string[] = [
   "mssql_login",
   "snowflake_grant_*",
   "mongodbatlas_database_user",
-  // AWS: IAM users, keys, login profiles, roles, policies and attachments; SSO; resource policies
-  "aws_iam_*",
-  "aws_ssoadmin_account_assignment",
-  "aws_ssoadmin_*_attachment",
-  "aws_ssoadmin_permission_set*",
-  "aws_identitystore_group_membership",
-  "aws_s3_bucket_policy",
-  "aws_kms_grant",
-  "aws_lakeformation_permissions",
-  // Google Cloud: IAM members, bindings, policies, custom roles; service account keys
-  "google_*_iam_*",
-  "google_service_account_key",
   // Azure and Entra ID
   "azurerm_role_assignment",
   "azurerm_role_definition",
@@ -40,12 +25,6 @@ export const DEFAULT_PRIVILEGED_TYPES: readonly string[] = [
   "azuread_app_role_assignment",
   "azuread_directory_role_assignment",
   "azuread_directory_role_member",
-  // Kubernetes RBAC (and kubernetes_manifest / kubectl_manifest holding RBAC objects, by content)
-  "kubernetes_*role_binding*",
-  "kubernetes_role",
-  "kubernetes_role_v1",
-  "kubernetes_cluster_role",
-  "kubernetes_cluster_role_v1",
   // Source hosting: organisation, team and repository permissions
   "github_team_membership",
   "github_team_members",
@@ -83,9 +62,8 @@ export function typeMatcher(globs: readonly string[]): (type: string) => boolean
  */
 export function privilegedByContent(type: string, values: unknown): boolean {
   return (
-    (type === "kubernetes_manifest" || type === "kubectl_manifest") &&
     typeof values === "object" &&
     values !== null &&
-    isRbacManifest(type, values as Record<string, unknown>)
+    privilegedByTargetContent(type, values as Record<string, unknown>)
   );
 }

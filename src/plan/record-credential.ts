@@ -1,13 +1,13 @@
+import { TARGET_CREDENTIAL_ATTRIBUTES } from "../targets/registry.js";
 import type { ResourceChangeJson } from "./plan-json.js";
 
 /**
- * Where a grant's credential is applied: the resource types that carry one, and the attribute.
- * The grant digest covers the credential, and the record does not hold it, so the checker
- * reads it from the resources the record owns: what approvers signed is what is applied.
+ * Where a grant's credential is applied: the resource types that carry one, and the attribute,
+ * as the targets declare them (PostgreSQL's login role: its SCRAM verifier). The grant digest
+ * covers the credential, and the record does not hold it, so the checker reads it from the
+ * resources the record owns: what approvers signed is what is applied.
  */
-const CREDENTIAL_ATTRIBUTES: Readonly<Record<string, string>> = {
-  tempgrant_postgresql_login_role: "scram_verifier",
-};
+const CREDENTIAL_ATTRIBUTES = TARGET_CREDENTIAL_ATTRIBUTES;
 
 /** The credential-bearing resource changes of a plan, by address, for {@link credentialOf}. */
 export function credentialResources(changes: readonly ResourceChangeJson[]): Map<string, ResourceChangeJson> {

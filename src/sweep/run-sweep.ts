@@ -17,7 +17,7 @@ import { isTransientFailure, resolveEngine, type Engine, type Workspace } from "
 import { listedGrants, nextExpiry, type ListedGrant } from "../check/declared-listing.js";
 import { lastGoodStacks, saveLastGood, type LastGood } from "./last-good.js";
 import { ledgerMemory, NO_MEMORY, type OwnershipMemory } from "./ownership.js";
-import { postgresTargetCheck } from "./postgres-target-check.js";
+import { targetChecks } from "../targets/registry.js";
 import { revokeFromState } from "./state-revocation.js";
 import { sweepEventBody, type SweepEventBody } from "./sweep-event.js";
 import { SweepStepError, sweepStack, type SweepStackResult } from "./sweep-stack.js";
@@ -258,7 +258,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepRunResult
 
   const stacks: StackReport[] = [];
   const recovered: RecoveredEvent[] = [];
-  const targetCheck = postgresTargetCheck();
+  const targetCheck = targetChecks();
   for (const plan of plans) {
     const { stack } = plan;
     const declared: ListedGrant[] =

@@ -25,7 +25,7 @@ import { selectRevocations, type Revocation } from "./select-revocations.js";
 import { normalizePlan, planDocument, stepRunner, type StepRunner } from "./steps.js";
 
 export { SweepStepError } from "./steps.js";
-import type { RevokedGrant, TargetCheck, TargetCheckResult } from "./target-check.js";
+import type { RevokedGrant, TargetCheck, TargetCheckResult } from "../targets/target-check.js";
 
 /** Options of {@link sweepStack}. */
 export interface SweepStackOptions {

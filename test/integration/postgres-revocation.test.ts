@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { postgresTargetCheck } from "../../src/sweep/postgres-target-check.js";
-import { rolesToRevoke, verifyPostgresRevocations } from "../../src/sweep/postgres-revocation.js";
+import { postgresTargetCheck } from "../../src/targets/postgresql/check.js";
+import { rolesToRevoke, verifyPostgresRevocations } from "../../src/targets/postgresql/revocation.js";
 import { adminQuery, providerEnvironment, tryLogin } from "../support/postgres.js";
 
 // The sweep's check inside PostgreSQL, against the real server: roles and sessions are made

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { describe, expect, inject, it } from "vitest";
-import { formatPostgresTimestamp, parseTimestamp, scramVerifier } from "../../src/grant/index.js";
+import { formatPostgresTimestamp, parseTimestamp } from "../../src/grant/index.js";
+import { scramVerifier } from "../../src/targets/postgresql/scram-verifier.js";
 import { adminQuery, tryLogin } from "../support/postgres.js";
 
 // What the PostgreSQL binding relies on, checked against the real server without the

@@ -7,7 +7,7 @@ import { synthesize, TemporaryGrant, type TemporaryGrantProps } from "../../src/
 import { builtinGrant } from "../support/builtin-grants.js";
 import { apply, init, plan, resolveEngine, stateIdentity, type Workspace } from "../../src/runner/index.js";
 import { sweepStack } from "../../src/sweep/sweep-stack.js";
-import type { TargetCheck } from "../../src/sweep/target-check.js";
+import type { TargetCheck } from "../../src/targets/target-check.js";
 
 // The sweep with real tofu and the clock moved by `now`: it revokes exactly the expired
 // grants, through a plan limited to them when another change is pending, and reports the rest.

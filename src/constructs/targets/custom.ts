@@ -1,57 +1,12 @@
-import type { Construct } from "constructs";
-import type { Grant, Problem } from "../../grant/index.js";
-import { resourceName } from "../naming.js";
-import { RawResource } from "../raw-resource.js";
-import { unknownAccess, type TargetBinding } from "./target-binding.js";
+import { customTarget, type CustomBindingProps } from "../../targets/custom/index.js";
+import { BoundTarget } from "./target-binding.js";
 
-/** One resource a custom binding creates for a grant. */
-export interface CustomResourceSpec {
-  /** Terraform resource type, for example `github_team_membership`. */
-  readonly type: string;
-  /** Suffix that tells this grant's resources apart when there are several. */
-  readonly suffix?: string;
-  readonly attributes: Readonly<Record<string, unknown>>;
-}
-
-/** Props of {@link CustomTarget}. */
-export interface CustomTargetProps {
-  readonly name: string;
-  /** Recorded as the binding kind; default `custom`. */
-  readonly kind?: string;
-  /** Set only when `resources` really writes an expiry the system enforces. */
-  readonly nativeExpiry?: boolean;
-  /** Access levels this target accepts; any when omitted. */
-  readonly accessLevels?: readonly string[];
-  /** The resources an active grant needs. */
-  readonly resources: (grant: Grant) => readonly CustomResourceSpec[];
-}
+/** Props of {@link CustomTarget}: the resources a grant needs (src/targets/custom/). */
+export type CustomTargetProps = CustomBindingProps;
 
 /** Wraps any Terraform resource as a grant target: the escape hatch for systems without a binding. */
-export class CustomTarget implements TargetBinding {
-  readonly kind: string;
-  readonly name: string;
-  readonly nativeExpiry: boolean;
-
-  constructor(private readonly props: CustomTargetProps) {
-    this.kind = props.kind ?? "custom";
-    this.name = props.name;
-    this.nativeExpiry = props.nativeExpiry ?? false;
-  }
-
-  validate(grant: Grant): Problem[] {
-    const known = this.props.accessLevels;
-    if (!known || known.includes(grant.access)) return [];
-    return [unknownAccess(this, grant.access, known)];
-  }
-
-  bind(scope: Construct, grant: Grant): RawResource[] {
-    return this.props.resources(grant).map(
-      (spec, index) =>
-        new RawResource(scope, `custom${index}`, {
-          type: spec.type,
-          name: resourceName(grant.id, spec.suffix),
-          attributes: spec.attributes,
-        }),
-    );
+export class CustomTarget extends BoundTarget {
+  constructor(props: CustomTargetProps) {
+    super(customTarget.binding(props));
   }
 }

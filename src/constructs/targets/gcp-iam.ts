@@ -1,56 +1,12 @@
-import type { Construct } from "constructs";
-import { formatTimestamp, type Grant, type Problem } from "../../grant/index.js";
-import { resourceName } from "../naming.js";
-import { RawResource } from "../raw-resource.js";
-import { unknownAccess, type TargetBinding } from "./target-binding.js";
+import { gcpIamTarget, type GcpIamBindingProps } from "../../targets/gcp-iam/index.js";
+import { BoundTarget } from "./target-binding.js";
 
-/** Props of {@link GcpIamTarget}. */
-export interface GcpIamTargetProps {
-  readonly name: string;
-  /** The project the roles are granted on. */
-  readonly project: string;
-  /** Access level -> IAM role (`read: roles/cloudsql.viewer`). */
-  readonly roles: Readonly<Record<string, string>>;
-}
+/** Props of {@link GcpIamTarget}: the project's settings (src/targets/gcp-iam/). */
+export type GcpIamTargetProps = GcpIamBindingProps;
 
-/**
- * Temporary GCP access: one conditional IAM member per grant. The IAM condition on
- * `request.time` stops it at the expiry by itself: the native second lock. Each grant's
- * condition has its own title, so overlapping grants are separate bindings.
- */
-export class GcpIamTarget implements TargetBinding {
-  readonly kind = "gcp-iam";
-  readonly nativeExpiry = true;
-  readonly name: string;
-
-  constructor(private readonly props: GcpIamTargetProps) {
-    this.name = props.name;
-  }
-
-  validate(grant: Grant): Problem[] {
-    const known = Object.keys(this.props.roles);
-    return known.includes(grant.access) ? [] : [unknownAccess(this, grant.access, known)];
-  }
-
-  bind(scope: Construct, grant: Grant): RawResource[] {
-    const clauses = [`request.time < timestamp("${formatTimestamp(grant.expiresAt)}")`];
-    if (grant.startsAt !== undefined)
-      clauses.unshift(`request.time >= timestamp("${formatTimestamp(grant.startsAt)}")`);
-    return [
-      new RawResource(scope, "member", {
-        type: "google_project_iam_member",
-        name: resourceName(grant.id),
-        attributes: {
-          project: this.props.project,
-          role: this.props.roles[grant.access],
-          member: grant.principal.includes(":") ? grant.principal : `user:${grant.principal}`,
-          condition: {
-            title: `tempgrant-${grant.id}`,
-            description: `tempgrant ${grant.id}: ${grant.reason}`.slice(0, 256),
-            expression: clauses.join(" && "),
-          },
-        },
-      }),
-    ];
+/** Temporary GCP access: one IAM member per grant, with a `request.time` condition. */
+export class GcpIamTarget extends BoundTarget {
+  constructor(props: GcpIamTargetProps) {
+    super(gcpIamTarget.binding(props));
   }
 }

@@ -1,64 +1,12 @@
-import type { Construct } from "constructs";
-import { formatTimestamp, type Grant, type Problem } from "../../grant/index.js";
-import { resourceName } from "../naming.js";
-import { RawResource } from "../raw-resource.js";
-import { unknownAccess, type TargetBinding } from "./target-binding.js";
+import { kubernetesTarget, type KubernetesBindingProps } from "../../targets/kubernetes/index.js";
+import { BoundTarget } from "./target-binding.js";
 
-/** The existing role an access level binds to. */
-export interface KubernetesRoleRef {
-  readonly kind: "Role" | "ClusterRole";
-  readonly name: string;
-}
+/** Props of {@link KubernetesTarget}: the cluster's settings (src/targets/kubernetes/). */
+export type KubernetesTargetProps = KubernetesBindingProps;
 
-/** Props of {@link KubernetesTarget}. */
-export interface KubernetesTargetProps {
-  readonly name: string;
-  /** Namespace of the RoleBinding; without one, a ClusterRoleBinding is created. */
-  readonly namespace?: string;
-  /** Access level -> the role it binds. */
-  readonly roles: Readonly<Record<string, KubernetesRoleRef>>;
-}
-
-/**
- * Temporary Kubernetes access: one RoleBinding (or ClusterRoleBinding) per grant.
- * Kubernetes RBAC has no native expiry, so the scheduled sweep is the only lock; the
- * expiry is written into an annotation for people and audits, not enforced by the cluster.
- */
-export class KubernetesTarget implements TargetBinding {
-  readonly kind = "kubernetes";
-  readonly nativeExpiry = false;
-  readonly name: string;
-
-  constructor(private readonly props: KubernetesTargetProps) {
-    this.name = props.name;
-  }
-
-  validate(grant: Grant): Problem[] {
-    const known = Object.keys(this.props.roles);
-    return known.includes(grant.access) ? [] : [unknownAccess(this, grant.access, known)];
-  }
-
-  bind(scope: Construct, grant: Grant): RawResource[] {
-    const role = this.props.roles[grant.access];
-    const namespaced = this.props.namespace !== undefined;
-    return [
-      new RawResource(scope, "binding", {
-        type: namespaced ? "kubernetes_role_binding_v1" : "kubernetes_cluster_role_binding_v1",
-        name: resourceName(grant.id),
-        attributes: {
-          metadata: {
-            name: `tempgrant-${grant.id}`,
-            ...(namespaced ? { namespace: this.props.namespace } : {}),
-            labels: { "app.kubernetes.io/managed-by": "tempgrant", "tempgrant/grant": grant.id },
-            annotations: {
-              "tempgrant/expires-at": formatTimestamp(grant.expiresAt),
-              "tempgrant/reason": grant.reason,
-            },
-          },
-          role_ref: { api_group: "rbac.authorization.k8s.io", kind: role?.kind, name: role?.name },
-          subject: [{ kind: "User", name: grant.principal, api_group: "rbac.authorization.k8s.io" }],
-        },
-      }),
-    ];
+/** Temporary Kubernetes access: one RoleBinding (or ClusterRoleBinding) per grant; no native expiry. */
+export class KubernetesTarget extends BoundTarget {
+  constructor(props: KubernetesTargetProps) {
+    super(kubernetesTarget.binding(props));
   }
 }

@@ -9,7 +9,7 @@ import { GcpIamTarget } from "./gcp-iam.js";
 import { KubernetesTarget } from "./kubernetes.js";
 import { PostgresqlTarget } from "./postgresql.js";
 import { tempgrantProvider } from "../tempgrant-provider.js";
-import { expression } from "../template-text.js";
+import { expression } from "../../targets/terraform-text.js";
 
 const NOW = "2026-11-25T10:00:00Z";
 const grant = (id: string, target: TemporaryGrantProps["target"], extra: Partial<TemporaryGrantProps> = {}) =>

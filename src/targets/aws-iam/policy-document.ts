@@ -1,4 +1,4 @@
-import { parseTimestamp } from "../grant/time.js";
+import { parseTimestamp } from "../../grant/time.js";
 
 /**
  * What an AWS IAM policy document allows, read as AWS evaluates it rather than field by field:

@@ -1,4 +1,4 @@
-import { parseTimestamp } from "../grant/time.js";
+import { parseTimestamp } from "../../grant/time.js";
 
 /** What GCP IAM resources grant: roles, the members that are everyone, conditions. */
 export interface GcpIamReading {

@@ -1,7 +1,7 @@
 import type pg from "pg";
-import { objectName } from "../constructs/naming.js";
-import { rolesToRevoke, verifyPostgresRevocations } from "./postgres-revocation.js";
-import { bindingOf, type TargetCheck, type TargetCheckResult } from "./target-check.js";
+import { objectName } from "../naming.js";
+import { rolesToRevoke, verifyPostgresRevocations } from "./revocation.js";
+import { bindingOf, type TargetCheck, type TargetCheckResult } from "../target-check.js";
 
 /**
  * The sweep's check inside PostgreSQL for grants bound to a PostgreSQL target: before the

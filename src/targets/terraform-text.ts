@@ -1,6 +1,6 @@
 /**
- * Text is data: every string a RawResource or RawProvider writes is escaped for Terraform's
- * template language (`${` -> `$${`, `%{` -> `%%{`), so OpenTofu and Terraform apply it
+ * Text is data: every string a target's resources, a RawResource or a RawProvider write is
+ * escaped for Terraform's template language (`${` -> `$${`, `%{` -> `%%{`), so OpenTofu and Terraform apply it
  * literally and the state holds exactly the text that was declared. A reference that code
  * means as an expression is written with {@link expression}, never as `${...}` text.
  *
@@ -45,4 +45,16 @@ export function literalValue(value: unknown): unknown {
     );
   }
   return value;
+}
+
+/**
+ * Resources as the `resource` block of Terraform JSON (`{type: {name: attributes}}`), text
+ * made literal and references written as interpolations: what a stack synthesizes for them.
+ */
+export function terraformResources(
+  resources: readonly { readonly type: string; readonly name: string; readonly attributes: unknown }[],
+): Record<string, Record<string, unknown>> {
+  const block: Record<string, Record<string, unknown>> = {};
+  for (const { type, name, attributes } of resources) (block[type] ??= {})[name] = literalValue(attributes);
+  return block;
 }

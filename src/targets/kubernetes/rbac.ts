@@ -1,5 +1,5 @@
 import { parseDocument } from "yaml";
-import { yamlValue } from "../grant/yaml-value.js";
+import { yamlValue } from "../../grant/yaml-value.js";
 
 /**
  * Kubernetes RBAC read as the API server reads it: a binding grants what its role's rules

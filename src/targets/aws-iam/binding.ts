@@ -1,0 +1,85 @@
+import { formatTimestamp, type Grant, type Problem } from "../../grant/index.js";
+import { resourceName } from "../naming.js";
+import { addressOf, unknownAccess, type DataBinding, type ResourceData } from "../target-module.js";
+import { expression } from "../terraform-text.js";
+
+/** The IAM statement an access level stands for. */
+export interface AwsAccessLevel {
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+}
+
+/** Settings of one AWS account as a target. */
+export interface AwsIamBindingProps {
+  readonly name: string;
+  /** Whether principals are IAM users or IAM roles. */
+  readonly principalType: "user" | "role";
+  /** Access level -> the statement it allows. */
+  readonly accessLevels: Readonly<Record<string, AwsAccessLevel>>;
+}
+
+/**
+ * Temporary AWS access: one managed policy per grant, attached to the principal. The
+ * policy's own condition (`DateLessThan aws:CurrentTime`) stops it working at the expiry
+ * even if the sweep never runs: the native second lock.
+ */
+export class AwsIamBinding implements DataBinding {
+  readonly kind = "aws-iam";
+  readonly nativeExpiry = true;
+  readonly name: string;
+
+  constructor(private readonly props: AwsIamBindingProps) {
+    this.name = props.name;
+  }
+
+  validate(grant: Grant): Problem[] {
+    const known = Object.keys(this.props.accessLevels);
+    return known.includes(grant.access) ? [] : [unknownAccess(this, grant.access, known)];
+  }
+
+  resources(grant: Grant): ResourceData[] {
+    const level = this.props.accessLevels[grant.access];
+    const condition: Record<string, Record<string, string>> = {
+      DateLessThan: { "aws:CurrentTime": formatTimestamp(grant.expiresAt) },
+    };
+    if (grant.startsAt !== undefined) {
+      condition.DateGreaterThan = { "aws:CurrentTime": formatTimestamp(grant.startsAt) };
+    }
+    const document = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: `Tempgrant${grant.id.replaceAll("-", "")}`.slice(0, 128),
+          Effect: "Allow",
+          Action: level?.actions ?? [],
+          Resource: level?.resources ?? [],
+          Condition: condition,
+        },
+      ],
+    };
+    const policy: ResourceData = {
+      part: "policy",
+      type: "aws_iam_policy",
+      name: resourceName(grant.id),
+      attributes: {
+        name: `tempgrant-${grant.id}`,
+        description: `tempgrant ${grant.id} for ${grant.principal} until ${formatTimestamp(grant.expiresAt)}`,
+        policy: JSON.stringify(document),
+        tags: { "tempgrant:grant": grant.id, "tempgrant:expires-at": formatTimestamp(grant.expiresAt) },
+      },
+    };
+    const attachment: ResourceData = {
+      part: "attachment",
+      type:
+        this.props.principalType === "user"
+          ? "aws_iam_user_policy_attachment"
+          : "aws_iam_role_policy_attachment",
+      name: resourceName(grant.id),
+      attributes: {
+        [this.props.principalType]: grant.principal,
+        policy_arn: expression(`${addressOf(policy)}.arn`),
+      },
+    };
+    return [policy, attachment];
+  }
+}

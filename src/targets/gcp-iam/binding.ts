@@ -1,0 +1,55 @@
+import { formatTimestamp, type Grant, type Problem } from "../../grant/index.js";
+import { resourceName } from "../naming.js";
+import { unknownAccess, type DataBinding, type ResourceData } from "../target-module.js";
+
+/** Settings of one GCP project as a target. */
+export interface GcpIamBindingProps {
+  readonly name: string;
+  /** The project the roles are granted on. */
+  readonly project: string;
+  /** Access level -> IAM role (`read: roles/cloudsql.viewer`). */
+  readonly roles: Readonly<Record<string, string>>;
+}
+
+/**
+ * Temporary GCP access: one conditional IAM member per grant. The IAM condition on
+ * `request.time` stops it at the expiry by itself: the native second lock. Each grant's
+ * condition has its own title, so overlapping grants are separate bindings.
+ */
+export class GcpIamBinding implements DataBinding {
+  readonly kind = "gcp-iam";
+  readonly nativeExpiry = true;
+  readonly name: string;
+
+  constructor(private readonly props: GcpIamBindingProps) {
+    this.name = props.name;
+  }
+
+  validate(grant: Grant): Problem[] {
+    const known = Object.keys(this.props.roles);
+    return known.includes(grant.access) ? [] : [unknownAccess(this, grant.access, known)];
+  }
+
+  resources(grant: Grant): ResourceData[] {
+    const clauses = [`request.time < timestamp("${formatTimestamp(grant.expiresAt)}")`];
+    if (grant.startsAt !== undefined)
+      clauses.unshift(`request.time >= timestamp("${formatTimestamp(grant.startsAt)}")`);
+    return [
+      {
+        part: "member",
+        type: "google_project_iam_member",
+        name: resourceName(grant.id),
+        attributes: {
+          project: this.props.project,
+          role: this.props.roles[grant.access],
+          member: grant.principal.includes(":") ? grant.principal : `user:${grant.principal}`,
+          condition: {
+            title: `tempgrant-${grant.id}`,
+            description: `tempgrant ${grant.id}: ${grant.reason}`.slice(0, 256),
+            expression: clauses.join(" && "),
+          },
+        },
+      },
+    ];
+  }
+}

@@ -1,0 +1,42 @@
+import { strings, withWide } from "../scope-values.js";
+import type { GrantedScope, PlanReaders } from "../target-module.js";
+import { readGcpBindings, readGcpPolicyData, type GcpIamReading } from "./iam-reading.js";
+
+const GCP_BINDING = /^google_.*_iam_(member|binding)$/;
+const GCP_POLICY = /^google_.*_iam_policy$/;
+
+/**
+ * Google Cloud's IAM resources in a plan: members, bindings and policy documents, read for
+ * their roles, the members that are everyone, and the `request.time` condition tempgrant
+ * writes (its native expiry).
+ */
+export const gcpIamReaders: PlanReaders = {
+  // IAM members, bindings, policies, custom roles; service account keys
+  privilegedTypes: ["google_*_iam_*", "google_service_account_key"],
+  privilegedByContent: () => false,
+  scope: (type, values) =>
+    type.startsWith("google_") && type.includes("_iam_") ? gcpScope(type, values) : undefined,
+  scopeAttributes: () => [],
+  nativeExpiry(type, values) {
+    if (GCP_BINDING.test(type)) return readGcpBindings([values]).expiry;
+    if (GCP_POLICY.test(type))
+      return typeof values.policy_data === "string"
+        ? readGcpPolicyData(values.policy_data).expiry
+        : undefined;
+    return undefined;
+  },
+  expiryBearing: (type) => GCP_BINDING.test(type) || GCP_POLICY.test(type),
+  expiryAttributes: () => [],
+  credentialAttributes: {},
+};
+
+function gcpScope(type: string, values: Record<string, unknown>): GrantedScope {
+  if (/_iam_(member|binding)$/.test(type)) return fromReading(readGcpBindings([values]));
+  if (/_iam_policy$/.test(type) && typeof values.policy_data === "string")
+    return fromReading(readGcpPolicyData(values.policy_data));
+  return { privileges: [], roles: strings(values.role), flags: [] };
+}
+
+function fromReading(reading: GcpIamReading): GrantedScope {
+  return withWide({ privileges: [], roles: [...reading.roles], flags: [] }, reading.wide);
+}

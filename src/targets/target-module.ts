@@ -1,0 +1,133 @@
+import type { Grant, Problem } from "../grant/index.js";
+import type { RoleRules } from "./kubernetes/rbac.js";
+import type { TargetCheck } from "./target-check.js";
+
+/**
+ * The contract of a target: everything tempgrant knows about one kind of system, as plain
+ * data and functions (no cdktf). To add a target, write one folder under src/targets/ whose
+ * index.ts exports a {@link TargetModule}, and add it to TARGET_MODULES in registry.ts;
+ * registry.test.ts holds every registered module to this contract.
+ */
+export interface TargetModule<Props = never> {
+  /** The kind, recorded in the grant record: `postgresql`, `aws-iam`, ... */
+  readonly kind: string;
+  /** The binding of one system of this kind (`orders-db`), from its settings. */
+  binding(props: Props): DataBinding;
+  /** Reading this kind's resources back from a plan. */
+  readonly readers: PlanReaders;
+  /**
+   * The sweep's check inside the system once a grant is revoked, from the environment it
+   * connects with; null when the system has none (the re-plan is then the only check).
+   */
+  readonly check: ((env: NodeJS.ProcessEnv) => TargetCheck) | null;
+}
+
+/** One Terraform resource a grant needs, as plain data. */
+export interface ResourceData {
+  /** What the resource is to its grant (`policy`, `attachment`, `role`), unique among the grant's resources. */
+  readonly part: string;
+  /** The Terraform resource type, for example `aws_iam_policy`. */
+  readonly type: string;
+  /** The resource name in addresses (`<type>.<name>`), from `resourceName` (naming.ts): deterministic. */
+  readonly name: string;
+  /**
+   * Attributes as Terraform JSON spells them (snake_case). Strings are literal text; a
+   * reference is an `expression()` (terraform-text.ts turns both into Terraform JSON).
+   */
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
+/** A resource's address in plans and state: `<type>.<name>`. */
+export function addressOf(resource: Pick<ResourceData, "type" | "name">): string {
+  return `${resource.type}.${resource.name}`;
+}
+
+/**
+ * A binding of one system to plain resource data: how an active grant becomes Terraform
+ * resources there.
+ *
+ * - `resources` is called only for grants that are active at the synth clock; resources are
+ *   named with `resourceName` (naming.ts) so addresses stay deterministic.
+ * - Each grant gets objects of its own (a role, a policy, a binding), so revoking one grant
+ *   never removes access that another, overlapping grant still gives.
+ * - Where the system can expire access by itself, the resources carry that expiry too
+ *   (`nativeExpiry`), as a second lock behind the scheduled sweep.
+ */
+export interface DataBinding {
+  /** The kind of system, recorded in the grant record: `postgresql`, `aws-iam`, ... */
+  readonly kind: string;
+  /** The system's name, which grants use as their `target` (for example `orders-db`). */
+  readonly name: string;
+  /** Whether `resources` writes a native expiry the system enforces. */
+  readonly nativeExpiry: boolean;
+  /** Problems with a grant for this target (unknown access level, missing credential). */
+  validate(grant: Grant): Problem[];
+  /** The target resources of an active grant. */
+  resources(grant: Grant): ResourceData[];
+}
+
+/**
+ * What a privileged resource grants, as plain strings the scope policy can compare:
+ * privileges, IAM actions and roles, plus flags such as superuser. Extracted by the targets
+ * so the policy does not need to know every provider's attribute names or parse documents.
+ */
+export interface GrantedScope {
+  readonly privileges: readonly string[];
+  readonly roles: readonly string[];
+  readonly flags: readonly string[];
+  /**
+   * Access too wide to allow, or that tempgrant cannot read, described for messages (NotAction,
+   * a wildcard member, a policy attached from outside the grant, a condition it cannot read).
+   * Left out when there is none.
+   */
+  readonly wide?: readonly string[];
+}
+
+/** What a resource's scope may depend on elsewhere in the plan, and the grant it belongs to. */
+export interface ScopeContext {
+  readonly relations: {
+    /** The rules of a Kubernetes role the plan holds, by `roleKey`. */
+    role(key: string): RoleRules | undefined;
+    /** Whether `arn` is the known ARN of an AWS policy the plan holds for grant `owner`. */
+    isGrantPolicyArn(arn: string, owner: string | null): boolean;
+  };
+  /** The grant that owns the resource; null for none. */
+  readonly owner: string | null;
+}
+
+/**
+ * How a target reads its resources in a plan, by resource type. A reader answers only for
+ * types of its own system (undefined, false or empty for any other), so the registry can ask
+ * each in turn; what none reads, plan/ reads with its generic rules.
+ */
+export interface PlanReaders {
+  /** Globs of this system's resource types that give access (the default `privilegedTypes`). */
+  readonly privilegedTypes: readonly string[];
+  /** Privileged by what it holds rather than by its type (a manifest holding an RBAC object). */
+  privilegedByContent(type: string, values: Record<string, unknown>): boolean;
+  /** The scope a resource's values grant; undefined for a type this target does not read. */
+  scope(type: string, values: Record<string, unknown>, context?: ScopeContext): GrantedScope | undefined;
+  /** Attributes {@link scope} reads: compared as scope, not as text, when a resource changes in place. */
+  scopeAttributes(type: string): readonly string[];
+  /** The expiry the resource enforces by itself (epoch seconds); undefined for none or unreadable. */
+  nativeExpiry(type: string, values: Record<string, unknown>): number | undefined;
+  /** Whether the resource is one whose native expiry is read (even when it has none). */
+  expiryBearing(type: string, values: Record<string, unknown>): boolean;
+  /** Attributes holding the native expiry: later is wider, earlier is narrower. */
+  expiryAttributes(type: string): readonly string[];
+  /** Resource type -> the attribute that carries a grant's credential (covered by its digest). */
+  readonly credentialAttributes: Readonly<Record<string, string>>;
+}
+
+/** A problem for an access level the binding does not know. */
+export function unknownAccess(
+  binding: { readonly name: string },
+  access: string,
+  known: readonly string[],
+): Problem {
+  return {
+    path: "access",
+    code: "ACCESS_UNKNOWN",
+    message: `target ${binding.name} has no access level "${access}" (known: ${known.join(", ")})`,
+  };
+}
