@@ -1,0 +1,251 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Construct } from "constructs";
+import { AwsIamTarget } from "../../src/constructs/targets/aws-iam.js";
+import { CustomTarget } from "../../src/constructs/targets/custom.js";
+import { GcpIamTarget } from "../../src/constructs/targets/gcp-iam.js";
+import { KubernetesTarget } from "../../src/constructs/targets/kubernetes.js";
+import { PostgresqlTarget } from "../../src/constructs/targets/postgresql.js";
+import type { TargetBinding } from "../../src/constructs/targets/target-binding.js";
+import { RawProvider } from "../../src/constructs/raw-provider.js";
+import { synthAt } from "../../src/constructs/synth-test-helpers.js";
+import { tempgrantProvider } from "../../src/constructs/tempgrant-provider.js";
+import { TemporaryGrant } from "../../src/constructs/temporary-grant.js";
+import { validateGrant, type Grant } from "../../src/grant/index.js";
+import { DEFAULT_PRIVILEGED_TYPES, grantedScope, nativeExpiryOf, typeMatcher } from "../../src/plan/index.js";
+import { isExpiryBearing } from "../../src/plan/native-expiry.js";
+import { TARGET_MODULES } from "../../src/targets/registry.js";
+import type { GrantedScope, TargetModule } from "../../src/targets/target-module.js";
+import { terraformResources } from "../../src/targets/terraform-text.js";
+
+// Every registered target against the contract of src/targets/target-module.ts: its binding
+// gives resources as plain data, its validation refuses an unknown access level, and plan/
+// reads those resources back through the registry (privileged, the scope the access level
+// stands for, the native expiry when the binding says it writes one). A target added to the
+// registry without an example here fails the first test.
+
+const root = join(import.meta.dirname, "..", "..");
+
+/** One system of each kind, and what the scope of a grant's resources must hold for it. */
+interface Example {
+  readonly props: unknown;
+  readonly access: string;
+  readonly principal?: string;
+  readonly credential?: string;
+  readonly scopeHolds: Partial<Record<keyof GrantedScope, string[]>>;
+}
+
+const VERIFIER = "SCRAM-SHA-256$4096:c2FsdHNhbHRzYWx0c2FsdA==$c3RvcmVka2V5:c2VydmVya2V5";
+
+const EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
+  postgresql: [
+    {
+      props: { name: "orders-db", mode: "login-role", privilegeRoles: { read: "orders_read" } },
+      access: "read",
+      credential: VERIFIER,
+      scopeHolds: { roles: ["orders_read"] },
+    },
+    {
+      props: { name: "orders-db", mode: "membership", privilegeRoles: { write: "orders_write" } },
+      access: "write",
+      scopeHolds: { roles: ["orders_write"] },
+    },
+  ],
+  "aws-iam": [
+    {
+      props: {
+        name: "prod-aws",
+        principalType: "role",
+        accessLevels: {
+          read: { actions: ["rds:DescribeDBInstances"], resources: ["arn:aws:rds:eu-west-1:1:db:orders"] },
+        },
+      },
+      access: "read",
+      principal: "oncall-alice",
+      scopeHolds: { privileges: ["rds:DescribeDBInstances"] },
+    },
+  ],
+  "gcp-iam": [
+    {
+      props: { name: "prod-gcp", project: "acme-prod", roles: { read: "roles/cloudsql.viewer" } },
+      access: "read",
+      scopeHolds: { roles: ["roles/cloudsql.viewer"] },
+    },
+  ],
+  kubernetes: [
+    {
+      props: {
+        name: "prod-k8s",
+        namespace: "orders",
+        roles: { read: { kind: "ClusterRole", name: "view" } },
+      },
+      access: "read",
+      scopeHolds: { roles: ["view"] },
+    },
+    {
+      props: { name: "prod-k8s", roles: { read: { kind: "ClusterRole", name: "view" } } },
+      access: "read",
+      scopeHolds: { roles: ["view"] },
+    },
+  ],
+  custom: [
+    {
+      props: {
+        name: "github",
+        accessLevels: ["maintain"],
+        resources: (grant: Grant) => [
+          {
+            type: "github_team_membership",
+            attributes: { team_id: "sre", username: grant.principal, role: "maintainer" },
+          },
+        ],
+      },
+      access: "maintain",
+      principal: "alice",
+      scopeHolds: { roles: ["maintainer"] },
+    },
+  ],
+};
+
+/** The spec of a grant of `example` on the system named `target`. */
+function specFor(example: Example, target: string) {
+  return {
+    id: "alice-contract",
+    principal: example.principal ?? "alice@example.com",
+    target,
+    access: example.access,
+    startsAt: "2026-11-25T09:00:00Z",
+    expiresAt: "2026-11-25T17:00:00Z",
+    reason: "investigate INC-42",
+    ticket: "INC-42",
+    requestedBy: "alice@example.com",
+    approvedBy: ["bob@example.com"],
+    ...(example.credential ? { credential: example.credential } : {}),
+  };
+}
+
+function grantFor(example: Example, target: string): Grant {
+  const { grant, problems } = validateGrant(specFor(example, target));
+  expect(problems).toEqual([]);
+  return grant!;
+}
+
+/** The cdktf adapter of each kind (src/constructs/targets/), with the same props. */
+const ADAPTERS: Readonly<Record<string, (props: never) => TargetBinding>> = {
+  postgresql: (props) => new PostgresqlTarget(props),
+  "aws-iam": (props) => new AwsIamTarget(props),
+  "gcp-iam": (props) => new GcpIamTarget(props),
+  kubernetes: (props) => new KubernetesTarget(props),
+  custom: (props) => new CustomTarget(props),
+};
+
+/** The target resources a stack synthesizes for a grant, without their dependency on its record. */
+function synthesized(adapter: TargetBinding, example: Example, types: readonly string[]) {
+  const json = synthAt("2026-11-25T10:00:00Z", (stack: Construct) => {
+    tempgrantProvider(stack);
+    for (const name of new Set(types.map((type) => type.split("_")[0]!)))
+      if (name !== "tempgrant") new RawProvider(stack, name, { type: name, source: `example/${name}` });
+    new TemporaryGrant(stack, "g", { ...specFor(example, adapter.name), target: adapter });
+  });
+  const { tempgrant_grant: _record, ...resources } = json.resource ?? {};
+  for (const byName of Object.values(resources))
+    for (const values of Object.values(byName)) delete (values as { depends_on?: unknown }).depends_on;
+  return resources;
+}
+
+const isDefaultPrivileged = typeMatcher(DEFAULT_PRIVILEGED_TYPES);
+
+describe("the target registry", () => {
+  it("lists each kind once, each in a folder of its name, each with an example here", () => {
+    const kinds = TARGET_MODULES.map((target) => target.kind);
+    expect(new Set(kinds).size).toBe(kinds.length);
+    expect(kinds).toEqual(["postgresql", "aws-iam", "gcp-iam", "kubernetes", "custom"]);
+    for (const kind of kinds) {
+      expect(existsSync(join(root, "src", "targets", kind, "index.ts")), `src/targets/${kind}/index.ts`).toBe(
+        true,
+      );
+      expect(EXAMPLES[kind], `an example of ${kind} in this test`).toBeDefined();
+      expect(ADAPTERS[kind], `the construct of ${kind} in this test`).toBeDefined();
+    }
+  });
+
+  it("declares the in-target check of each: PostgreSQL has one, the others say they have none", () => {
+    const checks = Object.fromEntries(
+      TARGET_MODULES.map((target) => [target.kind, target.check === null ? null : typeof target.check]),
+    );
+    expect(checks).toEqual({
+      postgresql: "function",
+      "aws-iam": null,
+      "gcp-iam": null,
+      kubernetes: null,
+      custom: null,
+    });
+  });
+
+  for (const target of TARGET_MODULES as readonly TargetModule<unknown>[]) {
+    describe(target.kind, () => {
+      for (const [index, example] of (EXAMPLES[target.kind] ?? []).entries()) {
+        const binding = target.binding(example.props);
+        const grant = grantFor(example, binding.name);
+        const resources = binding.resources(grant);
+        const json = terraformResources(resources);
+        const values = resources.map((resource) => ({
+          type: resource.type,
+          values: json[resource.type]![resource.name],
+        }));
+
+        it(`example ${index}: validates, and refuses an access level it does not know`, () => {
+          expect(binding.kind).toBe(target.kind);
+          expect(binding.validate(grant)).toEqual([]);
+          expect(binding.validate({ ...grant, access: "nope" }).map((problem) => problem.code)).toEqual([
+            "ACCESS_UNKNOWN",
+          ]);
+        });
+
+        it(`example ${index}: gives plain resources named after the grant, one part each`, () => {
+          expect(resources.length).toBeGreaterThan(0);
+          expect(new Set(resources.map((resource) => resource.part)).size).toBe(resources.length);
+          for (const resource of resources) expect(resource.name).toMatch(/^grant_alice_contract(_|$)/);
+          // Plain data all the way down: it survives a JSON round trip unchanged.
+          expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+        });
+
+        it(`example ${index}: the construct of the same props synthesizes exactly this data`, () => {
+          const adapter = ADAPTERS[target.kind]!(example.props as never);
+          expect([adapter.kind, adapter.name, adapter.nativeExpiry]).toEqual([
+            binding.kind,
+            binding.name,
+            binding.nativeExpiry,
+          ]);
+          expect(synthesized(adapter, example, Object.keys(json))).toEqual(json);
+        });
+
+        it(`example ${index}: its resources read back through the registry as privileged, with their scope`, () => {
+          for (const { type } of values) {
+            expect(isDefaultPrivileged(type), `${type} privileged by default`).toBe(true);
+            if (target.readers.privilegedTypes.length > 0)
+              expect(
+                typeMatcher(target.readers.privilegedTypes)(type),
+                `${type} among ${target.kind}'s own`,
+              ).toBe(true);
+          }
+          const scopes = values.map(({ type, values }) => grantedScope(type, values));
+          for (const [list, items] of Object.entries(example.scopeHolds) as [keyof GrantedScope, string[]][])
+            expect(scopes.flatMap((scope) => scope[list] ?? [])).toEqual(expect.arrayContaining(items));
+        });
+
+        it(`example ${index}: its native expiry reads back as the grant's expiry exactly when it writes one`, () => {
+          const expiries = values.map(({ type, values }) => nativeExpiryOf(type, values));
+          const bearing = values.filter(({ type, values }) => isExpiryBearing(type, values));
+          if (binding.nativeExpiry) {
+            expect(expiries).toContain(grant.expiresAt);
+            expect(bearing.length).toBeGreaterThan(0);
+          } else {
+            expect(expiries.filter((expiry) => expiry !== undefined)).toEqual([]);
+          }
+        });
+      }
+    });
+  }
+});
