@@ -119,15 +119,18 @@ export interface PlanReaders {
   readonly credentialAttributes: Readonly<Record<string, string>>;
 }
 
-/** A problem for an access level the binding does not know. */
-export function unknownAccess(
+/** The problem with an access level the binding does not know, if it does not: none or one. */
+export function accessProblems(
   binding: { readonly name: string },
   access: string,
   known: readonly string[],
-): Problem {
-  return {
-    path: "access",
-    code: "ACCESS_UNKNOWN",
-    message: `target ${binding.name} has no access level "${access}" (known: ${known.join(", ")})`,
-  };
+): Problem[] {
+  if (known.includes(access)) return [];
+  return [
+    {
+      path: "access",
+      code: "ACCESS_UNKNOWN",
+      message: `target ${binding.name} has no access level "${access}" (known: ${known.join(", ")})`,
+    },
+  ];
 }

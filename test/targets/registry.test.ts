@@ -118,9 +118,7 @@ function specFor(example: Example, target: string) {
     startsAt: "2026-11-25T09:00:00Z",
     expiresAt: "2026-11-25T17:00:00Z",
     reason: "investigate INC-42",
-    ticket: "INC-42",
     requestedBy: "alice@example.com",
-    approvedBy: ["bob@example.com"],
     ...(example.credential ? { credential: example.credential } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { formatTimestamp, type Grant, type Problem } from "../../grant/index.js";
 import { resourceName } from "../naming.js";
-import { addressOf, unknownAccess, type DataBinding, type ResourceData } from "../target-module.js";
+import { addressOf, accessProblems, type DataBinding, type ResourceData } from "../target-module.js";
 import { expression } from "../terraform-text.js";
 
 /** The IAM statement an access level stands for. */
@@ -33,8 +33,7 @@ export class AwsIamBinding implements DataBinding {
   }
 
   validate(grant: Grant): Problem[] {
-    const known = Object.keys(this.props.accessLevels);
-    return known.includes(grant.access) ? [] : [unknownAccess(this, grant.access, known)];
+    return accessProblems(this, grant.access, Object.keys(this.props.accessLevels));
   }
 
   resources(grant: Grant): ResourceData[] {

@@ -1,6 +1,6 @@
 import type { Grant, Problem } from "../../grant/index.js";
 import { resourceName } from "../naming.js";
-import { unknownAccess, type DataBinding, type ResourceData } from "../target-module.js";
+import { accessProblems, type DataBinding, type ResourceData } from "../target-module.js";
 
 /** One resource a custom binding creates for a grant. */
 export interface CustomResourceSpec {
@@ -38,8 +38,7 @@ export class CustomBinding implements DataBinding {
 
   validate(grant: Grant): Problem[] {
     const known = this.props.accessLevels;
-    if (!known || known.includes(grant.access)) return [];
-    return [unknownAccess(this, grant.access, known)];
+    return known ? accessProblems(this, grant.access, known) : [];
   }
 
   resources(grant: Grant): ResourceData[] {

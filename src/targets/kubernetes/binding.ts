@@ -1,6 +1,6 @@
 import { formatTimestamp, type Grant, type Problem } from "../../grant/index.js";
 import { resourceName } from "../naming.js";
-import { unknownAccess, type DataBinding, type ResourceData } from "../target-module.js";
+import { accessProblems, type DataBinding, type ResourceData } from "../target-module.js";
 
 /** The existing role an access level binds to. */
 export interface KubernetesRoleRef {
@@ -32,8 +32,7 @@ export class KubernetesBinding implements DataBinding {
   }
 
   validate(grant: Grant): Problem[] {
-    const known = Object.keys(this.props.roles);
-    return known.includes(grant.access) ? [] : [unknownAccess(this, grant.access, known)];
+    return accessProblems(this, grant.access, Object.keys(this.props.roles));
   }
 
   resources(grant: Grant): ResourceData[] {

@@ -1,6 +1,6 @@
 import { formatTimestamp, type Grant, type Problem } from "../../grant/index.js";
 import { objectName, resourceName } from "../naming.js";
-import { unknownAccess, type DataBinding, type ResourceData } from "../target-module.js";
+import { accessProblems, type DataBinding, type ResourceData } from "../target-module.js";
 
 /** The access resource types of tempgrant's provider, per mode of the PostgreSQL target. */
 export const POSTGRESQL_ACCESS_TYPES = {
@@ -43,9 +43,7 @@ export class PostgresqlBinding implements DataBinding {
   }
 
   validate(grant: Grant): Problem[] {
-    const problems: Problem[] = [];
-    const known = Object.keys(this.props.privilegeRoles);
-    if (!known.includes(grant.access)) problems.push(unknownAccess(this, grant.access, known));
+    const problems = accessProblems(this, grant.access, Object.keys(this.props.privilegeRoles));
     if (this.props.mode === "login-role" && !SCRAM_VERIFIER.test(grant.credential ?? "")) {
       problems.push({
         path: "credential",
