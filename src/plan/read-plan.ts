@@ -5,7 +5,7 @@ import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
 import { grantRecordTypeProblem } from "./record-shape.js";
 import { JsonUnitError, JsonUnits, type JsonUnitProblem } from "./json-units.js";
 import { AWS_ATTACHMENTS } from "./scope.js";
-import { OPEN_ARRAY, OPEN_OBJECT } from "./strict-json.js";
+import { OPEN_ARRAY, OPEN_OBJECT } from "../grant/strict-json.js";
 
 /**
  * Default ceiling on a plan file's size: a guard against abuse, far above most real plans.

@@ -1,7 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import { createReadStream, statSync } from "node:fs";
 import { TempgrantError } from "../../errors.js";
-import { strictJsonProblem } from "../../plan/strict-json.js";
+import { strictJsonProblem } from "../../grant/strict-json.js";
 import { parseLedgerLine, type ParsedLine } from "./entry.js";
 
 /**
