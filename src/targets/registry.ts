@@ -8,8 +8,8 @@ import type { GrantedScope, PlanReaders, ScopeContext, TargetModule } from "./ta
 
 /**
  * Every target tempgrant knows. Adding one is a folder under src/targets/ and a line here;
- * registry.test.ts holds each to the contract in target-module.ts. The plan's readers ask
- * them in this order, and a type belongs to one target only.
+ * registry.test.ts holds each to the contract in target-module.ts. A resource type belongs
+ * to one target at most (its `reads`); the plan's readers ask that target's.
  */
 export const TARGET_MODULES: readonly TargetModule[] = [
   postgresqlTarget,
@@ -32,9 +32,24 @@ export const TARGET_CREDENTIAL_ATTRIBUTES: Readonly<Record<string, string>> = Ob
   ...READERS.map((readers) => readers.credentialAttributes),
 );
 
+/** Type -> the readers of the target that reads it (null: none), found once per type. */
+const readersByType = new Map<string, PlanReaders | null>();
+/** A plan names few types; a plan naming very many does not grow the cache past this. */
+const MAX_CACHED_TYPES = 10_000;
+
+/** The readers of the one target that reads resources of this type; null when none does. */
+function readersOf(type: string): PlanReaders | null {
+  let readers = readersByType.get(type);
+  if (readers === undefined) {
+    readers = READERS.find((candidate) => candidate.reads(type)) ?? null;
+    if (readersByType.size < MAX_CACHED_TYPES) readersByType.set(type, readers);
+  }
+  return readers;
+}
+
 /** Whether a target finds the resource privileged by what it holds. */
 export function privilegedByTargetContent(type: string, values: Record<string, unknown>): boolean {
-  return READERS.some((readers) => readers.privilegedByContent(type, values));
+  return readersOf(type)?.privilegedByContent(type, values) ?? false;
 }
 
 /** The scope the target of this type reads; undefined when no target reads the type. */
@@ -43,35 +58,27 @@ export function targetScope(
   values: Record<string, unknown>,
   context?: ScopeContext,
 ): GrantedScope | undefined {
-  for (const readers of READERS) {
-    const scope = readers.scope(type, values, context);
-    if (scope !== undefined) return scope;
-  }
-  return undefined;
+  return readersOf(type)?.scope(type, values, context);
 }
 
 /** The attributes the target of this type reads as scope. */
 export function targetScopeAttributes(type: string): readonly string[] {
-  return READERS.flatMap((readers) => readers.scopeAttributes(type));
+  return readersOf(type)?.scopeAttributes(type) ?? [];
 }
 
 /** The native expiry the target of this type reads (epoch seconds); undefined for none. */
 export function targetNativeExpiry(type: string, values: Record<string, unknown>): number | undefined {
-  for (const readers of READERS) {
-    const expiry = readers.nativeExpiry(type, values);
-    if (expiry !== undefined) return expiry;
-  }
-  return undefined;
+  return readersOf(type)?.nativeExpiry(type, values);
 }
 
 /** Whether the target of this type reads a native expiry from it. */
 export function targetExpiryBearing(type: string, values: Record<string, unknown>): boolean {
-  return READERS.some((readers) => readers.expiryBearing(type, values));
+  return readersOf(type)?.expiryBearing(type, values) ?? false;
 }
 
 /** The attributes holding the native expiry of this type. */
 export function targetExpiryAttributes(type: string): readonly string[] {
-  return READERS.flatMap((readers) => readers.expiryAttributes(type));
+  return readersOf(type)?.expiryAttributes(type) ?? [];
 }
 
 /**

@@ -96,11 +96,13 @@ export interface ScopeContext {
 }
 
 /**
- * How a target reads its resources in a plan, by resource type. A reader answers only for
- * types of its own system (undefined, false or empty for any other), so the registry can ask
- * each in turn; what none reads, plan/ reads with its generic rules.
+ * How a target reads its resources in a plan, by resource type. The registry asks the readers
+ * of the one target whose `reads` takes the type (no two targets take one type); what no
+ * target reads, or its `scope` leaves undefined, plan/ reads with its generic rules.
  */
 export interface PlanReaders {
+  /** Whether the type is this system's: the other readers are asked only about such types. */
+  reads(type: string): boolean;
   /** Globs of this system's resource types that give access (the default `privilegedTypes`). */
   readonly privilegedTypes: readonly string[];
   /** Privileged by what it holds rather than by its type (a manifest holding an RBAC object). */

@@ -222,6 +222,10 @@ describe("the target registry", () => {
         it(`example ${index}: its resources read back through the registry as privileged, with their scope`, () => {
           for (const { type } of values) {
             expect(isDefaultPrivileged(type), `${type} privileged by default`).toBe(true);
+            // One target at most reads a type: its own, or none for what a custom binding writes.
+            expect(
+              TARGET_MODULES.filter((other) => other.readers.reads(type)).map((other) => other.kind),
+            ).toEqual(target.readers.privilegedTypes.length > 0 ? [target.kind] : []);
             if (target.readers.privilegedTypes.length > 0)
               expect(
                 typeMatcher(target.readers.privilegedTypes)(type),

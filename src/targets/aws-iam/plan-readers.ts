@@ -39,6 +39,7 @@ const AWS_POLICY_TYPES = new Set([
  * by the policy they attach (the grant's own, in the same plan, or else too wide to allow).
  */
 export const awsIamReaders: PlanReaders = {
+  reads: (type) => type.startsWith("aws_"),
   privilegedTypes: [
     // IAM users, keys, login profiles, roles, policies and attachments; SSO; resource policies
     "aws_iam_*",
@@ -51,7 +52,7 @@ export const awsIamReaders: PlanReaders = {
     "aws_lakeformation_permissions",
   ],
   privilegedByContent: () => false,
-  scope: (type, values, context) => (type.startsWith("aws_") ? awsScope(type, values, context) : undefined),
+  scope: awsScope,
   scopeAttributes: () => [],
   // The latest expiry over the Allow statements; none when one of them has none.
   nativeExpiry: (type, values) =>

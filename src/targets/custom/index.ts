@@ -10,6 +10,7 @@ export const customTarget: TargetModule<CustomBindingProps> = {
   kind: "custom",
   binding: (props) => new CustomBinding(props),
   readers: {
+    reads: () => false,
     privilegedTypes: [],
     privilegedByContent: () => false,
     scope: () => undefined,

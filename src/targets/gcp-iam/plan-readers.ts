@@ -11,11 +11,11 @@ const GCP_POLICY = /^google_.*_iam_policy$/;
  * writes (its native expiry).
  */
 export const gcpIamReaders: PlanReaders = {
+  reads: (type) => type.startsWith("google_") && type.includes("_iam_"),
   // IAM members, bindings, policies, custom roles; service account keys
   privilegedTypes: ["google_*_iam_*", "google_service_account_key"],
   privilegedByContent: () => false,
-  scope: (type, values) =>
-    type.startsWith("google_") && type.includes("_iam_") ? gcpScope(type, values) : undefined,
+  scope: gcpScope,
   scopeAttributes: () => [],
   nativeExpiry(type, values) {
     if (GCP_BINDING.test(type)) return readGcpBindings([values]).expiry;

@@ -15,6 +15,7 @@ import {
  * bind (from the same plan, or a built-in cluster role). RBAC has no expiry of its own.
  */
 export const kubernetesReaders: PlanReaders = {
+  reads: (type) => type.startsWith("kubernetes_") || type === "kubectl_manifest",
   // Role bindings and roles; kubernetes_manifest / kubectl_manifest holding RBAC objects, by content
   privilegedTypes: [
     "kubernetes_*role_binding*",
@@ -26,7 +27,6 @@ export const kubernetesReaders: PlanReaders = {
   privilegedByContent: (type, values) =>
     (type === "kubernetes_manifest" || type === "kubectl_manifest") && isRbacManifest(type, values),
   scope(type, values, context) {
-    if (!type.startsWith("kubernetes_") && type !== "kubectl_manifest") return undefined;
     const rbac = rbacObject(type, values);
     if (rbac) return kubernetesScope(rbac, context);
     if (isRbacManifest(type, values)) return withWide(EMPTY_SCOPE, ["an RBAC object tempgrant cannot read"]);

@@ -37,6 +37,7 @@ function isGrantType(type: string): boolean {
  * grants for their privileges; `VALID UNTIL` is the native expiry of a login role.
  */
 export const postgresqlReaders: PlanReaders = {
+  reads: (type) => isTempgrantAccess(type) || type === "postgresql_role" || isGrantType(type),
   privilegedTypes: [
     "tempgrant_postgresql_*",
     "postgresql_grant*",
