@@ -1,5 +1,6 @@
 // The synthetic plans the check benchmark (and profiling) run on.
-import { formatPostgresTimestamp, formatTimestamp, GRANT_RECORD_MARKER } from "../src/grant/index.js";
+import { formatTimestamp, GRANT_RECORD_MARKER } from "../src/grant/index.js";
+import { formatPostgresTimestamp } from "../src/targets/postgresql/timestamp.js";
 
 /** Options of {@link syntheticPlan}. */
 export interface SyntheticPlanOptions {

@@ -8,4 +8,5 @@ export * from "./grant/index.js";
 export * as runner from "./runner/index.js";
 export * as targets from "./targets/index.js";
 export { scramVerifier } from "./targets/postgresql/scram-verifier.js";
+export { formatPostgresTimestamp } from "./targets/postgresql/timestamp.js";
 export { TempgrantError } from "./errors.js";

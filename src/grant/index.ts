@@ -15,7 +15,7 @@ export {
   type GrantRecord,
 } from "./record.js";
 export { grantStatus, type GrantStatus } from "./status.js";
-export { formatPostgresTimestamp, formatTimestamp, parseTimestamp, type Instant } from "./time.js";
+export { formatTimestamp, parseTimestamp, type Instant } from "./time.js";
 export { GRANTS_FILE_SCHEMA, requireValidGrant, validateGrant, validateGrantsFileShape } from "./validate.js";
 export {
   formatLocatedProblem,

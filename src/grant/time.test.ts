@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatPostgresTimestamp, formatTimestamp, offsetInZone, parseTimestamp } from "./time.js";
+import { formatTimestamp, offsetInZone, parseTimestamp } from "./time.js";
 
 const seconds = (text: string) => {
   const parsed = parseTimestamp(text);
@@ -128,9 +128,5 @@ describe("parseTimestamp", () => {
 describe("formatting", () => {
   it("round-trips through RFC 3339 UTC", () => {
     expect(formatTimestamp(seconds("2026-11-25T19:00:00+01:00"))).toBe("2026-11-25T18:00:00Z");
-  });
-
-  it("writes PostgreSQL's own text form of a timestamptz in UTC", () => {
-    expect(formatPostgresTimestamp(seconds("2028-02-29T23:59:59+00:00"))).toBe("2028-02-29 23:59:59+00");
   });
 });

@@ -171,11 +171,3 @@ export function epochSecondsOrNull(value: unknown): number | null {
 export function formatTimestamp(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
-
-/**
- * Renders epoch seconds exactly as PostgreSQL prints a timestamptz in UTC with the default
- * ISO DateStyle (`2026-11-25 18:00:00+00`), so a provider that reads the value back sees no drift.
- */
-export function formatPostgresTimestamp(epochSeconds: number): string {
-  return `${formatTimestamp(epochSeconds).slice(0, 19).replace("T", " ")}+00`;
-}

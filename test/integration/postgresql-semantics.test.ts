@@ -1,6 +1,7 @@
 import pg from "pg";
 import { describe, expect, inject, it } from "vitest";
-import { formatPostgresTimestamp, parseTimestamp } from "../../src/grant/index.js";
+import { parseTimestamp } from "../../src/grant/index.js";
+import { formatPostgresTimestamp } from "../../src/targets/postgresql/timestamp.js";
 import { scramVerifier } from "../../src/targets/postgresql/scram-verifier.js";
 import { adminQuery, tryLogin } from "../support/postgres.js";
 

@@ -4,12 +4,12 @@
 // record owning a tempgrant_postgresql_login_role) and the legacy shapes old states still hold
 // (a terraform_data whose input is the record, owning a cyrilgdn postgresql_role).
 import {
-  formatPostgresTimestamp,
   formatTimestamp,
   GRANT_RECORD_MARKER,
   grantRecordAttributes,
   type GrantRecord,
 } from "../../src/grant/index.js";
+import { formatPostgresTimestamp } from "../../src/targets/postgresql/timestamp.js";
 
 const HOUR = 3_600;
 

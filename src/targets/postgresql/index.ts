@@ -14,3 +14,4 @@ export const postgresqlTarget: TargetModule<PostgresqlBindingProps> = {
 export { POSTGRESQL_ACCESS_TYPES, PostgresqlBinding, type PostgresqlBindingProps } from "./binding.js";
 export { postgresTargetCheck } from "./check.js";
 export { scramVerifier } from "./scram-verifier.js";
+export { formatPostgresTimestamp } from "./timestamp.js";

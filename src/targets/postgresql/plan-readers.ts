@@ -2,6 +2,7 @@ import { parseTimestamp } from "../../grant/time.js";
 import { grantOption, strings } from "../scope-values.js";
 import type { GrantedScope, PlanReaders } from "../target-module.js";
 import { POSTGRESQL_ACCESS_TYPES } from "./binding.js";
+import { parsePostgresTimestamp } from "./timestamp.js";
 
 /** The role flags of cyrilgdn's `postgresql_role`, as the scope policy names them. */
 const ROLE_FLAGS = [
@@ -80,7 +81,7 @@ export const postgresqlReaders: PlanReaders = {
   nativeExpiry(type, values) {
     if (type === LOGIN_ROLE)
       return typeof values.valid_until === "string" ? instant(values.valid_until) : undefined;
-    if (type === "postgresql_role") return postgresTimestamp(values.valid_until);
+    if (type === "postgresql_role") return parsePostgresTimestamp(values.valid_until);
     return undefined;
   },
   // A login role (tempgrant's provider or cyrilgdn's); membership roles (no login) are not.
@@ -89,13 +90,6 @@ export const postgresqlReaders: PlanReaders = {
   expiryAttributes: (type) => (type === LOGIN_ROLE || type === "postgresql_role" ? ["valid_until"] : []),
   credentialAttributes: { [LOGIN_ROLE]: "scram_verifier" },
 };
-
-/** PostgreSQL's text form of a timestamptz in UTC: `2027-01-11 17:00:00+00`. */
-function postgresTimestamp(value: unknown): number | undefined {
-  const match =
-    typeof value === "string" ? /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})\+00$/.exec(value) : null;
-  return match ? instant(`${match[1]}T${match[2]}Z`) : undefined;
-}
 
 function instant(text: string): number | undefined {
   const parsed = parseTimestamp(text);
