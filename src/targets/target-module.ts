@@ -121,6 +121,29 @@ export interface PlanReaders {
   readonly credentialAttributes: Readonly<Record<string, string>>;
 }
 
+/**
+ * A binding whose settings name the system and list its access levels: the name, and the
+ * validation every such binding makes (an access level it does not know is a problem).
+ */
+export abstract class AccessLevelBinding<Props extends { readonly name: string }> implements DataBinding {
+  abstract readonly kind: string;
+  abstract readonly nativeExpiry: boolean;
+  readonly name: string;
+
+  protected constructor(
+    protected readonly props: Props,
+    private readonly accessLevels: (props: Props) => readonly string[],
+  ) {
+    this.name = props.name;
+  }
+
+  validate(grant: Grant): Problem[] {
+    return accessProblems(this, grant.access, this.accessLevels(this.props));
+  }
+
+  abstract resources(grant: Grant): ResourceData[];
+}
+
 /** The problem with an access level the binding does not know, if it does not: none or one. */
 export function accessProblems(
   binding: { readonly name: string },

@@ -1,6 +1,6 @@
-import { formatTimestamp, type Grant, type Problem } from "../../grant/index.js";
+import { formatTimestamp, type Grant } from "../../grant/index.js";
 import { resourceName } from "../naming.js";
-import { addressOf, accessProblems, type DataBinding, type ResourceData } from "../target-module.js";
+import { addressOf, AccessLevelBinding, type ResourceData } from "../target-module.js";
 import { expression } from "../terraform-text.js";
 
 /** The IAM statement an access level stands for. */
@@ -23,17 +23,12 @@ export interface AwsIamBindingProps {
  * policy's own condition (`DateLessThan aws:CurrentTime`) stops it working at the expiry
  * even if the sweep never runs: the native second lock.
  */
-export class AwsIamBinding implements DataBinding {
+export class AwsIamBinding extends AccessLevelBinding<AwsIamBindingProps> {
   readonly kind = "aws-iam";
   readonly nativeExpiry = true;
-  readonly name: string;
 
-  constructor(private readonly props: AwsIamBindingProps) {
-    this.name = props.name;
-  }
-
-  validate(grant: Grant): Problem[] {
-    return accessProblems(this, grant.access, Object.keys(this.props.accessLevels));
+  constructor(props: AwsIamBindingProps) {
+    super(props, (settings) => Object.keys(settings.accessLevels));
   }
 
   resources(grant: Grant): ResourceData[] {

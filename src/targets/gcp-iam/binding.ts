@@ -1,6 +1,6 @@
-import { formatTimestamp, type Grant, type Problem } from "../../grant/index.js";
+import { formatTimestamp, type Grant } from "../../grant/index.js";
 import { resourceName } from "../naming.js";
-import { accessProblems, type DataBinding, type ResourceData } from "../target-module.js";
+import { AccessLevelBinding, type ResourceData } from "../target-module.js";
 
 /** Settings of one GCP project as a target. */
 export interface GcpIamBindingProps {
@@ -16,17 +16,12 @@ export interface GcpIamBindingProps {
  * `request.time` stops it at the expiry by itself: the native second lock. Each grant's
  * condition has its own title, so overlapping grants are separate bindings.
  */
-export class GcpIamBinding implements DataBinding {
+export class GcpIamBinding extends AccessLevelBinding<GcpIamBindingProps> {
   readonly kind = "gcp-iam";
   readonly nativeExpiry = true;
-  readonly name: string;
 
-  constructor(private readonly props: GcpIamBindingProps) {
-    this.name = props.name;
-  }
-
-  validate(grant: Grant): Problem[] {
-    return accessProblems(this, grant.access, Object.keys(this.props.roles));
+  constructor(props: GcpIamBindingProps) {
+    super(props, (settings) => Object.keys(settings.roles));
   }
 
   resources(grant: Grant): ResourceData[] {

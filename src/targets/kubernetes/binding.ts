@@ -1,6 +1,6 @@
-import { formatTimestamp, type Grant, type Problem } from "../../grant/index.js";
+import { formatTimestamp, type Grant } from "../../grant/index.js";
 import { resourceName } from "../naming.js";
-import { accessProblems, type DataBinding, type ResourceData } from "../target-module.js";
+import { AccessLevelBinding, type ResourceData } from "../target-module.js";
 
 /** The existing role an access level binds to. */
 export interface KubernetesRoleRef {
@@ -22,17 +22,12 @@ export interface KubernetesBindingProps {
  * Kubernetes RBAC has no native expiry, so the scheduled sweep is the only lock; the
  * expiry is written into an annotation for people and audits, not enforced by the cluster.
  */
-export class KubernetesBinding implements DataBinding {
+export class KubernetesBinding extends AccessLevelBinding<KubernetesBindingProps> {
   readonly kind = "kubernetes";
   readonly nativeExpiry = false;
-  readonly name: string;
 
-  constructor(private readonly props: KubernetesBindingProps) {
-    this.name = props.name;
-  }
-
-  validate(grant: Grant): Problem[] {
-    return accessProblems(this, grant.access, Object.keys(this.props.roles));
+  constructor(props: KubernetesBindingProps) {
+    super(props, (settings) => Object.keys(settings.roles));
   }
 
   resources(grant: Grant): ResourceData[] {

@@ -1,6 +1,6 @@
 import { formatTimestamp, type Grant, type Problem } from "../../grant/index.js";
 import { objectName, resourceName } from "../naming.js";
-import { accessProblems, type DataBinding, type ResourceData } from "../target-module.js";
+import { AccessLevelBinding, type ResourceData } from "../target-module.js";
 
 /** The access resource types of tempgrant's provider, per mode of the PostgreSQL target. */
 export const POSTGRESQL_ACCESS_TYPES = {
@@ -32,18 +32,17 @@ export interface PostgresqlBindingProps {
 const SCRAM_VERIFIER = /^SCRAM-SHA-256\$\d+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/;
 
 /** Temporary access to a PostgreSQL database through roles, with tempgrant's own provider. */
-export class PostgresqlBinding implements DataBinding {
+export class PostgresqlBinding extends AccessLevelBinding<PostgresqlBindingProps> {
   readonly kind = "postgresql";
-  readonly name: string;
   readonly nativeExpiry: boolean;
 
-  constructor(private readonly props: PostgresqlBindingProps) {
-    this.name = props.name;
+  constructor(props: PostgresqlBindingProps) {
+    super(props, (settings) => Object.keys(settings.privilegeRoles));
     this.nativeExpiry = props.mode === "login-role";
   }
 
-  validate(grant: Grant): Problem[] {
-    const problems = accessProblems(this, grant.access, Object.keys(this.props.privilegeRoles));
+  override validate(grant: Grant): Problem[] {
+    const problems = super.validate(grant);
     if (this.props.mode === "login-role" && !SCRAM_VERIFIER.test(grant.credential ?? "")) {
       problems.push({
         path: "credential",
