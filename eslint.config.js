@@ -58,8 +58,8 @@ const roomRules = ROOM_LAYERS.flatMap((layer, index) => {
   const above = ROOM_LAYERS.slice(index + 1).flat();
   return layer.map((room) => ({
     files: [`src/${room}/**/*.ts`],
-    // The grant model is plain data and rules: no cdktf either.
-    rules: forbidRooms(above, room === "grant" ? ["cdktf", "constructs"] : []),
+    // The grant model is plain data and rules: no CDK library (cdktf, or its fork cdktn) either.
+    rules: forbidRooms(above, room === "grant" ? ["cdktf", "cdktn", "constructs"] : []),
   }));
 });
 
