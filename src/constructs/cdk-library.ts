@@ -37,13 +37,16 @@ let terrain: CdkLibrary | null | undefined;
 /** cdktn as tempgrant resolves it (an optional peer: the project's own copy), or `null`. */
 function loadTerrain(): CdkLibrary | null {
   if (terrain !== undefined) return terrain;
+  // cdktn is CommonJS (jsii); require keeps this synchronous, as construct constructors are.
+  const require = createRequire(import.meta.url);
+  let path: string;
   try {
-    // cdktn is CommonJS (jsii); require keeps this synchronous, as construct constructors are.
-    terrain = libraryFrom("cdktn", createRequire(import.meta.url)("cdktn") as typeof cdktf);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw error;
-    terrain = null;
+    path = require.resolve("cdktn");
+  } catch {
+    return (terrain = null);
   }
+  // Installed but failing to load (a dependency of its own missing) is an error, not "absent".
+  terrain = libraryFrom("cdktn", require(path) as typeof cdktf);
   return terrain;
 }
 
