@@ -87,6 +87,13 @@ describe("import direction between the rooms of src/", () => {
         'import { App } from "cdktn";\nimport { x } from "cdktn/lib/app.js";\nexport const m = await import("cdktn");\nexport type S = import("cdktn").TerraformStack;\nconsole.log(App, x);',
       ),
     ).toEqual(ALL_FOUR);
+    // Nor loaded by a call, as an optional package is (constructs/cdk-library.ts loads cdktn so).
+    expect(
+      await importProblems(
+        "src/grant/probe.ts",
+        'import { createRequire } from "node:module";\nexport const a = createRequire(import.meta.url)("cdktn");\nexport const b = createRequire(import.meta.url).resolve("cdktf/lib/app.js");\nexport const c = String("cdktf app");',
+      ),
+    ).toEqual(["2:no-restricted-syntax", "3:no-restricted-syntax"]);
   });
 
   it("names every room of src/ once, as README's Layout picture does, highest layer first", () => {
