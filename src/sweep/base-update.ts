@@ -1,0 +1,90 @@
+import { join, resolve } from "node:path";
+import type { SynthRun } from "../check/synth-app.js";
+import type { Workspace } from "../runner/index.js";
+import { cdktfJsonText, sweepAppEnvironment, type AppContext } from "./fast-path.js";
+import { lastGoodStacks } from "./last-good.js";
+import {
+  configurationRefusal,
+  dropSweepBase,
+  fileSha256,
+  stackInputsDigest,
+  writeSweepBase,
+  type SweepBase,
+} from "./sweep-base.js";
+import type { SweepStackResult } from "./sweep-stack.js";
+
+/** What a stack's sweep did, for {@link updateSweepBase}. */
+export interface SweptStack extends AppContext {
+  readonly stack: string;
+  readonly workspace: Workspace;
+  readonly outcome: SweepStackResult & { readonly degraded?: unknown };
+  readonly invalidGrants: number;
+  /** tempgrant.yaml could not be read: swept with the defaults. */
+  readonly runDegraded: boolean;
+  /** The base this sweep started from (the fast path). */
+  readonly fast?: SweepBase;
+  /** The app's run (full path). */
+  readonly synthRun?: SynthRun;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * After a stack's sweep (not a dry run): keeps the base of the next fast path, or drops it.
+ * A fast sweep that verified moves its base to the state it left; a full sweep becomes the
+ * base only when it left nothing to do (verified, nothing pending, no invalid grant, not
+ * degraded) and the app's run can be replayed (compiled, nothing untracked read, the
+ * configuration refused by nothing in {@link configurationRefusal}). Anything else drops it:
+ * the next sweep runs the app.
+ */
+export function updateSweepBase(swept: SweptStack): void {
+  const { outcome } = swept;
+  const serial = outcome.stateSerialAfter;
+  try {
+    if (swept.fast) {
+      if (outcome.verified && serial !== null) writeSweepBase(swept.projectDir, { ...swept.fast, serial });
+      else dropSweepBase(swept.projectDir, swept.stack);
+      return;
+    }
+    const base = fullSweepBase(swept, serial);
+    if (base) writeSweepBase(swept.projectDir, base);
+    else dropSweepBase(swept.projectDir, swept.stack);
+  } catch (error) {
+    // Never a reason to fail a sweep: without a base, the next one runs the app.
+    swept.log(`${swept.stack}: WARNING cannot keep the fast path's base: ${(error as Error).message}`);
+    try {
+      dropSweepBase(swept.projectDir, swept.stack);
+    } catch {
+      // nothing more to do: a base that cannot be removed cannot be read as current either
+    }
+  }
+}
+
+function fullSweepBase(swept: SweptStack, serial: number | null): Omit<SweepBase, "format"> | undefined {
+  const { outcome, synthRun } = swept;
+  if (!synthRun?.bundle || !synthRun.inputs || serial === null) return undefined;
+  if (outcome.degraded !== undefined || swept.runDegraded || !outcome.verified) return undefined;
+  if (outcome.pending.length > 0 || swept.invalidGrants > 0) return undefined;
+  const lastGood = lastGoodStacks(swept.projectDir).get(swept.stack);
+  const config = join(swept.workspace.workingDir, "cdk.tf.json");
+  if (!lastGood || resolve(lastGood.workingDir) !== resolve(swept.workspace.workingDir)) return undefined;
+  const configSha256 = fileSha256(lastGood.configFile);
+  if (configSha256 !== fileSha256(config) || configurationRefusal(config) !== undefined) return undefined;
+  const digest = stackInputsDigest({
+    bundle: synthRun.bundle,
+    cdktfJson: cdktfJsonText(swept.projectDir),
+    inputs: synthRun.inputs,
+    appEnv: sweepAppEnvironment(swept),
+    outdir: resolve(swept.projectDir, swept.outdir),
+    config: swept.config,
+    workspace: swept.workspace,
+  });
+  if (digest === undefined) return undefined;
+  return {
+    stack: swept.stack,
+    digest,
+    inputs: synthRun.inputs,
+    configSha256,
+    serial,
+    synthNow: swept.now,
+  };
+}
