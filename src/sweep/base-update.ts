@@ -46,8 +46,12 @@ export function updateSweepBase(swept: SweptStack): void {
       return;
     }
     const base = fullSweepBase(swept, serial);
-    if (base) writeSweepBase(swept.projectDir, base);
-    else dropSweepBase(swept.projectDir, swept.stack);
+    if ("digest" in base) {
+      writeSweepBase(swept.projectDir, base);
+    } else {
+      dropSweepBase(swept.projectDir, swept.stack);
+      swept.log(`${swept.stack}: the next sweep runs the app too: ${base.reason}`);
+    }
   } catch (error) {
     // Never a reason to fail a sweep: without a base, the next one runs the app.
     swept.log(`${swept.stack}: WARNING cannot keep the fast path's base: ${(error as Error).message}`);
@@ -59,16 +63,29 @@ export function updateSweepBase(swept: SweptStack): void {
   }
 }
 
-function fullSweepBase(swept: SweptStack, serial: number | null): Omit<SweepBase, "format"> | undefined {
+/** The base a full sweep lays, or why it lays none. */
+function fullSweepBase(
+  swept: SweptStack,
+  serial: number | null,
+): Omit<SweepBase, "format"> | { readonly reason: string } {
   const { outcome, synthRun } = swept;
-  if (!synthRun?.bundle || !synthRun.inputs || serial === null) return undefined;
-  if (outcome.degraded !== undefined || swept.runDegraded || !outcome.verified) return undefined;
-  if (outcome.pending.length > 0 || swept.invalidGrants > 0) return undefined;
+  if (!synthRun?.bundle) return { reason: "the app is not one tempgrant compiles" };
+  if (!synthRun.inputs) return { reason: "what the app read is unknown" };
+  if (synthRun.inputs.untracked.length > 0)
+    return { reason: `what the app read cannot be replayed: ${synthRun.inputs.untracked.join(", ")}` };
+  if (outcome.degraded !== undefined || swept.runDegraded) return { reason: "this sweep was degraded" };
+  if (!outcome.verified) return { reason: "this sweep did not verify" };
+  if (outcome.pending.length > 0) return { reason: "other changes are pending" };
+  if (swept.invalidGrants > 0) return { reason: "a grant is invalid" };
+  if (serial === null) return { reason: "the state is empty" };
   const lastGood = lastGoodStacks(swept.projectDir).get(swept.stack);
   const config = join(swept.workspace.workingDir, "cdk.tf.json");
-  if (!lastGood || resolve(lastGood.workingDir) !== resolve(swept.workspace.workingDir)) return undefined;
+  if (!lastGood || resolve(lastGood.workingDir) !== resolve(swept.workspace.workingDir))
+    return { reason: "no last good configuration was kept" };
   const configSha256 = fileSha256(lastGood.configFile);
-  if (configSha256 !== fileSha256(config) || configurationRefusal(config) !== undefined) return undefined;
+  if (configSha256 !== fileSha256(config)) return { reason: "no last good configuration was kept" };
+  const refusal = configurationRefusal(config);
+  if (refusal !== undefined) return { reason: refusal };
   const digest = stackInputsDigest({
     bundle: synthRun.bundle,
     cdktfJson: cdktfJsonText(swept.projectDir),
@@ -78,7 +95,8 @@ function fullSweepBase(swept: SweptStack, serial: number | null): Omit<SweepBase
     config: swept.config,
     workspace: swept.workspace,
   });
-  if (digest === undefined) return undefined;
+  if (digest === undefined)
+    return { reason: "what the app read, or the engine's set-up, cannot be read back" };
   return {
     stack: swept.stack,
     digest,
