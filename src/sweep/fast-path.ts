@@ -10,6 +10,7 @@ import { lastGoodStacks, restoreConfiguration, type LastGood } from "./last-good
 import {
   configurationRefusal,
   FAST_PATH_MAX_AGE_SECONDS,
+  FAST_PATH_MAX_REVOCATIONS,
   fileSha256,
   grantsAt,
   readSweepBase,
@@ -96,8 +97,12 @@ export async function fastPathStacks(
       if (refusal) return { reason: refusal };
       const workspace = context.workspace(lastGood.workingDir);
       restoreConfiguration(lastGood.configFile, lastGood.workingDir);
-      if (grantsAt(lastGood.workingDir, context.now, context.config.revocationMarginSeconds).starting)
-        return { reason: `a grant of "${stack}" starts by the clock` };
+      const at = grantsAt(lastGood.workingDir, context.now, context.config.revocationMarginSeconds);
+      if (at.starting) return { reason: `a grant of "${stack}" starts by the clock` };
+      if (at.expiring > FAST_PATH_MAX_REVOCATIONS)
+        return {
+          reason: `${at.expiring} grants of "${stack}" expired since the last full sweep: one full plan is faster than a plan limited to each`,
+        };
       const digest = stackInputsDigest({
         bundle: compiled.bundle,
         cdktfJson,

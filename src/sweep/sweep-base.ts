@@ -32,6 +32,14 @@ const FORMAT = "tempgrant-sweep-base/1";
 /** The most a fast path may go without a full sweep: drift and new merges show in a day at worst. */
 export const FAST_PATH_MAX_AGE_SECONDS = 24 * 3600;
 
+/**
+ * The most grants the fast path revokes at once. Its plan is limited (`-target`) to each
+ * address, which costs tofu more per target than the app and one full plan cost: revoking
+ * 100 of 100 grants, 2.8 s of plan against 3.7 s of app and full plan; 1000 of 1000, 18.4 s
+ * against 14.0 s (BENCHMARKS.md, "Sweeps"). Past this, the sweep runs the app.
+ */
+export const FAST_PATH_MAX_REVOCATIONS = 250;
+
 function baseFile(projectDir: string, stack: string): string {
   return join(resolve(projectDir), ".tempgrant", "sweep-base", `${encodeURIComponent(stack)}.json`);
 }
@@ -142,15 +150,17 @@ export function grantsAt(
   stackDir: string,
   now: number,
   marginSeconds: number,
-): { grants: ListedGrant[]; starting: boolean } {
+): { grants: ListedGrant[]; starting: boolean; expiring: number } {
   const listed = listedGrants(stackDir);
   const starting = listed.some(
     (grant) => grant.status === "pending" && grant.startsAt !== null && grant.startsAt <= now,
   );
-  const grants = listed.map((grant) =>
-    grant.status === "active" && grant.expiresAt !== null && now >= grant.expiresAt - marginSeconds
-      ? { ...grant, status: "expired" }
-      : grant,
-  );
-  return { grants, starting };
+  let expiring = 0;
+  const grants = listed.map((grant) => {
+    if (grant.status !== "active" || grant.expiresAt === null || now < grant.expiresAt - marginSeconds)
+      return grant;
+    expiring += 1;
+    return { ...grant, status: "expired" };
+  });
+  return { grants, starting, expiring };
 }
