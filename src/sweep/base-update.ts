@@ -104,5 +104,6 @@ function fullSweepBase(
     configSha256,
     serial,
     synthNow: swept.now,
+    appStacks: Object.keys(synthRun.stacks).sort(),
   };
 }

@@ -80,10 +80,15 @@ export async function fastPathStacks(
   const compiled = await compiledApp(context.projectDir, argv, { outdir });
   if (!compiled) return { reason: "the app is not one tempgrant compiles" };
   const appEnv = sweepAppEnvironment(context);
+  const bases = new Map(names.map((stack) => [stack, readSweepBase(context.projectDir, stack)]));
+  if (context.stacks.length === 0) {
+    // Every stack the app synthesized, including one whose state was empty (no base, no last good).
+    for (const base of bases.values())
+      for (const stack of base?.appStacks ?? []) if (!bases.has(stack)) bases.set(stack, undefined);
+  }
   const stacks: FastStack[] = [];
-  for (const stack of names) {
+  for (const [stack, base] of bases) {
     const lastGood = known.get(stack);
-    const base = readSweepBase(context.projectDir, stack);
     if (!lastGood || !base) return { reason: `no full sweep of stack "${stack}" to start from` };
     const age = context.now - base.synthNow;
     if (age < 0 || age > FAST_PATH_MAX_AGE_SECONDS)

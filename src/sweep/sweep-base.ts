@@ -25,6 +25,11 @@ export interface SweepBase {
   readonly serial: number;
   /** The full sweep's clock (epoch seconds): how old the synthesized configuration is. */
   readonly synthNow: number;
+  /**
+   * Every stack the app synthesized then: a fast sweep must sweep them all from bases of
+   * their own (a stack whose state was empty has none, and may have been applied since).
+   */
+  readonly appStacks: readonly string[];
 }
 
 const FORMAT = "tempgrant-sweep-base/1";
@@ -55,6 +60,8 @@ export function readSweepBase(projectDir: string, stack: string): SweepBase | un
       typeof base.configSha256 !== "string" ||
       typeof base.serial !== "number" ||
       typeof base.synthNow !== "number" ||
+      !Array.isArray(base.appStacks) ||
+      !base.appStacks.every((name) => typeof name === "string") ||
       typeof base.inputs !== "object" ||
       base.inputs === null
     )

@@ -187,4 +187,18 @@ describe("the sweep's fast path", () => {
     expect(result.stderr).toContain('full sweep: no full sweep of stack "grants" to start from');
     expect([...grantsInState(project.stackDir)].sort()).toEqual(["g4", "g5"]);
   });
+
+  it("runs the app while a stack it synthesizes has no base of its own (its state empty)", async () => {
+    // A stack with nothing applied yet keeps no base; an apply could fill it at any time.
+    const app = join(project.dir, "app.ts");
+    writeFileSync(
+      app,
+      readFileSync(app, "utf8")
+        .replace(/^if \(declared\.grants\.some.*\n/m, "")
+        .replace("app.synth();", 'new TerraformStack(app, "later");\napp.synth();'),
+    );
+    await expectFull(t0 + 2 * hour + 120, [], { CDKTF_CONTEXT_JSON: "{}" });
+    const { result } = await expectFull(t0 + 2 * hour + 180, [], { CDKTF_CONTEXT_JSON: "{}" });
+    expect(result.stderr).toContain('full sweep: no full sweep of stack "later" to start from');
+  });
 });
