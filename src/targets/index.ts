@@ -17,7 +17,6 @@ export { KubernetesBinding, kubernetesTarget, type KubernetesBindingProps } from
 export {
   PostgresqlBinding,
   postgresqlTarget,
-  postgresTargetCheck,
   scramVerifier,
   type PostgresqlBindingProps,
 } from "./postgresql/index.js";

@@ -47,6 +47,16 @@ export function literalValue(value: unknown): unknown {
   return value;
 }
 
+/** Attributes as cdktf's HCL output wants them: each literal value under `value`. */
+export function hclAttributes(attributes: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(literalValue(attributes) as Record<string, unknown>).map(([key, value]) => [
+      key,
+      { value },
+    ]),
+  );
+}
+
 /**
  * Resources as the `resource` block of Terraform JSON (`{type: {name: attributes}}`), text
  * made literal and references written as interpolations: what a stack synthesizes for them.

@@ -70,7 +70,7 @@ describe("import direction between the rooms of src/", () => {
     }
   });
 
-  it("keeps src/errors.ts and src/run-status.ts below every room, and the grant model and the targets free of cdktf", async () => {
+  it("keeps src/errors.ts and src/run-status.ts below every room, and the grant model and the targets free of cdktf and cdktn", async () => {
     for (const file of ["src/errors.ts", "src/run-status.ts"]) {
       expect(await importProblems(file, probe("exec").replaceAll("../", "./"))).toEqual(ALL_FOUR);
     }
@@ -82,6 +82,22 @@ describe("import direction between the rooms of src/", () => {
         ),
         file,
       ).toEqual(["1:no-restricted-imports", "2:no-restricted-syntax"]);
+      // Nor CDK Terrain, the fork: statically, below its root, dynamically or as a type.
+      expect(
+        await importProblems(
+          file,
+          'import { App } from "cdktn";\nimport { x } from "cdktn/lib/app.js";\nexport const m = await import("cdktn");\nexport type S = import("cdktn").TerraformStack;\nconsole.log(App, x);',
+        ),
+        file,
+      ).toEqual(ALL_FOUR);
+      // Nor loaded by a call, as an optional package is (constructs/cdk-library.ts loads cdktn so).
+      expect(
+        await importProblems(
+          file,
+          'import { createRequire } from "node:module";\nexport const a = createRequire(import.meta.url)("cdktn");\nexport const b = createRequire(import.meta.url).resolve("cdktf/lib/app.js");\nexport const c = String("cdktf app");',
+        ),
+        file,
+      ).toEqual(["2:no-restricted-syntax", "3:no-restricted-syntax"]);
     }
   });
 
