@@ -4,14 +4,16 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 
 // The targets give plain Terraform JSON without cdktf (archived upstream): their whole module
-// graph loads in a Node process whose resolver refuses cdktf and constructs. The constructs,
-// loaded the same way, are refused: the probe sees what it must.
+// graph loads in a Node process whose resolver refuses cdktf, cdktn and constructs. The
+// constructs, loaded the same way, are refused: the probe sees what it must. And the
+// PostgreSQL client loads only when the PostgreSQL check runs, not with the plan's readers.
 const root = join(import.meta.dirname, "..", "..");
-const hook = pathToFileURL(join(root, "test", "support", "refuse-cdktf.mjs")).href;
+const hook = pathToFileURL(join(root, "test", "support", "refuse-packages.mjs")).href;
+const CDK = "cdktf,cdktn,constructs";
 const register = `data:text/javascript,import{register}from"node:module";register(${JSON.stringify(hook)});`;
 
-/** Imports `module` (relative to the repository) in a fresh Node process that refuses cdktf; what it printed. */
-function importWithoutCdktf(module: string, script: string) {
+/** Imports `module` (relative to the repository) in a fresh Node process that refuses `packages`; what it printed. */
+function importRefusing(packages: string, module: string, script: string) {
   const run = spawnSync(
     process.execPath,
     [
@@ -23,7 +25,7 @@ function importWithoutCdktf(module: string, script: string) {
       "-e",
       `const m = await import(${JSON.stringify(pathToFileURL(join(root, module)).href)});\n${script}`,
     ],
-    { cwd: root, encoding: "utf8" },
+    { cwd: root, encoding: "utf8", env: { ...process.env, REFUSE_PACKAGES: packages } },
   );
   return { status: run.status, stdout: run.stdout.trim(), stderr: run.stderr };
 }
@@ -39,7 +41,7 @@ describe("the targets without cdktf", () => {
       const binding = m.kubernetesTarget.binding({ name: "prod-k8s", roles: { read: { kind: "ClusterRole", name: "view" } } });
       console.log(JSON.stringify(m.terraformResources(binding.resources(grant))));
     `;
-    const run = importWithoutCdktf("src/targets/index.ts", script);
+    const run = importRefusing(CDK, "src/targets/index.ts", script);
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     const json = JSON.parse(run.stdout) as Record<string, Record<string, { role_ref: unknown }>>;
@@ -51,9 +53,24 @@ describe("the targets without cdktf", () => {
   });
 
   it("is a probe that fails on cdktf: the constructs do not load under it", () => {
-    const run = importWithoutCdktf("src/constructs/index.ts", "console.log('loaded');");
+    const run = importRefusing(CDK, "src/constructs/index.ts", "console.log('loaded');");
     expect(run.status).not.toBe(0);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toContain("cdktf in the module graph");
+    expect(run.stderr).toContain("refused package in the module graph");
+  });
+
+  it("load the PostgreSQL client only for the PostgreSQL check: the plan's readers and the sweep start without it", () => {
+    for (const module of ["src/targets/index.ts", "src/plan/index.ts", "src/sweep/run-sweep.ts"]) {
+      const run = importRefusing("pg", module, "console.log('loaded');");
+      expect([run.status, run.stdout, run.stderr], module).toEqual([0, "loaded", ""]);
+    }
+    const check = importRefusing(
+      "pg",
+      "src/targets/index.ts",
+      `const finish = await m.targetChecks({}).beforeApply([{ id: "a", record: { binding: "postgresql" }, addresses: [] }]);
+       console.log(JSON.stringify(await finish()));`,
+    );
+    expect(check.status).not.toBe(0);
+    expect(check.stderr).toContain("refused package in the module graph");
   });
 });
