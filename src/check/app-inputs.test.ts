@@ -60,6 +60,20 @@ describe("what an app read", () => {
     expect(connected?.untracked).toEqual(["it opens network connections"]);
     const clock = await record("void process.env.TEMPGRANT_NOW;", { TEMPGRANT_NOW: "2027-01-01T00:00:00Z" });
     expect(clock?.untracked).toEqual(["its own code reads TEMPGRANT_NOW"]);
+    for (const read of [
+      "Date.now();",
+      "new Date();",
+      "String(Date());",
+      "class Later extends Date {} new Later();",
+    ]) {
+      const system = await record(read);
+      expect([read, system?.untracked]).toEqual([read, ["its own code reads the system clock"]]);
+    }
+    // A date of a given instant is not the clock; node's own uses of the clock are not the app's.
+    const given = await record(
+      'const d = new Date("2027-01-01T00:00:00Z"); if (!(d instanceof Date) || d.getTime() !== Date.UTC(2027, 0, 1)) throw new Error("Date broken"); (await import("node:fs")).statSync(".");',
+    );
+    expect(given?.untracked).toEqual([]);
     const enumerated = await record("void Object.keys(process.env);");
     expect(enumerated?.envAll).toBe(true);
   });

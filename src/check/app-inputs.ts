@@ -33,7 +33,9 @@ const PER_RUN_ENV = new Set(["TEMPGRANT_NOW", APP_INPUTS_ENV]);
  * The preload, as a module: wraps node:fs, child_process, net and worker_threads functions
  * and process.env, and writes the report at exit. Reads of TEMPGRANT_NOW by the app's own
  * code (not tempgrant's library) are untracked: its output would depend on the clock in a
- * way the fast path cannot replay.
+ * way the fast path cannot replay. So are its own reads of the system clock (`Date.now()`,
+ * `new Date()`): an app that declares grants from the time of day (an on-call rota) would
+ * otherwise keep a grant the rota had already ended until the next full sweep.
  */
 const PRELOAD = String.raw`
 import fs from "node:fs";
@@ -67,6 +69,17 @@ process.env = new Proxy(environment, {
   has(target, key) { if (typeof key === "string") seen.env.add(key); return Reflect.has(target, key); },
   getOwnPropertyDescriptor(target, key) { if (typeof key === "string") seen.env.add(key); return Reflect.getOwnPropertyDescriptor(target, key); },
   ownKeys(target) { seen.envAll = true; return Reflect.ownKeys(target); },
+});
+// The system clock read by the app's own code (Date.now(), new Date(), Date()): its output
+// may then change with the time in ways the fast path cannot replay. Frames: [1] this
+// function, [2] the wrapper or trap, [3] the caller.
+const clockRead = () => { if (own(new Error().stack?.split("\n")[3])) seen.untracked.add("its own code reads the system clock"); };
+const OriginalDate = Date;
+const originalNow = OriginalDate.now;
+OriginalDate.now = function now() { clockRead(); return originalNow.call(OriginalDate); };
+globalThis.Date = new Proxy(OriginalDate, {
+  construct(target, args, newTarget) { if (args.length === 0) clockRead(); return Reflect.construct(target, args, newTarget); },
+  apply(target, thisArg, args) { clockRead(); return Reflect.apply(target, thisArg, args); },
 });
 const writeFileSync = fs.writeFileSync;
 process.on("exit", () => {

@@ -170,6 +170,18 @@ describe("the sweep's fast path", () => {
     expect([...grantsInState(project.stackDir)].sort()).toEqual(["g2", "g4", "g5"]);
   });
 
+  it("runs the app when the app's own code reads the system clock (a rota by the time of day)", async () => {
+    const app = join(project.dir, "app.ts");
+    const source = readFileSync(app, "utf8");
+    writeFileSync(app, source.replace("app.synth();", "void Date.now();\napp.synth();"));
+    const first = await expectFull(t0 + hour + 630, [], { CDKTF_CONTEXT_JSON: "{}" });
+    expect(first.result.stderr).toContain(
+      "grants: the next sweep runs the app too: what the app read cannot be replayed: its own code reads the system clock",
+    );
+    await expectFull(t0 + hour + 645, [], { CDKTF_CONTEXT_JSON: "{}" });
+    writeFileSync(app, source);
+  });
+
   it("runs the app when the app reads a grant's status (its output may change with the clock otherwise)", async () => {
     const app = join(project.dir, "app.ts");
     writeFileSync(
