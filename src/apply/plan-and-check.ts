@@ -8,12 +8,12 @@ import { withInactiveGrantWarnings } from "../check/inactive-grants.js";
 import { wrapStep } from "../errors.js";
 import { formatTimestamp } from "../grant/time.js";
 import { resolveClock } from "../grant/clock.js";
-import { checkPlanShape } from "../plan/read-plan.js";
-import { toPolicyInput, type PolicyInput } from "../plan/policy-input.js";
+import type { PolicyInput } from "../plan/policy-input.js";
+import { normalizePlanned, planAndShow } from "../plan/plan-run.js";
 import type { CheckConfig } from "../policy/config.js";
 import { loadPolicyEngine } from "../policy/evaluate.js";
 import { projectBundle } from "../policy/project-bundle.js";
-import { init, plan, showJson } from "../runner/index.js";
+import { init } from "../runner/index.js";
 import { synthesizeStacks, type StackSelection, type SynthesizedStack } from "./synthesize-stacks.js";
 
 /** A stack's checked plan: what `plan` prints and what `apply` applies when it passes. */
@@ -70,14 +70,14 @@ export async function planAndCheckStacks(options: PlanAndCheckOptions): Promise<
   const reports: CheckedStack[] = [];
   for (const stack of stacks) {
     options.progress(`[plan] ${stack.name}: init, plan, check...`);
-    const { planFile, document } = await (async () => {
+    const planned = await (async () => {
       await init(stack.workspace);
-      const result = await plan(stack.workspace, { out: "tempgrant.tfplan" });
-      return { planFile: result.planFile, document: await showJson(stack.workspace, result.planFile) };
+      return planAndShow(stack.workspace, { out: "tempgrant.tfplan" });
     })().catch((error: unknown) => {
       throw wrapStep(`plan stack ${stack.name}`, error);
     });
-    const input = toPolicyInput(checkPlanShape(document, stack.name), {
+    const { planFile } = planned;
+    const input = normalizePlanned(planned, stack.name, {
       now: clock.now,
       fallbackNow: clock.now,
       privilegedTypes: config.privilegedTypes,
