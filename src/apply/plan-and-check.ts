@@ -9,7 +9,7 @@ import { wrapStep } from "../errors.js";
 import { formatTimestamp } from "../grant/time.js";
 import { resolveClock } from "../grant/clock.js";
 import type { PolicyInput } from "../plan/policy-input.js";
-import { normalizePlanned, planAndShow } from "../plan/plan-run.js";
+import { normalizePlanned, planAndShow, type NormalizedPlan } from "../plan/plan-run.js";
 import type { CheckConfig } from "../policy/config.js";
 import { loadPolicyEngine } from "../policy/evaluate.js";
 import { projectBundle } from "../policy/project-bundle.js";
@@ -20,8 +20,10 @@ import { synthesizeStacks, type StackSelection, type SynthesizedStack } from "./
 export interface CheckedStack {
   readonly stack: SynthesizedStack;
   readonly planFile: string;
-  /** What the check evaluated; `apply` records its grant changes in the ledger. */
+  /** What the check evaluated. */
   readonly input: PolicyInput;
+  /** The grant records the plan changes, as written: what `apply` records in the ledger. */
+  readonly records: NormalizedPlan["records"];
   readonly report: CheckReport;
 }
 
@@ -77,7 +79,7 @@ export async function planAndCheckStacks(options: PlanAndCheckOptions): Promise<
       throw wrapStep(`plan stack ${stack.name}`, error);
     });
     const { planFile } = planned;
-    const input = normalizePlanned(planned, stack.name, {
+    const { input, records } = normalizePlanned(planned, stack.name, {
       now: clock.now,
       fallbackNow: clock.now,
       privilegedTypes: config.privilegedTypes,
@@ -88,6 +90,7 @@ export async function planAndCheckStacks(options: PlanAndCheckOptions): Promise<
       stack,
       planFile,
       input,
+      records,
       // Declared grants outside their window are in no plan: say so rather than pass in silence.
       report: withInactiveGrantWarnings(
         await evaluateInput(`${stack.name} (${planFile})`, input, policy),

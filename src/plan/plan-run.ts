@@ -2,6 +2,7 @@ import { plan, showJson, type Workspace } from "../runner/index.js";
 import type { PlanJson } from "./plan-json.js";
 import { toPolicyInput, type PolicyInput, type PolicyInputOptions } from "./policy-input.js";
 import { checkPlanShape } from "./read-plan.js";
+import { writtenRecords, type WrittenRecordSides } from "./written-records.js";
 
 /*
  * The one plan-and-normalize pipeline of `plan`, `apply` and `sweep`: after `init` (the
@@ -43,11 +44,18 @@ export function planOfDocument(document: unknown, source: string): PlanJson {
   return checkPlanShape(document, source);
 }
 
+/** A plan read for its check: the policy input, and the grant records it changes as written (for the ledger). */
+export interface NormalizedPlan {
+  readonly input: PolicyInput;
+  readonly records: ReadonlyMap<string, WrittenRecordSides>;
+}
+
 /** Our own reading of a planned document: its shape checked, normalized into the policy input. */
 export function normalizePlanned(
   planned: PlannedDocument,
   source: string,
   options: PolicyInputOptions,
-): PolicyInput {
-  return toPolicyInput(planOfDocument(planned.document, source), options);
+): NormalizedPlan {
+  const plan = planOfDocument(planned.document, source);
+  return { input: toPolicyInput(plan, options), records: writtenRecords(plan) };
 }
