@@ -6,18 +6,17 @@
 // Usage: npx tsx bench/sweep-read.ts [--grants 1000,10000] [--runs 5]
 import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
 import { planActions } from "../src/plan/plan-actions.js";
 import { checkPlanShape, toPolicyInput } from "../src/plan/index.js";
 import { median } from "./sweep-project.js";
 import { syntheticPlan } from "./synthetic-plan.js";
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const index = args.indexOf(name);
-  return index >= 0 && args[index + 1] ? (args[index + 1] as string) : fallback;
-};
-const sizes = option("--grants", "1000,10000").split(",").map(Number);
-const runs = Number(option("--runs", "5"));
+const { values } = parseArgs({
+  options: { grants: { type: "string", default: "1000,10000" }, runs: { type: "string", default: "5" } },
+});
+const sizes = values.grants.split(",").map(Number);
+const runs = Number(values.runs);
 const now = Date.UTC(2026, 10, 25, 12) / 1000;
 
 process.stdout.write(
