@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { TEMPGRANT_PROVIDER } from "../../src/constructs/tempgrant-provider.js";
 import { GRANT_RECORD_FIELDS, GRANT_RECORD_TYPE } from "../../src/grant/record.js";
 import { init, resolveEngine, type Workspace } from "../../src/runner/index.js";
 import { runEngine } from "../../src/runner/workspace.js";
-import { PINS } from "../../src/toolchain/pins.js";
 
 // The record's field table (src/grant/record.ts) is the one definition TypeScript reads and
 // writes records by; our provider's `tempgrant_grant` schema is the same list in Go. The two
@@ -24,16 +24,7 @@ describe("the grant record's field table", () => {
   it("is the provider's tempgrant_grant schema: every attribute, its type, and whether it may be left out", async () => {
     writeFileSync(
       join(dir, "main.tf.json"),
-      JSON.stringify({
-        terraform: {
-          required_providers: {
-            tempgrant: {
-              source: `${PINS.tempgrantProvider.namespace}/${PINS.tempgrantProvider.type}`,
-              version: PINS.tempgrantProvider.version,
-            },
-          },
-        },
-      }),
+      JSON.stringify({ terraform: { required_providers: { tempgrant: TEMPGRANT_PROVIDER } } }),
     );
     const workspace: Workspace = { engine: resolveEngine(), workingDir: dir, lockTimeout: "30s" };
     await init(workspace);
