@@ -34,3 +34,27 @@ export function applyEvent(record: GrantRecord, now: string): ApplyEvent {
     warnings: [],
   };
 }
+
+/**
+ * The record of grant `id` the audit diff tests compare: a read grant on orders-db held by a
+ * PostgreSQL role, until 2027-01-11T12:00:00Z; `overrides` change or add fields (crafted ones too).
+ */
+export function auditedRecord(id: string, overrides: Record<string, unknown> = {}): GrantRecord {
+  return {
+    tempgrant: GRANT_RECORD_MARKER,
+    id,
+    principal: `${id}@example.com`,
+    target: "orders-db",
+    access: "read",
+    expiresAt: "2027-01-11T12:00:00Z",
+    reason: "investigate stuck refunds",
+    ticket: "OPS-1",
+    requestedBy: `${id}@example.com`,
+    approvedBy: ["carol@example.com"],
+    breakGlass: false,
+    binding: "postgresql",
+    nativeExpiry: true,
+    resources: [`postgresql_role.grant_${id}`],
+    ...overrides,
+  } as GrantRecord;
+}
