@@ -21,6 +21,22 @@ export function aliceRecord<T extends object = Partial<GrantRecord>>(overrides?:
   } as GrantRecord & T;
 }
 
+/** Grant `id`'s own record (the grantee requested it), like alice's, expiring at `expiresAt`, with ticket OPS-1. */
+export function personalRecord(
+  id: string,
+  expiresAt: string,
+  overrides: Partial<GrantRecord> = {},
+): GrantRecord {
+  return aliceRecord({
+    id,
+    principal: `${id}@example.com`,
+    requestedBy: `${id}@example.com`,
+    expiresAt,
+    ticket: "OPS-1",
+    ...overrides,
+  });
+}
+
 /** The apply event that creates `record` in stack prod, as `tempgrant apply` appends it. */
 export function applyEvent(record: GrantRecord, now: string): ApplyEvent {
   return {

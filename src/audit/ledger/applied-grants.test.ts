@@ -1,27 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { GRANT_RECORD_MARKER, grantRecordAttributes, type GrantRecord } from "../../grant/record.js";
+import { personalRecord } from "../../../test/support/grant-record.js";
+import { grantRecordAttributes, type GrantRecord } from "../../grant/record.js";
 import type { PlanJson, ResourceChangeJson } from "../../plan/plan-json.js";
 import { toPolicyInput } from "../../plan/policy-input.js";
 import { writtenRecords } from "../../plan/written-records.js";
 import { appliedGrants } from "./applied-grants.js";
 
-const record = (id: string, expiresAt: string, extra: Partial<GrantRecord> = {}): GrantRecord => ({
-  tempgrant: GRANT_RECORD_MARKER,
-  id,
-  principal: `${id}@example.com`,
-  target: "orders-db",
-  access: "read",
-  expiresAt,
-  reason: "reconcile the January ledger",
-  ticket: "OPS-1",
-  requestedBy: `${id}@example.com`,
-  approvedBy: ["lead@example.com"],
-  breakGlass: false,
-  binding: "custom",
-  nativeExpiry: false,
-  resources: [`terraform_data.grant_${id}_access`],
-  ...extra,
-});
+const record = (id: string, expiresAt: string, extra: Partial<GrantRecord> = {}): GrantRecord =>
+  personalRecord(id, expiresAt, {
+    approvedBy: ["lead@example.com"],
+    resources: [`terraform_data.grant_${id}_access`],
+    ...extra,
+  });
 const change = (id: string, actions: string[], before: GrantRecord | null, after: GrantRecord | null) =>
   ({
     address: `terraform_data.grant_${id}`,
