@@ -26,7 +26,8 @@ const MESSAGE = "imports point inward: see Layout in README (the rooms and their
 /**
  * Forbids importing these rooms (and packages): static imports and re-exports
  * (no-restricted-imports), and `import()` expressions and `import("...")` types, which that
- * rule does not see (no-restricted-syntax).
+ * rule does not see (no-restricted-syntax); a package also by a call that names it
+ * (`require("cdktn")`, `createRequire(url)("cdktn")`: how an optional one is loaded).
  */
 const forbidRooms = (rooms, packages = []) => {
   const pattern = `(^|\\/)(${rooms.join("|")})\\/`;
@@ -49,6 +50,9 @@ const forbidRooms = (rooms, packages = []) => {
       "error",
       { selector: `ImportExpression[source.value=${specifier}]`, message: MESSAGE },
       { selector: `TSImportType Literal[value=${specifier}]`, message: MESSAGE },
+      ...(packages.length > 0
+        ? [{ selector: `CallExpression[arguments.0.value=/${packagePattern.slice(1)}/]`, message: MESSAGE }]
+        : []),
     ],
   };
 };
@@ -58,8 +62,8 @@ const roomRules = ROOM_LAYERS.flatMap((layer, index) => {
   const above = ROOM_LAYERS.slice(index + 1).flat();
   return layer.map((room) => ({
     files: [`src/${room}/**/*.ts`],
-    // The grant model is plain data and rules: no cdktf either.
-    rules: forbidRooms(above, room === "grant" ? ["cdktf", "constructs"] : []),
+    // The grant model is plain data and rules: no CDK library (cdktf, or its fork cdktn) either.
+    rules: forbidRooms(above, room === "grant" ? ["cdktf", "cdktn", "constructs"] : []),
   }));
 });
 

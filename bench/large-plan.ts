@@ -6,6 +6,9 @@
 //   output (planned_values, configuration, prior_state, sensitive markers, full role
 //   attributes, an unrelated update for one grant in four; about 3.7 KiB a grant), written piece by piece: past ~165k grants the file no
 //   longer fits in one JavaScript string.
+// - `--unapproved`: the synthetic plans' grants carry no approvers and tempgrant.yaml requires
+//   none, so that a CLI from before approvals became evidence (issue 16) and this one give the
+//   same verdict (exit 0): what issue 15's fail-closed checks cost, without signature checks.
 // Each plan is checked by the CLI of this tree (bundled as `npm run build` bundles it) and,
 // with --baseline-cli DIR [--baseline-bundle FILE], by another build (say, main's), runs
 // interleaved; and read by the floor, a node process that only JSON.parses it. Wall time
@@ -39,6 +42,8 @@ const list = (value: string | undefined) => (value ? value.split(",").map(Number
 const runs = Number(option("--runs") ?? "3");
 const baselineCli = option("--baseline-cli");
 const baselineBundle = option("--baseline-bundle");
+const unapproved = args.includes("--unapproved");
+const planOptions = unapproved ? { approvedBy: [] } : {};
 const root = fileURLToPath(new URL("..", import.meta.url));
 const now = 1_800_000_000;
 
@@ -245,11 +250,12 @@ interface Case {
 const cases: Case[] = [
   ...list(option("--grants")).map((grants) => ({
     label: `${grants} grants`,
-    write: (path: string) => writeFileSync(path, JSON.stringify(syntheticPlan(grants, now))),
+    write: (path: string) => writeFileSync(path, JSON.stringify(syntheticPlan(grants, now, planOptions))),
   })),
   ...list(option("--removals")).map((removals) => ({
     label: `1000 grants, ${removals} removals`,
-    write: (path: string) => writeFileSync(path, JSON.stringify(syntheticPlan(1_000, now, { removals }))),
+    write: (path: string) =>
+      writeFileSync(path, JSON.stringify(syntheticPlan(1_000, now, { ...planOptions, removals }))),
   })),
   ...list(option("--padded")).map((grants) => ({
     label: `${grants} grants, padded`,
@@ -269,7 +275,10 @@ try {
   // Inside the tree, so that the bundled CLI finds this tree's policies/ as an installed one does.
   const cli = join(root, "node_modules", ".cache", "tg-large-plan-cli");
   await bundleCli(cli);
-  writeFileSync(join(scratch, "tempgrant.yaml"), "approvals:\n  allowed: ['*@example.com']\n");
+  writeFileSync(
+    join(scratch, "tempgrant.yaml"),
+    `approvals:\n  allowed: ['*@example.com']\n${unapproved ? "  required: 0\n" : ""}`,
+  );
   const floor = join(scratch, "floor.cjs");
   writeFileSync(floor, 'JSON.parse(require("node:fs").readFileSync(process.argv[2], "utf8"));\n');
   const rows: string[] = [];

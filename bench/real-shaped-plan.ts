@@ -5,12 +5,14 @@
 // (test/fixtures/real-plans) for shape and bytes per resource.
 //
 //   npx tsx bench/real-shaped-plan.ts --grants 200000 --out FILE [--now RFC3339]
-//     [--evidence DIR] [--violations]
+//     [--evidence DIR] [--violations] [--others N]
 //
 // --evidence DIR files one approval signature per changing grant in DIR/approvals, with
 // DIR/allowed_signers and DIR/tempgrant.yaml naming them (check with --config
 // DIR/tempgrant.yaml): the plan then passes every rule. --violations adds one grant or resource
 // per kind of denial the direct policy (bench/direct-policy) knows, for comparing verdicts.
+// --others N (0 to 8, default 8) keeps N of each unit's 8 other resources: about 14 KB per
+// grant with 8, 4.5 KB with none, so that 200k grants make a plan of 0.9 to 2.7 GB.
 //
 // Each "unit" i is one grant (a tempgrant_grant record and the login role it owns, in the
 // root module, as a cdktf stack writes them) and one instance of a for_each module
@@ -61,6 +63,8 @@ export interface RealShapedOptions {
   /** The plan's timestamp, in seconds: the instant `tempgrant check` judges it at. */
   readonly now: number;
   readonly violations?: boolean;
+  /** Other resources per unit, 0 to {@link MAX_OTHERS} (default: all). */
+  readonly others?: number;
 }
 
 type GrantKind = "create" | "no-op" | "extend" | "revoke-expired" | "remove-unexpired" | "replace";
@@ -332,8 +336,17 @@ function grantInstances(i: number, options: RealShapedOptions): Instance[] {
   return instances;
 }
 
-/** Eight other resources of unit `i`, in its module instance module.team["team-i"]. */
-function otherInstances(i: number): Instance[] {
+/** Other resources a unit has at most (and by default). */
+export const MAX_OTHERS = 8;
+
+/**
+ * Which of the eight other resources a unit keeps when it keeps only `others` of them, by
+ * slot: the first service (relevant_attributes names it) and the endpoint (checks name it) go last.
+ */
+const OTHER_SLOT_RANKS = [0, 4, 7, 6, 2, 1, 5, 3];
+
+/** The other resources of unit `i` (eight by default), in its module instance module.team["team-i"]. */
+function otherInstances(i: number, others = MAX_OTHERS): Instance[] {
   const team = `module.team["team-${i}"]`;
   const inner = `${team}.module.inner`;
   const instances: Instance[] = [];
@@ -353,8 +366,9 @@ function otherInstances(i: number): Instance[] {
     { module: inner, name: "item" },
     { module: inner, name: "secret", sensitive: true },
   ];
-  slots.forEach((slot, j) => {
-    let action = OTHER_ACTIONS[(i * slots.length + j) % OTHER_ACTIONS.length]!;
+  const kept = slots.filter((_slot, j) => OTHER_SLOT_RANKS[j]! < others);
+  kept.forEach((slot, j) => {
+    let action = OTHER_ACTIONS[(i * kept.length + j) % OTHER_ACTIONS.length]!;
     // The endpoint carries the module's precondition (see checks): never removed.
     if (slot.follows && action === "delete") action = "update";
     const key =
@@ -365,7 +379,7 @@ function otherInstances(i: number): Instance[] {
           : `["${slot.index}"]`;
     const address = `${slot.module}.terraform_data.${slot.name}${key}`;
     const label = `team-${i}-${slot.name}${slot.index === undefined ? "" : `-${slot.index}`}`;
-    const id = objectId(i, j);
+    const id = objectId(i, slots.indexOf(slot));
     const old: Values = { id, input: `${label}-v1`, output: `${label}-v1`, triggers_replace: null };
     // Only the input is marked: the output comes back from the provider unmarked.
     const sensitive = slot.sensitive ? { input: true } : {};
@@ -418,7 +432,7 @@ function otherInstances(i: number): Instance[] {
 
 /** Every resource instance of unit `i`: its grant first (root module), then its module's. */
 export function unitInstances(i: number, options: RealShapedOptions): Instance[] {
-  return [...grantInstances(i, options), ...otherInstances(i)];
+  return [...grantInstances(i, options), ...otherInstances(i, options.others)];
 }
 
 const ACTIONS: Readonly<Record<Action, readonly string[]>> = {
@@ -685,8 +699,10 @@ export function writeRealShapedPlan(
       out,
       (function* () {
         for (let i = 0; i < options.grants; i += 10) {
-          const setting = otherInstances(i)[4]!;
-          if (!setting.before) continue;
+          const setting = otherInstances(i, options.others).find(
+            (instance) => instance.address === `module.team["team-${i}"].terraform_data.setting["region"]`,
+          );
+          if (!setting?.before) continue;
           yield resourceChange({
             ...setting,
             action: "update",
@@ -745,11 +761,13 @@ export function writeRealShapedPlan(
       `],"module_calls":{"team":${JSON.stringify(TEAM_MODULE_CALL)}},"variables":{"environment":{"type":"string","default":"production"},"team_secret":{"type":"string","default":"not-a-real-secret","sensitive":true}}}}`,
     );
 
+    // Each unit's first service and its endpoint are the last of its other resources to go.
+    const others = options.others ?? MAX_OTHERS;
     out.write(`,"relevant_attributes":[`);
     writeElements(
       out,
       (function* () {
-        for (const i of range(options.grants))
+        for (const i of range(others > OTHER_SLOT_RANKS[0]! ? options.grants : 0))
           yield { resource: `module.team["team-${i}"].terraform_data.service[0]`, attribute: ["id"] };
       })(),
     );
@@ -761,7 +779,7 @@ export function writeRealShapedPlan(
     writeElements(
       out,
       (function* () {
-        for (const i of range(options.grants))
+        for (const i of range(others > OTHER_SLOT_RANKS[5]! ? options.grants : 0))
           yield {
             address: {
               module: `module.team["team-${i}"]`,
@@ -817,7 +835,7 @@ export function writeRealShapedPlanWithEvidence(
 
 function usage(message: string): never {
   process.stderr.write(
-    `real-shaped-plan: ${message}\nusage: npx tsx bench/real-shaped-plan.ts --grants N --out FILE [--now RFC3339] [--evidence DIR] [--violations]\n`,
+    `real-shaped-plan: ${message}\nusage: npx tsx bench/real-shaped-plan.ts --grants N --out FILE [--now RFC3339] [--evidence DIR] [--violations] [--others N]\n`,
   );
   process.exit(2);
 }
@@ -842,7 +860,11 @@ function main(argv: readonly string[]): void {
     if (!parsed.ok) usage(`--now ${nowText}: not an RFC 3339 time with a zone`);
     now = parsed.instant.seconds;
   }
-  const options = { grants, now, violations: argv.includes("--violations") };
+  const othersText = option("--others") ?? String(MAX_OTHERS);
+  const others = Number(othersText);
+  if (!Number.isInteger(others) || others < 0 || others > MAX_OTHERS)
+    usage(`--others ${othersText}: not a whole number from 0 to ${MAX_OTHERS}`);
+  const options = { grants, now, violations: argv.includes("--violations"), others };
   const evidence = option("--evidence");
   const started = process.hrtime.bigint();
   const written = evidence

@@ -4,12 +4,14 @@
 // tofu/terraform process it started, the cdktf app included in ours. Each tofu child is
 // timed by a bash wrapper (EPOCHREALTIME around the real command), so the wrapper's own
 // start-up and the spawning count as ours, not the child's.
-// Two variants, interleaved run by run on the same machine: `before` runs the app through
-// tsx as written (its command prefixed by the timing wrapper, which tempgrant does not
-// compile) and initialises the stack (its init stamp removed), as every sweep did before;
-// `after` is a scheduled sweep now: the app compiled (cached by the setup's synth) and init
-// skipped (the setup's init, with the same engine, left a current stamp).
-// Usage: npm run bench:sweep [-- --grants 100,1000 --runs 3 --cli build|source --variants before,after]
+// Variants, interleaved run by run on the same machine: `before` runs the app through tsx as
+// written (its command prefixed by the timing wrapper, which tempgrant does not compile) and
+// initialises the stack (its init stamp removed), as sweeps did before the app was compiled;
+// `full` is a full sweep now (`--full`): the app compiled (cached by the setup's synth) and
+// init skipped (the setup's init, with the same engine, left a current stamp); `fast` is a
+// scheduled sweep after a full one that left nothing to do (the setup runs it, before the
+// expiries): the fast path, the app not run, the expired grants revoked from the state.
+// Usage: npm run bench:sweep [-- --grants 100,1000 --runs 3 --cli build|source --variants full,fast]
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -18,6 +20,7 @@ import { synthApp } from "../src/check/synth-app.js";
 import { runCommand } from "../src/exec/run-command.js";
 import { formatTimestamp } from "../src/grant/index.js";
 import { apply, engineEnvironment, init, plan, resolveEngine } from "../src/runner/index.js";
+import { FAST_PATH_MAX_REVOCATIONS } from "../src/sweep/sweep-base.js";
 import { makeBenchProject, median, tempgrantCli, type BenchGrant } from "./sweep-project.js";
 
 const args = process.argv.slice(2);
@@ -28,9 +31,9 @@ const option = (name: string, fallback: string) => {
 const sizes = option("--grants", "100,1000").split(",").map(Number);
 const runs = Number(option("--runs", "3"));
 const cliKind = option("--cli", "build") === "source" ? "source" : "build";
-const VARIANTS = ["before", "after"] as const;
+const VARIANTS = ["before", "full", "fast"] as const;
 type Variant = (typeof VARIANTS)[number];
-const variants = option("--variants", VARIANTS.join(","))
+const variants = option("--variants", "full,fast")
   .split(",")
   .filter((name): name is Variant => (VARIANTS as readonly string[]).includes(name));
 const log = (line: string) => process.stderr.write(`[bench:sweep] ${line}\n`);
@@ -55,7 +58,9 @@ interface Sample {
   readonly revoked: number;
   /** tofu invocations (children other than the app). */
   readonly tofuCount: number;
-  /** Seconds the app's process ran (before: its wrapper's timing; after: the synth phase). */
+  /** The sweep took the fast path. */
+  readonly fast: boolean;
+  /** Seconds the app's process ran (before: its wrapper's timing; full: the synth phase; fast: 0). */
   readonly app: number;
 }
 
@@ -73,8 +78,13 @@ function wrapperScript(label: string, command: string): string {
   ].join("\n");
 }
 
-/** The phase a child's time belongs to, from its kind and what ran before it. */
-function phaseOf(child: Child, seen: { plan: boolean; apply: boolean }): Phase {
+/**
+ * The phase a child's time belongs to, from its kind and what ran before it. On the fast
+ * path, the first `state pull` is its check against the last full sweep, timed as `synth`.
+ */
+function phaseOf(child: Child, seen: { plan: boolean; apply: boolean; pulls: number; fast: boolean }): Phase {
+  if (child.label === "tofu-state") seen.pulls += 1;
+  if (seen.fast && child.label === "tofu-state" && seen.pulls === 1) return "synth";
   switch (child.label) {
     case "synth":
       return "synth";
@@ -121,36 +131,51 @@ async function sample(
     await init(workspace);
     await apply(workspace, (await plan(workspace, { out: "setup.tfplan" })).planFile);
     if (variant === "before") rmSync(join(project.stackDir, ".terraform", "tempgrant-init.sha256"));
+    const sweepAt = async (at: number, extra: readonly string[]) =>
+      runCommand({
+        program: cli.program,
+        args: [
+          ...cli.args,
+          "sweep",
+          "--chdir",
+          project.dir,
+          "--now",
+          formatTimestamp(at),
+          "--json",
+          ...extra,
+        ],
+        env: {
+          ...process.env,
+          NO_COLOR: "1",
+          TEMPGRANT_NOW: "",
+          TEMPGRANT_ENGINE_BINARY: wrappers.tofu,
+          TEMPGRANT_BENCH_TIMINGS: timings,
+        },
+      });
+    if (variant === "fast") {
+      // The scheduled sweep before the expiries: a full one, which lays the fast path's base.
+      log("  the full sweep before the expiries...");
+      const first = await sweepAt(t0 + 60, []);
+      if (first.exitCode !== 0) throw new Error(`the first sweep exited ${first.exitCode}:\n${first.stderr}`);
+    }
 
     writeFileSync(timings, "");
     log(`  sweeping ${count} grants...`);
     const started = performance.now();
-    const result = await runCommand({
-      program: cli.program,
-      args: [
-        ...cli.args,
-        "sweep",
-        "--chdir",
-        project.dir,
-        "--now",
-        formatTimestamp(t0 + 3_600 + count + 60),
-        "--json",
-      ],
-      env: {
-        ...process.env,
-        NO_COLOR: "1",
-        TEMPGRANT_NOW: "",
-        TEMPGRANT_ENGINE_BINARY: wrappers.tofu,
-        TEMPGRANT_BENCH_TIMINGS: timings,
-      },
-    });
+    const result = await sweepAt(t0 + 3_600 + count + 60, variant === "fast" ? [] : ["--full"]);
     const wall = (performance.now() - started) / 1000;
     if (result.exitCode !== 0) throw new Error(`sweep exited ${result.exitCode}:\n${result.stderr}`);
     const event = JSON.parse(result.stdout) as {
       revoked: unknown[];
       verified: boolean;
       phases: Record<Phase, number>;
+      path?: string;
     };
+    // Past FAST_PATH_MAX_REVOCATIONS grants expired at once, the fast variant's sweep runs the app.
+    const fastExpected = variant === "fast" && count <= FAST_PATH_MAX_REVOCATIONS;
+    if ((event.path === "state") !== fastExpected) {
+      throw new Error(`the ${variant} sweep took the ${event.path ?? "full"} path:\n${result.stderr}`);
+    }
     if (event.revoked.length !== count || !event.verified) {
       throw new Error(`the sweep revoked ${event.revoked.length} of ${count} (verified: ${event.verified})`);
     }
@@ -165,7 +190,7 @@ async function sample(
       if (previous && child.start < previous.end) throw new Error("child processes overlapped");
     });
     const inChildren = Object.fromEntries(PHASES.map((phase) => [phase, 0])) as Record<Phase, number>;
-    const seen = { plan: false, apply: false };
+    const seen = { plan: false, apply: false, pulls: 0, fast: fastExpected };
     for (const child of children) inChildren[phaseOf(child, seen)] += child.end - child.start;
     const appChild = children.find((child) => child.label === "synth");
     return {
@@ -175,7 +200,8 @@ async function sample(
       childCount: children.length,
       revoked: count,
       tofuCount: children.filter((child) => child.label !== "synth").length,
-      app: appChild ? appChild.end - appChild.start : event.phases.synth,
+      fast: fastExpected,
+      app: appChild ? appChild.end - appChild.start : fastExpected ? 0 : event.phases.synth,
     };
   } finally {
     rmSync(project.dir, { recursive: true, force: true });
@@ -256,13 +282,27 @@ async function main(): Promise<void> {
           );
         let phaseTotal = 0;
         for (const phase of PHASES) {
+          // The app is the synth phase's child in `before`; its tofu child, on the fast path, the check.
           const synth = phase === "synth";
-          row(phase, shown.phases[phase], synth ? 0 : shown.children[phase], synth ? shown.app : 0);
+          const appChild = synth && variant === "before";
+          row(
+            synth && shown.fast
+              ? "synth (fast path: the check, no app)"
+              : synth && variant === "fast"
+                ? `synth (over ${FAST_PATH_MAX_REVOCATIONS} expired: the app ran)`
+                : phase,
+            shown.phases[phase],
+            appChild ? 0 : shown.children[phase],
+            synth ? shown.app : 0,
+          );
           phaseTotal += shown.phases[phase];
         }
         row("other: start-up, ledger, listing, output", shown.wall - phaseTotal, 0, 0);
         const tofu = (s: Sample) =>
-          PHASES.reduce((sum, phase) => sum + (phase === "synth" ? 0 : s.children[phase]), 0);
+          PHASES.reduce(
+            (sum, phase) => sum + (phase === "synth" && variant === "before" ? 0 : s.children[phase]),
+            0,
+          );
         row(`whole process (${shown.tofuCount} tofu runs)`, shown.wall, tofu(shown), shown.app);
         const share = (s: Sample) => (100 * (s.wall - tofu(s))) / s.wall;
         console.log(

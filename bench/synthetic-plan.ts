@@ -8,10 +8,20 @@ export interface SyntheticPlanOptions {
    * than the created grants: each is looked up as a possible rename.
    */
   readonly removals?: number;
+  /**
+   * Who approved each grant (default one typed name). `[]` with `approvals.required: 0` gives
+   * a plan every version of the checker passes, evidence or not: the fair peer across versions.
+   */
+  readonly approvedBy?: readonly string[];
 }
 
 /** Benchmark grant `index` of a `kind` of people: its record's input, its role's address and attributes. */
-export function benchmarkGrant(kind: string, index: number, expires: number) {
+export function benchmarkGrant(
+  kind: string,
+  index: number,
+  expires: number,
+  approvedBy: readonly string[] = ["approver@example.com"],
+) {
   const name = `${kind}_${index}`;
   const person = `${kind}${index}@example.com`;
   const role = `postgresql_role.grant_${name}`;
@@ -26,7 +36,7 @@ export function benchmarkGrant(kind: string, index: number, expires: number) {
       reason: "benchmark: reconcile ledgers",
       ticket: `BENCH-${index}`,
       requestedBy: person,
-      approvedBy: ["approver@example.com"],
+      approvedBy,
       breakGlass: false,
       binding: "postgresql",
       nativeExpiry: true,
@@ -51,7 +61,7 @@ export function syntheticPlan(grants: number, now: number, options: SyntheticPla
   const expires = now + 3_600;
   const grantChanges = (kind: string, index: number, removed: boolean) => {
     const name = `${kind}_${index}`;
-    const { record, role, roleValues } = benchmarkGrant(kind, index, expires);
+    const { record, role, roleValues } = benchmarkGrant(kind, index, expires, options.approvedBy);
     const sides = (values: object, unknown: object) =>
       removed
         ? { actions: ["delete"], before: values, after: null, after_unknown: {} }

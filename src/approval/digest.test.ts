@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { Grant } from "../grant/model.js";
-import { grantDigest } from "./digest.js";
+import canonicalize from "canonicalize";
+import { grantDigest, grantDigestContent } from "./digest.js";
 
 const grant: Grant = {
   id: "alice-db-read",
@@ -45,5 +46,36 @@ describe("grantDigest", () => {
     ];
     for (const change of variants) expect(grantDigest({ ...grant, ...change })).not.toBe(base);
     expect(grantDigest({ ...grant, approvedBy: ["carol", "dave"] })).toBe(base);
+  });
+
+  it("writes the canonical text exactly as the canonicalize package does, whatever the text", () => {
+    // grantDigest hands the content to JSON.stringify as it is: its keys must be in RFC 8785
+    // order, and every string must come out as RFC 8785 writes it.
+    const content = grantDigestContent(grant);
+    expect(Object.keys(content)).toEqual(Object.keys(content).sort());
+    const texts = [
+      "plain",
+      'quote " and backslash \\ and slash /',
+      "controls \u0000\u0001\u001f\t\n\r\b\f and DEL \u007f",
+      "accents é, ﬁ ligature, fullwidth ａｌｉｃｅ, Cyrillic а",
+      "emoji 😀 (a surrogate pair), CJK 漢字, RTL עברית",
+      "line separator \u2028 paragraph \u2029",
+      "",
+    ];
+    for (const text of texts) {
+      const variant: Grant = {
+        ...grant,
+        reason: text,
+        principal: `p ${text}`,
+        ticket: text,
+        credential: text,
+      };
+      const expected = canonicalize(grantDigestContent(variant))!;
+      expect(grantDigest(variant)).toBe(`sha256:${createHash("sha256").update(expected).digest("hex")}`);
+    }
+  });
+
+  it("refuses half a surrogate pair, which has no canonical form", () => {
+    expect(() => grantDigest({ ...grant, reason: "x\ud800y" })).toThrow(/cannot be canonicalized/);
   });
 });

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import canonicalize from "canonicalize";
 import type { Grant } from "../grant/model.js";
 import { formatTimestamp } from "../grant/time.js";
 
@@ -13,29 +12,42 @@ export const GRANT_DIGEST_VERSION = "tempgrant.grant-digest/v1";
  * `approvedBy` is left out: it is whom the requester asks, not what is approved.
  */
 export function grantDigestContent(grant: Grant): Record<string, string | boolean | null> {
+  // Keys in RFC 8785 order (sorted by UTF-16 code units), so that JSON.stringify writes the
+  // canonical text as it is (see grantDigest; digest.test.ts holds the order to the sort).
   return {
-    digest: GRANT_DIGEST_VERSION,
-    id: grant.id,
-    principal: grant.principal,
-    target: grant.target,
     access: grant.access,
-    startsAt: grant.startsAt === undefined ? null : formatTimestamp(grant.startsAt),
-    expiresAt: formatTimestamp(grant.expiresAt),
     breakGlass: grant.breakGlass,
     credential: grant.credential ?? null,
+    digest: GRANT_DIGEST_VERSION,
+    expiresAt: formatTimestamp(grant.expiresAt),
+    id: grant.id,
+    principal: grant.principal,
     reason: grant.reason,
-    ticket: grant.ticket ?? null,
     requestedBy: grant.requestedBy,
+    startsAt: grant.startsAt === undefined ? null : formatTimestamp(grant.startsAt),
+    target: grant.target,
+    ticket: grant.ticket ?? null,
   };
 }
+
+/** Half of a surrogate pair on its own: RFC 8785 has no text for it. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * The grant digest: SHA-256 over the RFC 8785 (JSON Canonicalization Scheme) form of
  * {@link grantDigestContent}, written `sha256:<64 hex digits>`. Approvals sign this text, so an
  * approval binds to the exact content and to nothing else.
+ *
+ * The content is one flat object of strings, booleans and nulls with its keys already in
+ * order, and RFC 8785 writes strings as JSON.stringify does: so JSON.stringify gives the
+ * canonical text, byte for byte what the `canonicalize` package gives (digest.test.ts compares
+ * them), at a fraction of its cost. A check digests every grant of a plan.
  */
 export function grantDigest(grant: Grant): string {
-  const text = canonicalize(grantDigestContent(grant));
-  if (text === undefined) throw new Error("grant digest: the content cannot be canonicalized");
-  return `sha256:${createHash("sha256").update(text, "utf8").digest("hex")}`;
+  const content = grantDigestContent(grant);
+  for (const value of Object.values(content)) {
+    if (typeof value === "string" ? LONE_SURROGATE.test(value) : value !== null && typeof value !== "boolean")
+      throw new Error("grant digest: the content cannot be canonicalized");
+  }
+  return `sha256:${createHash("sha256").update(JSON.stringify(content), "utf8").digest("hex")}`;
 }

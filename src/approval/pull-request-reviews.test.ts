@@ -87,4 +87,23 @@ describe("pull-request reviews as evidence (GitHub REST shapes)", () => {
     );
     expect(() => parsePullRequestReviews("{", "reviews.json")).toThrow(/reviews.json: not JSON/);
   });
+
+  it("reads the file as strictly as a plan: a repeated key or a lone surrogate is bad input", () => {
+    const good = JSON.stringify(
+      githubReviews([{ id: 1, user: "bob", userId: 5001, state: "CHANGES_REQUESTED", commit: "head" }]),
+    );
+    // JSON.parse keeps the last "state": one reader would see an approval, another would not.
+    const twice = good.replace(
+      '"state":"CHANGES_REQUESTED"',
+      '"state":"CHANGES_REQUESTED","state":"APPROVED"',
+    );
+    expect(() => parsePullRequestReviews(twice, "reviews.json")).toThrow(
+      /^reviews.json: duplicate key "state" at line 1, column \d+$/,
+    );
+    const lone = good.replace('"login":"bob"', '"login":"bob\\ud800"');
+    expect(lone).not.toBe(good);
+    expect(() => parsePullRequestReviews(lone, "reviews.json")).toThrow(
+      /^reviews.json: an escaped lone surrogate/,
+    );
+  });
 });

@@ -1,5 +1,6 @@
 import { quoteValue } from "../errors.js";
 import { InvalidInputError } from "../grant/problem.js";
+import { strictJsonProblem } from "../plan/strict-json.js";
 import type { EvidenceOutcome } from "./signature-evidence.js";
 
 /**
@@ -52,6 +53,10 @@ export function parsePullRequestReviews(json: string, source: string): PullReque
   } catch (error) {
     throw bad(source, "", `not JSON: ${(error as Error).message}`);
   }
+  // Read as the plan is: a repeated key (JSON.parse keeps the last, so a second "state" could
+  // turn a review into an approval for one reader only) or a lone surrogate is refused.
+  const strict = strictJsonProblem(json);
+  if (strict) throw bad(source, "", `${strict.message} at line ${strict.line}, column ${strict.column}`);
   const root = object(raw, source, "");
   const pull = object(root.pull, source, "pull");
   const author = object(pull.user, source, "pull.user");

@@ -2,6 +2,9 @@ import type { GrantRecord } from "../grant/record.js";
 import { parseTimestamp } from "../grant/time.js";
 import { grantDigest } from "./digest.js";
 
+/** Half of a surrogate pair on its own. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /**
  * The grant digest of a record as a plan or state holds it, recomputed from its fields and
  * the credential its access resources are given (never from the digest the record carries,
@@ -19,6 +22,9 @@ export function recordDigest(record: GrantRecord, credential: string | null): st
   ];
   if (texts.some((text) => typeof text !== "string") || typeof record.breakGlass !== "boolean") return null;
   if (record.ticket !== undefined && record.ticket !== null && typeof record.ticket !== "string") return null;
+  // Half a surrogate pair is not text: nobody can have approved it, and it has no canonical form.
+  if ([...texts, record.ticket ?? "", credential ?? ""].some((text) => LONE_SURROGATE.test(text as string)))
+    return null;
   const expires = typeof record.expiresAt === "string" ? parseTimestamp(record.expiresAt) : undefined;
   if (!expires?.ok) return null;
   let startsAt: number | undefined;

@@ -28,6 +28,22 @@ export async function compiledAppCommand(
   argv: readonly string[],
   options: { readonly outdir?: string } = {},
 ): Promise<readonly string[] | undefined> {
+  return (await compiledApp(projectDir, argv, options))?.argv;
+}
+
+/** The compiled app: the bundle (its file name is the digest of its inputs) and what runs it. */
+export interface CompiledApp {
+  readonly bundle: string;
+  /** node, its flags, the bundle, the app's own arguments. */
+  readonly argv: readonly string[];
+}
+
+/** {@link compiledAppCommand}, with the bundle it runs. */
+export async function compiledApp(
+  projectDir: string,
+  argv: readonly string[],
+  options: { readonly outdir?: string } = {},
+): Promise<CompiledApp | undefined> {
   const form = loaderForm(argv);
   if (!form) return undefined;
   const project = resolve(projectDir);
@@ -45,7 +61,7 @@ export async function compiledAppCommand(
   const cached = cachedDecision(context, cacheDir);
   const bundle = cached === undefined ? await buildBundle(context, entry, cacheDir) : cached;
   if (!bundle) return undefined;
-  return [form.node, ...form.nodeFlags, "--enable-source-maps", bundle, ...form.appArgs];
+  return { bundle, argv: [form.node, ...form.nodeFlags, "--enable-source-maps", bundle, ...form.appArgs] };
 }
 
 /** The project, and what synthesis and tempgrant write into it (no source of the app). */

@@ -6,7 +6,7 @@ import { parseTimestamp } from "../grant/time.js";
 /** A grant as the synthesized stack lists it under "//" ({@link StackListingEntry}), its window read. */
 export interface ListedGrant {
   readonly id: string;
-  readonly status: StackListingEntry["status"];
+  readonly status: string;
   readonly source: string;
   readonly startsAt: number | null;
   readonly expiresAt: number | null;

@@ -6,7 +6,8 @@ import { describeCommand, runCommand, type CommandResult } from "../exec/run-com
 import { TempgrantError } from "../errors.js";
 import { SYNTH_REPORT_ENV, type SynthReport } from "../constructs/synth-report.js";
 import { GrantProblemsError } from "../grant/index.js";
-import { compiledAppCommand } from "./compiled-app.js";
+import { APP_INPUTS_ENV, appInputsPreloadFlags, readAppInputs, type AppInputs } from "./app-inputs.js";
+import { compiledApp } from "./compiled-app.js";
 
 /** Options of {@link synthApp}. */
 export interface SynthAppOptions {
@@ -35,7 +36,87 @@ export interface SynthAppOptions {
  * command as written.
  */
 export async function synthApp(options: SynthAppOptions): Promise<Record<string, string>> {
-  const configPath = join(options.projectDir, "cdktf.json");
+  return (await synthAppRun(options)).stacks;
+}
+
+/** What {@link synthAppRun} ran, besides the stacks. */
+export interface SynthRun {
+  /** Each synthesized stack's working directory, by name. */
+  readonly stacks: Record<string, string>;
+  /** The compiled bundle that ran (undefined: the app ran as written). */
+  readonly bundle?: string;
+  /** What the compiled app read (with `recordInputs`); undefined when not recorded or unreadable. */
+  readonly inputs?: AppInputs;
+}
+
+/** {@link synthApp}, also saying which bundle ran and, with `recordInputs`, what it read (app-inputs.ts). */
+export async function synthAppRun(
+  options: SynthAppOptions & { readonly recordInputs?: boolean },
+): Promise<SynthRun> {
+  const argv = appCommand(options.projectDir);
+  const outdir = resolve(options.projectDir, options.outdir);
+  mkdirSync(outdir, { recursive: true });
+  const manifest = join(outdir, "manifest.json");
+  const reportFile = join(outdir, "tempgrant-synth-report.json");
+  const inputsFile = join(outdir, "tempgrant-app-inputs.json");
+  rmSync(manifest, { force: true });
+  rmSync(reportFile, { force: true });
+  rmSync(inputsFile, { force: true });
+  const written = { program: argv[0] as string, args: argv.slice(1) };
+  const compiled = await compiledApp(options.projectDir, argv, { outdir });
+  const record = compiled !== undefined && options.recordInputs === true;
+  const [program, ...args] = (
+    compiled
+      ? record
+        ? [compiled.argv[0], ...appInputsPreloadFlags(), ...compiled.argv.slice(1)]
+        : compiled.argv
+      : argv
+  ) as [string, ...string[]];
+  const spec = {
+    program,
+    args,
+    cwd: options.projectDir,
+    env: { ...appEnvironment(options), ...(record ? { [APP_INPUTS_ENV]: inputsFile } : {}) },
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs, killGroupOnTimeout: true } : {}),
+  };
+  const result = await runCommand(spec);
+  if (result.timedOut) {
+    throw new TempgrantError(
+      "SYNTH_TIMEOUT",
+      `the cdktf app did not finish within ${formatDuration(Math.round((options.timeoutMs ?? 0) / 1000))} and was killed`,
+    );
+  }
+  if (result.exitCode !== 0)
+    throw appFailure(readReport(reportFile, options.projectDir), result, describeCommand(written));
+  let stacks: unknown;
+  try {
+    stacks = (JSON.parse(readFileSync(manifest, "utf8")) as { stacks?: unknown }).stacks;
+  } catch {
+    throw new TempgrantError(
+      "INVALID_INPUT",
+      `the app exited 0 but synthesized nothing: no readable ${manifest} (does it call app.synth()?)`,
+    );
+  }
+  const names = Object.keys(typeof stacks === "object" && stacks !== null ? stacks : {}).sort();
+  if (names.length === 0)
+    throw new TempgrantError("INVALID_INPUT", `the app synthesized no stacks into ${outdir}`);
+  const entries = stacks as Record<string, { workingDirectory?: unknown }>;
+  const inputs = record ? readAppInputs(inputsFile) : undefined;
+  return {
+    stacks: Object.fromEntries(
+      names.map((name) => {
+        const dir = entries[name]?.workingDirectory;
+        return [name, typeof dir === "string" ? resolve(outdir, dir) : join(outdir, "stacks", name)];
+      }),
+    ),
+    ...(compiled ? { bundle: compiled.bundle } : {}),
+    ...(inputs ? { inputs } : {}),
+  };
+}
+
+/** The cdktf.json of a project: its text (part of what a sweep compares) and the app command, split. */
+export function appCommand(projectDir: string): string[] {
+  const configPath = join(projectDir, "cdktf.json");
   if (!existsSync(configPath)) {
     throw new TempgrantError(
       "INVALID_INPUT",
@@ -61,57 +142,20 @@ export async function synthApp(options: SynthAppOptions): Promise<Record<string,
       `${configPath}: "app" must be a plain command; shell operators are not run`,
     );
   }
+  return argv;
+}
+
+/** The environment the app runs with: the caller's, the run's clock and settings, where to write. */
+export function appEnvironment(options: SynthAppOptions): NodeJS.ProcessEnv {
   const outdir = resolve(options.projectDir, options.outdir);
-  mkdirSync(outdir, { recursive: true });
-  const manifest = join(outdir, "manifest.json");
-  const reportFile = join(outdir, "tempgrant-synth-report.json");
-  rmSync(manifest, { force: true });
-  rmSync(reportFile, { force: true });
-  const written = { program: argv[0] as string, args: argv.slice(1) as string[] };
-  const [program, ...args] = ((await compiledAppCommand(options.projectDir, argv as string[], { outdir })) ??
-    argv) as [string, ...string[]];
-  const spec = {
-    program,
-    args,
-    cwd: options.projectDir,
-    env: {
-      ...process.env,
-      TEMPGRANT_NOW: options.now,
-      CDKTF_OUTDIR: outdir,
-      [SYNTH_REPORT_ENV]: reportFile,
-      ...(options.revocationMargin ? { TEMPGRANT_REVOCATION_MARGIN: options.revocationMargin } : {}),
-      ...(options.invalidGrants ? { TEMPGRANT_INVALID_GRANTS: options.invalidGrants } : {}),
-    },
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs, killGroupOnTimeout: true } : {}),
+  return {
+    ...process.env,
+    TEMPGRANT_NOW: options.now,
+    CDKTF_OUTDIR: outdir,
+    [SYNTH_REPORT_ENV]: join(outdir, "tempgrant-synth-report.json"),
+    ...(options.revocationMargin ? { TEMPGRANT_REVOCATION_MARGIN: options.revocationMargin } : {}),
+    ...(options.invalidGrants ? { TEMPGRANT_INVALID_GRANTS: options.invalidGrants } : {}),
   };
-  const result = await runCommand(spec);
-  if (result.timedOut) {
-    throw new TempgrantError(
-      "SYNTH_TIMEOUT",
-      `the cdktf app did not finish within ${formatDuration(Math.round((options.timeoutMs ?? 0) / 1000))} and was killed`,
-    );
-  }
-  if (result.exitCode !== 0)
-    throw appFailure(readReport(reportFile, options.projectDir), result, describeCommand(written));
-  let stacks: unknown;
-  try {
-    stacks = (JSON.parse(readFileSync(manifest, "utf8")) as { stacks?: unknown }).stacks;
-  } catch {
-    throw new TempgrantError(
-      "INVALID_INPUT",
-      `the app exited 0 but synthesized nothing: no readable ${manifest} (does it call app.synth()?)`,
-    );
-  }
-  const names = Object.keys(typeof stacks === "object" && stacks !== null ? stacks : {}).sort();
-  if (names.length === 0)
-    throw new TempgrantError("INVALID_INPUT", `the app synthesized no stacks into ${outdir}`);
-  const entries = stacks as Record<string, { workingDirectory?: unknown }>;
-  return Object.fromEntries(
-    names.map((name) => {
-      const dir = entries[name]?.workingDirectory;
-      return [name, typeof dir === "string" ? resolve(outdir, dir) : join(outdir, "stacks", name)];
-    }),
-  );
 }
 
 /**

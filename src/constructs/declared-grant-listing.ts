@@ -32,6 +32,18 @@ export function listDeclaredGrant(
   listingOf(stack)[key] = JSON.parse(JSON.stringify(listed)) as unknown;
 }
 
+/** Stacks whose app read a grant's status or addresses (see TemporaryGrant.status). */
+const clockRead = new WeakSet<TerraformStack>();
+
+/**
+ * Notes that the app read what only the clock decides (a grant's status), so its output may
+ * differ at another clock by more than the grants that expired: the listing says
+ * `clockRead: true`, and a sweep never skips running such an app.
+ */
+export function noteClockRead(scope: Construct): void {
+  clockRead.add(TerraformStack.of(scope));
+}
+
 /** The stack's listing, created with the hook that writes it into the stack's JSON. */
 function listingOf(stack: TerraformStack): Record<string, unknown> {
   const existing = listings.get(stack);
@@ -44,6 +56,7 @@ function listingOf(stack: TerraformStack): Record<string, unknown> {
     const comment = (json["//"] ??= {}) as Record<string, unknown>;
     const tempgrant = (comment.tempgrant ??= {}) as Record<string, unknown>;
     tempgrant.grants = { ...(tempgrant.grants as Record<string, unknown> | undefined), ...listing };
+    if (clockRead.has(stack)) tempgrant.clockRead = true;
     return json;
   };
   return listing;

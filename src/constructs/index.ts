@@ -1,4 +1,5 @@
-/** cdktf constructs: the only room that imports cdktf. */
+/** cdktf constructs, which work in cdktn stacks too: the only room that imports cdktf (or cdktn). */
+export { type CdkLibraryName } from "./cdk-library.js";
 export { CONTEXT, configureFromEnvironment, grantClock, setGrantClock } from "./grant-clock.js";
 export { LOCAL_STATE_DIR, localStateBackend, type LocalStateOptions } from "./local-state.js";
 export { objectName, resourceName } from "./naming.js";

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, renameSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { LocalBackend, type TerraformStack } from "cdktf";
+import type { LocalBackend, TerraformStack } from "cdktf";
 import { TempgrantError } from "../errors.js";
+import { cdkLibraryOf } from "./cdk-library.js";
 
 /** Where local state lives, relative to the project: not under cdktf.out/, which synthesis rewrites. */
 export const LOCAL_STATE_DIR = "state";
@@ -18,7 +19,8 @@ export interface LocalStateOptions {
  * Keeps a stack's state in `state/<stack>.tfstate` of the project, for trying things out on
  * a workstation. Earlier repos kept it in `cdktf.out/stacks/<stack>/terraform.tfstate`, a
  * folder meant to be rebuilt: such a state (and its backup) is moved here first, never
- * copied over an existing one: with both present, synthesis stops and names them.
+ * copied over an existing one: with both present, synthesis stops and names them. The
+ * backend is the stack's library's (cdktf or cdktn, see cdk-library.ts).
  */
 export function localStateBackend(
   stack: TerraformStack,
@@ -43,5 +45,5 @@ export function localStateBackend(
       renameSync(`${old}.backup`, `${path}.backup`);
     process.stderr.write(`[state] stack ${name}: moved the local state from ${old} to ${path}\n`);
   }
-  return new LocalBackend(stack, { path });
+  return new (cdkLibraryOf(stack).LocalBackend)(stack, { path });
 }

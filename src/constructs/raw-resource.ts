@@ -1,6 +1,7 @@
-import { TerraformResource, type TerraformMetaArguments } from "cdktf";
+import type { TerraformMetaArguments, TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
-import { literalValue } from "./template-text.js";
+import { perStackLibrary } from "./cdk-library.js";
+import { hclAttributes, literalValue } from "./template-text.js";
 
 /** Props of {@link RawResource}. */
 export interface RawResourceProps extends TerraformMetaArguments {
@@ -19,34 +20,38 @@ export interface RawResourceProps extends TerraformMetaArguments {
  * A Terraform resource of any type with attributes written as Terraform JSON. Targets use
  * it instead of the generated provider bindings, which keeps hundreds of megabytes of
  * bindings (aws, google) out of the install and keeps the attribute names the plan shows.
+ * It is a TerraformResource of the library of its stack, cdktf or cdktn (see cdk-library.ts).
  */
-export class RawResource extends TerraformResource {
+export interface RawResource extends TerraformResource {
   /** The resource's address in plans and state, for example `postgresql_role.grant_x`. */
   readonly address: string;
-  private readonly attributes: Readonly<Record<string, unknown>>;
-
-  constructor(scope: Construct, id: string, props: RawResourceProps) {
-    const { type, name, attributes, ...meta } = props;
-    super(scope, id, {
-      terraformResourceType: type,
-      terraformGeneratorMetadata: { providerName: type.split("_")[0] ?? type },
-      ...meta,
-    });
-    this.overrideLogicalId(name);
-    this.address = `${type}.${name}`;
-    this.attributes = attributes;
-  }
-
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    return literalValue(this.attributes) as Record<string, unknown>;
-  }
-
-  protected override synthesizeHclAttributes(): Record<string, unknown> {
-    return Object.fromEntries(
-      Object.entries(literalValue(this.attributes) as Record<string, unknown>).map(([key, value]) => [
-        key,
-        { value },
-      ]),
-    );
-  }
 }
+
+export const RawResource = perStackLibrary<[Construct, string, RawResourceProps], RawResource>(
+  "RawResource",
+  (library) =>
+    class RawResource extends library.TerraformResource {
+      readonly address: string;
+      readonly #attributes: Readonly<Record<string, unknown>>;
+
+      constructor(scope: Construct, id: string, props: RawResourceProps) {
+        const { type, name, attributes, ...meta } = props;
+        super(scope, id, {
+          terraformResourceType: type,
+          terraformGeneratorMetadata: { providerName: type.split("_")[0] ?? type },
+          ...meta,
+        });
+        this.overrideLogicalId(name);
+        this.address = `${type}.${name}`;
+        this.#attributes = attributes;
+      }
+
+      protected override synthesizeAttributes(): Record<string, unknown> {
+        return literalValue(this.#attributes) as Record<string, unknown>;
+      }
+
+      protected override synthesizeHclAttributes(): Record<string, unknown> {
+        return hclAttributes(this.#attributes);
+      }
+    },
+);

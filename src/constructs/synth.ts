@@ -1,6 +1,7 @@
-import { App } from "cdktf";
+import type { App } from "cdktf";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { cdkLibrary, type CdkLibraryName } from "./cdk-library.js";
 import { CONTEXT, setGrantClock } from "./grant-clock.js";
 
 /** Options of {@link synthesize}. */
@@ -13,7 +14,9 @@ export interface SynthesizeOptions {
   readonly revocationMarginSeconds?: number;
   /** `skip` leaves invalid grants out (the sweep revokes them) instead of failing synth. */
   readonly invalidGrants?: "fail" | "skip";
-  /** Declares the stacks on the app. */
+  /** The library of the app and its stacks: `cdktf` (default) or `cdktn` (installed by the project). */
+  readonly library?: CdkLibraryName;
+  /** Declares the stacks on the app (with the TerraformStack of {@link library}). */
   readonly declare: (app: App) => void;
 }
 
@@ -22,7 +25,7 @@ export interface SynthesizeOptions {
  * The library entry point for tests, the demo and the CLI: no cdktf-cli needed.
  */
 export function synthesize(options: SynthesizeOptions): Record<string, string> {
-  const app = new App({ outdir: options.outdir });
+  const app = new (cdkLibrary(options.library ?? "cdktf").App)({ outdir: options.outdir });
   setGrantClock(app, { now: options.now }, options.revocationMarginSeconds ?? 0);
   if (options.invalidGrants) app.node.setContext(CONTEXT.invalidGrants, options.invalidGrants);
   options.declare(app);

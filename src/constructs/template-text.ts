@@ -46,3 +46,13 @@ export function literalValue(value: unknown): unknown {
   }
   return value;
 }
+
+/** Attributes as cdktf's HCL output wants them: each literal value under `value`. */
+export function hclAttributes(attributes: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(literalValue(attributes) as Record<string, unknown>).map(([key, value]) => [
+      key,
+      { value },
+    ]),
+  );
+}

@@ -15,7 +15,7 @@ import {
 import { grantDigest } from "../approval/digest.js";
 import { CONTEXT, grantClock } from "./grant-clock.js";
 import { recordGrantProblems } from "./synth-report.js";
-import { listDeclaredGrant } from "./declared-grant-listing.js";
+import { listDeclaredGrant, noteClockRead } from "./declared-grant-listing.js";
 import { resourceName } from "./naming.js";
 import { RawResource } from "./raw-resource.js";
 import { tempgrantProvider } from "./tempgrant-provider.js";
@@ -45,14 +45,28 @@ const declaredIds = new WeakMap<TerraformStack, Map<string, string>>();
 export class TemporaryGrant extends Construct {
   /** The validated grant; undefined when the spec is invalid. */
   readonly grant: Grant | undefined;
-  /** Status at the synth clock; `invalid` when the spec has problems. */
-  readonly status: GrantStatus | "invalid";
   /** Problems with the spec, each with the field path. */
   readonly problems: readonly Problem[];
-  /** Addresses this grant synthesized (target resources, then the record); empty unless active. */
-  readonly addresses: readonly string[];
   /** The binding's kind and name. */
   readonly binding: TargetBinding;
+  readonly #status: GrantStatus | "invalid";
+  readonly #addresses: readonly string[];
+
+  /**
+   * Status at the synth clock; `invalid` when the spec has problems. An app that reads it
+   * makes its output depend on the clock beyond the grants' own: the stack's listing says so,
+   * and sweeps always run that app (docs/sweep.md, "The fast path").
+   */
+  get status(): GrantStatus | "invalid" {
+    noteClockRead(this);
+    return this.#status;
+  }
+
+  /** Addresses this grant synthesized (target resources, then the record); empty unless active. Read as `status` is. */
+  get addresses(): readonly string[] {
+    noteClockRead(this);
+    return this.#addresses;
+  }
 
   constructor(scope: Construct, id: string, props: TemporaryGrantProps) {
     super(scope, id);
@@ -72,8 +86,8 @@ export class TemporaryGrant extends Construct {
     this.problems = allProblems;
     this.grant = allProblems.length === 0 ? grant : undefined;
     if (!this.grant) {
-      this.status = "invalid";
-      this.addresses = [];
+      this.#status = "invalid";
+      this.#addresses = [];
       listDeclaredGrant(this, props.id ?? id, {
         status: "invalid",
         source: declaredAt,
@@ -89,10 +103,10 @@ export class TemporaryGrant extends Construct {
     // Declared even while the grant is inactive: destroying its record and access needs it.
     tempgrantProvider(this);
     const clock = grantClock(this);
-    this.status = grantStatus(this.grant, clock.now, clock.margin);
-    if (this.status !== "active") {
-      this.addresses = [];
-      listDeclaredGrant(this, this.grant.id, { status: this.status, source: declaredAt, grant: this.grant });
+    this.#status = grantStatus(this.grant, clock.now, clock.margin);
+    if (this.#status !== "active") {
+      this.#addresses = [];
+      listDeclaredGrant(this, this.grant.id, { status: this.#status, source: declaredAt, grant: this.grant });
       return;
     }
     const resources = target.bind(this, this.grant);
@@ -111,7 +125,7 @@ export class TemporaryGrant extends Construct {
     // The record first: when the provider refuses it (expired by the apply's clock), tofu
     // creates none of what depends on it; on destroy, the access goes before the record.
     for (const resource of resources) resource.dependsOn = [...(resource.dependsOn ?? []), record.address];
-    this.addresses = [...resources.map((resource) => resource.address), record.address];
+    this.#addresses = [...resources.map((resource) => resource.address), record.address];
     listDeclaredGrant(this, this.grant.id, { status: "active", source: declaredAt, grant: this.grant });
   }
 

@@ -109,7 +109,7 @@ export function parseGrantsFile(text: string, file: string): GrantsFile {
   });
 
   const converted = yamlValue(document);
-  if (!converted.ok) return fileProblem("YAML_ALIASES", converted.message, 1);
+  if (!converted.ok) return fileProblem(converted.code, converted.message, 1);
   const raw: unknown = converted.value;
   const shapeProblems = validateGrantsFileShape(raw).map(locate);
   const grantsNode = document.get("grants", true);

@@ -9,7 +9,8 @@ import { createRequire } from "node:module";
  * - Text that cannot be seen is refused, not cleaned: Unicode format characters (Cf: zero
  *   width spaces and joiners, U+2060..U+2064, U+FEFF, the soft hyphen, bidi controls), other
  *   control characters (Cc), line and paragraph separators, private-use and unassigned code
- *   points, and every default-ignorable code point (Hangul fillers, variation selectors).
+ *   points, every default-ignorable code point (Hangul fillers, variation selectors), and
+ *   half of a surrogate pair on its own (a YAML or JSON escape can write one; it is not text).
  * - Compatibility forms are folded with NFKC before comparison (fullwidth `ａｌｉｃｅ` is alice).
  * - Names may not be empty or blank, nor hold glob characters (`*`, `?`, `[`): the allowed
  *   approver patterns of tempgrant.yaml are the only globs.
@@ -19,7 +20,7 @@ import { createRequire } from "node:module";
 
 /** Code points that cannot be seen, or that render as something else (see the module comment). */
 const INVISIBLE =
-  /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u115F\u1160\u3164\uFFA0]/u;
+  /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u115F\u1160\u3164\uFFA0]/u;
 
 /** The same, global, to strip them out of a name before comparison. */
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, "gu");
@@ -48,10 +49,14 @@ function invisibleProblem(field: string, text: string): TextProblem | undefined 
   if (PRINTABLE_ASCII.test(text)) return undefined;
   const found = INVISIBLE.exec(text);
   if (!found) return undefined;
+  // With the u flag a match is a whole code point, so a surrogate found is one without its pair.
+  const what = /\p{Cs}/u.test(found[0])
+    ? "half of a surrogate pair, not a character"
+    : "a character that cannot be seen";
   return {
     field,
     code: "TEXT_INVISIBLE",
-    message: `${field} holds a character that cannot be seen (${codePoint(found[0])}); write it without one`,
+    message: `${field} holds ${what} (${codePoint(found[0])}); write it without one`,
   };
 }
 

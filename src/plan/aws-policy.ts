@@ -1,4 +1,5 @@
 import { parseTimestamp } from "../grant/time.js";
+import { strictJsonProblem } from "./strict-json.js";
 
 /**
  * What an AWS IAM policy document allows, read as AWS evaluates it rather than field by field:
@@ -31,6 +32,9 @@ export function readAwsPolicy(text: string): AwsPolicyReading {
   } catch {
     return UNREADABLE;
   }
+  // A repeated key ("Effect" twice) means one thing to JSON.parse (the last) and maybe another
+  // to the cloud's own parser: what cannot be read one way only is read as wide.
+  if (strictJsonProblem(text)) return UNREADABLE;
   if (typeof document !== "object" || document === null) return UNREADABLE;
   const statement = (document as { Statement?: unknown }).Statement;
   const statements = Array.isArray(statement) ? statement : [statement];

@@ -1,4 +1,5 @@
 import { parseTimestamp } from "../grant/time.js";
+import { strictJsonProblem } from "./strict-json.js";
 
 /** What GCP IAM resources grant: roles, the members that are everyone, conditions. */
 export interface GcpIamReading {
@@ -76,6 +77,9 @@ export function readGcpPolicyData(text: string): GcpIamReading {
   } catch {
     return unreadable("a policy document");
   }
+  // A repeated key ("Effect" twice) means one thing to JSON.parse (the last) and maybe another
+  // to the cloud's own parser: what cannot be read one way only is read as wide.
+  if (strictJsonProblem(text)) return unreadable("a policy document");
   if (typeof document !== "object" || document === null) return unreadable("a policy document");
   const bindings = (document as { bindings?: unknown }).bindings ?? [];
   return Array.isArray(bindings) ? readGcpBindings(bindings) : unreadable("a policy document");

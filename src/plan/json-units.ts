@@ -9,6 +9,8 @@ import {
   OPEN_OBJECT,
   QUOTE,
   strictValueEnd,
+  loneSurrogateEscape,
+  LONE_SURROGATE,
   type StrictJsonProblem,
 } from "./strict-json.js";
 
@@ -186,7 +188,10 @@ export class JsonUnits {
     if (typeof end === "object") this.strict(end.message, end.offset);
     const from = (this.taken = this.pos);
     const to = end ?? this.text.length;
-    const value = this.parse(this.text.slice(from, to), from);
+    const text = this.text.slice(from, to);
+    const value = this.parse(text, from);
+    const lone = text.includes("\\u") ? loneSurrogateEscape(text) : -1;
+    if (lone >= 0) this.strict(LONE_SURROGATE, from + lone);
     this.pos = to;
     return value;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_JSON_DEPTH, strictJsonProblem } from "./strict-json.js";
+import { LONE_SURROGATE, loneSurrogateEscape, MAX_JSON_DEPTH, strictJsonProblem } from "./strict-json.js";
 
 describe("strictJsonProblem", () => {
   it("accepts what JSON.parse reads the same as any strict reader", () => {
@@ -50,5 +50,32 @@ describe("strictJsonProblem", () => {
   it("quotes at most 40 characters of a long key", () => {
     const key = "k".repeat(100);
     expect(strictJsonProblem(`{"${key}":1,"${key}":2}`)?.message).toBe(`duplicate key "${"k".repeat(40)}…"`);
+  });
+});
+
+describe("loneSurrogateEscape", () => {
+  it.each([
+    ['["\\ud800"]', 2],
+    ['["ok","\\uDBFF!"]', 7],
+    ['["\\udc00"]', 2],
+    ['["\\ud83d\\u0041"]', 2], // a high half followed by something else
+    ['["\\ud83d"]', 2], // the text ends after the high half
+    ['["\\ude00\\ud83d"]', 2], // halves in the wrong order
+    ['["\\ud83d\\ude00","\\udfff"]', 17], // a pair, then a lone low half
+  ])("finds the lone half in %s", (text, offset) => {
+    expect(() => JSON.parse(text)).not.toThrow();
+    expect(loneSurrogateEscape(text)).toBe(offset);
+    expect(strictJsonProblem(text)).toMatchObject({ message: LONE_SURROGATE, line: 1, column: offset + 1 });
+  });
+
+  it.each([
+    '["\\ud83d\\ude00"]', // a pair: 😀
+    '["\\uD83D\\uDE00 and \\u00e9 and \\u003c"]',
+    '["\\\\ud800"]', // an escaped backslash, then the letters u d 8 0 0
+    '["\\ud83d\ude00"]', // the low half written as itself
+    '["no escapes at all"]',
+  ])("accepts %s", (text) => {
+    expect(loneSurrogateEscape(text)).toBe(-1);
+    expect(strictJsonProblem(text)).toBeUndefined();
   });
 });

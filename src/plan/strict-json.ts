@@ -4,8 +4,9 @@ import { quoteValue } from "../errors.js";
  * The strict JSON rules that `JSON.parse` does not enforce, checked in one pass over text that
  * `JSON.parse` has already accepted: a key repeated in one object (JSON.parse keeps the last,
  * silently, so two readers of one file can see different documents), a number that is not a
- * finite double (`1e999` parses to Infinity), and nesting deep enough to exhaust a recursive
- * reader's stack. Used by the plan reader and by every reader of the ledger.
+ * finite double (`1e999` parses to Infinity), nesting deep enough to exhaust a recursive
+ * reader's stack, and an escape of half a surrogate pair on its own (`"\ud800"`: JSON.parse
+ * makes it a string that is not Unicode text, which hashing and comparing cannot take). Used by the plan reader and by every reader of the ledger.
  *
  * Why not a library: `lossless-json` accepts a repeated key when both values are equal, and
  * AST parsers (`@humanwhocodes/momoa`, `jsonc-parser`) build or visit every node in
@@ -63,7 +64,44 @@ export function strictJsonProblem(
   text: string,
   options: StrictJsonOptions = {},
 ): StrictJsonProblem | undefined {
-  return scan(text, 0, options, false) as StrictJsonProblem | undefined;
+  const problem = scan(text, 0, options, false) as StrictJsonProblem | undefined;
+  if (problem) return problem;
+  const lone = loneSurrogateEscape(text);
+  return lone < 0 ? undefined : located(text, lone, LONE_SURROGATE);
+}
+
+/** What {@link loneSurrogateEscape} finds, said for a reader. */
+export const LONE_SURROGATE = "an escaped lone surrogate (half of a UTF-16 pair): not Unicode text";
+
+/**
+ * The offset of the first `\uD800`..`\uDFFF` escape in JSON text that is not one half of a
+ * pair, or -1. Only an escape can make one: decoding UTF-8 never does (invalid bytes become
+ * U+FFFD). No writer of plans or ledgers emits one, so a reader refuses it rather than carry a
+ * string that every later hash (RFC 8785 refuses it) and comparison would trip over.
+ */
+export function loneSurrogateEscape(text: string): number {
+  for (let at = text.indexOf("\\u"); at >= 0; at = text.indexOf("\\u", at + 2)) {
+    // An escaped backslash followed by `u` is not an escape: count the backslashes before.
+    let backslashes = 0;
+    while (text.charCodeAt(at - 1 - backslashes) === BACKSLASH) backslashes += 1;
+    if (backslashes % 2 === 1) continue;
+    const unit = hexUnit(text, at + 2);
+    if (unit < 0xd800 || unit > 0xdfff) continue;
+    if (unit >= 0xdc00) return at; // a low half with no high half before it (pairs are skipped whole)
+    const next = text.charCodeAt(at + 6);
+    if (next >= 0xdc00 && next <= 0xdfff) continue; // the low half written as itself
+    if (next !== BACKSLASH || text.charCodeAt(at + 7) !== 0x75) return at;
+    const low = hexUnit(text, at + 8);
+    if (low < 0xdc00 || low > 0xdfff) return at;
+    at += 6; // past the low half's escape too
+  }
+  return -1;
+}
+
+/** The four hex digits at `from` as a number; -1 when they are not four hex digits. */
+function hexUnit(text: string, from: number): number {
+  const digits = text.slice(from, from + 4);
+  return /^[0-9a-fA-F]{4}$/.test(digits) ? parseInt(digits, 16) : -1;
 }
 
 /**

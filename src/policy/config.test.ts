@@ -28,4 +28,53 @@ describe("tempgrant.yaml validation", () => {
     expect(config.policy.approvals.required).toBe(2);
     expect(config.policy.maxDurationSeconds.byAccess.admin).toBe(7_200);
   });
+
+  it("refuses half a surrogate pair anywhere, naming where (it was an internal error)", async () => {
+    for (const [text, where] of [
+      ['approvals:\n  allowed: ["ok@example.com", "\\ud800*"]\n', "approvals.allowed[1]"],
+      ['ticketPattern: "\\udc00"\n', "ticketPattern"],
+      ['scope:\n  forbiddenRoles: ["\\ud83d"]\n', "scope.forbiddenRoles[0]"],
+    ]) {
+      const error = await parseConfig(text!, "tempgrant.yaml").catch((caught: unknown) => caught);
+      expect((error as { problems: unknown }).problems).toEqual([
+        {
+          path: "",
+          code: "TEXT_NOT_UNICODE",
+          message: expect.stringMatching(
+            new RegExp(
+              `^${where!.replace(/[[\].]/g, "\\$&")} holds half of a surrogate pair \\(U\\+D[89A-F][0-9A-F]{2}\\), not text`,
+            ),
+          ),
+        },
+      ]);
+    }
+  });
+
+  it("refuses a ticket pattern the policy engine's RE2 cannot run, and accepts escaped look-alikes", async () => {
+    for (const pattern of [
+      "^(?=OPS)[A-Z]+-[0-9]+$",
+      "^(?!X).*$",
+      "(?<=a)b",
+      "(a)\\1",
+      "(?<t>a)\\k<t>",
+      "\\\\(?=x)",
+    ]) {
+      const error = await parseConfig(`ticketPattern: '${pattern}'\n`, "tempgrant.yaml").catch(
+        (caught: unknown) => caught,
+      );
+      expect((error as { problems?: unknown }).problems, pattern).toEqual([
+        {
+          path: "ticketPattern",
+          code: "CONFIG_INVALID",
+          message: expect.stringMatching(/not supported by the policy engine's regular expressions \(RE2/),
+        },
+      ]);
+    }
+    for (const pattern of ["^[A-Z]+-[0-9]+$", "^\\(?[A-Z]+\\)?$", "^a\\\\1$"]) {
+      await expect(
+        parseConfig(`ticketPattern: '${pattern}'\n`, "tempgrant.yaml"),
+        pattern,
+      ).resolves.toBeDefined();
+    }
+  });
 });

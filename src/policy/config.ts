@@ -113,7 +113,7 @@ export async function parseConfig(text: string, source: string): Promise<CheckCo
   }
   const converted = yamlValue(document);
   if (!converted.ok) {
-    throw new InvalidInputError(source, [{ path: "", code: "YAML_ALIASES", message: converted.message }]);
+    throw new InvalidInputError(source, [{ path: "", code: converted.code, message: converted.message }]);
   }
   const raw: unknown = converted.value ?? {};
   if (!validateShape(raw)) {
@@ -128,15 +128,10 @@ export async function parseConfig(text: string, source: string): Promise<CheckCo
     throw new InvalidInputError(source, problems);
   }
   const config = raw as ConfigFile;
-  try {
-    new RegExp(config.ticketPattern ?? DEFAULT_CONFIG.ticketPattern);
-  } catch (error) {
+  const patternProblem = ticketPatternProblem(config.ticketPattern ?? DEFAULT_CONFIG.ticketPattern);
+  if (patternProblem) {
     throw new InvalidInputError(source, [
-      {
-        path: "ticketPattern",
-        code: "CONFIG_INVALID",
-        message: `not a regular expression: ${(error as Error).message}`,
-      },
+      { path: "ticketPattern", code: "CONFIG_INVALID", message: patternProblem },
     ]);
   }
   const resolved = resolveConfig(config);
@@ -204,4 +199,24 @@ export function resolveConfig(file: ConfigFile = {}): CheckConfig {
     revocationMarginSeconds: seconds(file.revocationMargin ?? "0s"),
     evidence: { githubAccounts: file.approvals?.githubAccounts ?? {} },
   };
+}
+
+/**
+ * Why the ticket pattern cannot be used; undefined when it can. The policies match it with
+ * RE2 (OPA's regex.match), which has no lookaround and no backreferences: such a pattern
+ * would match nothing there (every ticket denied) while it reads as valid here.
+ */
+function ticketPatternProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern);
+  } catch (error) {
+    return `not a regular expression: ${(error as Error).message}`;
+  }
+  // After an even number of backslashes (an escaped "(" or "\\" is text). Inside a character
+  // class too: rare, and refusing there is safe.
+  const re2Unsupported = /(?<!\\)(?:\\\\)*(\(\?<?[=!]|\\[1-9]|\\k<)/.exec(pattern);
+  if (re2Unsupported) {
+    return `${re2Unsupported[1]}... is not supported by the policy engine's regular expressions (RE2: no lookaround, no backreferences)`;
+  }
+  return undefined;
 }

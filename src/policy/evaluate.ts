@@ -45,6 +45,14 @@ export interface PolicyEngineOptions {
  */
 export const DEFAULT_ITEMS_PER_PART = 1_000;
 
+/**
+ * Parts a helper may have waiting before this thread evaluates one itself. This thread builds
+ * the parts (the check's critical path): a helper that falls a little behind (the signature
+ * checks on the thread pool share its core) catches up while the next parts are built, rather
+ * than this thread stopping to evaluate.
+ */
+const QUEUED_PER_HELPER = 4;
+
 /** Parts from which an input brings in the helper threads, when prepareForLargeInput did not. */
 const HELPERS_FROM_PARTS = 8;
 
@@ -146,10 +154,10 @@ export async function loadPolicyEngine(
         // PlanIndex.verifyApprovalsAhead), so the next parts' views find it done.
         await yieldToEvents();
         const bytes = encoder.encode(JSON.stringify(document));
-        // Keep each ready helper fed (one running, one queued; their counters need no event
-        // loop); evaluate here when all are busy or still starting, so a helper that starts
-        // late never holds a part back.
-        const idle = helpers.find((helper) => helper.ready() && helper.pending() < 2);
+        // Keep each ready helper fed (a few parts queued; their counters need no event loop);
+        // evaluate here only when all are that far behind or still starting, so a helper that
+        // starts late never holds a part back.
+        const idle = helpers.find((helper) => helper.ready() && helper.pending() < QUEUED_PER_HELPER);
         if (idle) {
           const result = idle.evaluate(bytes);
           // Nothing is left unobserved if a later part fails first.

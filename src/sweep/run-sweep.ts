@@ -7,7 +7,7 @@ import { resolveLedgerPath } from "../audit/ledger/location.js";
 import { readLedger } from "../audit/ledger/read.js";
 import { failureEvent, openLedgerRecorder } from "../audit/ledger/recorder.js";
 import { readLedgerHead } from "../audit/ledger/tail.js";
-import { synthApp } from "../check/synth-app.js";
+import { synthAppRun, type SynthRun } from "../check/synth-app.js";
 import { TempgrantError } from "../errors.js";
 import type { RunStatus } from "../run-status.js";
 import { formatDuration } from "../grant/duration.js";
@@ -17,8 +17,11 @@ import { isTransientFailure, resolveEngine, type Engine, type Workspace } from "
 import { listedGrants, nextExpiry, type ListedGrant } from "../check/declared-listing.js";
 import { lastGoodStacks, saveLastGood, type LastGood } from "./last-good.js";
 import { ledgerMemory, NO_MEMORY, type OwnershipMemory } from "./ownership.js";
-import { postgresTargetCheck } from "./postgres-target-check.js";
 import { revokeFromState } from "./state-revocation.js";
+import { fastPathStacks, type AppContext } from "./fast-path.js";
+import { updateSweepBase } from "./base-update.js";
+import { grantsAt, type SweepBase } from "./sweep-base.js";
+import { bindingOf, type TargetCheck } from "./target-check.js";
 import { sweepEventBody, type SweepEventBody } from "./sweep-event.js";
 import { SweepStepError, sweepStack, type SweepStackResult } from "./sweep-stack.js";
 
@@ -42,6 +45,8 @@ export interface RunSweepOptions {
   /** Kill the cdktf app after this many seconds and sweep degraded. */
   readonly synthTimeoutSeconds: number;
   readonly dryRun: boolean;
+  /** `--full`: always run the app and plan in full, never the fast path. */
+  readonly full?: boolean;
   /** Progress for people (stderr). */
   readonly log: (line: string) => void;
   /** An event the ledger refused, and why: the caller must still show it (stderr, as JSON). */
@@ -145,6 +150,8 @@ interface StackPlan {
   /** Why the stack is swept from the state; undefined for a normal sweep. */
   readonly degradedReason?: string;
   readonly lastGood?: LastGood;
+  /** The fast path's base: swept from the state, the app not run (docs/sweep.md, "The fast path"). */
+  readonly fast?: SweepBase;
 }
 
 /**
@@ -195,34 +202,62 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepRunResult
     return result([], [], error instanceof TempgrantError && error.code === "USAGE");
   }
 
-  const synthStarted = performance.now();
-  let synthesized: Record<string, string> | undefined;
-  let synthProblem: string | undefined;
-  try {
-    synthesized = await synthApp({
-      projectDir: options.projectDir,
-      outdir: options.outdir,
-      now,
-      revocationMargin: formatDuration(config.revocationMarginSeconds),
-      invalidGrants: "skip",
-      timeoutMs: options.synthTimeoutSeconds * 1000,
-    });
-  } catch (error) {
-    synthProblem = `synth: ${(error as Error).message}`;
-    options.log(`the cdktf app failed: ${synthProblem}`);
-  }
-  const synthSeconds = Math.round(performance.now() - synthStarted) / 1000;
-  const known = lastGoodStacks(options.projectDir);
   const workspace = (workingDir: string): Workspace => ({
     engine,
     workingDir,
     lockTimeout: options.lockTimeout,
   });
+  const context: AppContext = {
+    projectDir: options.projectDir,
+    outdir: options.outdir,
+    now: options.now,
+    config,
+  };
+  // The fast path: when nothing the app reads changed since the last full sweep, the app is
+  // not run; a broken tempgrant.yaml or --full always runs it. Its check is timed as `synth`.
+  const synthStarted = performance.now();
+  const fast =
+    options.full || configProblem
+      ? { reason: options.full ? "--full" : "tempgrant.yaml is unreadable" }
+      : await fastPathStacks({ ...context, stacks: options.stacks, workspace });
+  let synthRun: SynthRun | undefined;
+  let synthesized: Record<string, string> | undefined;
+  let synthProblem: string | undefined;
+  if (!("stacks" in fast)) {
+    if (!options.full) options.log(`full sweep: ${fast.reason}`);
+    try {
+      synthRun = await synthAppRun({
+        projectDir: options.projectDir,
+        outdir: options.outdir,
+        now,
+        revocationMargin: formatDuration(config.revocationMarginSeconds),
+        invalidGrants: "skip",
+        timeoutMs: options.synthTimeoutSeconds * 1000,
+        recordInputs: true,
+      });
+      synthesized = synthRun.stacks;
+    } catch (error) {
+      synthProblem = `synth: ${(error as Error).message}`;
+      options.log(`the cdktf app failed: ${synthProblem}`);
+    }
+  }
+  const synthSeconds = Math.round(performance.now() - synthStarted) / 1000;
+  const known = lastGoodStacks(options.projectDir);
   const names =
-    options.stacks.length > 0
-      ? [...options.stacks]
-      : [...new Set([...Object.keys(synthesized ?? {}), ...known.keys()])].sort();
-  const plans: StackPlan[] = [];
+    "stacks" in fast
+      ? []
+      : options.stacks.length > 0
+        ? [...options.stacks]
+        : [...new Set([...Object.keys(synthesized ?? {}), ...known.keys()])].sort();
+  const plans: StackPlan[] =
+    "stacks" in fast
+      ? fast.stacks.map((stack) => ({
+          stack: stack.stack,
+          workspace: stack.workspace,
+          lastGood: stack.lastGood,
+          fast: stack.base,
+        }))
+      : [];
   let usageError = false;
   for (const stack of names) {
     const dir = synthesized?.[stack];
@@ -258,11 +293,14 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepRunResult
 
   const stacks: StackReport[] = [];
   const recovered: RecoveredEvent[] = [];
-  const targetCheck = postgresTargetCheck();
+  const targetCheck = lazyPostgresTargetCheck();
   for (const plan of plans) {
     const { stack } = plan;
-    const declared: ListedGrant[] =
-      plan.degradedReason === undefined ? listedGrants(plan.workspace.workingDir) : [];
+    const declared: ListedGrant[] = plan.fast
+      ? grantsAt(plan.workspace.workingDir, options.now, config.revocationMarginSeconds).grants
+      : plan.degradedReason === undefined
+        ? listedGrants(plan.workspace.workingDir)
+        : [];
     const invalid = declared.filter((grant) => grant.status === "invalid");
     for (const grant of invalid) {
       // One line per problem, located as `tempgrant grants` locates it (file:line path).
@@ -296,7 +334,23 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepRunResult
       });
     let outcome: SweepStackResult & { degraded?: SweepDegradation };
     try {
-      if (plan.degradedReason !== undefined) {
+      if (plan.fast) {
+        options.log(
+          `${stack}: fast path: nothing the app reads changed since the last full sweep; revoking from the state`,
+        );
+        // The same revocation as degraded mode, against the full sweep's configuration, with
+        // what a synth at this clock would declare: it is not degraded, so it does not say so.
+        const { degraded: _same, ...fromStateOutcome } = await revokeFromState({
+          ...common,
+          onProgress: (line) => {
+            if (!line.startsWith(`${stack}: DEGRADED`)) options.log(line);
+          },
+          reason: "nothing the app reads changed since the last full sweep",
+          configuration: { file: plan.lastGood!.configFile, kind: "last-good" },
+          isRemoved: notActiveIn(declared),
+        });
+        outcome = fromStateOutcome;
+      } else if (plan.degradedReason !== undefined) {
         outcome = await fromState(plan.degradedReason, {
           file: plan.lastGood!.configFile,
           kind: "last-good",
@@ -345,6 +399,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepRunResult
       ...(configProblem
         ? { runDegraded: { reason: configProblem, unknownGrants: [], configuration: "current" as const } }
         : {}),
+      ...(plan.fast ? { path: "state" as const } : {}),
     });
     if (!options.dryRun) {
       const gone = unrecordedRevocations(ledger.open(stack), heldBefore, outcome.revoked);
@@ -371,7 +426,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepRunResult
           grants: outcome.revoked.map((grant) => grant.id),
           verified: outcome.verified,
           method: [
-            outcome.degraded ? "state" : "re-plan",
+            outcome.degraded || plan.fast ? "state" : "re-plan",
             ...new Set((outcome.targetChecks ?? []).map((check) => check.method)),
           ].join("+"),
           ...(outcome.targetChecks && outcome.targetChecks.length > 0
@@ -380,9 +435,36 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepRunResult
         });
       }
     }
+    if (!options.dryRun) {
+      updateSweepBase({
+        ...context,
+        stack,
+        workspace: plan.workspace,
+        outcome,
+        invalidGrants: invalid.length,
+        runDegraded: configProblem !== undefined,
+        ...(plan.fast ? { fast: plan.fast } : {}),
+        ...(synthRun ? { synthRun } : {}),
+        log: options.log,
+      });
+    }
     stacks.push({ stack, body, ...(next ? { nextExpiryId: next.id } : {}) });
   }
   return result(stacks, recovered, usageError);
+}
+
+/**
+ * The PostgreSQL check, loaded only when a revoked grant is on PostgreSQL: its client library
+ * is a tenth of the sweep's own start-up, and most sweeps revoke nothing there.
+ */
+function lazyPostgresTargetCheck(): TargetCheck {
+  return {
+    async beforeApply(revoked) {
+      if (!revoked.some((grant) => bindingOf(grant) === "postgresql")) return async () => [];
+      const { postgresTargetCheck } = await import("./postgres-target-check.js");
+      return postgresTargetCheck().beforeApply(revoked);
+    },
+  };
 }
 
 /**

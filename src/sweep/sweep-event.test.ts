@@ -68,4 +68,10 @@ describe("the sweep event the ledger stores", () => {
       `${head}${checks}${timing}${tail},"degraded":{"reason":"tempgrant.yaml: bad","unknownGrants":[],"configuration":"current"}}`,
     );
   });
+
+  it('marks a fast sweep with path "state", last', () => {
+    expect(written(sweepEventBody(outcome, { ...extras, path: "state" }))).toBe(
+      `${head}${checks}${timing}${tail},"path":"state"}`,
+    );
+  });
 });

@@ -12,6 +12,8 @@ export interface SweepEventExtras {
   readonly nextExpiry: string | null;
   /** Why the sweep ran degraded when the stack's own outcome does not say (a broken tempgrant.yaml). */
   readonly runDegraded?: SweepDegradation;
+  /** `state` for the fast path (see SweepEvent.path); a full sweep's event is written as it always was. */
+  readonly path?: "state";
 }
 
 /**
@@ -70,5 +72,6 @@ export function sweepEventBody(
     invalidGrants: extras.invalidGrants,
     nextExpiry: extras.nextExpiry,
     ...(!outcome.degraded && extras.runDegraded ? degraded(extras.runDegraded) : {}),
+    ...(extras.path ? { path: extras.path } : {}),
   };
 }

@@ -209,6 +209,15 @@ describe("the strict ledger line reader (issue 13 item 6)", () => {
       "line 7: unparsable: the integer 9007199254740993 is beyond 2^53 - 1",
     ],
     [
+      // RFC 8785 has no text for it, so the hash could not even be recomputed.
+      "half a surrogate pair escaped on its own",
+      () =>
+        seventh({ type: "failure", step: "sweep", now, stack: "prod", error: "x" }, (json) =>
+          json.replace('"error":"x"', '"error":"\\ud800"'),
+        ),
+      "line 7: unparsable: an escaped lone surrogate (half of a UTF-16 pair): not Unicode text",
+    ],
+    [
       "a line longer than 1 MiB, even with a valid hash",
       () => seventh({ type: "failure", step: "sweep", now, stack: "prod", error: "x".repeat(1_100_000) }),
       "line 7: unparsable: longer than 1048576 bytes, the limit of a ledger line",

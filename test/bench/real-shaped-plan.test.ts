@@ -222,6 +222,25 @@ describe("real-shaped benchmark plans", () => {
     );
   });
 
+  it("keep fewer other resources per grant when asked, the grants and the mix of actions unchanged", () => {
+    const own = (p: Plan) => p.resource_changes.filter((change) => !change.address.startsWith("module."));
+    for (const others of [0, 1, 2]) {
+      const path = join(scratch, `plan-others-${others}.json`);
+      writeRealShapedPlan(path, { grants: 40, now: NOW, others });
+      const fewer = JSON.parse(readFileSync(path, "utf8")) as Plan;
+      expect(fewer.resource_changes).toHaveLength(40 * (2 + others));
+      expect(own(fewer)).toEqual(own(plan));
+      // The other resources still create, update, replace and leave alone (and delete, but
+      // not the endpoint: its precondition keeps it).
+      const actions = new Set(
+        fewer.resource_changes.filter((change) => change.address.startsWith("module.")).map(kind),
+      );
+      if (others === 0) expect(actions.size).toBe(0);
+      else expect(actions.size).toBeGreaterThanOrEqual(4);
+      expect(size(fewer) / 40).toBeLessThan(size(plan) / 40 / (others === 0 ? 2.5 : 1.8));
+    }
+  });
+
   it("grow linearly: the same bytes per grant at 40 and 400 grants", () => {
     const small = size(plan) / 40;
     const large = size(generated(400)) / 400;

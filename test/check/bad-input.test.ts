@@ -152,6 +152,25 @@ describe("tempgrant check refuses bad input with exit 2", () => {
       /\(terraform_data\.grant_alice\) after: input\.breakGlass is the string "false", not true or false$/,
     ],
     [
+      // JSON.parse makes such an escape a string that is not text; the digest could not be
+      // computed from it (it was an internal error, exit 3, before the reader refused it).
+      "half a surrogate pair escaped on its own, in a grant's reason",
+      () =>
+        file(
+          "lone-surrogate.json",
+          recordPlan(record).replace(
+            `"reason":${JSON.stringify(record.reason)}`,
+            '"reason":"fix \\ud800 now"',
+          ),
+        ),
+      /lone-surrogate\.json: is not plan JSON: an escaped lone surrogate \(half of a UTF-16 pair\): not Unicode text at line 1, column \d+$/,
+    ],
+    [
+      "half a surrogate pair in a key",
+      () => file("lone-key.json", plan({ planned_values: { x: 1 } }).replace('"x":1', '"\\udc00":1')),
+      /lone-key\.json: is not plan JSON: an escaped lone surrogate/,
+    ],
+    [
       "a long bad value, quoted short",
       () => file("long.json", recordPlan({ ...record, breakGlass: "f".repeat(500) })),
       /input\.breakGlass is the string "f{40}…", not true or false$/,

@@ -239,6 +239,26 @@ describe("through crafted plan JSON", () => {
     ]);
   });
 
+  it("class 1 and 6: half a surrogate pair (a YAML or JSON escape can write one) is refused where it is declared", () => {
+    // Before, such a grant validated and its digest then failed inside synthesis and checks.
+    const grant = {
+      id: "alice-read",
+      principal: "alice@example.com",
+      target: "orders-db",
+      access: "read",
+      expiresAt: expires,
+      reason: "investigate INC-42 \ud800",
+      ticket: "INC-42\udfff",
+      requestedBy: "alice@example.com",
+      approvedBy: ["bob\ud83d@example.com", "carol\ud83d\ude00@example.com"],
+    };
+    expect(validateGrant(grant).problems.map((p) => `${p.path} ${p.code}: ${p.message}`)).toEqual([
+      "approvedBy[0] TEXT_INVISIBLE: approvedBy[0] holds half of a surrogate pair, not a character (U+D83D); write it without one",
+      "reason TEXT_INVISIBLE: reason holds half of a surrogate pair, not a character (U+D800); write it without one",
+      "ticket TEXT_INVISIBLE: ticket holds half of a surrogate pair, not a character (U+DFFF); write it without one",
+    ]);
+  });
+
   it("class 1: fullwidth and look-alike spellings of the requester are the same person", async () => {
     for (const approver of ["ａｌｉｃｅ@example.com", "aIice@example.com", "a.smith"]) {
       const plan = doc(

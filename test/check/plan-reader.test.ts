@@ -1,7 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { writeRealShapedPlanWithEvidence } from "../../bench/real-shaped-plan.js";
+import { loadEvidence } from "../../src/approval/load-evidence.js";
+import { checkPlan } from "../../src/check/check-plan.js";
+import { loadCheckConfig } from "../../src/cli/options.js";
 import { checkPlanShape, parsePlanText, readPlanFile, toPolicyInput } from "../../src/plan/index.js";
 import { loadPolicyEngine, resolveConfig } from "../../src/policy/index.js";
 import { continuationPlan, variedPlan } from "../support/varied-plan.js";
@@ -97,6 +101,53 @@ describe("the plan reader", () => {
     expect(verdicts).toEqual(await engine.evaluate(reference));
     expect(verdicts.deny.length).toBeGreaterThan(100);
     await engine.close();
+  });
+
+  it("checks a real-shaped plan, streamed in chunks and in parts, as the whole text read in memory", async () => {
+    // Every section tofu writes, grants among other resources, every action, signed
+    // approvals and one violation of each kind: judged alike by both readers.
+    const realNow = Date.parse("2026-12-02T12:00:00Z") / 1000;
+    const evidenceDir = join(scratch, "real-shaped-evidence");
+    const path = join(scratch, "real-shaped.json");
+    writeRealShapedPlanWithEvidence(
+      path,
+      { grants: 60, now: realNow, violations: true, others: 2 },
+      evidenceDir,
+    );
+    const realConfig = await loadCheckConfig(join(evidenceDir, "tempgrant.yaml"));
+    const options = () => ({
+      fallbackNow: realNow,
+      aliases: realConfig.policy.approvals.aliases,
+      privilegedTypes: realConfig.privilegedTypes,
+      approvals: loadEvidence({
+        config: realConfig,
+        signatures: join(evidenceDir, "approvals"),
+        now: realNow,
+      }),
+    });
+    const inMemory = toPolicyInput(checkPlanShape(JSON.parse(readFileSync(path, "utf8")), path), options());
+    const engine = await loadPolicyEngine(realConfig.policy, undefined, { helperThreads: 0 });
+    const expected = await engine.evaluate(inMemory);
+    expect(new Set(expected.deny.map((verdict) => verdict.rule)).size).toBeGreaterThan(5);
+    for (const chunkBytes of [7, 4096]) {
+      const read = readPlanFile(path, { chunkBytes });
+      if (read.kind !== "json") throw new Error("read as binary");
+      expect([chunkBytes, toPolicyInput(read.plan, options())]).toEqual([chunkBytes, inMemory]);
+    }
+    // The check itself: streamed, indexed, its parts evaluated on a helper thread.
+    const inParts = await loadPolicyEngine(realConfig.policy, undefined, {
+      helperThreads: 1,
+      itemsPerPart: 40,
+    });
+    const report = await checkPlan({
+      source: path,
+      config: realConfig,
+      engine: inParts,
+      fallbackNow: realNow,
+      approvals: options().approvals,
+    });
+    expect(report.verdicts).toEqual(expected);
+    await Promise.all([engine.close(), inParts.close()]);
   });
 
   it("keeps of a resource change only what the readers look at", () => {

@@ -178,6 +178,19 @@ describe("AWS IAM policy documents", () => {
     ]);
   });
 
+  it("refuses a policy document with a repeated key: JSON.parse keeps the last, AWS may read another", async () => {
+    // Read as JSON.parse reads it, the second Effect would make this Allow a Deny, and skipped.
+    const twice = awsPolicy({ ...emitted, Action: "iam:*" }).replace(
+      '"Effect":"Allow"',
+      '"Effect":"Allow","Effect":"Deny"',
+    );
+    expect(twice).toContain('"Effect":"Deny"');
+    expect(await denials(awsGrant(twice))).toEqual([
+      `native-expiry/matches-record: aws_iam_policy.grant of grant alice-read: it has no native expiry, not the record's expiry ${expires}`,
+      tooWide("aws_iam_policy.grant", "a policy document tempgrant cannot read"),
+    ]);
+  });
+
   it("reads inline policies: an Allow statement of a role policy without the expiry is no native expiry", async () => {
     const inline = change("aws_iam_role_policy.inline", "aws_iam_role_policy", {
       role: "alice",
@@ -405,6 +418,21 @@ describe("GCP IAM", () => {
       tooWide("google_project_iam_policy.grant", "the member allAuthenticatedUsers"),
       tooWide("google_project_iam_policy.grant", 'the role "roles/owner"'),
     ]);
+    // A repeated key: the second "members" would hide allUsers from a reader that keeps the last.
+    const twice = JSON.stringify({
+      bindings: [{ role: "roles/viewer", members: ["allUsers"], condition: until }],
+    }).replace('"members":["allUsers"]', '"members":["allUsers"],"members":["user:alice@example.com"]');
+    expect(
+      await denials(
+        doc([
+          record(["google_project_iam_policy.grant"], "gcp-iam"),
+          change("google_project_iam_policy.grant", "google_project_iam_policy", {
+            project: "p",
+            policy_data: twice,
+          }),
+        ]),
+      ),
+    ).toContainEqual(tooWide("google_project_iam_policy.grant", "a policy document tempgrant cannot read"));
   });
 });
 

@@ -70,7 +70,7 @@ describe("import direction between the rooms of src/", () => {
     }
   });
 
-  it("keeps src/errors.ts and src/run-status.ts below every room, and the grant model free of cdktf", async () => {
+  it("keeps src/errors.ts and src/run-status.ts below every room, and the grant model free of cdktf and cdktn", async () => {
     for (const file of ["src/errors.ts", "src/run-status.ts"]) {
       expect(await importProblems(file, probe("exec").replaceAll("../", "./"))).toEqual(ALL_FOUR);
     }
@@ -80,6 +80,20 @@ describe("import direction between the rooms of src/", () => {
         'import { App } from "cdktf";\nexport const m = await import("constructs");\nconsole.log(App);',
       ),
     ).toEqual(["1:no-restricted-imports", "2:no-restricted-syntax"]);
+    // Nor CDK Terrain, the fork: statically, below its root, dynamically or as a type.
+    expect(
+      await importProblems(
+        "src/grant/probe.ts",
+        'import { App } from "cdktn";\nimport { x } from "cdktn/lib/app.js";\nexport const m = await import("cdktn");\nexport type S = import("cdktn").TerraformStack;\nconsole.log(App, x);',
+      ),
+    ).toEqual(ALL_FOUR);
+    // Nor loaded by a call, as an optional package is (constructs/cdk-library.ts loads cdktn so).
+    expect(
+      await importProblems(
+        "src/grant/probe.ts",
+        'import { createRequire } from "node:module";\nexport const a = createRequire(import.meta.url)("cdktn");\nexport const b = createRequire(import.meta.url).resolve("cdktf/lib/app.js");\nexport const c = String("cdktf app");',
+      ),
+    ).toEqual(["2:no-restricted-syntax", "3:no-restricted-syntax"]);
   });
 
   it("names every room of src/ once, as README's Layout picture does, highest layer first", () => {

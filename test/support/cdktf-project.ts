@@ -14,18 +14,24 @@ export interface ProjectGrant {
 }
 
 /**
- * A small cdktf project of its own, as a user's repo would be: cdktf.json whose app (run
+ * A small cdktf (or cdktn) project of its own, as a user's repo would be: cdktf.json whose app (run
  * through tsx) declares YAML grants on a target made of built-in terraform_data resources,
  * so real tofu plans and applies it with no provider but tempgrant's own (each grant's
  * `tempgrant_grant` record, from the toolchain's mirror) and no database.
  */
-export function makeProject(): { dir: string; writeGrants: (grants: readonly ProjectGrant[]) => void } {
+export function makeProject(
+  options: {
+    /** The CDK library the app is written with: cdktf (default), or CDK Terrain (`cdktn`). */
+    readonly cdk?: "cdktf" | "cdktn";
+  } = {},
+): { dir: string; writeGrants: (grants: readonly ProjectGrant[]) => void } {
   const dir = mkdtempSync(join(tmpdir(), "tempgrant-project-"));
   const library = fileURLToPath(new URL("../../src/index.ts", import.meta.url));
+  const cdk = import.meta.resolve(options.cdk ?? "cdktf");
   writeFileSync(
     join(dir, "app.ts"),
     [
-      `import { App, LocalBackend, TerraformStack } from ${JSON.stringify(import.meta.resolve("cdktf"))};`,
+      `import { App, LocalBackend, TerraformStack } from ${JSON.stringify(cdk)};`,
       `import { configureFromEnvironment, CustomTarget, YamlGrants } from ${JSON.stringify(library)};`,
       "const app = new App();",
       "configureFromEnvironment(app);",

@@ -117,6 +117,13 @@ export interface SweepEvent {
    * and from events written before it existed.
    */
   readonly degraded?: SweepDegradation;
+  /**
+   * `state` when the sweep took the fast path: nothing the app reads changed since the last
+   * full sweep, so the app did not run and the expired grants were revoked from the state
+   * (docs/sweep.md, "The fast path"). Absent for a full sweep (the app ran at the clock, the
+   * stack was planned in full), as in every event written before it existed.
+   */
+  readonly path?: "state";
 }
 
 /** Why a sweep ran degraded, and what it could not know. */

@@ -5,6 +5,7 @@ import { withStackOptions, type StackRunOptions } from "../stack-options.js";
 
 interface SweepOptions extends StackRunOptions {
   dryRun: boolean;
+  full: boolean;
   json: boolean;
   ledger?: string;
   synthTimeout: string;
@@ -23,6 +24,11 @@ export function sweepCommand(): Command {
     "sweep as of this instant (default: TEMPGRANT_NOW or the clock, read once)",
   )
     .option("--dry-run", "plan and report what would be revoked; apply nothing", false)
+    .option(
+      "--full",
+      "always run the app and plan in full, even when nothing it reads changed since the last full sweep",
+      false,
+    )
     .option("--json", "print the outcome of each stack as JSON", false)
     .option(
       "--ledger <file>",
@@ -43,6 +49,13 @@ export function sweepCommand(): Command {
         "Each stack appends a sweep event to the ledger, and a verification event when it applied",
         "revocations; a failure appends a failure event. --dry-run records nothing.",
         "",
+        "Fast path: when nothing the app reads (its sources, the files and environment variables it",
+        "read, cdktf.json, tempgrant.yaml, the engine and providers) changed since the last full sweep",
+        "that left nothing to do, and the state is the one that sweep left, the app is not run: the",
+        "grants expired since are revoked from the state and verified there (event path: state).",
+        "Anything else, --full, a last full sweep over a day old or over 250 grants expiring at once",
+        "runs the app.",
+        "",
         "Degraded mode: when the app fails, does not compile, synthesizes nothing, runs past",
         "--synth-timeout or no longer synthesizes a stack an earlier sweep swept (or the plan fails),",
         "the sweep revokes from the state alone every grant expired at the clock, against the last",
@@ -62,6 +75,7 @@ export function sweepCommand(): Command {
         "  $ tempgrant sweep --dry-run --now 2027-01-12T03:00:00Z",
         "  $ tempgrant sweep --json > sweep.json",
         "  $ tempgrant sweep --synth-timeout 2m",
+        "  $ tempgrant sweep --full",
         "  $ TEMPGRANT_LEDGER=/srv/audit/ledger.jsonl tempgrant sweep",
       ].join("\n"),
     )
@@ -94,6 +108,7 @@ export function sweepCommand(): Command {
           lockTimeout: options.lockTimeout,
           synthTimeoutSeconds,
           dryRun: options.dryRun,
+          full: options.full,
           log,
           // The record of a revocation must survive the ledger: one JSON line per event on stderr.
           onUnrecorded: (event, error) =>
@@ -121,6 +136,13 @@ export function sweepCommand(): Command {
             `${stack}: ${body.pending.length} other change(s) pending${changes ? `: ${changes}` : ""}`,
             `${stack}: next expiry ${body.nextExpiry ? `${body.nextExpiry} (${report.nextExpiryId})` : "none"}`,
           ];
+          if (body.path === "state") {
+            lines.splice(
+              1,
+              1,
+              `${stack}: fast path (the app did not run); other pending changes show at the next full sweep`,
+            );
+          }
           if (body.degraded) {
             const unknown = body.degraded.unknownGrants.map((grant) => grant.id).join(", ");
             lines.unshift(`${stack}: DEGRADED (revoked from the state alone): ${body.degraded.reason}`);
