@@ -8,20 +8,22 @@ import { withInactiveGrantWarnings } from "../check/inactive-grants.js";
 import { wrapStep } from "../errors.js";
 import { formatTimestamp } from "../grant/time.js";
 import { resolveClock } from "../grant/clock.js";
-import { checkPlanShape } from "../plan/read-plan.js";
-import { toPolicyInput, type PolicyInput } from "../plan/policy-input.js";
+import type { PolicyInput } from "../plan/policy-input.js";
+import { normalizePlanned, planAndShow, type NormalizedPlan } from "../plan/plan-run.js";
 import type { CheckConfig } from "../policy/config.js";
 import { loadPolicyEngine } from "../policy/evaluate.js";
 import { projectBundle } from "../policy/project-bundle.js";
-import { init, plan, showJson } from "../runner/index.js";
+import { init } from "../runner/index.js";
 import { synthesizeStacks, type StackSelection, type SynthesizedStack } from "./synthesize-stacks.js";
 
 /** A stack's checked plan: what `plan` prints and what `apply` applies when it passes. */
 export interface CheckedStack {
   readonly stack: SynthesizedStack;
   readonly planFile: string;
-  /** What the check evaluated; `apply` records its grant changes in the ledger. */
+  /** What the check evaluated. */
   readonly input: PolicyInput;
+  /** The grant records the plan changes, as written: what `apply` records in the ledger. */
+  readonly records: NormalizedPlan["records"];
   readonly report: CheckReport;
 }
 
@@ -70,14 +72,14 @@ export async function planAndCheckStacks(options: PlanAndCheckOptions): Promise<
   const reports: CheckedStack[] = [];
   for (const stack of stacks) {
     options.progress(`[plan] ${stack.name}: init, plan, check...`);
-    const { planFile, document } = await (async () => {
+    const planned = await (async () => {
       await init(stack.workspace);
-      const result = await plan(stack.workspace, { out: "tempgrant.tfplan" });
-      return { planFile: result.planFile, document: await showJson(stack.workspace, result.planFile) };
+      return planAndShow(stack.workspace, { out: "tempgrant.tfplan" });
     })().catch((error: unknown) => {
       throw wrapStep(`plan stack ${stack.name}`, error);
     });
-    const input = toPolicyInput(checkPlanShape(document, stack.name), {
+    const { planFile } = planned;
+    const { input, records } = normalizePlanned(planned, stack.name, {
       now: clock.now,
       fallbackNow: clock.now,
       privilegedTypes: config.privilegedTypes,
@@ -88,6 +90,7 @@ export async function planAndCheckStacks(options: PlanAndCheckOptions): Promise<
       stack,
       planFile,
       input,
+      records,
       // Declared grants outside their window are in no plan: say so rather than pass in silence.
       report: withInactiveGrantWarnings(
         await evaluateInput(`${stack.name} (${planFile})`, input, policy),

@@ -44,9 +44,9 @@ export async function runApply(options: RunApplyOptions): Promise<ApplyRunResult
   await checkLedgerHead(ledgerPath);
   const ledger = openLedgerRecorder(ledgerPath);
   const applied: string[] = [];
-  for (const { stack, planFile, input, report } of reports) {
+  for (const { stack, planFile, input, records, report } of reports) {
     options.progress(`[apply] ${stack.name}: applying the checked plan`);
-    const grants = appliedGrants(input, evidence);
+    const grants = appliedGrants(input, records, evidence);
     const states = await (async () => {
       const before = await stateIdentity(stack.workspace);
       await apply(stack.workspace, planFile);

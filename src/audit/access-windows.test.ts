@@ -1,24 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { GRANT_RECORD_MARKER, type GrantRecord } from "../grant/record.js";
+import { personalRecord } from "../../test/support/grant-record.js";
+import type { GrantRecord } from "../grant/record.js";
 import { accessWindows, activeAt, overlaps, type LedgerEventLine } from "./access-windows.js";
 
-const record = (id: string, expiresAt: string, extra: Partial<GrantRecord> = {}): GrantRecord => ({
-  tempgrant: GRANT_RECORD_MARKER,
-  id,
-  principal: `${id}@example.com`,
-  target: "orders-db",
-  access: "read",
-  expiresAt,
-  reason: "incident",
-  ticket: "OPS-1",
-  requestedBy: `${id}@example.com`,
-  approvedBy: ["boss@example.com"],
-  breakGlass: false,
-  binding: "custom",
-  nativeExpiry: false,
-  resources: [],
-  ...extra,
-});
+const record = (id: string, expiresAt: string, extra: Partial<GrantRecord> = {}): GrantRecord =>
+  personalRecord(id, expiresAt, { reason: "incident", approvedBy: ["boss@example.com"], ...extra });
 
 let seq = 0;
 const line = (event: { type: string } & Record<string, unknown>): LedgerEventLine => ({

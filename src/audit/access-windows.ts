@@ -1,5 +1,6 @@
 import { isGrantRecord, type GrantRecord } from "../grant/record.js";
 import { epochSecondsOrNull } from "../grant/time.js";
+import type { RecordedGrant } from "./diff/grant-records.js";
 
 /** The part of a ledger line this module reads: its sequence number and its event. */
 export interface LedgerEventLine {
@@ -18,17 +19,12 @@ export type WindowEnding =
   /** No revocation is in the ledger yet. */
   | "open";
 
-/** One grant's access, from the apply that created it to the run that revoked it. */
-export interface AccessWindow {
+/** One grant's access, from the apply that created it to the run that revoked it: the record's fields as the audit reads them, and the window. */
+export type AccessWindow = Pick<
+  RecordedGrant,
+  "id" | "principal" | "target" | "access" | "reason" | "ticket" | "requestedBy" | "approvedBy" | "breakGlass"
+> & {
   readonly stack: string;
-  readonly id: string;
-  readonly principal: string;
-  readonly target: string;
-  readonly access: string;
-  readonly reason: string;
-  readonly ticket: string | null;
-  readonly requestedBy: string;
-  readonly approvedBy: readonly string[];
   /**
    * The grant digest the apply recorded for the content in force, and who verifiably
    * approved that digest (signature or review), as the ledger recorded them; null and empty
@@ -36,7 +32,6 @@ export interface AccessWindow {
    */
   readonly digest: string | null;
   readonly approvals: readonly { readonly person: string; readonly kind: string }[];
-  readonly breakGlass: boolean;
   /** When access began (epoch seconds): the apply's clock, or the grant's start if later. */
   readonly from: number;
   /** The expiry in force at the end (after any extension). */
@@ -50,7 +45,7 @@ export interface AccessWindow {
   readonly revocationLagSeconds: number | null;
   /** Ledger sequence numbers of the events that opened, changed and closed the window. */
   readonly seqs: readonly number[];
-}
+};
 
 interface OpenWindow {
   stack: string;

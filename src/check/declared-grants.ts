@@ -1,21 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  formatTimestamp,
-  validateGrant,
-  type Grant,
-  type LocatedProblem,
-  type Problem,
-} from "../grant/index.js";
+import { formatTimestamp, validateGrant, type Grant, type LocatedProblem } from "../grant/index.js";
+import { readStackListing } from "./declared-listing.js";
 import { synthApp } from "./synth-app.js";
-
-interface ListedGrant {
-  readonly status: string;
-  readonly source: string;
-  readonly spec?: unknown;
-  readonly problems?: readonly Problem[];
-}
 
 /**
  * The grants a cdktf app declares, active or not: the app is run at `now` into a scratch
@@ -31,10 +19,7 @@ export async function declaredByApp(
     const declared: { grant: Grant; source: string }[] = [];
     const problems: LocatedProblem[] = [];
     for (const [stack, dir] of Object.entries(stacks)) {
-      const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as {
-        "//"?: { tempgrant?: { grants?: Record<string, ListedGrant> } };
-      };
-      for (const [id, entry] of Object.entries(json["//"]?.tempgrant?.grants ?? {})) {
+      for (const [id, entry] of Object.entries(readStackListing(dir))) {
         const source = `${entry.source} (stack ${stack})`;
         const { grant, problems: found } = validateGrant(entry.spec ?? {}, "");
         if (grant && !entry.problems?.length) {

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { stackListingOf, type StackListingEntry } from "../grant/stack-listing.js";
 import { parseTimestamp } from "../grant/time.js";
 
-/** A grant as the synthesized stack lists it under "//" (see TemporaryGrant). */
+/** A grant as the synthesized stack lists it under "//" ({@link StackListingEntry}), its window read. */
 export interface ListedGrant {
   readonly id: string;
   readonly status: string;
@@ -10,32 +11,17 @@ export interface ListedGrant {
   readonly startsAt: number | null;
   readonly expiresAt: number | null;
   /** Each with its file and line when the grant came from a grants file. */
-  readonly problems: readonly {
-    readonly path: string;
-    readonly message: string;
-    readonly file?: string;
-    readonly line?: number;
-  }[];
+  readonly problems: NonNullable<StackListingEntry["problems"]>;
+}
+
+/** The listing a synthesized stack's cdk.tf.json carries, by the key each grant is listed under. */
+export function readStackListing(stackDir: string): Readonly<Record<string, StackListingEntry>> {
+  return stackListingOf(JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")));
 }
 
 /** The grants a synthesized stack declares, active or not, from its cdk.tf.json. */
 export function listedGrants(stackDir: string): ListedGrant[] {
-  const json = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as {
-    "//"?: {
-      tempgrant?: {
-        grants?: Record<
-          string,
-          {
-            status: string;
-            source: string;
-            spec?: { startsAt?: string; expiresAt?: string };
-            problems?: { path: string; message: string; file?: string; line?: number }[];
-          }
-        >;
-      };
-    };
-  };
-  return Object.entries(json["//"]?.tempgrant?.grants ?? {}).map(([id, entry]) => {
+  return Object.entries(readStackListing(stackDir)).map(([id, entry]) => {
     const instant = (text: string | undefined): number | null => {
       const parsed = text ? parseTimestamp(text) : undefined;
       return parsed?.ok ? parsed.instant.seconds : null;

@@ -1,6 +1,7 @@
 import { App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { specOf, type Grant, type GrantStatus, type Problem } from "../grant/index.js";
+import type { Grant, GrantStatus, Problem } from "../grant/index.js";
+import { stackListingEntry } from "../grant/stack-listing.js";
 
 /** The listing of each stack, written into its JSON when cdktf synthesizes it. */
 const listings = new WeakMap<TerraformStack, Record<string, unknown>>();
@@ -19,21 +20,7 @@ export function listDeclaredGrant(
   id: string,
   entry: { status: GrantStatus | "invalid"; source: string; grant?: Grant; problems?: readonly Problem[] },
 ): void {
-  const grant = entry.grant;
-  const listed = {
-    status: entry.status,
-    source: entry.source,
-    // The credential is a public verifier, and part of what approvers sign (the grant digest).
-    ...(grant
-      ? {
-          spec: {
-            ...specOf(grant),
-            ...(grant.credential !== undefined ? { credential: grant.credential } : {}),
-          },
-        }
-      : {}),
-    ...(entry.problems && entry.problems.length > 0 ? { problems: entry.problems } : {}),
-  };
+  const listed = stackListingEntry(entry);
   // The key as a stack override spelled it: addOverride splits its path on dots, and an
   // invalid id may hold some.
   const key = id.replaceAll(".", "_");

@@ -4,39 +4,77 @@ import { formatTimestamp } from "./time.js";
 /** Marks a `terraform_data` input as a tempgrant grant record, and its version. */
 export const GRANT_RECORD_MARKER = "tempgrant.grant-record/v1";
 
+/** The JSON type of a record field: text, true or false, or a list of text. */
+export type GrantRecordKind = "string" | "boolean" | "strings";
+
 /**
- * The grant record: the `input` of the built-in `terraform_data` resource every active grant
- * synthesizes. It is the one shared definition of what plans and state say about a grant:
- * constructs write it, the plan reader and the policies read it, audit diffs compare it.
+ * The grant record's fields, defined once: the name each has in the record, the attribute
+ * of the provider's `tempgrant_grant` it is written as, its JSON type, and whether it may be
+ * absent. The record's type, its reading from and writing to resources, and the plan reader's
+ * type checks (src/plan/record-shape.ts) are all derived from this table; the order is the
+ * order records and attributes are written in (it decides the synthesized JSON's bytes).
  */
-export interface GrantRecord {
-  readonly tempgrant: typeof GRANT_RECORD_MARKER;
-  readonly id: string;
-  readonly principal: string;
-  readonly target: string;
-  readonly access: string;
+export const GRANT_RECORD_FIELDS = [
+  { field: "id", attribute: "grant_id", kind: "string" },
+  { field: "principal", attribute: "principal", kind: "string" },
+  { field: "target", attribute: "target", kind: "string" },
+  { field: "access", attribute: "access", kind: "string" },
   /** RFC 3339 UTC; absent when the grant starts at once. */
-  readonly startsAt?: string;
+  { field: "startsAt", attribute: "starts_at", kind: "string", optional: true },
   /** RFC 3339 UTC. */
-  readonly expiresAt: string;
-  readonly reason: string;
-  readonly ticket?: string;
-  readonly requestedBy: string;
-  readonly approvedBy: readonly string[];
-  readonly breakGlass: boolean;
+  { field: "expiresAt", attribute: "expires_at", kind: "string" },
+  { field: "reason", attribute: "reason", kind: "string" },
+  { field: "ticket", attribute: "ticket", kind: "string", optional: true },
+  { field: "requestedBy", attribute: "requested_by", kind: "string" },
+  { field: "approvedBy", attribute: "approved_by", kind: "strings" },
+  { field: "breakGlass", attribute: "break_glass", kind: "boolean" },
   /** The target binding's kind, for example `postgresql`. */
-  readonly binding: string;
+  { field: "binding", attribute: "binding", kind: "string" },
   /** Whether the target resources carry a native expiry as a second lock. */
-  readonly nativeExpiry: boolean;
+  { field: "nativeExpiry", attribute: "native_expiry", kind: "boolean" },
   /** Addresses of the target resources this grant owns. */
-  readonly resources: readonly string[];
+  { field: "resources", attribute: "resources", kind: "strings" },
   /**
    * The grant digest (src/approval/digest.ts) as synthesized, for readers of plans and state.
    * Absent in records written before digests existed. The checker never trusts it: it
    * recomputes the digest from the record's fields and the credential its login role gets.
    */
-  readonly digest?: string;
+  { field: "digest", attribute: "digest", kind: "string", optional: true },
+] as const satisfies readonly {
+  readonly field: string;
+  readonly attribute: string;
+  readonly kind: GrantRecordKind;
+  readonly optional?: true;
+}[];
+
+/** One row of {@link GRANT_RECORD_FIELDS}. */
+export type GrantRecordField = (typeof GRANT_RECORD_FIELDS)[number];
+
+/** The TypeScript type of each {@link GrantRecordKind}. */
+export interface GrantRecordKindTypes {
+  readonly string: string;
+  readonly boolean: boolean;
+  readonly strings: readonly string[];
 }
+
+type RequiredField = Exclude<GrantRecordField, { readonly optional: true }>;
+type OptionalField = Extract<GrantRecordField, { readonly optional: true }>;
+
+/**
+ * The grant record: the `input` of the built-in `terraform_data` resource every active grant
+ * synthesized before the provider existed, and the attributes of `tempgrant_grant` since. It
+ * is the one shared definition of what plans and state say about a grant: constructs write
+ * it, the plan reader and the policies read it, audit diffs compare it, the ledger stores it.
+ * Derived from {@link GRANT_RECORD_FIELDS}.
+ */
+export type GrantRecord = { readonly tempgrant: typeof GRANT_RECORD_MARKER } & {
+  readonly [F in RequiredField as F["field"]]: GrantRecordKindTypes[F["kind"]];
+} & {
+  readonly [F in OptionalField as F["field"]]?: GrantRecordKindTypes[F["kind"]];
+};
+
+/** A record field's name (`expiresAt`, ...). */
+export type GrantRecordFieldName = GrantRecordField["field"];
 
 /** Builds the record of a grant and the target resources it owns. */
 export function grantRecord(
@@ -100,24 +138,15 @@ export function grantRecordOfResource(type: string, values: unknown): GrantRecor
   }
   if (type !== GRANT_RECORD_TYPE) return undefined;
   const v = values as Readonly<Record<string, unknown>>;
-  return {
-    tempgrant: GRANT_RECORD_MARKER,
-    id: v.grant_id as string,
-    principal: v.principal as string,
-    target: v.target as string,
-    access: v.access as string,
-    ...(v.starts_at !== null && v.starts_at !== undefined ? { startsAt: v.starts_at as string } : {}),
-    expiresAt: v.expires_at as string,
-    reason: v.reason as string,
-    ...(v.ticket !== null && v.ticket !== undefined ? { ticket: v.ticket as string } : {}),
-    requestedBy: v.requested_by as string,
-    approvedBy: v.approved_by as readonly string[],
-    breakGlass: v.break_glass as boolean,
-    binding: v.binding as string,
-    nativeExpiry: v.native_expiry as boolean,
-    resources: v.resources as readonly string[],
-    ...(v.digest !== null && v.digest !== undefined ? { digest: v.digest as string } : {}),
-  };
+  const record: Record<string, unknown> = { tempgrant: GRANT_RECORD_MARKER };
+  for (const { field, attribute, ...rest } of GRANT_RECORD_FIELDS) {
+    const value = v[attribute];
+    // The provider writes an unset optional attribute as null; the record leaves it out.
+    if ("optional" in rest && (value === null || value === undefined)) continue;
+    record[field] = value;
+  }
+  // Typed as the provider's schema types it; record-shape.ts checks the types of a plan's.
+  return record as GrantRecord;
 }
 
 /** True for a resource type that can hold a grant record. */
@@ -127,21 +156,11 @@ export function isGrantRecordType(type: string): boolean {
 
 /** A record written as the attributes of a `tempgrant_grant` (the inverse of {@link grantRecordOfResource}). */
 export function grantRecordAttributes(record: GrantRecord): Record<string, unknown> {
-  return {
-    grant_id: record.id,
-    principal: record.principal,
-    target: record.target,
-    access: record.access,
-    ...(record.startsAt !== undefined ? { starts_at: record.startsAt } : {}),
-    expires_at: record.expiresAt,
-    reason: record.reason,
-    ...(record.ticket !== undefined ? { ticket: record.ticket } : {}),
-    requested_by: record.requestedBy,
-    approved_by: [...record.approvedBy],
-    break_glass: record.breakGlass,
-    binding: record.binding,
-    native_expiry: record.nativeExpiry,
-    resources: [...record.resources],
-    ...(record.digest !== undefined ? { digest: record.digest } : {}),
-  };
+  const attributes: Record<string, unknown> = {};
+  for (const { field, attribute } of GRANT_RECORD_FIELDS) {
+    const value = record[field];
+    if (value === undefined) continue;
+    attributes[attribute] = Array.isArray(value) ? [...(value as readonly string[])] : value;
+  }
+  return attributes;
 }

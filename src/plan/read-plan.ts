@@ -1,7 +1,8 @@
 import { isUtf8 } from "node:buffer";
-import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { quoteValue, TempgrantError } from "../errors.js";
 import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
+import { badInputFile, inputFileSize } from "./input-file.js";
 import { grantRecordTypeProblem } from "./record-shape.js";
 import { JsonUnitError, JsonUnits, type JsonUnitProblem } from "./json-units.js";
 import { AWS_ATTACHMENTS } from "./scope.js";
@@ -23,7 +24,7 @@ export type PlanFileContents =
 
 /** An input that is not a readable plan: exit 2 at the CLI, never a pass. */
 export function badPlan(source: string, message: string): TempgrantError {
-  return new TempgrantError("INVALID_INPUT", `${source}: ${message}`);
+  return badInputFile(source, message);
 }
 
 /** Options of {@link readPlanFile}. */
@@ -46,28 +47,11 @@ export interface ReadPlanOptions {
 export function readPlanFile(path: string, options: ReadPlanOptions = {}): PlanFileContents {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_PLAN_BYTES;
   const { onLarge } = options;
-  let size: number;
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile()) throw badPlan(path, "is not a file");
-    size = stat.size;
-  } catch (error) {
-    if (error instanceof TempgrantError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw badPlan(
-      path,
-      code === "ENOENT"
-        ? "no such file (write one with `tofu show -json plan.tfplan > plan.json`)"
-        : (error as Error).message,
-    );
-  }
+  const size = inputFileSize(path, maxBytes, {
+    missing: "write one with `tofu show -json plan.tfplan > plan.json`",
+    sizeOption: "--max-plan-size",
+  });
   if (size === 0) throw badPlan(path, "is empty: expected the JSON of `tofu show -json <planfile>`");
-  if (size > maxBytes) {
-    throw badPlan(
-      path,
-      `is ${formatMiB(size)}, over the ${formatMiB(maxBytes)} limit (raise it with --max-plan-size if this plan is real)`,
-    );
-  }
   if (isZip(path)) return { kind: "binary" };
   if (onLarge && size > onLarge.largeBytes) onLarge.call();
   const plan = readUnits(
@@ -90,10 +74,6 @@ function isZip(path: string): boolean {
     closeSync(fd);
   }
   return head.equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
-}
-
-function formatMiB(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
 }
 
 /**

@@ -1,29 +1,13 @@
 import { quoteValue } from "../errors.js";
-import { grantRecordOfResource, LEGACY_GRANT_RECORD_TYPE, type GrantRecord } from "../grant/record.js";
+import {
+  GRANT_RECORD_FIELDS,
+  grantRecordOfResource,
+  LEGACY_GRANT_RECORD_TYPE,
+  type GrantRecordKind,
+} from "../grant/record.js";
 import type { ResourceChangeJson } from "./plan-json.js";
 
-type Kind = "string" | "boolean" | "strings";
-
-/** A record's fields, the provider attribute each is written as, and the JSON type each must have. */
-const FIELDS: readonly (readonly [keyof GrantRecord, string, Kind])[] = [
-  ["id", "grant_id", "string"],
-  ["principal", "principal", "string"],
-  ["target", "target", "string"],
-  ["access", "access", "string"],
-  ["startsAt", "starts_at", "string"],
-  ["expiresAt", "expires_at", "string"],
-  ["reason", "reason", "string"],
-  ["ticket", "ticket", "string"],
-  ["requestedBy", "requested_by", "string"],
-  ["approvedBy", "approved_by", "strings"],
-  ["breakGlass", "break_glass", "boolean"],
-  ["binding", "binding", "string"],
-  ["nativeExpiry", "native_expiry", "boolean"],
-  ["resources", "resources", "strings"],
-  ["digest", "digest", "string"],
-];
-
-const KIND_NAMES: Readonly<Record<Kind, string>> = {
+const KIND_NAMES: Readonly<Record<GrantRecordKind, string>> = {
   string: "a string",
   boolean: "true or false",
   strings: "a list of strings",
@@ -40,7 +24,7 @@ export function grantRecordTypeProblem(change: ResourceChangeJson): string | und
   for (const side of ["before", "after"] as const) {
     const record = grantRecordOfResource(change.type, change.change[side]);
     if (!record) continue;
-    for (const [field, attribute, kind] of FIELDS) {
+    for (const { field, attribute, kind } of GRANT_RECORD_FIELDS) {
       const value = record[field];
       if (value === undefined || value === null || hasKind(value, kind)) continue;
       const name = change.type === LEGACY_GRANT_RECORD_TYPE ? `input.${field}` : attribute;
@@ -50,7 +34,7 @@ export function grantRecordTypeProblem(change: ResourceChangeJson): string | und
   return undefined;
 }
 
-function hasKind(value: unknown, kind: Kind): boolean {
+function hasKind(value: unknown, kind: GrantRecordKind): boolean {
   if (kind === "strings") return Array.isArray(value) && value.every((item) => typeof item === "string");
   return typeof value === kind;
 }

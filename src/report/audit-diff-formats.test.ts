@@ -2,7 +2,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { diffSnapshots } from "../audit/diff/compare.js";
 import type { Snapshot, SnapshotResource } from "../audit/diff/snapshot.js";
-import { GRANT_RECORD_MARKER, grantRecordAttributes, type GrantRecord } from "../grant/record.js";
+import { auditedRecord } from "../../test/support/grant-record.js";
+import { grantRecordAttributes } from "../grant/record.js";
 import { AUDIT_DIFF_FORMATS } from "./audit-diff-formats.js";
 
 // Every audit diff format against its golden file, on one diff that holds each kind of change.
@@ -12,23 +13,7 @@ const record = (id: string, input: Record<string, unknown> = {}): SnapshotResour
   values: {
     id,
     starts_at: null,
-    ...grantRecordAttributes({
-      tempgrant: GRANT_RECORD_MARKER,
-      id,
-      principal: `${id}@example.com`,
-      target: "orders-db",
-      access: "read",
-      expiresAt: "2027-01-11T12:00:00Z",
-      reason: "investigate stuck refunds",
-      ticket: "OPS-1",
-      requestedBy: `${id}@example.com`,
-      approvedBy: ["carol@example.com"],
-      breakGlass: false,
-      binding: "postgresql",
-      nativeExpiry: true,
-      resources: [`postgresql_role.grant_${id}`],
-      ...input,
-    } as GrantRecord),
+    ...grantRecordAttributes(auditedRecord(id, input)),
   },
 });
 const role = (id: string, values: Record<string, unknown> = {}): SnapshotResource => ({

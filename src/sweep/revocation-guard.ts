@@ -1,11 +1,11 @@
-import type { PolicyInput } from "../plan/policy-input.js";
+import type { PlanActions } from "../plan/plan-actions.js";
 
 /**
  * The revocation-only guard: a sweep may apply a plan only when every change in it deletes
  * a resource it selected for revocation. Anything else (a create, an update, a replace, a
  * deletion of something not selected) is listed, and the plan is not applied.
  */
-export function revocationOnlyProblems(plan: PolicyInput, allowed: ReadonlySet<string>): string[] {
+export function revocationOnlyProblems(plan: PlanActions, allowed: ReadonlySet<string>): string[] {
   const problems: string[] = [];
   for (const resource of plan.resources) {
     if (resource.action === "no-op" || resource.action === "read") continue;

@@ -1,4 +1,4 @@
-import type { PolicyInput, ResourceView } from "../plan/policy-input.js";
+import type { PlanActions, ResourceAction } from "../plan/plan-actions.js";
 import { NO_MEMORY, type OwnershipMemory } from "./ownership.js";
 
 /** One grant the plan revokes: its record and the target resources it owned. */
@@ -22,7 +22,7 @@ export interface Revocation {
 export interface SweepSelection {
   readonly revocations: readonly Revocation[];
   /** Every other change: new or changed grants, drift, resources outside grants. */
-  readonly pending: readonly ResourceView[];
+  readonly pending: readonly ResourceAction[];
   /** The addresses to limit the revocation plan to (`-target`). */
   readonly targets: readonly string[];
 }
@@ -35,7 +35,7 @@ export interface SweepSelection {
  * is a grant whose record is gone. Only deletions are ever selected. Pure: the sweep applies
  * only `targets`, so a pending or failing unrelated change never holds a revocation hostage.
  */
-export function selectRevocations(input: PolicyInput, memory: OwnershipMemory = NO_MEMORY): SweepSelection {
+export function selectRevocations(input: PlanActions, memory: OwnershipMemory = NO_MEMORY): SweepSelection {
   const revocations: Revocation[] = [];
   const revoked = new Set<string>();
   const deletions = input.resources.filter((resource) => resource.action === "delete");

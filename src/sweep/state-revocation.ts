@@ -1,4 +1,5 @@
 import { TempgrantError } from "../errors.js";
+import { planAndShow } from "../plan/plan-run.js";
 import { sha256File } from "../exec/sha256-file.js";
 import { formatTimestamp } from "../grant/time.js";
 import { apply, init, showJson, stateIdentity, type RetryOptions, type Workspace } from "../runner/index.js";
@@ -15,7 +16,7 @@ import {
 } from "./ownership.js";
 import { revocationOnlyProblems } from "./revocation-guard.js";
 import { describeLeft, type SweepStackResult } from "./sweep-stack.js";
-import { normalizePlan, planDocument, stepRunner } from "./steps.js";
+import { readActions, stepRunner } from "./steps.js";
 
 /** Options of {@link revokeFromState}. */
 export interface StateRevocationOptions {
@@ -96,10 +97,12 @@ export async function revokeFromState(
   let verified = left.length === 0;
   if (targets.length > 0 && !options.dryRun) {
     const planned = await timed("plan", () =>
-      step("plan revocations", () => planDocument(workspace, "sweep-degraded.tfplan", targets, true)),
+      step("plan revocations", () =>
+        planAndShow(workspace, { out: "sweep-degraded.tfplan", targets, destroy: true }),
+      ),
     );
     planSha256 = await timed("check", () => {
-      const problems = revocationOnlyProblems(normalizePlan(planned, options).input, new Set(targets));
+      const problems = revocationOnlyProblems(readActions(planned, options).actions, new Set(targets));
       if (problems.length > 0) {
         throw new TempgrantError(
           "SWEEP_GUARD",

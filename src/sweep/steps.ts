@@ -1,8 +1,8 @@
 import { performance } from "node:perf_hooks";
 import { TempgrantError, wrapStep } from "../errors.js";
-import { checkPlanShape } from "../plan/read-plan.js";
-import { toPolicyInput, type PolicyInput } from "../plan/policy-input.js";
-import { plan, showJson, withRetries, type RetryOptions, type Workspace } from "../runner/index.js";
+import { planActions, type PlanActions } from "../plan/plan-actions.js";
+import { planOfDocument, type PlannedDocument } from "../plan/plan-run.js";
+import { withRetries, type RetryOptions } from "../runner/index.js";
 
 /** The phases a stack's sweep times (synth is the caller's). */
 export type PhaseName = "init" | "plan" | "check" | "apply" | "verify";
@@ -69,40 +69,26 @@ function seconds(milliseconds: number): number {
   return Math.round(milliseconds) / 1000;
 }
 
-/** A saved plan and its `show -json` document. */
-export interface PlannedDocument {
-  readonly document: unknown;
-  readonly planFile: string;
+/** Options of {@link readActions}: the run's clock, and the privileged types (which decide nothing here but the index's reading). */
+export interface ReadActionsOptions {
+  readonly stack: string;
+  readonly now: number;
+  readonly privilegedTypes?: readonly string[];
 }
 
-/** Plans (saved to `out`, limited to `targets` when given, `-destroy` when asked) and reads the plan back as JSON. */
-export async function planDocument(
-  workspace: Workspace,
-  out: string,
-  targets?: readonly string[],
-  destroy = false,
-): Promise<PlannedDocument> {
-  const result = await plan(workspace, {
-    out,
-    ...(targets ? { targets } : {}),
-    // A destroy plan without refresh: the configuration it runs against may hold records
-    // that have expired, which tempgrant's provider refuses to plan; destroying needs only the state.
-    ...(destroy ? { destroy, refresh: false } : {}),
-  });
-  return { document: await showJson(workspace, result.planFile), planFile: result.planFile };
-}
-
-/** Our own reading of a plan: its shape checked, normalized into the policy input. */
-export function normalizePlan(
+/**
+ * The sweep's reading of a plan from the plan-and-normalize pipeline (src/plan/plan-run.ts):
+ * its shape checked, and only what it does (the sweep selects revocations and never
+ * evaluates the policies, so it builds no policy input).
+ */
+export function readActions(
   planned: PlannedDocument,
-  options: { readonly stack: string; readonly now: number; readonly privilegedTypes?: readonly string[] },
-): { input: PolicyInput; planFile: string } {
+  options: ReadActionsOptions,
+): { actions: PlanActions; planFile: string } {
   return {
-    input: toPolicyInput(checkPlanShape(planned.document, options.stack), {
+    actions: planActions(planOfDocument(planned.document, options.stack), {
       now: options.now,
       fallbackNow: options.now,
-      // The sweep selects revocations and never evaluates the policies, which alone read folded names.
-      aliases: {},
       ...(options.privilegedTypes ? { privilegedTypes: options.privilegedTypes } : {}),
     }),
     planFile: planned.planFile,

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { TempgrantError } from "../errors.js";
 import { sha256File } from "../exec/sha256-file.js";
 import { formatTimestamp } from "../grant/time.js";
-import type { ResourceView } from "../plan/policy-input.js";
+import { planAndShow } from "../plan/plan-run.js";
 import {
   apply,
   init,
@@ -22,7 +22,7 @@ import {
 } from "./ownership.js";
 import { revocationOnlyProblems } from "./revocation-guard.js";
 import { selectRevocations, type Revocation } from "./select-revocations.js";
-import { normalizePlan, planDocument, stepRunner, type StepRunner } from "./steps.js";
+import { readActions, stepRunner, type StepRunner } from "./steps.js";
 
 export { SweepStepError } from "./steps.js";
 import type { RevokedGrant, TargetCheck, TargetCheckResult } from "../targets/target-check.js";
@@ -175,7 +175,6 @@ export async function sweepStack(options: SweepStackOptions): Promise<SweepStack
 
 type Step = StepRunner["step"];
 type Timed = StepRunner["timed"];
-const normalize = normalizePlan;
 
 /** One pass: plan everything, select, plan the revocations, guard, apply, verify. */
 async function revokeOnce(
@@ -187,20 +186,20 @@ async function revokeOnce(
   const { workspace } = options;
   progress(`${options.stack}: planning at ${formatTimestamp(options.now)}`);
   const fullPlan = await timed("plan", () =>
-    step("plan", () => planDocument(workspace, "sweep-full.tfplan")),
+    step("plan", () => planAndShow(workspace, { out: "sweep-full.tfplan" })),
   );
   const { full, selection, heldBefore, leftBefore } = await timed("check", () => {
-    const full = normalize(fullPlan, options);
+    const full = readActions(fullPlan, options);
     const prior = stateResources(fullPlan.document);
     const memory = withStateMemory(options.memory ?? NO_MEMORY, prior);
     return {
       full,
-      selection: selectRevocations(full.input, memory),
+      selection: selectRevocations(full.actions, memory),
       heldBefore: [...grantsHeld(prior, memory)].sort(),
       leftBefore: accessToRevoke(prior, memory, stateCheckOptions(options)),
     };
   });
-  const pending = selection.pending.map((resource: ResourceView) => ({
+  const pending = selection.pending.map((resource) => ({
     address: resource.address,
     action: resource.action,
   }));
@@ -223,12 +222,14 @@ async function revokeOnce(
     let revocationPlan = full;
     if (selection.pending.length > 0) {
       const limited = await timed("plan", () =>
-        step("plan revocations", () => planDocument(workspace, "sweep-revoke.tfplan", selection.targets)),
+        step("plan revocations", () =>
+          planAndShow(workspace, { out: "sweep-revoke.tfplan", targets: selection.targets }),
+        ),
       );
-      revocationPlan = await timed("check", () => normalize(limited, options));
+      revocationPlan = await timed("check", () => readActions(limited, options));
     }
     planSha256 = await timed("check", () => {
-      const problems = revocationOnlyProblems(revocationPlan.input, new Set(selection.targets));
+      const problems = revocationOnlyProblems(revocationPlan.actions, new Set(selection.targets));
       if (problems.length > 0) {
         throw new TempgrantError(
           "SWEEP_GUARD",
@@ -248,13 +249,15 @@ async function revokeOnce(
     );
     await timed("apply", () => step("apply revocations", () => apply(workspace, revocationPlan.planFile)));
     const replanned = await timed("verify", async () => {
-      const document = await step("verify (re-plan)", () => planDocument(workspace, "sweep-verify.tfplan"));
-      const after = normalize(document, options);
+      const document = await step("verify (re-plan)", () =>
+        planAndShow(workspace, { out: "sweep-verify.tfplan" }),
+      );
+      const after = readActions(document, options);
       const prior = stateResources(document.document);
       const memory = withStateMemory(options.memory ?? NO_MEMORY, prior);
       const left = accessToRevoke(prior, memory, stateCheckOptions(options));
       if (left.length > 0) progress(`${options.stack}: NOT REVOKED after the apply: ${describeLeft(left)}`);
-      return selectRevocations(after.input, memory).revocations.length === 0 && left.length === 0;
+      return selectRevocations(after.actions, memory).revocations.length === 0 && left.length === 0;
     });
     if (checkTarget) {
       targetChecks = await timed("verify", () =>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { GRANT_RECORD_MARKER, grantRecordAttributes, type GrantRecord } from "../../grant/record.js";
+import { auditedRecord } from "../../../test/support/grant-record.js";
+import { grantRecordAttributes, type GrantRecord } from "../../grant/record.js";
 import { accessEffect } from "./access-order.js";
 import { diffSnapshots } from "./compare.js";
 import type { Snapshot, SnapshotResource } from "./snapshot.js";
@@ -10,23 +11,7 @@ const record = (id: string, input: Record<string, unknown> = {}): SnapshotResour
   type: "terraform_data",
   values: {
     id: `uuid-${id}`,
-    input: {
-      tempgrant: GRANT_RECORD_MARKER,
-      id,
-      principal: `${id}@example.com`,
-      target: "orders-db",
-      access: "read",
-      expiresAt: "2027-01-11T12:00:00Z",
-      reason: "investigate stuck refunds",
-      ticket: "OPS-1",
-      requestedBy: `${id}@example.com`,
-      approvedBy: ["carol@example.com"],
-      breakGlass: false,
-      binding: "postgresql",
-      nativeExpiry: true,
-      resources: [`postgresql_role.grant_${id}`],
-      ...input,
-    },
+    input: auditedRecord(id, input),
   },
 });
 const role = (id: string, values: Record<string, unknown> = {}): SnapshotResource => ({

@@ -1,32 +1,33 @@
-import { grantRecordOfResource } from "../../grant/record.js";
+import {
+  GRANT_RECORD_FIELDS,
+  grantRecordOfResource,
+  type GrantRecordField,
+  type GrantRecordKindTypes,
+} from "../../grant/record.js";
 import type { Snapshot } from "./snapshot.js";
 
+/** Text fields a record may lack: null here (no start: at once; no expiry: never written by tempgrant). */
+const NULLABLE_TEXT = ["startsAt", "expiresAt", "ticket"] as const;
+
+/** The record's fields an audit compares and prints: all but the synthesized digest (recomputed, never trusted). */
+type AuditedField = Exclude<GrantRecordField, { readonly field: "digest" }>;
+
 /**
- * A grant record found in a snapshot (the `input` of a `terraform_data`), every field
- * present and of one type, so a record written by an older or hand-edited stack still
- * compares and prints instead of crashing the audit.
+ * A grant record found in a snapshot, every field present and of one type, so a record
+ * written by an older or hand-edited stack still compares and prints instead of crashing the
+ * audit: the record's own fields (src/grant/record.ts), with the address that holds it.
  */
-export interface RecordedGrant {
-  /** Address of the `terraform_data` that holds the record. */
+export type RecordedGrant = {
+  /** Address of the resource that holds the record. */
   readonly address: string;
-  readonly id: string;
-  readonly principal: string;
-  readonly target: string;
-  readonly access: string;
-  /** RFC 3339 as written; null when the grant starts at once. */
-  readonly startsAt: string | null;
-  /** RFC 3339 as written; null when the record has none (never written by tempgrant). */
-  readonly expiresAt: string | null;
-  readonly reason: string;
-  readonly ticket: string | null;
-  readonly requestedBy: string;
-  readonly approvedBy: readonly string[];
-  readonly breakGlass: boolean;
-  readonly binding: string;
-  readonly nativeExpiry: boolean;
-  /** Addresses of the target resources the grant owns. */
-  readonly resources: readonly string[];
-}
+} & {
+  readonly [F in AuditedField as F["field"]]: F["field"] extends (typeof NULLABLE_TEXT)[number]
+    ? string | null
+    : GrantRecordKindTypes[F["kind"]];
+};
+
+const AUDITED_FIELDS = GRANT_RECORD_FIELDS.filter((entry) => entry.field !== "digest");
+const nullable = new Set<string>(NULLABLE_TEXT);
 
 /** The grant records of a snapshot, in file order. */
 export function grantRecordsOf(snapshot: Snapshot): RecordedGrant[] {
@@ -35,23 +36,15 @@ export function grantRecordsOf(snapshot: Snapshot): RecordedGrant[] {
     const input = grantRecordOfResource(resource.type, resource.values);
     if (!input) continue;
     const raw = input as unknown as Record<string, unknown>;
-    records.push({
-      address: resource.address,
-      id: text(raw.id) ?? resource.address,
-      principal: text(raw.principal) ?? "",
-      target: text(raw.target) ?? "",
-      access: text(raw.access) ?? "",
-      startsAt: text(raw.startsAt),
-      expiresAt: text(raw.expiresAt),
-      reason: text(raw.reason) ?? "",
-      ticket: text(raw.ticket),
-      requestedBy: text(raw.requestedBy) ?? "",
-      approvedBy: texts(raw.approvedBy),
-      breakGlass: raw.breakGlass === true,
-      binding: text(raw.binding) ?? "",
-      nativeExpiry: raw.nativeExpiry === true,
-      resources: texts(raw.resources),
-    });
+    const recorded: Record<string, unknown> = { address: resource.address };
+    for (const { field, kind } of AUDITED_FIELDS) {
+      const value = raw[field];
+      if (kind === "boolean") recorded[field] = value === true;
+      else if (kind === "strings") recorded[field] = texts(value);
+      else if (nullable.has(field)) recorded[field] = text(value);
+      else recorded[field] = text(value) ?? (field === "id" ? resource.address : "");
+    }
+    records.push(recorded as RecordedGrant);
   }
   return records;
 }

@@ -178,6 +178,36 @@ describe("readDiffInput", () => {
     expect(() => readDiffInput(bin)).toThrow(/is binary data, not JSON/);
   });
 
+  // The plan reader's rules (src/plan/json-document.ts), for states and plans alike: a
+  // repeated key would let two readers see two different grants in one file.
+  it("reads by the plan reader's strict rules: repeated keys, depth and numbers refused, a BOM skipped", () => {
+    const repeated = file(
+      "repeated.json",
+      '{"format_version": "1.0", "values": {"root_module": {"resources": [], "resources": []}}}',
+    );
+    expect(() => readDiffInput(repeated)).toThrow(
+      /repeated\.json: is not state or plan JSON: duplicate key "resources" at line 1, column 71/,
+    );
+    const deep = file(
+      "deep.json",
+      `{"format_version": "1.0", "values": ${"[".repeat(600)}${"]".repeat(600)}}`,
+    );
+    expect(() => readDiffInput(deep)).toThrow(
+      /deep\.json: is not state or plan JSON: nested deeper than 512 levels/,
+    );
+    const huge = file("huge.json", '{"version": 4, "serial": 1e999, "resources": []}');
+    expect(() => readDiffInput(huge)).toThrow(/huge\.json: is not state or plan JSON: .*1e999/);
+    const bom = file("bom.json", `\ufeff${JSON.stringify({ format_version: "1.0" })}`);
+    expect(readDiffInput(bom)).toMatchObject({ kind: "state", snapshot: { resources: [] } });
+  });
+
+  it("refuses a file over the size limit, naming the option that raises it", () => {
+    const state = file("big.json", { format_version: "1.0", values: { root_module: { resources: [] } } });
+    expect(() => readDiffInput(state, 10)).toThrow(
+      /big\.json: is 0\.0 MiB, over the 0\.0 MiB limit \(raise it with --max-size/,
+    );
+  });
+
   it("wants one plan, or two states", () => {
     const state = file("s.json", { format_version: "1.0" });
     const plan = file("p.json", { format_version: "1.2", planned_values: {} });

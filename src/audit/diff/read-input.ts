@@ -1,5 +1,9 @@
-import { readFileSync, statSync } from "node:fs";
+import { isUtf8 } from "node:buffer";
+import { readFileSync } from "node:fs";
 import { TempgrantError } from "../../errors.js";
+import { inputFileSize } from "../../plan/input-file.js";
+import { parseJsonDocument } from "../../plan/json-document.js";
+import { JsonUnitError, type JsonUnitProblem } from "../../plan/json-units.js";
 import { badInput } from "./bad-input.js";
 import { isObject } from "./json-object.js";
 import { moduleResources } from "./module-values.js";
@@ -46,71 +50,52 @@ function planWithAnother(path: string): TempgrantError {
 
 /** Reads one file and recognizes it: a raw state, `show -json` of a state, or `show -json` of a plan. */
 export function readDiffInput(path: string, maxBytes = DEFAULT_MAX_INPUT_BYTES): DiffInput {
-  return recognize(parse(readText(path, maxBytes), path), path);
+  return recognize(parse(readBytes(path, maxBytes), path), path);
 }
 
-function readText(path: string, maxBytes: number): string {
-  let size: number;
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile()) throw badInput(path, "is not a file");
-    size = stat.size;
-  } catch (error) {
-    if (error instanceof TempgrantError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw badInput(
-      path,
-      code === "ENOENT"
-        ? "no such file (a .tfstate, or `tofu show -json` of a state or plan)"
-        : (error as Error).message,
-    );
-  }
-  if (size > maxBytes) {
-    throw badInput(
-      path,
-      `is ${mib(size)}, over the ${mib(maxBytes)} limit (raise it with --max-size if it is real)`,
-    );
-  }
+/** The file's bytes, once they are known to be text of a size tempgrant reads (never a saved binary plan). */
+function readBytes(path: string, maxBytes: number): Buffer {
+  inputFileSize(path, maxBytes, {
+    missing: "a .tfstate, or `tofu show -json` of a state or plan",
+    sizeOption: "--max-size",
+  });
   const bytes = readFileSync(path);
   // A saved plan (`plan -out`) is a zip archive.
   if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
     throw badInput(path, "is a saved binary plan: diff its JSON, `tofu show -json <planfile> > plan.json`");
   }
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    text = "\0";
-  }
-  if (text.includes("\0")) throw badInput(path, `is binary data, not JSON: ${EXPECTED}`);
-  if (text.trim() === "") throw badInput(path, `is empty: ${EXPECTED}`);
-  return text;
+  if (!isUtf8(bytes) || bytes.includes(0)) throw badInput(path, `is binary data, not JSON: ${EXPECTED}`);
+  if (bytes.toString("utf8").trim() === "") throw badInput(path, `is empty: ${EXPECTED}`);
+  return bytes;
 }
 
-function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
-}
-
-function parse(text: string, path: string): unknown {
+/** The document, read by the plan reader's rules (src/plan/json-document.ts), each problem in one line. */
+function parse(bytes: Buffer, path: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonDocument(bytes);
   } catch (error) {
-    throw badInput(path, `is not valid JSON (${jsonProblem(text, error as Error)})`);
+    if (!(error instanceof JsonUnitError)) throw error;
+    throw badInput(path, jsonProblem(bytes, error.problem));
   }
 }
 
-/** Where the JSON went wrong, as line and column; always one line. */
-function jsonProblem(text: string, error: Error): string {
-  if (/Unexpected end/.test(error.message)) return "it ends early: truncated?";
-  const position = /position (\d+)/.exec(error.message)?.[1];
-  if (position === undefined) return error.message.replace(/\s+/g, " ").slice(0, 200);
-  const offset = Number(position);
-  const before = text.slice(0, offset);
-  const line = before.split("\n").length;
-  const column = offset - before.lastIndexOf("\n");
-  return offset >= text.trimEnd().length
-    ? `it ends early at line ${line}, column ${column}: truncated?`
-    : `unexpected text at line ${line}, column ${column}`;
+/** What is wrong with the JSON, and where: line and column. */
+function jsonProblem(bytes: Buffer, problem: JsonUnitProblem): string {
+  if (problem.kind === "binary") return `is binary data, not JSON: ${EXPECTED}`;
+  if (problem.kind === "strict") {
+    const { line, column } = problem.place;
+    return `is not state or plan JSON: ${problem.message} at line ${line}, column ${column}`;
+  }
+  const { place } = problem;
+  if (problem.end) return "is not valid JSON (it ends early: truncated?)";
+  if (!place) return `is not valid JSON (${problem.what})`;
+  // A complaint at the end of the text (after its last non-blank character) is a cut-off file.
+  const lines = bytes.toString("utf8").trimEnd().split("\n");
+  const last = { line: lines.length, column: lines.at(-1)!.length + 1 };
+  const atEnd = place.line > last.line || (place.line === last.line && place.column >= last.column);
+  return atEnd
+    ? `is not valid JSON (it ends early at line ${place.line}, column ${place.column}: truncated?)`
+    : `is not valid JSON (unexpected text at line ${place.line}, column ${place.column})`;
 }
 
 function recognize(doc: unknown, path: string): DiffInput {

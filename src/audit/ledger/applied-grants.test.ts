@@ -1,26 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { GRANT_RECORD_MARKER, type GrantRecord } from "../../grant/record.js";
+import { personalRecord } from "../../../test/support/grant-record.js";
+import { grantRecordAttributes, type GrantRecord } from "../../grant/record.js";
 import type { PlanJson, ResourceChangeJson } from "../../plan/plan-json.js";
 import { toPolicyInput } from "../../plan/policy-input.js";
+import { writtenRecords } from "../../plan/written-records.js";
 import { appliedGrants } from "./applied-grants.js";
 
-const record = (id: string, expiresAt: string, extra: Partial<GrantRecord> = {}): GrantRecord => ({
-  tempgrant: GRANT_RECORD_MARKER,
-  id,
-  principal: `${id}@example.com`,
-  target: "orders-db",
-  access: "read",
-  expiresAt,
-  reason: "reconcile the January ledger",
-  ticket: "OPS-1",
-  requestedBy: `${id}@example.com`,
-  approvedBy: ["lead@example.com"],
-  breakGlass: false,
-  binding: "custom",
-  nativeExpiry: false,
-  resources: [`terraform_data.grant_${id}_access`],
-  ...extra,
-});
+const record = (id: string, expiresAt: string, extra: Partial<GrantRecord> = {}): GrantRecord =>
+  personalRecord(id, expiresAt, {
+    approvedBy: ["lead@example.com"],
+    resources: [`terraform_data.grant_${id}_access`],
+    ...extra,
+  });
 const change = (id: string, actions: string[], before: GrantRecord | null, after: GrantRecord | null) =>
   ({
     address: `terraform_data.grant_${id}`,
@@ -64,11 +55,44 @@ describe("appliedGrants", () => {
     });
     // Created and changed grants carry the digest the check recomputed; without evidence, no approvals.
     const digested = { digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), approvals: [] };
-    expect(appliedGrants(input)).toEqual([
+    expect(appliedGrants(input, writtenRecords(plan))).toEqual([
       { action: "create", record: alice, ...digested },
       { action: "update", record: bobLonger, ...digested },
       { action: "delete", record: carol },
       { action: "replace", record: dave, ...digested },
     ]);
+  });
+
+  it("stores a tempgrant_grant's record as written, its synthesized digest and the offset of its times kept", () => {
+    const written = record("frank", "2026-11-26T21:00:00+02:00", {
+      startsAt: "2026-11-25T19:30:00+01:00",
+      digest: `sha256:${"0".repeat(64)}`,
+    });
+    const plan: PlanJson = {
+      format_version: "1.2",
+      planned_values: {},
+      resource_changes: [
+        {
+          address: "tempgrant_grant.frank",
+          mode: "managed",
+          type: "tempgrant_grant",
+          change: {
+            actions: ["create"],
+            before: null,
+            after: { id: "frank", ...grantRecordAttributes(written) },
+          },
+        },
+      ],
+    };
+    const input = toPolicyInput(plan, {
+      now: Date.UTC(2026, 10, 25, 18) / 1000,
+      fallbackNow: 0,
+      aliases: {},
+    });
+    const [applied] = appliedGrants(input, writtenRecords(plan));
+    expect(applied?.record).toEqual(written);
+    // The digest the check recomputed stands beside it; the record's own is never trusted.
+    expect(applied?.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(applied?.digest).not.toBe(written.digest);
   });
 });

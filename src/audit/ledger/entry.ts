@@ -20,7 +20,7 @@ export const GENESIS_PREV = "0".repeat(64);
 /** A grant record an applied plan created, updated, replaced or deleted. */
 export interface AppliedGrant {
   readonly action: "create" | "update" | "delete" | "replace";
-  /** The record after the change; for a delete, the record that was deleted. */
+  /** The record as the plan wrote it, after the change; for a delete, the record that was deleted. */
   readonly record: GrantRecord;
   /**
    * The grant digest the check recomputed from the record (src/approval/record-digest.ts),
