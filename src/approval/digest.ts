@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import type { Grant } from "../grant/model.js";
 import { formatTimestamp } from "../grant/time.js";
 
@@ -49,5 +49,14 @@ export function grantDigest(grant: Grant): string {
     if (typeof value === "string" ? LONE_SURROGATE.test(value) : value !== null && typeof value !== "boolean")
       throw new Error("grant digest: the content cannot be canonicalized");
   }
-  return `sha256:${createHash("sha256").update(JSON.stringify(content), "utf8").digest("hex")}`;
+  return `sha256:${sha256Hex(JSON.stringify(content))}`;
 }
+
+/**
+ * SHA-256 of text, in hex: node's one-shot `crypto.hash` where it has one (20.12 and later; no
+ * Hash object per grant), else a Hash object.
+ */
+const sha256Hex: (text: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === "function"
+    ? (text) => (crypto as unknown as { hash(algorithm: string, data: string): string }).hash("sha256", text)
+    : (text) => crypto.createHash("sha256").update(text, "utf8").digest("hex");
