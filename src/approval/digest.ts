@@ -1,4 +1,5 @@
 import * as crypto from "node:crypto";
+import { LONE_SURROGATE } from "../grant/identity.js";
 import type { Grant } from "../grant/model.js";
 import { formatTimestamp } from "../grant/time.js";
 
@@ -29,9 +30,6 @@ export function grantDigestContent(grant: Grant): Record<string, string | boolea
     ticket: grant.ticket ?? null,
   };
 }
-
-/** Half of a surrogate pair on its own: RFC 8785 has no text for it. */
-const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * The grant digest: SHA-256 over the RFC 8785 (JSON Canonicalization Scheme) form of

@@ -1,9 +1,7 @@
+import { LONE_SURROGATE } from "../grant/identity.js";
 import type { GrantRecord } from "../grant/record.js";
 import { parseTimestamp } from "../grant/time.js";
 import { grantDigest } from "./digest.js";
-
-/** Half of a surrogate pair on its own. */
-const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * The grant digest of a record as a plan or state holds it, recomputed from its fields and

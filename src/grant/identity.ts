@@ -39,8 +39,15 @@ export interface TextProblem {
   readonly message: string;
 }
 
+/**
+ * Half of a surrogate pair on its own: with the u flag a match is a whole code point, so a
+ * surrogate matched is one without its pair. A YAML or JSON escape can write one; it is not
+ * text, and RFC 8785 (the digest, the ledger) has no form for it.
+ */
+export const LONE_SURROGATE = /\p{Cs}/u;
+
 /** `U+200B`, for messages. */
-function codePoint(character: string): string {
+export function codePoint(character: string): string {
   return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
@@ -49,8 +56,7 @@ function invisibleProblem(field: string, text: string): TextProblem | undefined 
   if (PRINTABLE_ASCII.test(text)) return undefined;
   const found = INVISIBLE.exec(text);
   if (!found) return undefined;
-  // With the u flag a match is a whole code point, so a surrogate found is one without its pair.
-  const what = /\p{Cs}/u.test(found[0])
+  const what = LONE_SURROGATE.test(found[0])
     ? "half of a surrogate pair, not a character"
     : "a character that cannot be seen";
   return {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { LONE_SURROGATE, loneSurrogateEscape, MAX_JSON_DEPTH, strictJsonProblem } from "./strict-json.js";
+import {
+  LONE_SURROGATE_MESSAGE,
+  loneSurrogateEscape,
+  MAX_JSON_DEPTH,
+  strictJsonProblem,
+} from "./strict-json.js";
 
 describe("strictJsonProblem", () => {
   it("accepts what JSON.parse reads the same as any strict reader", () => {
@@ -65,7 +70,11 @@ describe("loneSurrogateEscape", () => {
   ])("finds the lone half in %s", (text, offset) => {
     expect(() => JSON.parse(text)).not.toThrow();
     expect(loneSurrogateEscape(text)).toBe(offset);
-    expect(strictJsonProblem(text)).toMatchObject({ message: LONE_SURROGATE, line: 1, column: offset + 1 });
+    expect(strictJsonProblem(text)).toMatchObject({
+      message: LONE_SURROGATE_MESSAGE,
+      line: 1,
+      column: offset + 1,
+    });
   });
 
   it.each([

@@ -68,11 +68,11 @@ export function strictJsonProblem(
   const problem = scan(text, 0, options, false) as StrictJsonProblem | undefined;
   if (problem) return problem;
   const lone = loneSurrogateEscape(text);
-  return lone < 0 ? undefined : located(text, lone, LONE_SURROGATE);
+  return lone < 0 ? undefined : located(text, lone, LONE_SURROGATE_MESSAGE);
 }
 
 /** What {@link loneSurrogateEscape} finds, said for a reader. */
-export const LONE_SURROGATE = "an escaped lone surrogate (half of a UTF-16 pair): not Unicode text";
+export const LONE_SURROGATE_MESSAGE = "an escaped lone surrogate (half of a UTF-16 pair): not Unicode text";
 
 /**
  * The offset of the first `\uD800`..`\uDFFF` escape in JSON text that is not one half of a

@@ -1,4 +1,5 @@
 import type { Document } from "yaml";
+import { codePoint, LONE_SURROGATE } from "./identity.js";
 
 /**
  * How many alias expansions a YAML file may ask for. Grant files and tempgrant.yaml need
@@ -46,14 +47,11 @@ export function yamlValue(
   };
 }
 
-/** Half of a surrogate pair on its own (with the u flag, a surrogate matched is one without its pair). */
-const LONE_SURROGATE = /\p{Cs}/u;
-
 /** The first key or string holding half a surrogate pair, with its path (`approvals.allowed[0]`). */
 function loneSurrogatePath(value: unknown, path: string): { path: string; unit: string } | undefined {
   if (typeof value === "string") {
     const found = LONE_SURROGATE.exec(value);
-    return found ? { path, unit: `U+${found[0].charCodeAt(0).toString(16).toUpperCase()}` } : undefined;
+    return found ? { path, unit: codePoint(found[0]) } : undefined;
   }
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {

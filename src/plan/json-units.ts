@@ -10,7 +10,7 @@ import {
   QUOTE,
   strictValueEnd,
   loneSurrogateEscape,
-  LONE_SURROGATE,
+  LONE_SURROGATE_MESSAGE,
   type StrictJsonProblem,
 } from "../grant/strict-json.js";
 
@@ -190,8 +190,8 @@ export class JsonUnits {
     const to = end ?? this.text.length;
     const text = this.text.slice(from, to);
     const value = this.parse(text, from);
-    const lone = text.includes("\\u") ? loneSurrogateEscape(text) : -1;
-    if (lone >= 0) this.strict(LONE_SURROGATE, from + lone);
+    const lone = loneSurrogateEscape(text);
+    if (lone >= 0) this.strict(LONE_SURROGATE_MESSAGE, from + lone);
     this.pos = to;
     return value;
   }

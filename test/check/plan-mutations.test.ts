@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededRandom } from "../../bench/simulation.js";
 import { exitCodeFor } from "../../src/cli/exit-codes.js";
 import { checkPlan } from "../../src/check/check-plan.js";
 import {
@@ -30,18 +31,6 @@ beforeAll(async () => {
   config = await parseConfig("approvals:\n  allowed: ['*@example.com']\n", "tempgrant.yaml");
   engine = await loadPolicyEngine(config.policy);
 });
-
-/** A small seeded generator (mulberry32): the same cases on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What a value may be replaced with: other JSON types, odd text, extreme numbers. */
 const REPLACEMENTS: readonly unknown[] = [
@@ -118,7 +107,7 @@ describe("mutated real plans (issue 15 class 6)", () => {
     "%s: every mutation ends as a verdict or as bad input, never an internal error",
     async (name) => {
       const original = JSON.parse(readFileSync(new URL(name, fixtures), "utf8")) as Json;
-      const pick = random([...name].reduce((sum, c) => sum * 31 + c.charCodeAt(0), 7));
+      const pick = seededRandom([...name].reduce((sum, c) => sum * 31 + c.charCodeAt(0), 7));
       // Mutations land where the checker reads: the changes, and the configuration it reads references from.
       const targets = paths(original, [], []).filter(
         (path) => path.length > 1 && (path[0] === "resource_changes" || path[0] === "configuration"),
