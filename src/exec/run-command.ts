@@ -19,6 +19,11 @@ export interface CommandSpec {
    * the whole group at the timeout, so that what it started (a compiler, a second node) dies too.
    */
   readonly killGroupOnTimeout?: boolean;
+  /**
+   * Runs even once the CLI has been asked to stop: only for putting back what the command
+   * that was let finish broke (a state the engine left empty, runner/state-guard.ts).
+   */
+  readonly evenIfStopping?: boolean;
 }
 
 /** The outcome of a finished command. */
@@ -68,7 +73,7 @@ function lastLines(text: string, count: number): string {
  * it did (an apply that went through) is still recorded.
  */
 export async function runCommand(spec: CommandSpec): Promise<CommandResult> {
-  throwIfInterrupted();
+  if (spec.evenIfStopping !== true) throwIfInterrupted();
   const ended = commandStarted();
   try {
     return await runToCompletion(spec);

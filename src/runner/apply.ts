@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { TempgrantError } from "../errors.js";
 import { CommandFailedError } from "../exec/run-command.js";
 import { suspendInitStamp } from "./init-stamp.js";
+import { restoreLostState, stateBefore } from "./state-guard.js";
 import type { Workspace } from "./workspace.js";
 import { runEngine } from "./workspace.js";
 
@@ -21,14 +22,18 @@ export function applyArgs(workspace: Pick<Workspace, "lockTimeout">, planFile: s
  */
 export const STATE_NOT_SAVED = "STATE_NOT_SAVED";
 
-/** Applies a saved plan. Until it succeeds, the next run initialises the workspace again. */
+/**
+ * Applies a saved plan. Until it succeeds, the next run initialises the workspace again. A
+ * failed apply that left no state behind gets the state from before back (state-guard.ts).
+ */
 export async function apply(workspace: Workspace, planFile: string): Promise<void> {
+  const before = await stateBefore(workspace);
   const restoreInitStamp = suspendInitStamp(workspace);
   try {
     await runEngine(workspace, applyArgs(workspace, planFile));
     restoreInitStamp();
   } catch (error) {
-    throw stateNotSaved(workspace, error) ?? error;
+    throw (await restoreLostState(workspace, before, error)) ?? stateNotSaved(workspace, error) ?? error;
   }
 }
 

@@ -1,6 +1,10 @@
 import { TempgrantError } from "../errors.js";
 import { CommandFailedError } from "../exec/run-command.js";
 import { STATE_NOT_SAVED } from "./apply.js";
+import { STATE_LOST, STATE_RESTORED } from "./state-guard.js";
+
+/** Errors of an apply that already changed the infrastructure: never retried. */
+const APPLIED_ONCE = new Set([STATE_NOT_SAVED, STATE_RESTORED, STATE_LOST]);
 
 /**
  * Whether a failed engine command is worth retrying: the state lock was held past the lock
@@ -10,10 +14,11 @@ import { STATE_NOT_SAVED } from "./apply.js";
 export function isTransientFailure(error: unknown): boolean {
   // The failed command may be wrapped (with the step's name) any number of times. An apply
   // whose state the backend did not take is never retried, though its cause reads like a
-  // lost connection: the infrastructure already changed (see STATE_NOT_SAVED).
+  // lost connection: the infrastructure already changed (see STATE_NOT_SAVED), nor one
+  // whose lost state was put back (state-guard.ts).
   let current: unknown = error;
   while (current instanceof Error && !(current instanceof CommandFailedError)) {
-    if (current instanceof TempgrantError && current.code === STATE_NOT_SAVED) return false;
+    if (current instanceof TempgrantError && APPLIED_ONCE.has(current.code)) return false;
     current = current.cause;
   }
   if (!(current instanceof CommandFailedError)) return false;

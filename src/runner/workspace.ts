@@ -54,8 +54,9 @@ export async function runEngine(
   workspace: Workspace,
   args: readonly string[],
   accept: readonly number[] = [0],
+  options: Pick<CommandSpec, "evenIfStopping"> = {},
 ): Promise<CommandResult> {
-  const spec = engineCommand(workspace, args);
+  const spec = { ...engineCommand(workspace, args), ...options };
   const result = await runCommand(spec);
   if (!accept.includes(result.exitCode)) {
     dropInitStamp(workspace);

@@ -403,6 +403,17 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepRunResult
     });
     if (!options.dryRun) {
       const gone = unrecordedRevocations(ledger.open(stack), heldBefore, outcome.revoked);
+      if (gone.length > 0 && outcome.stateSerialBefore === null) {
+        // No state at all is not proof that access is gone: a state can be lost (deleted, or
+        // left empty by an engine stopped mid-write). Never record these grants as revoked.
+        const message =
+          `the ledger shows ${gone.join(", ")} applied and never revoked, but the stack has no state at all: ` +
+          "their access may still be in the target; put the state back (the backend's history or backup) and sweep again";
+        options.log(`${stack}: ${message}`);
+        await ledger.record(fail("sweep", stack, message));
+        stacks.push({ stack, error: message });
+        continue;
+      }
       if (gone.length > 0) {
         const event: RecoveredEvent = {
           type: "recovered",

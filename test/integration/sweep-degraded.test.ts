@@ -1,10 +1,11 @@
-import { mkdirSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { accessWindows } from "../../src/audit/access-windows.js";
 import { readLedger, verifyLedger } from "../../src/audit/ledger/index.js";
 import { formatTimestamp } from "../../src/grant/index.js";
-import { resolveEngine, showJson, type Workspace } from "../../src/runner/index.js";
+import { resolveEngine, showJson, stateIdentity, type Workspace } from "../../src/runner/index.js";
+import { runCommand } from "../../src/exec/run-command.js";
 import { runCli } from "../support/cli.js";
 import {
   groupAlive,
@@ -270,5 +271,88 @@ describe("revocation whatever breaks", () => {
     expect(who.stdout).toContain('"ending": "expired-verified"');
     const window = accessWindows(await readLedger(ledger)).find((w) => w.id === "alice");
     expect([window?.ending, window?.endedAt]).toEqual(["expired-verified", t0 + hour + 300]);
+  });
+
+  /**
+   * An engine that loses the state as OpenTofu 1.12 was seen to when a sweep's process group is
+   * stopped while a provider starts: the apply runs for real, then the local state file is left
+   * empty and the apply exits 1. With `pushFails`, `state push` fails too.
+   */
+  function losingEngine(project: SlowRevocationProject, pushFails = false): string {
+    const file = join(project.dir, "losing-engine.sh");
+    const real = resolveEngine().binary;
+    writeFileSync(
+      file,
+      [
+        "#!/bin/sh",
+        `[ "$1 $2" = "state push" ] && [ ${pushFails ? 1 : 0} = 1 ] && { echo "push refused" >&2; exit 1; }`,
+        `'${real}' "$@"; code=$?`,
+        '[ "$1" = apply ] && { : > terraform.tfstate; exit 1; }',
+        "exit $code",
+        "",
+      ].join("\n"),
+    );
+    chmodSync(file, 0o755);
+    return file;
+  }
+
+  it("an apply that leaves the state empty: tempgrant puts the state back and the next sweep revokes again", async () => {
+    const project = await appliedProject();
+    const seen = (await readLedger(ledgerOf(project))).length;
+    const { serial, lineage } = await stateIdentity(workspace(project));
+    const lost = await runCli(
+      ["sweep", "--chdir", project.dir, "--now", at(t0 + hour), "--lock-timeout", "5s"],
+      { TEMPGRANT_ENGINE_BINARY: losingEngine(project) },
+    );
+    expect(lost.exitCode, lost.stderr).toBe(1);
+    expect(lost.stderr).toContain(
+      `the engine left no state behind; tempgrant put back the state from before the apply (serial ${serial})`,
+    );
+    // The state is whole again, as before the apply: alice's access is there to be revoked.
+    expect(await stateAddresses(project)).toEqual(ALL);
+    expect((await stateIdentity(workspace(project))).lineage).toBe(lineage);
+    expect(existsSync(join(project.stackDir, "tempgrant-state-before-apply.tfstate"))).toBe(false);
+    const failed = await events(project, seen);
+    expect(failed.map((event) => event.type)).toEqual(["sweep-started", "failure"]);
+    expect(failed[1]).toMatchObject({
+      error: expect.stringMatching(/put back the state from before the apply/),
+    });
+    const { sweepEvent } = await expectConverged(project, t0 + hour + 60, seen + 2);
+    expect((sweepEvent.revoked as { id: string }[]).map((grant) => grant.id)).toEqual(["alice"]);
+  });
+
+  it("a lost state that cannot be put back: kept for the operator, and no sweep counts its grants as revoked", async () => {
+    const project = await appliedProject();
+    const seen = (await readLedger(ledgerOf(project))).length;
+    const lost = await runCli(
+      ["sweep", "--chdir", project.dir, "--now", at(t0 + hour), "--lock-timeout", "5s"],
+      { TEMPGRANT_ENGINE_BINARY: losingEngine(project, true) },
+    );
+    expect(lost.exitCode, lost.stderr).toBe(1);
+    const kept = join(project.stackDir, "tempgrant-state-before-apply.tfstate");
+    expect(lost.stderr).toContain(`It is kept in ${kept}: run \`tofu state push ${kept}\``);
+    expect(await stateAddresses(project)).toEqual([]);
+    expect(JSON.parse(readFileSync(kept, "utf8"))).toMatchObject({ lineage: expect.any(String) });
+    // No state is not proof that access is gone: the next sweep refuses to call carol or alice revoked.
+    const blind = await sweep(project, t0 + hour + 60);
+    expect(blind.exitCode, blind.stdout).toBe(1);
+    expect(blind.stderr).toContain(
+      "the ledger shows alice, carol applied and never revoked, but the stack has no state at all",
+    );
+    const refused = await events(project, seen + 2);
+    expect(refused.map((event) => event.type)).not.toContain("recovered");
+    expect(refused.at(-1)).toMatchObject({
+      type: "failure",
+      error: expect.stringMatching(/no state at all/),
+    });
+    // The operator pushes the kept state back, as the message says; the next sweep converges.
+    const pushed = await runCommand({
+      program: resolveEngine().binary,
+      args: ["state", "push", kept],
+      cwd: project.stackDir,
+    });
+    expect(pushed.exitCode, pushed.stderr).toBe(0);
+    expect(await stateAddresses(project)).toEqual(ALL);
+    await expectConverged(project, t0 + hour + 120, (await readLedger(ledgerOf(project))).length);
   });
 });
