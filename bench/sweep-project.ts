@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runCommand } from "../src/exec/run-command.js";
+import { readLedger } from "../src/audit/ledger/index.js";
+import { runCommand, type CommandResult } from "../src/exec/run-command.js";
 import { formatTimestamp } from "../src/grant/index.js";
 import { bundleCli } from "../scripts/bundle-cli.js";
 import { approveDeclaredGrants } from "../test/support/approve-grants.js";
@@ -132,8 +133,14 @@ export function makeBenchProject(
   wrapApp: readonly string[] = [],
   options: {
     readonly faults?: boolean;
-    /** The PostgreSQL target through tempgrant's provider instead of the built-in one. */
-    readonly postgres?: { readonly privilegeRole: string };
+    /**
+     * The PostgreSQL target through tempgrant's provider instead of the built-in one; with
+     * `server`, the provider block names its host and port (else the PG* environment's).
+     */
+    readonly postgres?: {
+      readonly privilegeRole: string;
+      readonly server?: { readonly host: string; readonly port: number };
+    };
     /** Laid out as an installed project (see above). */
     readonly installed?: boolean;
   } = {},
@@ -172,7 +179,9 @@ export function makeBenchProject(
     "configureFromEnvironment(app);",
     `const stack = new TerraformStack(app, ${JSON.stringify(STACK)});`,
     'new LocalBackend(stack, { path: "terraform.tfstate" });',
-    ...(options.postgres ? postgresTargets(options.postgres.privilegeRole) : builtinTarget),
+    ...(options.postgres
+      ? postgresTargets(options.postgres.privilegeRole, options.postgres.server)
+      : builtinTarget),
     ...removedBlocks,
     "app.synth();",
     "",
@@ -240,10 +249,14 @@ const builtinTarget = [
  * through PG*): `ledger-db` gives each grant a login role, `ledger-members` makes the
  * principal's own role (the local part of the principal) a member of a per-grant role.
  */
-function postgresTargets(privilegeRole: string): string[] {
+function postgresTargets(
+  privilegeRole: string,
+  server?: { readonly host: string; readonly port: number },
+): string[] {
   const roles = JSON.stringify({ read: privilegeRole });
+  const connection = { sslmode: "disable", ...(server ? { host: server.host, port: server.port } : {}) };
   return [
-    'tempgrantProvider(stack, { sslmode: "disable" });',
+    `tempgrantProvider(stack, ${JSON.stringify(connection)});`,
     `const loginRoles = new PostgresqlTarget({ name: "ledger-db", mode: "login-role", privilegeRoles: ${roles} });`,
     "const members = new PostgresqlTarget({",
     '  name: "ledger-members",',
@@ -284,6 +297,36 @@ export function revocationHook(script: string, options: { readonly postgres?: bo
 /** Quotes one argument for cdktf.json's app command (split by shell-quote, never run by a shell). */
 function quoteArgument(part: string): string {
   return /^[\w@%+=:,./-]+$/.test(part) ? part : `'${part.replaceAll("'", "'\\''")}'`;
+}
+
+/** Runs `tempgrant sweep` on a project at `now`, the clock given only by `--now`, as a scheduler would. */
+export function sweepProject(
+  cli: TempgrantCli,
+  projectDir: string,
+  now: number,
+  extra: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CommandResult> {
+  return runCommand({
+    program: cli.program,
+    args: [...cli.args, "sweep", "--chdir", projectDir, "--now", formatTimestamp(now), ...extra],
+    env: { ...process.env, NO_COLOR: "1", TEMPGRANT_NOW: "", ...env },
+    timeoutMs: 120_000,
+  });
+}
+
+/** A ledger event as a test reads it. */
+export type LedgerEventFields = Record<string, unknown> & { type: string };
+
+/** Reads a ledger's events: each call returns those appended since the one before. */
+export function ledgerTail(file: string): () => Promise<LedgerEventFields[]> {
+  let seen = 0;
+  return async () => {
+    const all = (await readLedger(file)).map((entry) => entry.event as unknown as LedgerEventFields);
+    const fresh = all.slice(seen);
+    seen = all.length;
+    return fresh;
+  };
 }
 
 /**

@@ -11,7 +11,11 @@
 // init skipped (the setup's init, with the same engine, left a current stamp); `fast` is a
 // scheduled sweep after a full one that left nothing to do (the setup runs it, before the
 // expiries): the fast path, the app not run, the expired grants revoked from the state.
-// Usage: npm run bench:sweep [-- --grants 100,1000 --runs 3 --cli build|source --variants full,fast]
+// `--target postgresql` puts the grants on a throwaway PostgreSQL server through tempgrant's
+// provider (a login role each) instead of built-in terraform_data resources: both variants
+// then check every revoked role inside the database after the apply.
+// Usage: npm run bench:sweep [-- --grants 100,1000 --runs 3 --cli build|source --variants full,fast
+//   --target builtin|postgresql]
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -21,6 +25,9 @@ import { runCommand } from "../src/exec/run-command.js";
 import { formatTimestamp } from "../src/grant/index.js";
 import { apply, engineEnvironment, init, plan, resolveEngine } from "../src/runner/index.js";
 import { FAST_PATH_MAX_REVOCATIONS } from "../src/sweep/sweep-base.js";
+import { scramVerifier } from "../src/targets/postgresql/scram-verifier.js";
+import { adminQuery, libpqEnvironment } from "../src/testing/postgres-access.js";
+import { startThrowawayPostgres } from "../src/testing/throwaway-postgres.js";
 import { makeBenchProject, median, tempgrantCli, type BenchGrant } from "./sweep-project.js";
 
 const args = process.argv.slice(2);
@@ -36,7 +43,16 @@ type Variant = (typeof VARIANTS)[number];
 const variants = option("--variants", "full,fast")
   .split(",")
   .filter((name): name is Variant => (VARIANTS as readonly string[]).includes(name));
+const target = option("--target", "builtin") === "postgresql" ? "postgresql" : "builtin";
 const log = (line: string) => process.stderr.write(`[bench:sweep] ${line}\n`);
+
+/** The PostgreSQL target's server (PG* for the provider and the sweep's check) and privilege role. */
+interface PostgresTarget {
+  readonly env: NodeJS.ProcessEnv;
+  readonly privilegeRole: string;
+}
+/** Numbers each sample's grants: roles are global to the server, and a failed sample may leave some. */
+let samplesTaken = 0;
 
 const PHASES = ["synth", "init", "plan", "check", "apply", "verify"] as const;
 type Phase = (typeof PHASES)[number];
@@ -109,25 +125,35 @@ async function sample(
   cli: Awaited<ReturnType<typeof tempgrantCli>>,
   wrappers: { app: string; tofu: string },
   timings: string,
+  postgres: PostgresTarget | undefined,
 ): Promise<Sample> {
   const project = makeBenchProject(cli, variant === "before" ? [wrappers.app, "synth"] : [], {
     installed: true,
+    ...(postgres ? { postgres: { privilegeRole: postgres.privilegeRole } } : {}),
   });
+  samplesTaken += 1;
+  const credential = postgres ? scramVerifier("bench-password") : undefined;
   try {
     // Grants start now and expire an hour later, a second apart; tofu's own clock
     // (plantimestamp, in each record's precondition) must be before every expiry at apply.
     const t0 = Math.floor(Date.now() / 1000);
     const width = String(count).length;
     const grants: BenchGrant[] = Array.from({ length: count }, (_, i) => ({
-      id: `b-${String(i + 1).padStart(width, "0")}`,
+      id: `b${postgres ? samplesTaken : ""}-${String(i + 1).padStart(width, "0")}`,
       expiresAt: t0 + 3_600 + i,
+      ...(credential ? { credential } : {}),
     }));
     project.writeGrants(grants);
     log(`  applying ${count} grants...`);
     await synthApp({ projectDir: project.dir, outdir: "cdktf.out", now: formatTimestamp(t0) });
     // The engine the sweep runs (the wrapper), so the init stamp is the sweep's.
     const engine = { ...resolveEngine(), binary: wrappers.tofu };
-    const workspace = { engine, workingDir: project.stackDir, lockTimeout: "60s" };
+    const workspace = {
+      engine,
+      workingDir: project.stackDir,
+      lockTimeout: "60s",
+      ...(postgres ? { env: postgres.env } : {}),
+    };
     await init(workspace);
     await apply(workspace, (await plan(workspace, { out: "setup.tfplan" })).planFile);
     if (variant === "before") rmSync(join(project.stackDir, ".terraform", "tempgrant-init.sha256"));
@@ -150,6 +176,7 @@ async function sample(
           TEMPGRANT_NOW: "",
           TEMPGRANT_ENGINE_BINARY: wrappers.tofu,
           TEMPGRANT_BENCH_TIMINGS: timings,
+          ...postgres?.env,
         },
       });
     if (variant === "fast") {
@@ -168,6 +195,7 @@ async function sample(
     const event = JSON.parse(result.stdout) as {
       revoked: unknown[];
       verified: boolean;
+      targetChecks?: { method: string; ok: boolean }[];
       phases: Record<Phase, number>;
       path?: string;
     };
@@ -178,6 +206,10 @@ async function sample(
     }
     if (event.revoked.length !== count || !event.verified) {
       throw new Error(`the sweep revoked ${event.revoked.length} of ${count} (verified: ${event.verified})`);
+    }
+    const checkedInDatabase = (event.targetChecks ?? []).filter((check) => check.method === "postgresql");
+    if (postgres && (checkedInDatabase.length !== count || !checkedInDatabase.every((check) => check.ok))) {
+      throw new Error(`the sweep checked ${checkedInDatabase.length} of ${count} roles in the database`);
     }
     const children = readFileSync(timings, "utf8")
       .trim()
@@ -238,6 +270,12 @@ async function main(): Promise<void> {
   ) as { terraform_version?: string };
   const engineVersion = `${engine.kind} ${version.terraform_version ?? "?"}`;
   const cli = await tempgrantCli(cliKind, log);
+  const server = target === "postgresql" ? await startThrowawayPostgres({ onProgress: log }) : undefined;
+  const postgres: PostgresTarget | undefined = server && {
+    env: libpqEnvironment(server),
+    privilegeRole: "ledger_read",
+  };
+  if (server && postgres) await adminQuery(server, `create role ${postgres.privilegeRole} nologin`);
   const scratch = mkdtempSync(join(tmpdir(), "tempgrant-bench-sweep-"));
   const wrappers = { app: join(scratch, "timed"), tofu: join(scratch, "tofu-timed") };
   // The app wrapper takes its label first (`timed synth node ...`); tofu's is its subcommand.
@@ -253,7 +291,7 @@ async function main(): Promise<void> {
       .join(" ");
   console.log(
     `${cpus().length} cpus, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${engineVersion}; ` +
-      `CLI from ${cli.kind}; load average at start ${load()}`,
+      `CLI from ${cli.kind}; grants on ${target === "postgresql" ? "PostgreSQL (a login role each, checked in the database)" : "built-in terraform_data"}; load average at start ${load()}`,
   );
   console.log(
     `the timing wrapper costs ${(overhead * 1000).toFixed(1)} ms a child (median of 20), counted as ours; ` +
@@ -268,7 +306,7 @@ async function main(): Promise<void> {
       for (let run = 0; run < runs; run += 1) {
         for (const variant of variants) {
           log(`${count} grants, ${variant}, run ${run + 1}/${runs}`);
-          samples.get(variant)?.push(await sample(variant, count, cli, wrappers, timings));
+          samples.get(variant)?.push(await sample(variant, count, cli, wrappers, timings, postgres));
         }
       }
       for (const variant of variants) {
@@ -313,6 +351,7 @@ async function main(): Promise<void> {
     console.log(`load average at end ${load()}`);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+    await server?.stop();
   }
 }
 

@@ -348,6 +348,8 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepRunResult
           reason: "nothing the app reads changed since the last full sweep",
           configuration: { file: plan.lastGood!.configFile, kind: "last-good" },
           isRemoved: notActiveIn(declared),
+          // Checked inside the targets as a full sweep is (PostgreSQL: the roles are gone).
+          targetCheck,
         });
         outcome = fromStateOutcome;
       } else if (plan.degradedReason !== undefined) {

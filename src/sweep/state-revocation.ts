@@ -17,6 +17,8 @@ import {
 import { revocationOnlyProblems } from "./revocation-guard.js";
 import { describeLeft, type SweepStackResult } from "./sweep-stack.js";
 import { readActions, stepRunner } from "./steps.js";
+import { prepareTargetCheck, runTargetCheck } from "./target-check-step.js";
+import type { TargetCheck, TargetCheckResult } from "../targets/target-check.js";
 
 /** Options of {@link revokeFromState}. */
 export interface StateRevocationOptions {
@@ -37,6 +39,11 @@ export interface StateRevocationOptions {
    */
   readonly isRemoved?: (id: string) => boolean;
   readonly memory?: OwnershipMemory;
+  /**
+   * Checks inside the target around the apply, as a full sweep runs them (the fast path:
+   * PostgreSQL roles gone, sessions ended); a failed check fails the verification.
+   */
+  readonly targetCheck?: TargetCheck;
   readonly dryRun?: boolean;
   readonly retry?: RetryOptions;
   readonly onProgress?: (line: string) => void;
@@ -95,6 +102,7 @@ export async function revokeFromState(
   const targets = [...new Set(left.flatMap((grant) => grant.addresses))].sort();
   let planSha256: string | null = null;
   let verified = left.length === 0;
+  let targetChecks: TargetCheckResult[] | undefined = options.targetCheck ? [] : undefined;
   if (targets.length > 0 && !options.dryRun) {
     const planned = await timed("plan", () =>
       step("plan revocations", () =>
@@ -111,13 +119,20 @@ export async function revokeFromState(
       }
       return sha256File(planned.planFile);
     });
+    // Never holds the revocation back: a check that cannot run fails the verification after it.
+    const checkTarget = options.targetCheck
+      ? await timed("verify", () => prepareTargetCheck(options.targetCheck!, left))
+      : undefined;
     await options.onBeforeApply?.({ grants: left.map((grant) => grant.id), planSha256 });
     progress(`${options.stack}: revoking from the state ${describeLeft(left)}`);
     await timed("apply", () => step("apply revocations", () => apply(workspace, planned.planFile)));
     const after = await timed("verify", read);
     if (after.left.length > 0)
       progress(`${options.stack}: NOT REVOKED after the apply: ${describeLeft(after.left)}`);
-    verified = after.left.length === 0;
+    if (checkTarget) {
+      targetChecks = await timed("verify", () => runTargetCheck(options.stack, checkTarget, progress));
+    }
+    verified = after.left.length === 0 && (targetChecks ?? []).every((check) => check.ok);
   }
   const afterState = await timed("verify", () => step("read state", () => stateIdentity(workspace)));
   return {
@@ -135,6 +150,7 @@ export async function revokeFromState(
     stateSerialBefore: before.serial,
     stateSerialAfter: afterState.serial,
     verified,
+    ...(targetChecks ? { targetChecks } : {}),
     heldBefore: [...grantsHeld(resources, memory)].sort(),
     durationSeconds: runner.elapsed(),
     phases: runner.phases(),

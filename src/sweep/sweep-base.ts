@@ -133,18 +133,14 @@ export function fileSha256(file: string): string {
 
 /**
  * Why a configuration cannot be the base of a fast path, or undefined when it can: the app
- * read a grant's status (its output may change with the clock in other ways), or a grant is
- * on a target the sweep checks from inside (PostgreSQL: the fast path does not run that check).
+ * read a grant's status (its output may change with the clock in other ways). Grants on a
+ * target the sweep checks from inside (PostgreSQL) are checked on the fast path too.
  */
 export function configurationRefusal(configFile: string): string | undefined {
   const config = JSON.parse(readFileSync(configFile, "utf8")) as {
     "//"?: { tempgrant?: { clockRead?: unknown } };
-    resource?: { tempgrant_grant?: Record<string, { binding?: unknown }> };
   };
   if (config["//"]?.tempgrant?.clockRead === true) return "the app reads grants' status";
-  const records = Object.values(config.resource?.tempgrant_grant ?? {});
-  if (records.some((record) => record.binding === "postgresql"))
-    return "grants on PostgreSQL are checked in the database";
   return undefined;
 }
 

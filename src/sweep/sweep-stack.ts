@@ -23,9 +23,10 @@ import {
 import { revocationOnlyProblems } from "./revocation-guard.js";
 import { selectRevocations, type Revocation } from "./select-revocations.js";
 import { readActions, stepRunner, type StepRunner } from "./steps.js";
+import { prepareTargetCheck, runTargetCheck } from "./target-check-step.js";
 
 export { SweepStepError } from "./steps.js";
-import type { RevokedGrant, TargetCheck, TargetCheckResult } from "../targets/target-check.js";
+import type { TargetCheck, TargetCheckResult } from "../targets/target-check.js";
 
 /** Options of {@link sweepStack}. */
 export interface SweepStackOptions {
@@ -260,14 +261,7 @@ async function revokeOnce(
       return selectRevocations(after.actions, memory).revocations.length === 0 && left.length === 0;
     });
     if (checkTarget) {
-      targetChecks = await timed("verify", () =>
-        checkTarget().catch((error: unknown) => failedCheck(error, "after")),
-      );
-      for (const check of targetChecks) {
-        progress(
-          `${options.stack}: ${check.ok ? "verified" : "NOT REVOKED"} in ${check.method}: ${check.grant}: ${check.detail}`,
-        );
-      }
+      targetChecks = await timed("verify", () => runTargetCheck(options.stack, checkTarget, progress));
     }
     verified = replanned && targetChecks.every((check) => check.ok);
   }
@@ -282,29 +276,4 @@ function stateCheckOptions(options: SweepStackOptions) {
 /** Access left in a state, for a progress line. */
 export function describeLeft(left: readonly { id: string; addresses: readonly string[] }[]): string {
   return left.map((grant) => `${grant.id} (${grant.addresses.join(", ")})`).join("; ");
-}
-
-/** Runs a target check's preparation; a failure becomes a failed check, never a thrown error. */
-async function prepareTargetCheck(
-  check: TargetCheck,
-  revoked: readonly RevokedGrant[],
-): Promise<() => Promise<TargetCheckResult[]>> {
-  try {
-    return await check.beforeApply(revoked);
-  } catch (error) {
-    const failed = failedCheck(error, "before");
-    return async () => failed;
-  }
-}
-
-function failedCheck(error: unknown, when: "before" | "after"): TargetCheckResult[] {
-  const message = error instanceof Error ? error.message : String(error);
-  return [
-    {
-      grant: "*",
-      method: "target",
-      ok: false,
-      detail: `the check in the target failed ${when} the apply: ${message}`,
-    },
-  ];
 }

@@ -3,15 +3,17 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   grantsInState,
+  ledgerTail,
   makeBenchProject,
+  sweepProject,
   tempgrantCli,
   type BenchGrant,
   type BenchProject,
+  type LedgerEventFields,
   type TempgrantCli,
 } from "../../bench/sweep-project.js";
-import { readLedger, verifyLedger } from "../../src/audit/ledger/index.js";
+import { verifyLedger } from "../../src/audit/ledger/index.js";
 import { synthApp } from "../../src/check/synth-app.js";
-import { runCommand } from "../../src/exec/run-command.js";
 import { formatTimestamp } from "../../src/grant/index.js";
 import { apply, init, plan, resolveEngine } from "../../src/runner/index.js";
 
@@ -26,15 +28,17 @@ const hour = 3_600;
 const t0 = Math.floor(Date.now() / 1000) + 60;
 const grants: BenchGrant[] = [1, 2, 3, 4, 5].map((n) => ({ id: `g${n}`, expiresAt: t0 + n * hour }));
 
-type Event = Record<string, unknown> & { type: string };
+type Event = LedgerEventFields;
 
 describe("the sweep's fast path", () => {
   let cli: TempgrantCli;
   let project: BenchProject;
-  let seen = 0;
+  /** The events the last sweep appended. */
+  let appended: () => Promise<Event[]>;
   beforeAll(async () => {
     cli = await tempgrantCli("build", () => {});
     project = makeBenchProject(cli, [], { installed: true });
+    appended = ledgerTail(ledger());
     project.writeGrants(grants);
     await synthApp({ projectDir: project.dir, outdir: "cdktf.out", now: formatTimestamp(t0) });
     const workspace = { engine: resolveEngine(), workingDir: project.stackDir, lockTimeout: "60s" };
@@ -47,19 +51,7 @@ describe("the sweep's fast path", () => {
 
   const ledger = () => join(project.dir, ".tempgrant", "ledger.jsonl");
   const sweep = (now: number, extra: readonly string[] = [], env: NodeJS.ProcessEnv = {}) =>
-    runCommand({
-      program: cli.program,
-      args: [...cli.args, "sweep", "--chdir", project.dir, "--now", formatTimestamp(now), ...extra],
-      env: { ...process.env, NO_COLOR: "1", TEMPGRANT_NOW: "", ...env },
-      timeoutMs: 120_000,
-    });
-  /** The events this sweep appended. */
-  const appended = async (): Promise<Event[]> => {
-    const all = (await readLedger(ledger())).map((entry) => entry.event as unknown as Event);
-    const fresh = all.slice(seen);
-    seen = all.length;
-    return fresh;
-  };
+    sweepProject(cli, project.dir, now, extra, env);
   const sweepEvent = (events: Event[]) => events.find((event) => event.type === "sweep") as Event;
   const revokedIds = (event: Event) => (event.revoked as { id: string }[]).map((grant) => grant.id).sort();
 
