@@ -9,7 +9,14 @@ import { adminQuery, providerEnvironment, tryLogin } from "../support/postgres.j
 // machines (README, "Known blocker"). What is real: the server, the sessions, the catalog.
 const server = inject("postgres");
 const connection = { ...server };
-const roles = ["tg_verify_gone", "tg_verify_left", "tg_verify_priv", "tg_sweep_check"];
+const roles = [
+  "tg_verify_gone",
+  "tg_verify_left",
+  "tg_verify_priv",
+  "tg_sweep_check",
+  "tg_many_gone",
+  "tg_many_left",
+];
 afterAll(async () => {
   for (const role of roles) await adminQuery(server, `drop role if exists "${role}"`);
 });
@@ -55,6 +62,47 @@ describe("verifyPostgresRevocations", () => {
       connection,
     });
     expect(check).toMatchObject({ roleExists: true, memberships: ["tg_verify_priv"], ok: false });
+  });
+
+  it("checks many roles at once, each by its own name and oid, in the order given", async () => {
+    await adminQuery(server, `create role "tg_many_gone" login password 'pw-many'`);
+    await adminQuery(server, `create role "tg_many_left" login password 'pw-left' in role "tg_verify_priv"`);
+    const session = new pg.Client({ ...server, user: "tg_many_gone", password: "pw-many" });
+    await session.connect();
+    session.on("error", () => {});
+    const toRevoke = await rolesToRevoke(["tg_many_left", "tg_never_was", "tg_many_gone"], { connection });
+    expect(toRevoke.map((role) => role.oid === null)).toEqual([false, true, false]);
+    await adminQuery(server, `drop role "tg_many_gone"`);
+    const checks = await verifyPostgresRevocations(toRevoke, { connection });
+    expect(checks).toEqual([
+      {
+        role: "tg_many_left",
+        sessionsEnded: 0,
+        sessionsLeft: 0,
+        roleExists: true,
+        memberships: ["tg_verify_priv"],
+        ok: false,
+      },
+      {
+        role: "tg_never_was",
+        sessionsEnded: 0,
+        sessionsLeft: 0,
+        roleExists: false,
+        memberships: [],
+        ok: true,
+      },
+      {
+        role: "tg_many_gone",
+        sessionsEnded: 1,
+        sessionsLeft: 0,
+        roleExists: false,
+        memberships: [],
+        ok: true,
+      },
+    ]);
+    await expect(session.query("select 1")).rejects.toThrow();
+    await session.end().catch(() => {});
+    expect(await verifyPostgresRevocations([], { connection })).toEqual([]);
   });
 
   it("passes role names to SQL only as parameters", async () => {

@@ -65,57 +65,78 @@ export interface PostgresRevocationOptions {
  * Checks in PostgreSQL itself that revoked grants' roles are gone: the role no longer
  * exists (so it can neither log in nor hold a membership), and no session of it is left.
  * `VALID UNTIL` and DROP ROLE do not end sessions that are already open, so this ends them
- * with pg_terminate_backend first. Role names only ever reach SQL as bound parameters.
+ * with pg_terminate_backend first. A few statements for all the roles together, not a few
+ * per role (a sweep revokes hundreds at once). Role names only ever reach SQL as bound
+ * parameters.
  */
 export async function verifyPostgresRevocations(
   roles: readonly RoleToRevoke[],
   options: PostgresRevocationOptions = {},
 ): Promise<PostgresRevocationCheck[]> {
+  if (roles.length === 0) return [];
   return withClient(options, async (client) => {
-    const checks: PostgresRevocationCheck[] = [];
-    for (const { role, oid } of roles) {
-      const ended = await client.query<{ ended: string }>(
-        `select count(*) filter (where pg_terminate_backend(pid)) as ended from pg_stat_activity ${SESSIONS_OF}`,
-        [role, oid],
-      );
-      const sessionsLeft = await waitForSessionsToExit(client, role, oid, options.sessionExitMs ?? 5_000);
-      const exists = await client.query("select 1 from pg_roles where rolname = $1", [role]);
-      const memberships = await client.query<{ rolname: string }>(
-        "select r.rolname from pg_auth_members m join pg_roles r on r.oid = m.roleid join pg_roles u on u.oid = m.member where u.rolname = $1 order by 1",
-        [role],
-      );
-      const roleExists = (exists.rowCount ?? 0) > 0;
-      checks.push({
+    const names = roles.map((role) => role.role);
+    const oids = roles.map((role) => role.oid);
+    const ended = await perRole(client, "end", names, oids);
+    const sessionsLeft = await waitForSessionsToExit(client, names, oids, options.sessionExitMs ?? 5_000);
+    const existing = await client.query<{ rolname: string }>(
+      "select rolname from pg_roles where rolname = any($1::text[])",
+      [names],
+    );
+    const exists = new Set(existing.rows.map((row) => row.rolname));
+    const memberships = await client.query<{ member: string; rolname: string }>(
+      "select u.rolname as member, r.rolname from pg_auth_members m join pg_roles r on r.oid = m.roleid " +
+        "join pg_roles u on u.oid = m.member where u.rolname = any($1::text[]) order by 1, 2",
+      [names],
+    );
+    return roles.map(({ role }, index): PostgresRevocationCheck => {
+      const roleExists = exists.has(role);
+      const memberOf = memberships.rows.filter((row) => row.member === role).map((row) => row.rolname);
+      const left = sessionsLeft[index] ?? 0;
+      return {
         role,
-        sessionsEnded: Number(ended.rows[0]?.ended ?? 0),
-        sessionsLeft,
+        sessionsEnded: ended[index] ?? 0,
+        sessionsLeft: left,
         roleExists,
-        memberships: memberships.rows.map((row) => row.rolname),
-        ok: !roleExists && sessionsLeft === 0 && memberships.rows.length === 0,
-      });
-    }
-    return checks;
+        memberships: memberOf,
+        ok: !roleExists && left === 0 && memberOf.length === 0,
+      };
+    });
   });
 }
 
-/** A role's sessions: by its name while it exists, by its old oid once it is dropped. */
-const SESSIONS_OF = "where (usename = $1 or usesysid = $2::oid) and pid <> pg_backend_pid()";
+/** Each role's sessions: by its name while it exists, by its old oid once it is dropped. */
+const SESSIONS_PER_ROLE =
+  "from unnest($1::text[], $2::oid[]) with ordinality as r(role, oid, i) left join pg_stat_activity a " +
+  "on (a.usename = r.role or a.usesysid = r.oid) and a.pid <> pg_backend_pid() group by r.i order by r.i";
 
-/** pg_terminate_backend only signals: the backend exits a moment later. Polls until it has. */
+/** Per role in the order given: its sessions ended (`end`), or still open (`count`). */
+async function perRole(
+  client: pg.Client,
+  what: "end" | "count",
+  names: readonly string[],
+  oids: readonly (number | null)[],
+): Promise<number[]> {
+  const result = await client.query<{ n: string }>(
+    what === "end"
+      ? `select count(a.pid) filter (where pg_terminate_backend(a.pid)) as n ${SESSIONS_PER_ROLE}`
+      : `select count(a.pid) as n ${SESSIONS_PER_ROLE}`,
+    [names, oids],
+  );
+  return result.rows.map((row) => Number(row.n));
+}
+
+/** pg_terminate_backend only signals: the backend exits a moment later. Polls until all have. */
 async function waitForSessionsToExit(
   client: pg.Client,
-  role: string,
-  oid: number | null,
+  names: readonly string[],
+  oids: readonly (number | null)[],
   limitMs: number,
-): Promise<number> {
+): Promise<number[]> {
   const deadline = Date.now() + limitMs;
   for (;;) {
-    const left = await client.query<{ n: string }>(
-      `select count(*) as n from pg_stat_activity ${SESSIONS_OF}`,
-      [role, oid],
-    );
-    const count = Number(left.rows[0]?.n ?? 0);
-    if (count === 0 || Date.now() >= deadline) return count;
+    const left = await perRole(client, "count", names, oids);
+    if (left.every((count) => count === 0) || Date.now() >= deadline) return left;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
