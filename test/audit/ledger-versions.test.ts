@@ -90,7 +90,7 @@ describe("a ledger begun in event version 1 and continued in version 2", () => {
     ]);
   });
 
-  it("gives the same audit who, report and evidence as the ledger written in version 1 alone", async () => {
+  it("gives the same audit who and report as the ledger written in version 1 alone", async () => {
     const [whoV1, whoMixed] = await both([
       "who",
       "--target",

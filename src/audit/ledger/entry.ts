@@ -21,9 +21,10 @@ export const LEDGER_EVENT_VERSIONS_READ = [1, 2] as const;
 /** A version this tempgrant reads. */
 export type LedgerEventVersion = (typeof LEDGER_EVENT_VERSIONS_READ)[number];
 
-/** The version an event was written in: its `version`, or 1 when it has none. */
+/** The version an event was written in: its `version`, or 1 when it has none (or one not read). */
 export function eventVersion(event: object): LedgerEventVersion {
-  return (event as { readonly version?: unknown }).version === 2 ? 2 : 1;
+  const { version } = event as { readonly version?: unknown };
+  return LEDGER_EVENT_VERSIONS_READ.find((known) => known === version) ?? 1;
 }
 
 /** What every event carries besides its own fields. */
