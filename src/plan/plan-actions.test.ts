@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { planActions, type PlanActions } from "./plan-actions.js";
 import { toPolicyInput } from "./policy-input.js";
 import { readPlanFile } from "./read-plan.js";
+import { writtenRecords } from "./written-records.js";
 
 const PLANS = join(import.meta.dirname, "../../test/fixtures/real-plans");
 
@@ -15,8 +16,6 @@ function comparable(actions: PlanActions) {
       address,
       action,
       before: before && { id: before.id, resources: before.resources },
-      // What a sweep event stores of a deleted record: its whole policy view.
-      ...(action === "delete" ? { removed: before } : {}),
     })),
     resources: actions.resources.map(({ address, action, owner }) => ({ address, action, owner })),
   };
@@ -32,6 +31,16 @@ describe("planActions", () => {
     expect(comparable(planActions(contents.plan, options))).toEqual(
       comparable(toPolicyInput(contents.plan, { ...options, aliases: {} })),
     );
+  });
+
+  it.each(plans)("gives each record before its change as the plan wrote it: %s", (name) => {
+    const contents = readPlanFile(join(PLANS, name));
+    if (contents.kind !== "json") throw new Error(`${name} is not JSON`);
+    const written = writtenRecords(contents.plan);
+    for (const grant of planActions(contents.plan, { fallbackNow: 1_800_000_000 }).grants) {
+      // What a sweep event stores of a deleted record (ledger event version 2).
+      expect(grant.before).toEqual(written.get(grant.address)?.before ?? null);
+    }
   });
 
   it("covers deletions and records kept in the state among the fixtures", () => {

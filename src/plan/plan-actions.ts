@@ -10,9 +10,9 @@ export interface GrantAction {
   readonly address: string;
   readonly action: ChangeAction;
   /**
-   * The record before the change; null for a new record. For a deleted record, its policy
-   * view as the policy input holds it (what a sweep's ledger event stores of it); for
-   * another change, the record as written.
+   * The record before the change; null for a new record. {@link planActions} gives the record
+   * as the plan wrote it (what a sweep's ledger event stores of a deleted one); the policy
+   * input, read the same way, holds its view of it.
    */
   readonly before: { readonly id: string; readonly resources: readonly string[] } | null;
 }
@@ -38,15 +38,12 @@ export function planActions(
   // No names to fold: only the policies compare people.
   const index = indexPlan(plan, { ...options, aliases: {} });
   return {
-    grants: index.records.map(({ change, id }) => {
-      const action = summarize(change.change.actions);
-      // A deleted record's view is built by the index already (the rename check reads it).
-      const before =
-        action === "delete"
-          ? index.recordChange(change).before
-          : (grantRecordOfResource(change.type, change.change.before) ?? null);
-      return { id, address: change.address, action, before };
-    }),
+    grants: index.records.map(({ change, id }) => ({
+      id,
+      address: change.address,
+      action: summarize(change.change.actions),
+      before: grantRecordOfResource(change.type, change.change.before) ?? null,
+    })),
     resources: index.resources.map((change) => ({
       address: change.address,
       action: summarize(change.change.actions),

@@ -1,5 +1,6 @@
 import { grantRecordOfResource, isGrantRecordType, type GrantRecord } from "../grant/record.js";
 import { epochSecondsOrNull } from "../grant/time.js";
+import { revokedRecord } from "../audit/ledger/sweep-records.js";
 
 /**
  * Ownership memory: which grant owned a resource, even once that grant's record is gone. A
@@ -21,7 +22,7 @@ export interface StateResource {
 /** A grant known to have owned a resource. */
 export interface FormerOwner {
   readonly id: string;
-  /** The grant's record as the memory has it (an apply event's record), or null. */
+  /** The grant's record as written, as the memory has it (an apply or sweep event's, or the state's), or null. */
   readonly record: unknown;
   /** Where the memory comes from: `ledger` or `state`. */
   readonly source: "ledger" | "state";
@@ -108,7 +109,8 @@ export function ledgerMemory(lines: readonly EventLine[], stack: string): Owners
         // A normal revocation lists the owned resources, then the record's address.
         if (leftover !== true && listed.length > 0) recordAddresses.set(listed.at(-1)!, id);
         for (const address of listed.slice(0, leftover === true ? undefined : -1)) {
-          if (!owners.has(address)) owners.set(address, { id, record: record ?? null, source: "ledger" });
+          if (!owners.has(address))
+            owners.set(address, { id, record: revokedRecord(event, record), source: "ledger" });
         }
       }
     }

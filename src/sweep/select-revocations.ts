@@ -5,8 +5,8 @@ import { NO_MEMORY, type OwnershipMemory } from "./ownership.js";
 export interface Revocation {
   readonly id: string;
   /**
-   * The record being deleted, as the policy input holds it; for a leftover, the record as the
-   * ownership memory has it (an apply event's), or null.
+   * The record being deleted, as the plan wrote it (read from plan actions); for a leftover,
+   * the record as the ownership memory has it (an apply or sweep event's), or null.
    */
   readonly record: unknown;
   /** The owned resources being deleted, then the record's address (absent for a leftover). */

@@ -87,7 +87,7 @@ export interface SweepOutcome {
   readonly stack: string;
   readonly now: string;
   readonly dryRun: boolean;
-  /** Grants revoked (or, in a dry run, that would be), with their record metadata. */
+  /** Grants revoked (or, in a dry run, that would be), each with its record as written. */
   readonly revoked: readonly {
     readonly id: string;
     readonly record: unknown;

@@ -1,7 +1,7 @@
 /** A grant a sweep revokes, as the sweep outcome lists it. */
 export interface RevokedGrant {
   readonly id: string;
-  /** The grant record as the policy input holds it (its `binding` says which target). */
+  /** The grant record as written (its `binding` says which target). */
   readonly record: unknown;
   readonly addresses: readonly string[];
 }

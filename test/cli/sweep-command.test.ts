@@ -54,6 +54,7 @@ describe("tempgrant sweep", () => {
     );
     expect(started).toEqual({
       type: "sweep-started",
+      version: 2,
       stack: "ledger",
       now: at(t0 + hour),
       grants: ["alice"],
@@ -64,6 +65,7 @@ describe("tempgrant sweep", () => {
     expect(sweep?.planSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(verification).toEqual({
       type: "verification",
+      version: 2,
       stack: "ledger",
       now: at(t0 + hour),
       grants: ["alice"],
@@ -129,6 +131,7 @@ describe("tempgrant sweep", () => {
     const entries = await readLedger(ledger);
     expect(entries.at(-1)?.event).toEqual({
       type: "failure",
+      version: 2,
       step: "sweep",
       now: at(t0 + 9 * hour),
       stack: "ledger",

@@ -247,6 +247,7 @@ describe("revocation whatever breaks", () => {
     const recorded = await events(project, seen);
     expect(recorded[0]).toEqual({
       type: "recovered",
+      version: 2,
       stack: "ledger",
       now: at(t0 + hour + 300),
       grants: ["alice"],

@@ -184,6 +184,7 @@ describe("faults in the middle of a sweep's apply", () => {
     expect(started).toMatchObject({ type: "sweep-started", grants: ["alice"] });
     expect(failure).toEqual({
       type: "failure",
+      version: 2,
       step: "sweep",
       now: at(t0 + hour),
       stack: "ledger",

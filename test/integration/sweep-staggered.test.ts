@@ -1,8 +1,9 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readLedger, verifyLedger } from "../../src/audit/ledger/index.js";
+import { readLedger, verifyLedger, type ApplyEvent } from "../../src/audit/ledger/index.js";
 import { formatTimestamp } from "../../src/grant/index.js";
+import { GRANT_RECORD_MARKER } from "../../src/grant/record.js";
 import { resolveEngine, showJson } from "../../src/runner/index.js";
 import { makeProject } from "../support/cdktf-project.js";
 import { runCli } from "../support/cli.js";
@@ -99,9 +100,11 @@ describe("tempgrant sweep over 20 staggered expiries", () => {
       // The real state: exactly the remaining grants' records and access, nothing else.
       expect(await stateAddresses()).toEqual(addressesOf(remaining));
 
-      const events = (await readLedger(ledger))
-        .slice(seen)
-        .map((entry) => entry.event as unknown as Record<string, unknown>);
+      const entries = await readLedger(ledger);
+      const applied = new Map(
+        (entries[0]?.event as ApplyEvent).grants.map((grant) => [grant.record.id, grant.record]),
+      );
+      const events = entries.slice(seen).map((entry) => entry.event as unknown as Record<string, unknown>);
       // A sweep that applies writes an event before acting, then its outcome and verification.
       const started = sweep.revokes.length === 0 ? undefined : events.shift();
       const [event, verification, ...more] = events;
@@ -112,6 +115,13 @@ describe("tempgrant sweep over 20 staggered expiries", () => {
       }
       expect(event).toMatchObject({ type: "sweep", stack: "ledger", now: at(sweep.now), verified: true });
       expect((event?.revoked as { id: string }[]).map((r) => r.id).sort()).toEqual(sweep.revokes);
+      // Event version 2: each revoked record as the plan wrote it, the apply event's shape, with
+      // what the policy's view (version 1) lacked: the marker, the expiry's text, its own digest.
+      expect(event?.version).toBe(2);
+      for (const { id, record } of event?.revoked as { id: string; record: Record<string, unknown> }[]) {
+        expect(record).toMatchObject({ tempgrant: GRANT_RECORD_MARKER, id, expiresAt: at(expiry(id)) });
+        expect(record).toEqual(applied.get(id));
+      }
       if (sweep.revokes.length === 0) {
         // Nothing applied: no verification event, the state untouched.
         expect(verification).toBeUndefined();
@@ -120,6 +130,7 @@ describe("tempgrant sweep over 20 staggered expiries", () => {
       } else {
         expect(verification).toEqual({
           type: "verification",
+          version: 2,
           stack: "ledger",
           now: at(sweep.now),
           grants: expect.any(Array),

@@ -42,8 +42,21 @@ describe("appendLedgerEvent", () => {
     // Written out by hand, independently of the canonicalize package.
     const canonical =
       `{"at":"2026-11-25T18:00:07Z","event":{"error":"é \u2028 \\"quoted\\"","now":"2026-11-25T18:00:00Z",` +
-      `"stack":"prod","step":"sweep","type":"failure"},"prev":"${GENESIS_PREV}","seq":1}`;
+      `"stack":"prod","step":"sweep","type":"failure","version":2},"prev":"${GENESIS_PREV}","seq":1}`;
     expect(entry.hash).toBe(createHash("sha256").update(canonical, "utf8").digest("hex"));
+  });
+
+  it("stamps this tempgrant's event version after the type, over any version given", async () => {
+    const path = fresh();
+    await appendLedgerEvent(path, failure("versioned"), { clock });
+    await appendLedgerEvent(path, { ...failure("claims 1"), version: 1 }, { clock });
+    const events = readFileSync(path, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as { event: object }).event);
+    for (const event of events) expect(Object.keys(event).slice(0, 2)).toEqual(["type", "version"]);
+    expect(events.map((event) => (event as { version: unknown }).version)).toEqual([2, 2]);
+    expect((await verifyLedger(path)).valid).toBe(true);
   });
 
   it("records the wall clock of the append by default, in whole seconds", async () => {

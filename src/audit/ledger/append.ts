@@ -3,7 +3,13 @@ import { makeDirectory } from "../../exec/make-directory.js";
 import { dirname } from "node:path";
 import { TempgrantError } from "../../errors.js";
 import { formatTimestamp } from "../../grant/time.js";
-import { GENESIS_PREV, type LedgerEntry, type LedgerEvent, type LedgerFields } from "./entry.js";
+import {
+  GENESIS_PREV,
+  LEDGER_EVENT_VERSION,
+  type LedgerEntry,
+  type LedgerEvent,
+  type LedgerFields,
+} from "./entry.js";
 import { entryHash } from "./entry-hash.js";
 import { withLedgerLock } from "./lock.js";
 import { readTailEntry } from "./tail.js";
@@ -26,8 +32,10 @@ export async function appendLedgerEvent(
   event: LedgerEvent,
   options: AppendOptions = {},
 ): Promise<LedgerEntry> {
-  // A plain JSON value, so the hash covers exactly what the line holds (no undefined, no toJSON).
-  const body = JSON.parse(JSON.stringify(event)) as LedgerEvent;
+  // A plain JSON value, so the hash covers exactly what the line holds (no undefined, no toJSON),
+  // in the format this tempgrant writes: its version stamped after the type, whatever was given.
+  const { type, version: _given, ...fields } = JSON.parse(JSON.stringify(event)) as LedgerEvent;
+  const body = { type, version: LEDGER_EVENT_VERSION, ...fields } as LedgerEvent;
   try {
     makeDirectory(dirname(path));
     // The lock resolves the ledger's real path, so the file must exist first ("a" never truncates).

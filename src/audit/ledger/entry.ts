@@ -8,11 +8,30 @@ import type { Verdict } from "../../policy/verdict.js";
  */
 
 /**
- * The version of the event format this tempgrant writes and reads. Events of version 1 carry
- * no `version` key (every ledger written so far); a later format writes `version`, and a
- * reader refuses an event whose version it does not know rather than misread it.
+ * The version of the event format this tempgrant writes: the append stamps it on every event
+ * (`"version":2`). Events of version 1 carry no `version` key (every ledger written before
+ * version 2). Version 2 changed one thing: a sweep event's `revoked[].record` is the record as
+ * written, where a full sweep of version 1 stored the policy's view of it (docs/audit.md).
  */
-export const LEDGER_EVENT_VERSION = 1;
+export const LEDGER_EVENT_VERSION = 2;
+
+/** The event versions this tempgrant reads; a reader refuses any other rather than misread it. */
+export const LEDGER_EVENT_VERSIONS_READ = [1, 2] as const;
+
+/** A version this tempgrant reads. */
+export type LedgerEventVersion = (typeof LEDGER_EVENT_VERSIONS_READ)[number];
+
+/** The version an event was written in: its `version`, or 1 when it has none (or one not read). */
+export function eventVersion(event: object): LedgerEventVersion {
+  const { version } = event as { readonly version?: unknown };
+  return LEDGER_EVENT_VERSIONS_READ.find((known) => known === version) ?? 1;
+}
+
+/** What every event carries besides its own fields. */
+export interface VersionedEvent {
+  /** The format it was written in; absent in version 1. The append writes it, after `type`. */
+  readonly version?: LedgerEventVersion;
+}
 
 /** `prev` of the first entry: there is nothing before it. */
 export const GENESIS_PREV = "0".repeat(64);
@@ -36,7 +55,7 @@ export interface AppliedGrant {
 }
 
 /** `tempgrant apply` applied one stack's checked plan. */
-export interface ApplyEvent {
+export interface ApplyEvent extends VersionedEvent {
   readonly type: "apply";
   /** The run's clock (`--now`), RFC 3339 UTC. */
   readonly now: string;
@@ -51,7 +70,11 @@ export interface ApplyEvent {
 /** A grant a sweep revoked (or, in a dry run, would revoke). */
 export interface RevokedGrantEntry {
   readonly id: string;
-  /** The grant record as the policy input held it (its `binding` says which target). */
+  /**
+   * Version 2: the grant record as the plan or the state wrote it, the shape apply events
+   * store ({@link GrantRecord}; for a leftover, as the memory had it, or null). Version 1
+   * stored the policy's view for a full sweep: read it with `revokedRecord` (sweep-records.ts).
+   */
   readonly record: unknown;
   readonly addresses: readonly string[];
   /** The record was already gone: these resources were left by an interrupted revocation. */
@@ -80,11 +103,10 @@ export type SweepPhasesEntry = Readonly<Record<"init" | "plan" | "check" | "appl
 };
 
 /**
- * `tempgrant sweep` finished one stack. Its `revoked[].record` is the record as the policy
- * input sees it (timestamps in epoch seconds, `expiresAtText` as written), unlike the
- * apply event's {@link GrantRecord}.
+ * `tempgrant sweep` finished one stack. Its `revoked[].record` is the record as written, like
+ * the apply event's {@link GrantRecord} (from version 2; see {@link RevokedGrantEntry}).
  */
-export interface SweepEvent {
+export interface SweepEvent extends VersionedEvent {
   readonly type: "sweep";
   readonly stack: string;
   /** The run's clock, RFC 3339 UTC. */
@@ -144,7 +166,7 @@ export interface SweepDegradation {
  * apply events left these grants open, but the state held none of their resources when this
  * sweep read it. `now` is this sweep's clock: the access ended at or before it.
  */
-export interface RecoveredEvent {
+export interface RecoveredEvent extends VersionedEvent {
   readonly type: "recovered";
   readonly stack: string;
   readonly now: string;
@@ -157,7 +179,7 @@ export interface RecoveredEvent {
  * A sweep is about to apply a checked revocation plan: written before acting, so that a
  * sweep killed mid-apply still shows in the ledger where it stopped.
  */
-export interface SweepStartedEvent {
+export interface SweepStartedEvent extends VersionedEvent {
   readonly type: "sweep-started";
   readonly stack: string;
   readonly now: string;
@@ -167,7 +189,7 @@ export interface SweepStartedEvent {
 }
 
 /** After a sweep applied revocations, whether a re-plan showed none left, and what the targets said. */
-export interface VerificationEvent {
+export interface VerificationEvent extends VersionedEvent {
   readonly type: "verification";
   readonly stack: string;
   readonly now: string;
@@ -181,7 +203,7 @@ export interface VerificationEvent {
 }
 
 /** A step failed; the command exited with an error after recording it. */
-export interface FailureEvent {
+export interface FailureEvent extends VersionedEvent {
   readonly type: "failure";
   /** The command step that failed, for example `sweep` or `apply`. */
   readonly step: string;
@@ -289,10 +311,10 @@ export function parseLedgerLine(text: string): ParsedLine {
   }
   if ("version" in event) {
     const version = (event as { version?: unknown }).version;
-    if (version !== LEDGER_EVENT_VERSION) {
+    if (!LEDGER_EVENT_VERSIONS_READ.includes(version as LedgerEventVersion)) {
       return {
         ok: false,
-        why: `event version ${JSON.stringify(version)} is not one this tempgrant reads (${LEDGER_EVENT_VERSION}): upgrade tempgrant`,
+        why: `event version ${JSON.stringify(version)} is not one this tempgrant reads (${LEDGER_EVENT_VERSIONS_READ.join(", ")}): upgrade tempgrant`,
       };
     }
   }

@@ -8,12 +8,15 @@ export {
   GENESIS_PREV,
   LEDGER_EVENT_TYPES,
   LEDGER_EVENT_VERSION,
+  LEDGER_EVENT_VERSIONS_READ,
+  eventVersion,
   parseLedgerLine,
   type AppliedGrant,
   type ApplyEvent,
   type FailureEvent,
   type LedgerEntry,
   type LedgerEvent,
+  type LedgerEventVersion,
   type LedgerFields,
   type PendingChange,
   type RecoveredEvent,
@@ -30,6 +33,7 @@ export { LEDGER_LOCK } from "./lock.js";
 export { resolveLedgerPath, type LedgerLocationSources } from "./location.js";
 export { MAX_LEDGER_LINE_BYTES, parseStrictLedgerLine } from "./lines.js";
 export { readLedger } from "./read.js";
+export { revokedRecord } from "./sweep-records.js";
 export { readLedgerHead } from "./tail.js";
 export {
   verifyLedger,

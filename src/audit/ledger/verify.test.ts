@@ -152,6 +152,7 @@ describe("readLedger", () => {
     expect(entries.map((entry) => entry.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(entries[0]?.event).toEqual({
       type: "verification",
+      version: 2,
       stack: "prod",
       now: "2026-11-25T18:00:00Z",
       grants: ["g1"],
