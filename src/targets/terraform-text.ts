@@ -24,6 +24,8 @@ const TEMPLATE_DIRECTIVE = /%\{/g;
 
 /** One string as literal template text. */
 export function literalText(text: string): string {
+  // Most text holds no brace at all: no pattern to run (a tenth of a 10,000-grant synthesis).
+  if (!text.includes("{")) return text;
   // Function replacers: in a replacement string, "$$" would mean a single "$".
   return text.replace(TEMPLATE_INTERPOLATION, () => "$${").replace(TEMPLATE_DIRECTIVE, () => "%%{");
 }
