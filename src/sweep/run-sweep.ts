@@ -322,6 +322,8 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepRunResult
       dryRun: options.dryRun,
       onProgress: options.log,
       memory: ledger.memory(stack),
+      // Every path checks inside the target what it revoked: full, fast and degraded alike.
+      targetCheck,
       onBeforeApply: ({ grants, planSha256 }: { grants: readonly string[]; planSha256: string }) =>
         ledger.record({ type: "sweep-started", stack, now, grants, planSha256 }),
     };
@@ -348,8 +350,6 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepRunResult
           reason: "nothing the app reads changed since the last full sweep",
           configuration: { file: plan.lastGood!.configFile, kind: "last-good" },
           isRemoved: notActiveIn(declared),
-          // Checked inside the targets as a full sweep is (PostgreSQL: the roles are gone).
-          targetCheck,
         });
         outcome = fromStateOutcome;
       } else if (plan.degradedReason !== undefined) {
@@ -359,7 +359,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepRunResult
         });
       } else {
         try {
-          outcome = await sweepStack({ ...common, targetCheck });
+          outcome = await sweepStack(common);
           // A stack whose state holds nothing has nothing to revoke from: keep no configuration for it.
           if (!options.dryRun && outcome.stateSerialAfter !== null) {
             try {

@@ -181,4 +181,23 @@ describe("the sweep's fast path on PostgreSQL", () => {
     expect(fullVerification).toMatchObject({ grants: [third], verified: false, method: "re-plan+target" });
     expect(fastVerification.targetChecks).toEqual(fullVerification.targetChecks);
   });
+
+  it("checks in the database in degraded mode too (the app broken): the role is gone, exit 5", async () => {
+    const last = ids[3]!;
+    project.breakApp("throws");
+    try {
+      const degraded = await sweep(t0 + 4 * hour + 60, goodEnv);
+      expect(degraded.exitCode, degraded.stderr).toBe(5);
+      expect(await roleExists(objectName(last))).toBe(false);
+      const events = await appended();
+      expect(ofType(events, "sweep")).toMatchObject({
+        verified: true,
+        degraded: { configuration: "last-good" },
+        targetChecks: [{ grant: last, method: "postgresql", ok: true }],
+      });
+      expect(ofType(events, "verification")).toMatchObject({ grants: [last], method: "state+postgresql" });
+    } finally {
+      project.breakApp(null);
+    }
+  });
 });
