@@ -1,5 +1,5 @@
 import type { Grant, Problem } from "../grant/index.js";
-import type { RoleRules } from "./kubernetes/rbac.js";
+import type { RelationHooks, RelationLookups } from "./relation-hooks.js";
 import type { TargetCheck } from "./target-check.js";
 
 /**
@@ -85,12 +85,8 @@ export interface GrantedScope {
 
 /** What a resource's scope may depend on elsewhere in the plan, and the grant it belongs to. */
 export interface ScopeContext {
-  readonly relations: {
-    /** The rules of a Kubernetes role the plan holds, by `roleKey`. */
-    role(key: string): RoleRules | undefined;
-    /** Whether `arn` is the known ARN of an AWS policy the plan holds for grant `owner`. */
-    isGrantPolicyArn(arn: string, owner: string | null): boolean;
-  };
+  /** The plan's referable resources, indexed by the targets' {@link RelationHooks}. */
+  readonly relations: RelationLookups;
   /** The grant that owns the resource; null for none. */
   readonly owner: string | null;
 }
@@ -119,6 +115,8 @@ export interface PlanReaders {
   expiryAttributes(type: string): readonly string[];
   /** Resource type -> the attribute that carries a grant's credential (covered by its digest). */
   readonly credentialAttributes: Readonly<Record<string, string>>;
+  /** Which of this system's resources others in the plan refer to, and how; null for none. */
+  readonly relations: RelationHooks | null;
 }
 
 /**

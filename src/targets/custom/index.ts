@@ -19,6 +19,7 @@ export const customTarget: TargetModule<CustomBindingProps> = {
     expiryBearing: () => false,
     expiryAttributes: () => [],
     credentialAttributes: {},
+    relations: null,
   },
   check: null,
 };
