@@ -142,6 +142,41 @@ export abstract class AccessLevelBinding<Props extends { readonly name: string }
   abstract resources(grant: Grant): ResourceData[];
 }
 
+/**
+ * What sets one kind of {@link AccessLevelBinding} apart from another: whether it writes a
+ * native expiry, where its settings list the access levels, and the resources of a grant at
+ * one of them (`level`: what the settings say the grant's access level stands for).
+ */
+export interface AccessLevelKind<Props, Level> {
+  readonly nativeExpiry: boolean;
+  /** Access level -> what it stands for (a statement, a role): the settings' own record. */
+  levels(props: Props): Readonly<Record<string, Level>>;
+  resources(props: Props, grant: Grant, level: Level | undefined): ResourceData[];
+}
+
+/**
+ * The binding class of one kind whose settings map access levels to what they stand for:
+ * the name, the validation and the look-up of the grant's level are the shared part, the
+ * resources the kind's own. `new` on it takes the settings, as a hand-written class would.
+ */
+export function accessLevelBinding<Props extends { readonly name: string }, Level>(
+  kind: string,
+  definition: AccessLevelKind<Props, Level>,
+): new (props: Props) => AccessLevelBinding<Props> {
+  return class extends AccessLevelBinding<Props> {
+    readonly kind = kind;
+    readonly nativeExpiry = definition.nativeExpiry;
+
+    constructor(props: Props) {
+      super(props, (settings) => Object.keys(definition.levels(settings)));
+    }
+
+    resources(grant: Grant): ResourceData[] {
+      return definition.resources(this.props, grant, definition.levels(this.props)[grant.access]);
+    }
+  };
+}
+
 /** The problem with an access level the binding does not know, if it does not: none or one. */
 export function accessProblems(
   binding: { readonly name: string },
