@@ -120,6 +120,23 @@ export interface PlanReaders {
 }
 
 /**
+ * Readers that read nothing: those of a target whose types are the user's (custom), and
+ * what a target's own readers leave as it is (no expiry, no credential, nothing referred to).
+ */
+export const NO_READERS: PlanReaders = {
+  reads: () => false,
+  privilegedTypes: [],
+  privilegedByContent: () => false,
+  scope: () => undefined,
+  scopeAttributes: () => [],
+  nativeExpiry: () => undefined,
+  expiryBearing: () => false,
+  expiryAttributes: () => [],
+  credentialAttributes: {},
+  relations: null,
+};
+
+/**
  * A binding whose settings name the system and list its access levels: the name, and the
  * validation every such binding makes (an access level it does not know is a problem).
  */

@@ -1,6 +1,6 @@
 import { EMPTY_SCOPE, withWide } from "../scope-values.js";
 import { relationEntry, relationIndex, type RelationHooks } from "../relation-hooks.js";
-import type { GrantedScope, PlanReaders, ScopeContext } from "../target-module.js";
+import { NO_READERS, type GrantedScope, type PlanReaders, type ScopeContext } from "../target-module.js";
 import {
   builtInRules,
   everyoneSubjects,
@@ -39,9 +39,11 @@ const kubernetesRelations: RelationHooks = {
 
 /**
  * Kubernetes RBAC in a plan: roles read for their rules, bindings as wide as the role they
- * bind (from the same plan, or a built-in cluster role). RBAC has no expiry of its own.
+ * bind (from the same plan, or a built-in cluster role). RBAC has no expiry of its own, and
+ * no credential.
  */
 export const kubernetesReaders: PlanReaders = {
+  ...NO_READERS,
   reads: (type) => type.startsWith("kubernetes_") || type === "kubectl_manifest",
   // Role bindings and roles; kubernetes_manifest / kubectl_manifest holding RBAC objects, by content
   privilegedTypes: [
@@ -59,11 +61,6 @@ export const kubernetesReaders: PlanReaders = {
     if (isRbacManifest(type, values)) return withWide(EMPTY_SCOPE, ["an RBAC object tempgrant cannot read"]);
     return undefined;
   },
-  scopeAttributes: () => [],
-  nativeExpiry: () => undefined,
-  expiryBearing: () => false,
-  expiryAttributes: () => [],
-  credentialAttributes: {},
   relations: kubernetesRelations,
 };
 
