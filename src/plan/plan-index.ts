@@ -23,7 +23,7 @@ import type {
 } from "./policy-input.js";
 import { PlanRelations } from "./plan-relations.js";
 import { DEFAULT_PRIVILEGED_TYPES, privilegedByContent, typeMatcher } from "./privileged-types.js";
-import { accessRelevantUnknown, AWS_ATTACHMENTS, grantedScope, widenedScope } from "./scope.js";
+import { accessRelevantUnknown, grantedScope, widenedScope } from "./scope.js";
 
 /** A grant record's change without the resources it owns (they are in {@link PlanIndex.ownedBy}). */
 export type RecordChange = Omit<GrantChange, "owned">;
@@ -226,13 +226,13 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
       };
       // Defaults left out, as for grants (the policies read them with object.get).
       if (privileged && action !== "delete" && unknown.length > 0) {
-        // A policy ARN known only after apply is the grant's own policy when the configuration
-        // refers to nothing else (the AWS binding's attachment): judged by that policy.
-        const attached = AWS_ATTACHMENTS[change.type];
+        // A value known only after apply that refers to nothing but the grant's own resource
+        // (a binding attaching its own policy by ARN) is judged by that resource.
+        const referring = relations.referenceAttributes(change.type);
         let unknownAccess = accessRelevantUnknown(change.type, unknown);
-        if (attached)
+        if (referring)
           unknownAccess = unknownAccess.filter(
-            (path) => !(attached.includes(path) && relations.refersOnlyToGrantPolicies(change, path, owner)),
+            (path) => !(referring.includes(path) && relations.refersOnlyToOwnResources(change, path, owner)),
           );
         if (unknownAccess.length > 0) view.unknownAccess = unknownAccess;
       }

@@ -1,19 +1,26 @@
 import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
-import { rbacObject, roleKey, type RoleRules } from "../targets/kubernetes/index.js";
+import { targetConfigReference, targetRelations } from "../targets/registry.js";
+import type { ConfigReference, RelationIndex, RelationLookups } from "../targets/relation-hooks.js";
+
+/** A resource found in an index: its address (for its owner) and what it holds there. */
+interface Indexed {
+  readonly address: string;
+  readonly value: unknown;
+}
 
 /**
- * What a resource's access depends on elsewhere in the same plan: the role a Kubernetes
- * binding binds, the AWS policy an attachment attaches. Collected while the plan is indexed
- * (only the few types that can be referred to), looked up when a resource's view is built.
+ * What a resource's access depends on elsewhere in the same plan (the role a binding binds,
+ * the policy an attachment attaches). Each target says which of its types are referred to and
+ * how to index them (relation-hooks.ts); they are collected while the plan is indexed, and
+ * looked up when a resource's view is built. No target is named here.
  */
-export class PlanRelations {
-  private readonly roles = new Map<string, RoleRules>();
-  /** AWS policies by their known ARN, and by address without instance key. */
-  private readonly awsPoliciesByArn = new Map<string, ResourceChangeJson[]>();
-  private readonly awsPoliciesByBase = new Map<string, ResourceChangeJson[]>();
-  /** The one grant owning every policy of an address without instance key (null: none or several), found on first use. */
-  private readonly soleOwners = new Map<string, string | null>();
+export class PlanRelations implements RelationLookups {
+  private readonly indexes = new Map<RelationIndex, Map<string, Indexed[]>>();
+  /** Per index and key, the one grant owning every resource there (null: none or several), found on first use. */
+  private readonly soleOwners = new Map<RelationIndex, Map<string, string | null>>();
   private configIndex: Map<string, ConfigResource> | undefined;
+  /** Per reference, the patterns its configuration text and references must match. */
+  private readonly patterns = new Map<ConfigReference, ReferencePatterns>();
 
   constructor(
     private readonly plan: PlanJson,
@@ -22,82 +29,111 @@ export class PlanRelations {
 
   /** Notes a resource change that others may refer to; a change being deleted is not there after the plan. */
   add(change: ResourceChangeJson): void {
-    const { type } = change;
-    const referable =
-      type === "aws_iam_policy" || type.startsWith("kubernetes_") || type === "kubectl_manifest";
-    const { actions } = change.change;
-    if (!referable || (actions.length === 1 && actions[0] === "delete")) return;
-    if (type === "aws_iam_policy") {
-      const arn = (change.change.after as { arn?: unknown } | null)?.arn;
-      if (typeof arn === "string") appendTo(this.awsPoliciesByArn, arn, change);
-      appendTo(this.awsPoliciesByBase, withoutInstanceKey(change.address), change);
-    } else {
-      const values = change.change.after;
-      if (typeof values !== "object" || values === null) return;
-      const object = rbacObject(type, values as Record<string, unknown>);
-      if (object && (object.kind === "Role" || object.kind === "ClusterRole"))
-        this.roles.set(roleKey(object.kind, object.namespace, object.name), object.rules);
+    const hooks = targetRelations(change.type);
+    if (hooks === null) return;
+    const { actions, after } = change.change;
+    if (actions.length === 1 && actions[0] === "delete") return;
+    const values = typeof after === "object" && after !== null ? (after as Record<string, unknown>) : null;
+    for (const { index, key, value } of hooks.entries(change.type, change.address, values)) {
+      let byKey = this.indexes.get(index);
+      if (byKey === undefined) this.indexes.set(index, (byKey = new Map()));
+      const list = byKey.get(key);
+      const entry = { address: change.address, value };
+      if (list === undefined) byKey.set(key, [entry]);
+      else list.push(entry);
     }
   }
 
-  /** The rules of a role this plan creates or keeps, by {@link roleKey}. */
-  role(key: string): RoleRules | undefined {
-    return this.roles.get(key);
+  value<Value>(index: RelationIndex<Value>, key: string): Value | undefined {
+    const list = this.indexes.get(index)?.get(key);
+    return list === undefined ? undefined : (list[list.length - 1]!.value as Value);
   }
 
-  /** Whether `arn` is the known ARN of an AWS policy this plan holds for grant `owner`. */
-  isGrantPolicyArn(arn: string, owner: string | null): boolean {
+  heldFor(index: RelationIndex, key: string, owner: string | null): boolean {
     return (
       owner !== null &&
-      (this.awsPoliciesByArn.get(arn)?.some((policy) => this.ownerOf.get(policy.address) === owner) ?? false)
+      (this.indexes
+        .get(index)
+        ?.get(key)
+        ?.some((entry) => this.ownerOf.get(entry.address) === owner) ??
+        false)
     );
   }
 
+  /** The attributes of this type that may hold a reference its target reads; undefined for none. */
+  referenceAttributes(type: string): readonly string[] | undefined {
+    return targetConfigReference(type)?.attributes;
+  }
+
   /**
-   * For an attachment whose policy ARN is known only after apply: whether its configuration
-   * refers to nothing but AWS policies of the same module instance that this plan holds for
-   * grant `owner` (the AWS binding's `aws_iam_policy.x.arn`). A JSON configuration keeps the
-   * expression's text, which must then be that reference alone; for HCL the plan JSON gives
-   * only the references: see docs/security-model.md for what that leaves.
+   * For a value known only after apply: whether the configuration of `attribute` refers to
+   * nothing but referable resources of the same module instance that this plan holds for
+   * grant `owner`, of the type its target names (a binding attaching its own policy by ARN).
+   * A JSON configuration keeps the expression's text, which must then be that reference
+   * alone; for HCL the plan JSON gives only the references: see docs/security-model.md for
+   * what that leaves.
    */
-  refersOnlyToGrantPolicies(change: ResourceChangeJson, attribute: string, owner: string | null): boolean {
+  refersOnlyToOwnResources(change: ResourceChangeJson, attribute: string, owner: string | null): boolean {
     if (owner === null) return false;
+    const reference = targetConfigReference(change.type);
+    if (reference === undefined || !reference.attributes.includes(attribute)) return false;
     const module = (change as { module_address?: string }).module_address ?? "";
     const config = this.config().get(`${stripKeys(module)}|${change.type}.${change.name ?? ""}`);
     const expression = config?.expressions?.[attribute];
     const references = expression?.references;
     if (!Array.isArray(references) || references.length === 0) return false;
+    const patterns = this.patternsOf(reference);
     // A JSON configuration (what cdktf writes) keeps the template's text: then it must be the
-    // ARN of one policy and nothing else, not a conditional that may yield another ARN.
+    // attribute of one resource and nothing else, not a conditional that may yield another.
     const text = expression?.constant_value;
-    if (text !== undefined && !(typeof text === "string" && POLICY_ARN_TEMPLATE.test(text))) return false;
+    if (text !== undefined && !(typeof text === "string" && patterns.template.test(text))) return false;
     const targets = new Set<string>();
-    for (const reference of references) {
-      if (typeof reference !== "string") return false;
-      if (reference === "count.index" || reference === "each.key") continue;
-      const match = /^(aws_iam_policy\.[A-Za-z0-9_-]+)/.exec(reference);
+    for (const name of references) {
+      if (typeof name !== "string") return false;
+      if (name === "count.index" || name === "each.key") continue;
+      const match = patterns.reference.exec(name);
       if (!match?.[1]) return false;
       targets.add(`${module === "" ? "" : `${module}.`}${match[1]}`);
     }
-    return targets.size > 0 && [...targets].every((target) => this.soleOwner(target) === owner);
+    return (
+      targets.size > 0 &&
+      [...targets].every((target) => this.soleOwner(reference.byAddress, target) === owner)
+    );
   }
 
   /**
-   * The grant that owns every AWS policy at `base` (an address without instance key), when
-   * there is at least one and one grant owns them all; null otherwise. Kept per address, so
-   * that the attachments of a policy with many instances do not each look at all of them.
+   * The grant that owns every resource under `key` in `index`, when there is at least one and
+   * one grant owns them all; null otherwise. Kept per key, so that the attachments of a policy
+   * with many instances do not each look at all of them.
    */
-  private soleOwner(base: string): string | null {
-    let owner = this.soleOwners.get(base);
+  private soleOwner(index: RelationIndex, key: string): string | null {
+    let known = this.soleOwners.get(index);
+    if (known === undefined) this.soleOwners.set(index, (known = new Map()));
+    let owner = known.get(key);
     if (owner === undefined) {
       const owners = new Set(
-        (this.awsPoliciesByBase.get(base) ?? []).map((policy) => this.ownerOf.get(policy.address)),
+        (this.indexes.get(index)?.get(key) ?? []).map((entry) => this.ownerOf.get(entry.address)),
       );
       const [only] = owners;
       owner = owners.size === 1 && only !== undefined ? only : null;
-      this.soleOwners.set(base, owner);
+      known.set(key, owner);
     }
     return owner;
+  }
+
+  private patternsOf(reference: ConfigReference): ReferencePatterns {
+    let patterns = this.patterns.get(reference);
+    if (patterns === undefined) {
+      const type = escapeRegExp(reference.type);
+      patterns = {
+        template: new RegExp(
+          `^\\$\\{${type}\\.[A-Za-z0-9_-]+(\\[[^\\]]*\\])?\\.${escapeRegExp(reference.attribute)}\\}$`,
+        ),
+        reference: new RegExp(`^(${type}\\.[A-Za-z0-9_-]+)`),
+      };
+      this.patterns.set(reference, patterns);
+    }
+    return patterns;
   }
 
   /** The configuration's resources by `module path without instance keys|type.name`, built on first use. */
@@ -115,6 +151,15 @@ export class PlanRelations {
   }
 }
 
+/**
+ * A reference's text as a JSON configuration keeps it (`${<type>.NAME.<attribute>}`, optionally
+ * with an instance key), and the referable resource a reference in the plan's list names.
+ */
+interface ReferencePatterns {
+  readonly template: RegExp;
+  readonly reference: RegExp;
+}
+
 interface ConfigResource {
   readonly address?: string;
   readonly expressions?: Record<
@@ -123,26 +168,16 @@ interface ConfigResource {
   >;
 }
 
-/** `${aws_iam_policy.NAME.arn}`, optionally with an instance key: the AWS binding's reference. */
-const POLICY_ARN_TEMPLATE = /^\$\{aws_iam_policy\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.arn\}$/;
-
 interface ConfigModule {
   readonly resources?: readonly ConfigResource[];
   readonly module_calls?: Record<string, { readonly module?: ConfigModule } | undefined>;
 }
 
-function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [value]);
-  else list.push(value);
-}
-
-/** `aws_iam_policy.p[0]` -> `aws_iam_policy.p`. */
-function withoutInstanceKey(address: string): string {
-  return address.replace(/\[[^\]]*\]$/, "");
-}
-
 /** `module.a["x"].module.b[0]` -> `module.a.module.b`. */
 function stripKeys(address: string): string {
   return address.replace(/\[[^\]]*\]/g, "");
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

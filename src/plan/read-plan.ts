@@ -5,7 +5,7 @@ import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
 import { badInputFile, inputFileSize } from "./input-file.js";
 import { grantRecordTypeProblem } from "./record-shape.js";
 import { JsonUnitError, JsonUnits, type JsonUnitProblem } from "./json-units.js";
-import { AWS_ATTACHMENTS } from "./scope.js";
+import { isReferringType } from "../targets/registry.js";
 import { OPEN_ARRAY, OPEN_OBJECT } from "../grant/strict-json.js";
 
 /**
@@ -161,7 +161,7 @@ function describeJsonError(text: string, error: Error): string {
 /**
  * Reads what tempgrant needs of a plan, walking its JSON: the top level's scalars, every
  * resource change and drift entry (without what no reader looks at), and of the
- * configuration only the AWS attachments' expressions (plan-relations.ts). Everything else
+ * configuration only the expressions of types whose references a target reads (plan-relations.ts). Everything else
  * (planned_values, prior_state, the configuration's other resources, ...) is read and
  * checked like the rest, then dropped: a plan's bulk is never held.
  */
@@ -204,7 +204,7 @@ function walkPlan(units: JsonUnits): unknown {
 /**
  * Walks a module of planned values, prior state or configuration: each resource is read
  * whole; child modules and module calls are walked in turn. Returns, for a configuration,
- * the module with only the resources a reader looks at (AWS attachments).
+ * the module with only the resources a reader looks at (types whose references a target reads).
  */
 function walkModule(units: JsonUnits, keep: boolean): ConfigModule | undefined {
   const resources: unknown[] = [];
@@ -218,7 +218,7 @@ function walkModule(units: JsonUnits, keep: boolean): ConfigModule | undefined {
           typeof resource === "object" &&
           resource !== null &&
           typeof resource.type === "string" &&
-          resource.type in AWS_ATTACHMENTS
+          isReferringType(resource.type)
         )
           resources.push({ address: resource.address, expressions: resource.expressions });
       });

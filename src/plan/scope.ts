@@ -1,11 +1,8 @@
-import { AWS_ATTACHMENTS } from "../targets/aws-iam/index.js";
 import { targetExpiryAttributes, targetScope, targetScopeAttributes } from "../targets/registry.js";
 import { EMPTY_SCOPE, grantOption, strings, withWide } from "../targets/scope-values.js";
 import type { GrantedScope, ScopeContext } from "../targets/target-module.js";
 
 export type { GrantedScope, ScopeContext };
-/** Read by the plan reader and the index: an attachment's ARN may be the grant's own policy. */
-export { AWS_ATTACHMENTS };
 
 /**
  * The scope a resource's planned values grant, read as the target reads them (each target's

@@ -1,4 +1,4 @@
-import { TempgrantError } from "../errors.js";
+import { parseEngineJson } from "./engine-json.js";
 import type { Workspace } from "./workspace.js";
 import { runEngine } from "./workspace.js";
 
@@ -11,16 +11,10 @@ export function showArgs(planFile?: string): string[] {
 
 /**
  * Runs `show -json` and returns the parsed document: the plan representation for a plan
- * file, the state representation otherwise. Typed readers live in src/plan/.
+ * file, the state representation otherwise, read by the plan reader's strict rules
+ * (engine-json.ts: what they refuse fails closed). Typed readers live in src/plan/.
  */
 export async function showJson(workspace: Workspace, planFile?: string): Promise<unknown> {
   const result = await runEngine(workspace, showArgs(planFile));
-  try {
-    return JSON.parse(result.stdout) as unknown;
-  } catch (error) {
-    throw new TempgrantError(
-      "ENGINE_OUTPUT",
-      `\`${workspace.engine.kind} show -json\` printed something that is not JSON: ${(error as Error).message}`,
-    );
-  }
+  return parseEngineJson(result.stdout, `${workspace.engine.kind} show -json`);
 }

@@ -1,4 +1,5 @@
 import { TempgrantError } from "../errors.js";
+import { parseEngineJson } from "./engine-json.js";
 import type { Workspace } from "./workspace.js";
 import { runEngine } from "./workspace.js";
 
@@ -13,20 +14,21 @@ export function statePullArgs(): string[] {
   return ["state", "pull"];
 }
 
-/** Reads the current state's serial and lineage (`state pull`); nulls when there is no state yet. */
+/**
+ * Reads the current state's serial and lineage (`state pull`); nulls when there is no state
+ * yet. The state is read by the plan reader's strict rules (engine-json.ts).
+ */
 export async function stateIdentity(workspace: Workspace): Promise<StateIdentity> {
   const result = await runEngine(workspace, statePullArgs());
   if (result.stdout.trim() === "") return { serial: null, lineage: null };
-  try {
-    const state = JSON.parse(result.stdout) as { serial?: unknown; lineage?: unknown };
-    return {
-      serial: typeof state.serial === "number" ? state.serial : null,
-      lineage: typeof state.lineage === "string" ? state.lineage : null,
-    };
-  } catch (error) {
-    throw new TempgrantError(
-      "ENGINE_OUTPUT",
-      `\`state pull\` printed something that is not JSON: ${(error as Error).message}`,
-    );
-  }
+  const command = `${workspace.engine.kind} state pull`;
+  const state = parseEngineJson(result.stdout, command);
+  // A state is an object: anything else is not one, and must not read as "no state yet".
+  if (typeof state !== "object" || state === null || Array.isArray(state))
+    throw new TempgrantError("ENGINE_OUTPUT", `\`${command}\` printed JSON that is not a state (an object)`);
+  const { serial, lineage } = state as { serial?: unknown; lineage?: unknown };
+  return {
+    serial: typeof serial === "number" ? serial : null,
+    lineage: typeof lineage === "string" ? lineage : null,
+  };
 }

@@ -3,6 +3,7 @@ import { customTarget } from "./custom/index.js";
 import { gcpIamTarget } from "./gcp-iam/index.js";
 import { kubernetesTarget } from "./kubernetes/index.js";
 import { postgresqlTarget } from "./postgresql/index.js";
+import type { ConfigReference, RelationHooks } from "./relation-hooks.js";
 import type { TargetCheck, TargetCheckResult } from "./target-check.js";
 import type { GrantedScope, PlanReaders, ScopeContext, TargetModule } from "./target-module.js";
 
@@ -79,6 +80,38 @@ export function targetExpiryBearing(type: string, values: Record<string, unknown
 /** The attributes holding the native expiry of this type. */
 export function targetExpiryAttributes(type: string): readonly string[] {
   return readersOf(type)?.expiryAttributes(type) ?? [];
+}
+
+/** Referring type -> the reference its attributes may hold, over every target. */
+const CONFIG_REFERENCES: ReadonlyMap<string, ConfigReference> = new Map(
+  READERS.flatMap((readers) => Object.entries(readers.relations?.references ?? {})),
+);
+
+/** Whether a target reads references to referable resources from this type's configuration. */
+export function isReferringType(type: string): boolean {
+  return CONFIG_REFERENCES.has(type);
+}
+
+/** The reference this type's attributes may hold (relation-hooks.ts); undefined for none. */
+export function targetConfigReference(type: string): ConfigReference | undefined {
+  return CONFIG_REFERENCES.get(type);
+}
+
+/** Type -> the relation hooks of its target when the type is referable (null: it is not), found once per type. */
+const referableByType = new Map<string, RelationHooks | null>();
+
+/**
+ * The relation hooks that index resources of this type, when a target declares the type
+ * referable; null otherwise. Asked for every resource of a plan: one map lookup per resource.
+ */
+export function targetRelations(type: string): RelationHooks | null {
+  let hooks = referableByType.get(type);
+  if (hooks === undefined) {
+    const relations = readersOf(type)?.relations ?? null;
+    hooks = relations?.referable(type) ? relations : null;
+    if (referableByType.size < MAX_CACHED_TYPES) referableByType.set(type, hooks);
+  }
+  return hooks;
 }
 
 /**

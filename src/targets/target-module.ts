@@ -1,5 +1,5 @@
 import type { Grant, Problem } from "../grant/index.js";
-import type { RoleRules } from "./kubernetes/rbac.js";
+import type { RelationHooks, RelationLookups } from "./relation-hooks.js";
 import type { TargetCheck } from "./target-check.js";
 
 /**
@@ -85,12 +85,8 @@ export interface GrantedScope {
 
 /** What a resource's scope may depend on elsewhere in the plan, and the grant it belongs to. */
 export interface ScopeContext {
-  readonly relations: {
-    /** The rules of a Kubernetes role the plan holds, by `roleKey`. */
-    role(key: string): RoleRules | undefined;
-    /** Whether `arn` is the known ARN of an AWS policy the plan holds for grant `owner`. */
-    isGrantPolicyArn(arn: string, owner: string | null): boolean;
-  };
+  /** The plan's referable resources, indexed by the targets' {@link RelationHooks}. */
+  readonly relations: RelationLookups;
   /** The grant that owns the resource; null for none. */
   readonly owner: string | null;
 }
@@ -119,7 +115,26 @@ export interface PlanReaders {
   expiryAttributes(type: string): readonly string[];
   /** Resource type -> the attribute that carries a grant's credential (covered by its digest). */
   readonly credentialAttributes: Readonly<Record<string, string>>;
+  /** Which of this system's resources others in the plan refer to, and how; null for none. */
+  readonly relations: RelationHooks | null;
 }
+
+/**
+ * Readers that read nothing: those of a target whose types are the user's (custom), and
+ * what a target's own readers leave as it is (no expiry, no credential, nothing referred to).
+ */
+export const NO_READERS: PlanReaders = {
+  reads: () => false,
+  privilegedTypes: [],
+  privilegedByContent: () => false,
+  scope: () => undefined,
+  scopeAttributes: () => [],
+  nativeExpiry: () => undefined,
+  expiryBearing: () => false,
+  expiryAttributes: () => [],
+  credentialAttributes: {},
+  relations: null,
+};
 
 /**
  * A binding whose settings name the system and list its access levels: the name, and the
@@ -142,6 +157,41 @@ export abstract class AccessLevelBinding<Props extends { readonly name: string }
   }
 
   abstract resources(grant: Grant): ResourceData[];
+}
+
+/**
+ * What sets one kind of {@link AccessLevelBinding} apart from another: whether it writes a
+ * native expiry, where its settings list the access levels, and the resources of a grant at
+ * one of them (`level`: what the settings say the grant's access level stands for).
+ */
+export interface AccessLevelKind<Props, Level> {
+  readonly nativeExpiry: boolean;
+  /** Access level -> what it stands for (a statement, a role): the settings' own record. */
+  levels(props: Props): Readonly<Record<string, Level>>;
+  resources(props: Props, grant: Grant, level: Level | undefined): ResourceData[];
+}
+
+/**
+ * The binding class of one kind whose settings map access levels to what they stand for:
+ * the name, the validation and the look-up of the grant's level are the shared part, the
+ * resources the kind's own. `new` on it takes the settings, as a hand-written class would.
+ */
+export function accessLevelBinding<Props extends { readonly name: string }, Level>(
+  kind: string,
+  definition: AccessLevelKind<Props, Level>,
+): new (props: Props) => AccessLevelBinding<Props> {
+  return class extends AccessLevelBinding<Props> {
+    readonly kind = kind;
+    readonly nativeExpiry = definition.nativeExpiry;
+
+    constructor(props: Props) {
+      super(props, (settings) => Object.keys(definition.levels(settings)));
+    }
+
+    resources(grant: Grant): ResourceData[] {
+      return definition.resources(this.props, grant, definition.levels(this.props)[grant.access]);
+    }
+  };
 }
 
 /** The problem with an access level the binding does not know, if it does not: none or one. */

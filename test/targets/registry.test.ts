@@ -15,9 +15,12 @@ import { TemporaryGrant } from "../../src/constructs/temporary-grant.js";
 import { validateGrant, type Grant } from "../../src/grant/index.js";
 import { DEFAULT_PRIVILEGED_TYPES, grantedScope, nativeExpiryOf, typeMatcher } from "../../src/plan/index.js";
 import { isExpiryBearing } from "../../src/plan/native-expiry.js";
-import { TARGET_MODULES } from "../../src/targets/registry.js";
-import type { GrantedScope, TargetModule } from "../../src/targets/target-module.js";
-import { terraformResources } from "../../src/targets/terraform-text.js";
+import type { PlanJson, ResourceChangeJson } from "../../src/plan/plan-json.js";
+import { PlanRelations } from "../../src/plan/plan-relations.js";
+import { TARGET_MODULES, targetConfigReference, targetRelations } from "../../src/targets/registry.js";
+import type { RelationIndex } from "../../src/targets/relation-hooks.js";
+import type { GrantedScope, ResourceData, TargetModule } from "../../src/targets/target-module.js";
+import { TerraformExpression, terraformResources } from "../../src/targets/terraform-text.js";
 
 // Every registered target against the contract of src/targets/target-module.ts: its binding
 // gives resources as plain data, its validation refuses an unknown access level, and plan/
@@ -108,6 +111,98 @@ const EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
   ],
 };
 
+/**
+ * For each target with relation hooks: a resource others refer to, one that refers to it, and
+ * part of the referrer's scope that only the referred resource gives (read through the hooks).
+ */
+interface RelationSample {
+  readonly referable: { readonly type: string; readonly after: Record<string, unknown> };
+  readonly referrer: { readonly type: string; readonly after: Record<string, unknown> };
+  /** The referrer's scope with the referable resource in the plan, for the grant that owns both. */
+  readonly scopeWith: Partial<GrantedScope>;
+  /** Its scope when the plan holds the referable resource for another grant, or not at all. */
+  readonly scopeWithout: Partial<GrantedScope>;
+}
+
+const POLICY_ARN = "arn:aws:iam::111122223333:policy/tempgrant-alice";
+
+const RELATION_SAMPLES: Readonly<Record<string, RelationSample>> = {
+  "aws-iam": {
+    referable: { type: "aws_iam_policy", after: { arn: POLICY_ARN, policy: "{}" } },
+    referrer: { type: "aws_iam_role_policy_attachment", after: { role: "oncall", policy_arn: POLICY_ARN } },
+    scopeWith: { privileges: [] },
+    scopeWithout: { wide: [`the policy ${POLICY_ARN}, which this plan does not create for the grant`] },
+  },
+  kubernetes: {
+    referable: {
+      type: "kubernetes_cluster_role_v1",
+      after: {
+        metadata: [{ name: "pod-reader" }],
+        rule: [{ api_groups: [""], resources: ["pods"], verbs: ["get"] }],
+      },
+    },
+    referrer: {
+      type: "kubernetes_cluster_role_binding_v1",
+      after: {
+        metadata: [{ name: "tempgrant-alice" }],
+        role_ref: [{ api_group: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "pod-reader" }],
+        subject: [{ kind: "User", name: "alice", api_group: "rbac.authorization.k8s.io" }],
+      },
+    },
+    scopeWith: { privileges: ["get pods"], roles: ["pod-reader"] },
+    scopeWithout: { privileges: [], roles: ["pod-reader"] },
+  },
+};
+
+const GRANT = "alice-contract";
+
+/** A plan creating these resources, with their configuration's expressions as a JSON configuration keeps them. */
+function relationsOf(
+  resources: readonly { type: string; name: string; after: Record<string, unknown> }[],
+  owner: string,
+): { relations: PlanRelations; changes: ResourceChangeJson[] } {
+  const changes = resources.map(({ type, name, after }) => ({
+    address: `${type}.${name}`,
+    mode: "managed",
+    type,
+    name,
+    change: { actions: ["create"], after },
+  }));
+  const expressions = (after: Record<string, unknown>) =>
+    Object.fromEntries(
+      Object.entries(after).flatMap(([attribute, value]) => {
+        const target =
+          typeof value === "string" ? /^\$\{(([a-z0-9_]+\.[A-Za-z0-9_-]+)\.[a-z_]+)\}$/.exec(value) : null;
+        return target ? [[attribute, { constant_value: value, references: [target[1], target[2]] }]] : [];
+      }),
+    );
+  const plan = {
+    format_version: "1.2",
+    planned_values: {},
+    resource_changes: changes,
+    configuration: {
+      root_module: {
+        resources: resources.map(({ type, name, after }) => ({
+          address: `${type}.${name}`,
+          type,
+          name,
+          expressions: expressions(after),
+        })),
+      },
+    },
+  } as PlanJson;
+  const relations = new PlanRelations(plan, new Map(changes.map((change) => [change.address, owner])));
+  for (const change of changes) relations.add(change);
+  return { relations, changes };
+}
+
+/** The attributes a binding writes as expressions (references to other resources), by resource. */
+function expressionAttributes(resource: ResourceData): string[] {
+  return Object.entries(resource.attributes)
+    .filter(([, value]) => value instanceof TerraformExpression)
+    .map(([attribute]) => attribute);
+}
+
 /** The spec of a grant of `example` on the system named `target`. */
 function specFor(example: Example, target: string) {
   return {
@@ -181,8 +276,79 @@ describe("the target registry", () => {
     });
   });
 
+  it("declares the relation hooks of each: AWS policies and Kubernetes roles are referred to, the others have none", () => {
+    const hooks = Object.fromEntries(
+      TARGET_MODULES.map((target) => [target.kind, target.readers.relations === null ? null : "hooks"]),
+    );
+    expect(hooks).toEqual({
+      postgresql: null,
+      "aws-iam": "hooks",
+      "gcp-iam": null,
+      kubernetes: "hooks",
+      custom: null,
+    });
+    expect(Object.keys(RELATION_SAMPLES).sort()).toEqual(
+      Object.entries(hooks)
+        .filter(([, value]) => value !== null)
+        .map(([kind]) => kind)
+        .sort(),
+    );
+  });
+
+  it("keeps each target's relation indexes apart: no index is filled by two targets", () => {
+    const filledBy = new Map<RelationIndex, string>();
+    for (const target of TARGET_MODULES) {
+      const sample = RELATION_SAMPLES[target.kind];
+      const hooks = target.readers.relations;
+      if (!sample || !hooks) continue;
+      const { type, after } = sample.referable;
+      for (const entry of hooks.entries(type, `${type}.sample`, after)) {
+        expect(filledBy.get(entry.index) ?? target.kind, entry.index.name).toBe(target.kind);
+        filledBy.set(entry.index, target.kind);
+      }
+      for (const reference of Object.values(hooks.references))
+        expect(filledBy.get(reference.byAddress) ?? target.kind).toBe(target.kind);
+    }
+    expect(new Set(filledBy.values())).toEqual(new Set(Object.keys(RELATION_SAMPLES)));
+  });
+
   for (const target of TARGET_MODULES as readonly TargetModule<unknown>[]) {
     describe(target.kind, () => {
+      const hooks = target.readers.relations;
+      const sample = RELATION_SAMPLES[target.kind];
+      if (hooks && sample)
+        it("its relation hooks: its own types only, found through the registry, and read by its scope", () => {
+          // What refers and what is referred to are this target's types, and the registry finds them.
+          for (const [type, reference] of Object.entries(hooks.references)) {
+            expect(target.readers.reads(type), type).toBe(true);
+            expect(reference.attributes.length, type).toBeGreaterThan(0);
+            expect(
+              target.readers.reads(reference.type) && hooks.referable(reference.type),
+              reference.type,
+            ).toBe(true);
+            expect(targetConfigReference(type)).toBe(reference);
+          }
+          const { referable, referrer } = sample;
+          expect(target.readers.reads(referable.type) && hooks.referable(referable.type)).toBe(true);
+          expect(targetRelations(referable.type)).toBe(hooks);
+          expect(targetRelations(referrer.type)).toBeNull();
+          expect(
+            hooks.entries(referable.type, `${referable.type}.sample`, referable.after).length,
+          ).toBeGreaterThan(0);
+          // The referrer's scope, for the grant, in a plan that holds the referable resource for
+          // `owner` (or, without an owner, does not hold it).
+          const scopeOf = (owner: string | null) => {
+            const inPlan = owner === null ? [] : [{ ...referable, name: "sample" }];
+            const { relations } = relationsOf([...inPlan, { ...referrer, name: "sample" }], owner ?? GRANT);
+            return grantedScope(referrer.type, referrer.after, { relations, owner: GRANT });
+          };
+          expect(scopeOf(GRANT)).toMatchObject(sample.scopeWith);
+          expect(scopeOf(GRANT)).not.toMatchObject(sample.scopeWithout);
+          expect(scopeOf(null)).toMatchObject(sample.scopeWithout);
+          // AWS judges an attachment by the grant owning the policy; a Kubernetes role serves any binding.
+          if (target.kind === "aws-iam") expect(scopeOf("someone-else")).toMatchObject(sample.scopeWithout);
+        });
+
       for (const [index, example] of (EXAMPLES[target.kind] ?? []).entries()) {
         const binding = target.binding(example.props);
         const grant = grantFor(example, binding.name);
@@ -235,6 +401,32 @@ describe("the target registry", () => {
           const scopes = values.map(({ type, values }) => grantedScope(type, values));
           for (const [list, items] of Object.entries(example.scopeHolds) as [keyof GrantedScope, string[]][])
             expect(scopes.flatMap((scope) => scope[list] ?? [])).toEqual(expect.arrayContaining(items));
+        });
+
+        it(`example ${index}: every reference it writes is one its relation hooks follow to the grant's own resource`, () => {
+          const planned = resources.map((resource, at) => ({
+            type: resource.type,
+            name: resource.name,
+            after: values[at]!.values as Record<string, unknown>,
+          }));
+          const own = relationsOf(planned, GRANT);
+          const others = relationsOf(planned, "someone-else");
+          for (const [at, resource] of resources.entries()) {
+            const attributes = expressionAttributes(resource);
+            if (attributes.length === 0) continue;
+            expect(targetConfigReference(resource.type)?.attributes, resource.type).toEqual(
+              expect.arrayContaining(attributes),
+            );
+            for (const attribute of attributes) {
+              expect(own.relations.refersOnlyToOwnResources(own.changes[at]!, attribute, GRANT)).toBe(true);
+              expect(others.relations.refersOnlyToOwnResources(others.changes[at]!, attribute, GRANT)).toBe(
+                false,
+              );
+            }
+          }
+          // AWS's binding attaches its policy by reference: the one the hooks must follow.
+          if (target.kind === "aws-iam")
+            expect(resources.flatMap(expressionAttributes)).toEqual(["policy_arn"]);
         });
 
         it(`example ${index}: its native expiry reads back as the grant's expiry exactly when it writes one`, () => {

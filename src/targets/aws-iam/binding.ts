@@ -1,6 +1,6 @@
-import { formatTimestamp, type Grant } from "../../grant/index.js";
+import { formatTimestamp } from "../../grant/index.js";
 import { resourceName } from "../naming.js";
-import { addressOf, AccessLevelBinding, type ResourceData } from "../target-module.js";
+import { accessLevelBinding, addressOf, type ResourceData } from "../target-module.js";
 import { expression } from "../terraform-text.js";
 
 /** The IAM statement an access level stands for. */
@@ -23,16 +23,10 @@ export interface AwsIamBindingProps {
  * policy's own condition (`DateLessThan aws:CurrentTime`) stops it working at the expiry
  * even if the sweep never runs: the native second lock.
  */
-export class AwsIamBinding extends AccessLevelBinding<AwsIamBindingProps> {
-  readonly kind = "aws-iam";
-  readonly nativeExpiry = true;
-
-  constructor(props: AwsIamBindingProps) {
-    super(props, (settings) => Object.keys(settings.accessLevels));
-  }
-
-  resources(grant: Grant): ResourceData[] {
-    const level = this.props.accessLevels[grant.access];
+export const AwsIamBinding = accessLevelBinding("aws-iam", {
+  nativeExpiry: true,
+  levels: (props: AwsIamBindingProps) => props.accessLevels,
+  resources(props, grant, level) {
     const condition: Record<string, Record<string, string>> = {
       DateLessThan: { "aws:CurrentTime": formatTimestamp(grant.expiresAt) },
     };
@@ -65,15 +59,14 @@ export class AwsIamBinding extends AccessLevelBinding<AwsIamBindingProps> {
     const attachment: ResourceData = {
       part: "attachment",
       type:
-        this.props.principalType === "user"
-          ? "aws_iam_user_policy_attachment"
-          : "aws_iam_role_policy_attachment",
+        props.principalType === "user" ? "aws_iam_user_policy_attachment" : "aws_iam_role_policy_attachment",
       name: resourceName(grant.id),
       attributes: {
-        [this.props.principalType]: grant.principal,
+        [props.principalType]: grant.principal,
         policy_arn: expression(`${addressOf(policy)}.arn`),
       },
     };
     return [policy, attachment];
-  }
-}
+  },
+});
+export type AwsIamBinding = InstanceType<typeof AwsIamBinding>;

@@ -11,4 +11,3 @@ export const awsIamTarget: TargetModule<AwsIamBindingProps> = {
 };
 
 export { AwsIamBinding, type AwsAccessLevel, type AwsIamBindingProps } from "./binding.js";
-export { AWS_ATTACHMENTS } from "./plan-readers.js";

@@ -1,4 +1,11 @@
 import { strings, withWide } from "../scope-values.js";
+import {
+  addressWithoutInstanceKey,
+  relationEntry,
+  relationIndex,
+  type ConfigReference,
+  type RelationHooks,
+} from "../relation-hooks.js";
 import type { GrantedScope, PlanReaders, ScopeContext } from "../target-module.js";
 import { readAwsPolicy } from "./policy-document.js";
 
@@ -14,7 +21,7 @@ const AWS_DOCUMENTS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** AWS types that attach managed policies by ARN, and the attributes that hold the ARNs. */
-export const AWS_ATTACHMENTS: Readonly<Record<string, readonly string[]>> = {
+const AWS_ATTACHMENTS: Readonly<Record<string, readonly string[]>> = {
   aws_iam_role_policy_attachment: ["policy_arn"],
   aws_iam_user_policy_attachment: ["policy_arn"],
   aws_iam_group_policy_attachment: ["policy_arn"],
@@ -33,6 +40,36 @@ const AWS_POLICY_TYPES = new Set([
   "aws_iam_user_policy",
   "aws_iam_group_policy",
 ]);
+
+/** The plan's AWS managed policies by their known ARN, and by address without instance key. */
+const POLICIES_BY_ARN = relationIndex("aws-iam policies by ARN");
+const POLICIES_BY_ADDRESS = relationIndex("aws-iam policies by address");
+
+/** An attachment may attach the ARN of a policy the same module instance creates (the AWS binding's). */
+const POLICY_ARN_REFERENCE: ConfigReference = {
+  attributes: [],
+  type: "aws_iam_policy",
+  attribute: "arn",
+  byAddress: POLICIES_BY_ADDRESS,
+};
+
+/** Managed policies are referred to: by ARN in the planned values, by reference in the configuration. */
+const awsIamRelations: RelationHooks = {
+  referable: (type) => type === "aws_iam_policy",
+  entries(_type, address, values) {
+    const byAddress = relationEntry(POLICIES_BY_ADDRESS, addressWithoutInstanceKey(address), undefined);
+    const arn = values?.arn;
+    return typeof arn === "string"
+      ? [relationEntry(POLICIES_BY_ARN, arn, undefined), byAddress]
+      : [byAddress];
+  },
+  references: Object.fromEntries(
+    Object.entries(AWS_ATTACHMENTS).map(([type, attributes]) => [
+      type,
+      { ...POLICY_ARN_REFERENCE, attributes },
+    ]),
+  ),
+};
 
 /**
  * AWS's resources in a plan: policy documents read as AWS evaluates them, attachments judged
@@ -62,6 +99,7 @@ export const awsIamReaders: PlanReaders = {
   expiryBearing: (type) => AWS_POLICY_TYPES.has(type),
   expiryAttributes: () => [],
   credentialAttributes: {},
+  relations: awsIamRelations,
 };
 
 function awsScope(
@@ -83,7 +121,7 @@ function awsScope(
   }
   for (const attribute of AWS_ATTACHMENTS[type] ?? [])
     for (const arn of strings(values[attribute]))
-      if (!context?.relations.isGrantPolicyArn(arn, context.owner))
+      if (!context?.relations.heldFor(POLICIES_BY_ARN, arn, context.owner))
         wide.push(`the policy ${arn}, which this plan does not create for the grant`);
   if (type === "aws_ssoadmin_customer_managed_policy_attachment")
     wide.push("attaches a customer managed policy by name, which tempgrant cannot read");

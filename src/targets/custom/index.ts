@@ -1,4 +1,4 @@
-import type { TargetModule } from "../target-module.js";
+import { NO_READERS, type TargetModule } from "../target-module.js";
 import { CustomBinding, type CustomBindingProps } from "./binding.js";
 
 /**
@@ -9,17 +9,7 @@ import { CustomBinding, type CustomBindingProps } from "./binding.js";
 export const customTarget: TargetModule<CustomBindingProps> = {
   kind: "custom",
   binding: (props) => new CustomBinding(props),
-  readers: {
-    reads: () => false,
-    privilegedTypes: [],
-    privilegedByContent: () => false,
-    scope: () => undefined,
-    scopeAttributes: () => [],
-    nativeExpiry: () => undefined,
-    expiryBearing: () => false,
-    expiryAttributes: () => [],
-    credentialAttributes: {},
-  },
+  readers: NO_READERS,
   check: null,
 };
 

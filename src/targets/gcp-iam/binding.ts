@@ -1,6 +1,6 @@
-import { formatTimestamp, type Grant } from "../../grant/index.js";
+import { formatTimestamp } from "../../grant/index.js";
 import { resourceName } from "../naming.js";
-import { AccessLevelBinding, type ResourceData } from "../target-module.js";
+import { accessLevelBinding } from "../target-module.js";
 
 /** Settings of one GCP project as a target. */
 export interface GcpIamBindingProps {
@@ -16,15 +16,10 @@ export interface GcpIamBindingProps {
  * `request.time` stops it at the expiry by itself: the native second lock. Each grant's
  * condition has its own title, so overlapping grants are separate bindings.
  */
-export class GcpIamBinding extends AccessLevelBinding<GcpIamBindingProps> {
-  readonly kind = "gcp-iam";
-  readonly nativeExpiry = true;
-
-  constructor(props: GcpIamBindingProps) {
-    super(props, (settings) => Object.keys(settings.roles));
-  }
-
-  resources(grant: Grant): ResourceData[] {
+export const GcpIamBinding = accessLevelBinding("gcp-iam", {
+  nativeExpiry: true,
+  levels: (props: GcpIamBindingProps) => props.roles,
+  resources(props, grant, role) {
     const clauses = [`request.time < timestamp("${formatTimestamp(grant.expiresAt)}")`];
     if (grant.startsAt !== undefined)
       clauses.unshift(`request.time >= timestamp("${formatTimestamp(grant.startsAt)}")`);
@@ -34,8 +29,8 @@ export class GcpIamBinding extends AccessLevelBinding<GcpIamBindingProps> {
         type: "google_project_iam_member",
         name: resourceName(grant.id),
         attributes: {
-          project: this.props.project,
-          role: this.props.roles[grant.access],
+          project: props.project,
+          role,
           member: grant.principal.includes(":") ? grant.principal : `user:${grant.principal}`,
           condition: {
             title: `tempgrant-${grant.id}`,
@@ -45,5 +40,6 @@ export class GcpIamBinding extends AccessLevelBinding<GcpIamBindingProps> {
         },
       },
     ];
-  }
-}
+  },
+});
+export type GcpIamBinding = InstanceType<typeof GcpIamBinding>;

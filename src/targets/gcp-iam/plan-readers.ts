@@ -28,6 +28,7 @@ export const gcpIamReaders: PlanReaders = {
   expiryBearing: (type) => GCP_BINDING.test(type) || GCP_POLICY.test(type),
   expiryAttributes: () => [],
   credentialAttributes: {},
+  relations: null,
 };
 
 function gcpScope(type: string, values: Record<string, unknown>): GrantedScope {

@@ -1,6 +1,6 @@
-import { formatTimestamp, type Grant } from "../../grant/index.js";
+import { formatTimestamp } from "../../grant/index.js";
 import { resourceName } from "../naming.js";
-import { AccessLevelBinding, type ResourceData } from "../target-module.js";
+import { accessLevelBinding } from "../target-module.js";
 
 /** The existing role an access level binds to. */
 export interface KubernetesRoleRef {
@@ -22,17 +22,11 @@ export interface KubernetesBindingProps {
  * Kubernetes RBAC has no native expiry, so the scheduled sweep is the only lock; the
  * expiry is written into an annotation for people and audits, not enforced by the cluster.
  */
-export class KubernetesBinding extends AccessLevelBinding<KubernetesBindingProps> {
-  readonly kind = "kubernetes";
-  readonly nativeExpiry = false;
-
-  constructor(props: KubernetesBindingProps) {
-    super(props, (settings) => Object.keys(settings.roles));
-  }
-
-  resources(grant: Grant): ResourceData[] {
-    const role = this.props.roles[grant.access];
-    const namespaced = this.props.namespace !== undefined;
+export const KubernetesBinding = accessLevelBinding("kubernetes", {
+  nativeExpiry: false,
+  levels: (props: KubernetesBindingProps) => props.roles,
+  resources(props, grant, role) {
+    const namespaced = props.namespace !== undefined;
     return [
       {
         part: "binding",
@@ -41,7 +35,7 @@ export class KubernetesBinding extends AccessLevelBinding<KubernetesBindingProps
         attributes: {
           metadata: {
             name: `tempgrant-${grant.id}`,
-            ...(namespaced ? { namespace: this.props.namespace } : {}),
+            ...(namespaced ? { namespace: props.namespace } : {}),
             labels: { "app.kubernetes.io/managed-by": "tempgrant", "tempgrant/grant": grant.id },
             annotations: {
               "tempgrant/expires-at": formatTimestamp(grant.expiresAt),
@@ -53,5 +47,6 @@ export class KubernetesBinding extends AccessLevelBinding<KubernetesBindingProps
         },
       },
     ];
-  }
-}
+  },
+});
+export type KubernetesBinding = InstanceType<typeof KubernetesBinding>;

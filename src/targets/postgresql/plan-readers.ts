@@ -89,6 +89,7 @@ export const postgresqlReaders: PlanReaders = {
     type === LOGIN_ROLE || (type === "postgresql_role" && values.login === true),
   expiryAttributes: (type) => (type === LOGIN_ROLE || type === "postgresql_role" ? ["valid_until"] : []),
   credentialAttributes: { [LOGIN_ROLE]: "scram_verifier" },
+  relations: null,
 };
 
 function instant(text: string): number | undefined {
