@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TempgrantError } from "../errors.js";
-import { statePullArgs } from "./state-pull.js";
+import { stateIdentityOf, statePullArgs } from "./state-pull.js";
 import type { Workspace } from "./workspace.js";
 import { runEngine } from "./workspace.js";
 
@@ -37,7 +37,7 @@ export async function restoreLostState(
   before: string,
   cause: unknown,
 ): Promise<TempgrantError | undefined> {
-  const identity = identityOf(before);
+  const identity = identityOf(before, workspace);
   if (identity === undefined) return undefined;
   const now = { evenIfStopping: true } as const;
   try {
@@ -51,7 +51,7 @@ export async function restoreLostState(
   try {
     await runEngine(workspace, ["state", "push", file], [0], now);
     const back = await runEngine(workspace, statePullArgs(), [0], now);
-    if (identityOf(back.stdout)?.lineage !== identity.lineage)
+    if (identityOf(back.stdout, workspace)?.lineage !== identity.lineage)
       throw new Error("the state read back is not the one pushed");
   } catch (error) {
     return new TempgrantError(
@@ -72,11 +72,10 @@ export async function restoreLostState(
 }
 
 /** The serial and lineage of a pulled state's text; undefined for no state or text that is not one. */
-function identityOf(text: string): { serial: number; lineage: string } | undefined {
-  if (text.trim() === "") return undefined;
+function identityOf(text: string, workspace: Workspace): { serial: number; lineage: string } | undefined {
   try {
-    const { serial, lineage } = JSON.parse(text) as { serial?: unknown; lineage?: unknown };
-    return typeof serial === "number" && typeof lineage === "string" ? { serial, lineage } : undefined;
+    const { serial, lineage } = stateIdentityOf(text, `${workspace.engine.kind} state pull`);
+    return serial !== null && lineage !== null ? { serial, lineage } : undefined;
   } catch {
     return undefined;
   }

@@ -20,9 +20,13 @@ export function statePullArgs(): string[] {
  */
 export async function stateIdentity(workspace: Workspace): Promise<StateIdentity> {
   const result = await runEngine(workspace, statePullArgs());
-  if (result.stdout.trim() === "") return { serial: null, lineage: null };
-  const command = `${workspace.engine.kind} state pull`;
-  const state = parseEngineJson(result.stdout, command);
+  return stateIdentityOf(result.stdout, `${workspace.engine.kind} state pull`);
+}
+
+/** The identity of a pulled state's text (`command` names where it came from in errors). */
+export function stateIdentityOf(text: string, command: string): StateIdentity {
+  if (text.trim() === "") return { serial: null, lineage: null };
+  const state = parseEngineJson(text, command);
   // A state is an object: anything else is not one, and must not read as "no state yet".
   if (typeof state !== "object" || state === null || Array.isArray(state))
     throw new TempgrantError("ENGINE_OUTPUT", `\`${command}\` printed JSON that is not a state (an object)`);
