@@ -1,4 +1,25 @@
+import { TempgrantError } from "../errors.js";
+import { sha256File } from "../exec/sha256-file.js";
 import type { PlanActions } from "../plan/plan-actions.js";
+
+/**
+ * The sha256 of a revocation plan that passes the guard, for the ledger; a plan that does
+ * anything but revoke the given addresses stops the sweep (SWEEP_GUARD), nothing applied.
+ */
+export function guardedRevocationPlan(
+  stack: string,
+  plan: { readonly actions: PlanActions; readonly planFile: string },
+  allowed: ReadonlySet<string>,
+): string {
+  const problems = revocationOnlyProblems(plan.actions, allowed);
+  if (problems.length > 0) {
+    throw new TempgrantError(
+      "SWEEP_GUARD",
+      `sweep ${stack}: the revocation plan is not revocation-only, nothing applied:\n${problems.join("\n")}`,
+    );
+  }
+  return sha256File(plan.planFile);
+}
 
 /**
  * The revocation-only guard: a sweep may apply a plan only when every change in it deletes

@@ -1,6 +1,11 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { TempgrantError } from "../errors.js";
 import type { GrantChange, PolicyInput, ResourceView } from "../plan/policy-input.js";
-import { revocationOnlyProblems } from "./revocation-guard.js";
+import { guardedRevocationPlan, revocationOnlyProblems } from "./revocation-guard.js";
 import { selectRevocations } from "./select-revocations.js";
 
 const resource = (
@@ -130,5 +135,39 @@ describe("revocationOnlyProblems", () => {
     expect(revocationOnlyProblems(stray, allowed)).toEqual([
       "postgresql_role.other: deletes something no revoked grant owns",
     ]);
+  });
+});
+
+describe("guardedRevocationPlan", () => {
+  const allowed = new Set(["postgresql_role.grant_a", "terraform_data.grant_a"]);
+  const planFile = join(mkdtempSync(join(tmpdir(), "tempgrant-guard-")), "revoke.tfplan");
+  writeFileSync(planFile, "a saved plan");
+
+  it("gives the sha256 of a plan that only revokes, for the ledger", () => {
+    const targeted = { ...input, resources: input.resources.slice(0, 2) };
+    expect(guardedRevocationPlan("prod", { actions: targeted, planFile }, allowed)).toBe(
+      createHash("sha256").update("a saved plan").digest("hex"),
+    );
+  });
+
+  it("stops the sweep on anything else, naming the stack and every change (SWEEP_GUARD)", () => {
+    const refused = (() => {
+      try {
+        guardedRevocationPlan("prod", { actions: input, planFile }, allowed);
+      } catch (error) {
+        return error as TempgrantError;
+      }
+      return undefined;
+    })();
+    expect(refused).toBeInstanceOf(TempgrantError);
+    expect(refused?.code).toBe("SWEEP_GUARD");
+    expect(refused?.message).toBe(
+      [
+        "sweep prod: the revocation plan is not revocation-only, nothing applied:",
+        "postgresql_role.grant_b: create is not a revocation",
+        "terraform_data.grant_b: create is not a revocation",
+        "postgresql_role.drifted: update is not a revocation",
+      ].join("\n"),
+    );
   });
 });

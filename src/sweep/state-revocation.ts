@@ -1,6 +1,4 @@
-import { TempgrantError } from "../errors.js";
 import { planAndShow } from "../plan/plan-run.js";
-import { sha256File } from "../exec/sha256-file.js";
 import { formatTimestamp } from "../grant/time.js";
 import { apply, init, showJson, stateIdentity, type RetryOptions, type Workspace } from "../runner/index.js";
 import type { SweepDegradation } from "../audit/ledger/entry.js";
@@ -14,7 +12,7 @@ import {
   withStateMemory,
   type OwnershipMemory,
 } from "./ownership.js";
-import { revocationOnlyProblems } from "./revocation-guard.js";
+import { guardedRevocationPlan } from "./revocation-guard.js";
 import { describeLeft, type SweepStackResult } from "./sweep-stack.js";
 import { readActions, stepRunner } from "./steps.js";
 import { prepareTargetCheck, runTargetCheck } from "./target-check-step.js";
@@ -109,16 +107,9 @@ export async function revokeFromState(
         planAndShow(workspace, { out: "sweep-degraded.tfplan", targets, destroy: true }),
       ),
     );
-    planSha256 = await timed("check", () => {
-      const problems = revocationOnlyProblems(readActions(planned, options).actions, new Set(targets));
-      if (problems.length > 0) {
-        throw new TempgrantError(
-          "SWEEP_GUARD",
-          `sweep ${options.stack}: the revocation plan is not revocation-only, nothing applied:\n${problems.join("\n")}`,
-        );
-      }
-      return sha256File(planned.planFile);
-    });
+    planSha256 = await timed("check", () =>
+      guardedRevocationPlan(options.stack, readActions(planned, options), new Set(targets)),
+    );
     // Never holds the revocation back: a check that cannot run fails the verification after it.
     const checkTarget = options.targetCheck
       ? await timed("verify", () => prepareTargetCheck(options.targetCheck!, left))

@@ -1,7 +1,5 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { TempgrantError } from "../errors.js";
-import { sha256File } from "../exec/sha256-file.js";
 import { formatTimestamp } from "../grant/time.js";
 import { planAndShow } from "../plan/plan-run.js";
 import {
@@ -20,7 +18,7 @@ import {
   withStateMemory,
   type OwnershipMemory,
 } from "./ownership.js";
-import { revocationOnlyProblems } from "./revocation-guard.js";
+import { guardedRevocationPlan } from "./revocation-guard.js";
 import { selectRevocations, type Revocation } from "./select-revocations.js";
 import { readActions, stepRunner, type StepRunner } from "./steps.js";
 import { prepareTargetCheck, runTargetCheck } from "./target-check-step.js";
@@ -229,16 +227,9 @@ async function revokeOnce(
       );
       revocationPlan = await timed("check", () => readActions(limited, options));
     }
-    planSha256 = await timed("check", () => {
-      const problems = revocationOnlyProblems(revocationPlan.actions, new Set(selection.targets));
-      if (problems.length > 0) {
-        throw new TempgrantError(
-          "SWEEP_GUARD",
-          `sweep ${options.stack}: the revocation plan is not revocation-only, nothing applied:\n${problems.join("\n")}`,
-        );
-      }
-      return sha256File(revocationPlan.planFile);
-    });
+    planSha256 = await timed("check", () =>
+      guardedRevocationPlan(options.stack, revocationPlan, new Set(selection.targets)),
+    );
     // A target check that cannot run must never hold a revocation back: it fails the
     // verification instead (exit 1), after the access is revoked.
     const checkTarget = options.targetCheck
