@@ -10,40 +10,62 @@ import { grantDigest } from "./digest.js";
  * has no content anyone could have approved.
  */
 export function recordDigest(record: GrantRecord, credential: string | null): string | null {
-  const texts = [
-    record.id,
-    record.principal,
-    record.target,
-    record.access,
-    record.reason,
-    record.requestedBy,
-  ];
-  if (texts.some((text) => typeof text !== "string") || typeof record.breakGlass !== "boolean") return null;
-  if (record.ticket !== undefined && record.ticket !== null && typeof record.ticket !== "string") return null;
-  // Half a surrogate pair is not text: nobody can have approved it, and it has no canonical form.
-  if ([...texts, record.ticket ?? "", credential ?? ""].some((text) => LONE_SURROGATE.test(text as string)))
+  const { id, principal, target, access, reason, requestedBy, breakGlass } = record;
+  if (
+    typeof id !== "string" ||
+    typeof principal !== "string" ||
+    typeof target !== "string" ||
+    typeof access !== "string" ||
+    typeof reason !== "string" ||
+    typeof requestedBy !== "string" ||
+    typeof breakGlass !== "boolean"
+  )
     return null;
-  const expires = typeof record.expiresAt === "string" ? parseTimestamp(record.expiresAt) : undefined;
+  const ticket = record.ticket ?? undefined;
+  if (ticket !== undefined && typeof ticket !== "string") return null;
+  // Half a surrogate pair is not text: nobody can have approved it, and it has no canonical
+  // form. One test over the texts, each ended by a newline so that no two join into a pair.
+  if (
+    LONE_SURROGATE.test(
+      `${id}\n${principal}\n${target}\n${access}\n${reason}\n${requestedBy}\n${ticket ?? ""}\n${credential ?? ""}`,
+    )
+  )
+    return null;
+  const expiresText = record.expiresAt;
+  const expires = typeof expiresText === "string" ? parseTimestamp(expiresText) : undefined;
   if (!expires?.ok) return null;
+  const written: { expiresAt?: string; startsAt?: string } = {};
+  if (CANONICAL_UTC.test(expiresText as string)) written.expiresAt = expiresText as string;
   let startsAt: number | undefined;
-  if (record.startsAt !== undefined && record.startsAt !== null) {
-    const starts = typeof record.startsAt === "string" ? parseTimestamp(record.startsAt) : undefined;
+  const startsText = record.startsAt;
+  if (startsText !== undefined && startsText !== null) {
+    const starts = typeof startsText === "string" ? parseTimestamp(startsText) : undefined;
     if (!starts?.ok) return null;
     // As grant validation does: a dropped fraction never widens the window.
     startsAt = starts.instant.seconds + (starts.instant.hadFraction ? 1 : 0);
+    if (CANONICAL_UTC.test(startsText as string)) written.startsAt = startsText as string;
   }
-  return grantDigest({
-    id: record.id,
-    principal: record.principal,
-    target: record.target,
-    access: record.access,
-    startsAt,
-    expiresAt: expires.instant.seconds,
-    reason: record.reason,
-    ticket: record.ticket ?? undefined,
-    requestedBy: record.requestedBy,
-    approvedBy: [],
-    breakGlass: record.breakGlass,
-    credential: credential ?? undefined,
-  });
+  return grantDigest(
+    {
+      id,
+      principal,
+      target,
+      access,
+      startsAt,
+      expiresAt: expires.instant.seconds,
+      reason,
+      ticket,
+      requestedBy,
+      approvedBy: [],
+      breakGlass,
+      credential: credential ?? undefined,
+    },
+    written,
+  );
 }
+
+/**
+ * The digest's own form of a timestamp: one that parses and is written so is its canonical
+ * text (formatting its seconds gives it back), so it is not formatted again.
+ */
+const CANONICAL_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;

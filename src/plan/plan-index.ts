@@ -185,7 +185,10 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
           ? (removedById.get(view.id) ??
             removedByPerson.get(`${view.after.principalKey}|${String(view.after.target)}`)?.[0])
           : undefined;
-      const previous = predecessor?.before ?? (view.action === "create" ? null : view.before);
+      // A record that does not exist after the plan (deleted, forgotten) continues nothing: it
+      // has no predecessor to judge (the rules read one only for a planned record).
+      const previous =
+        view.after === null ? null : (predecessor?.before ?? (view.action === "create" ? null : view.before));
       // Fields that hold their default are left out of the document (the policies read them
       // with object.get): most grants widen nothing, so the input stays as small as before.
       const grant = view as Mutable<RecordChange>;
@@ -563,6 +566,8 @@ function view(
   // The record's fields by name (one object shape for every grant), timestamps as epoch seconds.
   const { startsAt, expiresAt } = record;
   const approvedBy: readonly unknown[] = Array.isArray(record.approvedBy) ? record.approvedBy : [];
+  // Keyed once: the access key is the same key with the target and access (see accessKey).
+  const principalKey = identities.key(record.principal);
   return {
     id: record.id,
     principal: record.principal,
@@ -579,8 +584,8 @@ function view(
     startsAt: epochSecondsOrNull(startsAt),
     expiresAt: epochSecondsOrNull(expiresAt),
     expiresAtText: typeof expiresAt === "string" ? expiresAt : null,
-    accessKey: accessKey(record, identities),
-    principalKey: identities.key(record.principal),
+    accessKey: `${principalKey}|${String(record.target)}|${String(record.access)}`,
+    principalKey,
     requestedByKey: identities.key(record.requestedBy),
     approvers,
     approverKeys: approvers.map((name) => identities.key(name)),
@@ -612,8 +617,10 @@ function unknownPaths(value: unknown, prefix: string, out: string[]): string[] {
       unknownPaths(value[index], `${prefix}[${index}]`, out);
     }
   } else if (typeof value === "object" && value !== null) {
-    for (const [key, item] of Object.entries(value))
-      unknownPaths(item, prefix ? `${prefix}.${key}` : key, out);
+    // for-in, not Object.entries: one entry array less per key of every resource change.
+    for (const key in value)
+      if (Object.hasOwn(value, key))
+        unknownPaths((value as Record<string, unknown>)[key], prefix ? `${prefix}.${key}` : key, out);
   }
   return out;
 }

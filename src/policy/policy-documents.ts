@@ -2,6 +2,8 @@ import type { GrantChange, PlanIndex, PolicyInput, ResourceView } from "../plan/
 import type { IndexedRecord } from "../plan/plan-index.js";
 import type { ResourceChangeJson } from "../plan/plan-json.js";
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** A grant as the policies receive it: `owned` holds indexes into its document's `resources`. */
 export interface GrantDocument extends Omit<GrantChange, "owned"> {
   readonly owned: readonly number[];
@@ -29,8 +31,9 @@ function removedFor(
   grants: readonly Pick<GrantChange, "action" | "after">[],
   removed: PolicyInput["removedUnexpired"],
   whole: boolean,
+  none: boolean,
 ): PolicyInput["removedUnexpired"] {
-  if (whole) return removed;
+  if (whole || none) return removed;
   let part: Record<string, PolicyInput["removedUnexpired"][string]> | undefined;
   for (const grant of grants) {
     if (grant.action !== "create" || !grant.after) continue;
@@ -42,6 +45,12 @@ function removedFor(
 }
 
 const NO_REMOVALS: PolicyInput["removedUnexpired"] = Object.freeze({});
+
+/** Whether an object has no key (asked once per plan: for-in lists every key first). */
+function isEmpty(object: object): boolean {
+  for (const _key in object) return false;
+  return true;
+}
 
 /** The members of one document before any view is built: grants with their resources' positions. */
 interface Layout<G, R> {
@@ -107,6 +116,8 @@ export function* policyDocuments(
 ): Generator<PolicyDocument> {
   const unowned = input.resources.filter((resource) => resource.owner === null);
   const whole = itemsPerDocument === Number.POSITIVE_INFINITY;
+  // Most plans remove no grant: then no part looks up its grants' keys.
+  const none = isEmpty(input.removedUnexpired);
   for (const layout of layouts(input.grants, (grant) => grant.owned, unowned, itemsPerDocument)) {
     const grants = layout.grants.map(({ grant: { owned: _owned, ...change }, owned }) => ({
       ...change,
@@ -116,7 +127,7 @@ export function* policyDocuments(
       now: input.now,
       grants,
       resources: layout.resources,
-      removedUnexpired: removedFor(grants, input.removedUnexpired, whole),
+      removedUnexpired: removedFor(grants, input.removedUnexpired, whole, none),
     };
   }
 }
@@ -131,6 +142,8 @@ export function* indexedDocuments(
   itemsPerDocument = Number.POSITIVE_INFINITY,
 ): Generator<PolicyDocument> {
   const whole = itemsPerDocument === Number.POSITIVE_INFINITY;
+  // Most plans remove no grant: then no part looks up its grants' keys.
+  const none = isEmpty(index.removedUnexpired);
   const unowned = index.resources.filter((change) => !index.ownerOf.has(change.address));
   const ownedOf = (record: IndexedRecord) => index.ownedBy.get(record.id) ?? [];
   for (const layout of layouts<IndexedRecord, ResourceChangeJson>(
@@ -139,12 +152,17 @@ export function* indexedDocuments(
     unowned,
     itemsPerDocument,
   )) {
-    const grants = layout.grants.map(({ grant, owned }) => ({ ...index.recordChange(grant.change), owned }));
+    // Each view is a new object: given its positions in place rather than copied with them.
+    const grants = layout.grants.map(({ grant, owned }) => {
+      const document = index.recordChange(grant.change) as Mutable<GrantDocument>;
+      document.owned = owned;
+      return document as GrantDocument;
+    });
     yield {
       now: index.now,
       grants,
       resources: layout.resources.map((change) => index.resourceView(change)),
-      removedUnexpired: removedFor(grants, index.removedUnexpired, whole),
+      removedUnexpired: removedFor(grants, index.removedUnexpired, whole, none),
     };
   }
 }
