@@ -48,8 +48,7 @@ export async function runApply(options: RunApplyOptions): Promise<ApplyRunResult
     options.progress(`[apply] ${stack.name}: applying the checked plan`);
     const grants = appliedGrants(input, records, evidence);
     const states = await (async () => {
-      const before = await stateIdentity(stack.workspace);
-      await apply(stack.workspace, planFile);
+      const before = await apply(stack.workspace, planFile);
       return { before, after: await stateIdentity(stack.workspace) };
     })().catch(async (error: unknown) => {
       await ledger

@@ -2,7 +2,8 @@ import { join } from "node:path";
 import { TempgrantError } from "../errors.js";
 import { CommandFailedError } from "../exec/run-command.js";
 import { suspendInitStamp } from "./init-stamp.js";
-import { restoreLostState, stateBefore } from "./state-guard.js";
+import { restoreLostState } from "./state-guard.js";
+import { pullState, type StateIdentity } from "./state-pull.js";
 import type { Workspace } from "./workspace.js";
 import { runEngine } from "./workspace.js";
 
@@ -23,15 +24,18 @@ export function applyArgs(workspace: Pick<Workspace, "lockTimeout">, planFile: s
 export const STATE_NOT_SAVED = "STATE_NOT_SAVED";
 
 /**
- * Applies a saved plan. Until it succeeds, the next run initialises the workspace again. A
- * failed apply that left no state behind gets the state from before back (state-guard.ts).
+ * Applies a saved plan and returns the identity the state had right before it. Until it
+ * succeeds, the next run initialises the workspace again. A failed apply that left no state
+ * behind gets the state from before back (state-guard.ts): it is pulled here, next to the
+ * apply, because a state pulled earlier may be older than the one the plan was made from.
  */
-export async function apply(workspace: Workspace, planFile: string): Promise<void> {
-  const before = await stateBefore(workspace);
+export async function apply(workspace: Workspace, planFile: string): Promise<StateIdentity> {
+  const before = await pullState(workspace);
   const restoreInitStamp = suspendInitStamp(workspace);
   try {
     await runEngine(workspace, applyArgs(workspace, planFile));
     restoreInitStamp();
+    return before.identity;
   } catch (error) {
     throw (await restoreLostState(workspace, before, error)) ?? stateNotSaved(workspace, error) ?? error;
   }

@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TempgrantError } from "../errors.js";
-import { stateIdentityOf, statePullArgs } from "./state-pull.js";
+import { stateIdentityOf, statePullArgs, type PulledState } from "./state-pull.js";
 import type { Workspace } from "./workspace.js";
 import { runEngine } from "./workspace.js";
 
@@ -21,11 +21,6 @@ export const STATE_LOST = "STATE_LOST";
 /** The file the state from before an apply is written to while it is pushed back. */
 export const STATE_BEFORE_APPLY_FILE = "tempgrant-state-before-apply.tfstate";
 
-/** The state's raw text before a command that writes it (empty when there is no state yet). */
-export async function stateBefore(workspace: Workspace): Promise<string> {
-  return (await runEngine(workspace, statePullArgs())).stdout;
-}
-
 /**
  * After a failed apply: when the state was there before and is gone now, pushes the state from
  * before back and returns the error that says so (or, when that fails, the error that says
@@ -34,11 +29,11 @@ export async function stateBefore(workspace: Workspace): Promise<string> {
  */
 export async function restoreLostState(
   workspace: Workspace,
-  before: string,
+  before: PulledState,
   cause: unknown,
 ): Promise<TempgrantError | undefined> {
-  const identity = identityOf(before, workspace);
-  if (identity === undefined) return undefined;
+  const { serial, lineage } = before.identity;
+  if (serial === null || lineage === null) return undefined;
   const now = { evenIfStopping: true } as const;
   try {
     const after = await runEngine(workspace, statePullArgs(), [0], now);
@@ -47,11 +42,11 @@ export async function restoreLostState(
     return undefined;
   }
   const file = join(workspace.workingDir, STATE_BEFORE_APPLY_FILE);
-  writeFileSync(file, before, { mode: 0o600 });
+  writeFileSync(file, before.text, { mode: 0o600 });
   try {
     await runEngine(workspace, ["state", "push", file], [0], now);
     const back = await runEngine(workspace, statePullArgs(), [0], now);
-    if (identityOf(back.stdout, workspace)?.lineage !== identity.lineage)
+    if (stateIdentityOf(back.stdout, `${workspace.engine.kind} state pull`).lineage !== lineage)
       throw new Error("the state read back is not the one pushed");
   } catch (error) {
     return new TempgrantError(
@@ -66,17 +61,7 @@ export async function restoreLostState(
   return new TempgrantError(
     STATE_RESTORED,
     `the apply failed and the engine left no state behind; tempgrant put back the state from before ` +
-      `the apply (serial ${identity.serial}): the next run plans from it and revokes again whatever is still there`,
+      `the apply (serial ${serial}): the next run plans from it and revokes again whatever is still there`,
     { cause },
   );
-}
-
-/** The serial and lineage of a pulled state's text; undefined for no state or text that is not one. */
-function identityOf(text: string, workspace: Workspace): { serial: number; lineage: string } | undefined {
-  try {
-    const { serial, lineage } = stateIdentityOf(text, `${workspace.engine.kind} state pull`);
-    return serial !== null && lineage !== null ? { serial, lineage } : undefined;
-  } catch {
-    return undefined;
-  }
 }

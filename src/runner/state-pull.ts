@@ -19,8 +19,19 @@ export function statePullArgs(): string[] {
  * yet. The state is read by the plan reader's strict rules (engine-json.ts).
  */
 export async function stateIdentity(workspace: Workspace): Promise<StateIdentity> {
-  const result = await runEngine(workspace, statePullArgs());
-  return stateIdentityOf(result.stdout, `${workspace.engine.kind} state pull`);
+  return (await pullState(workspace)).identity;
+}
+
+/** The state as `state pull` printed it (empty when there is none yet), and its identity. */
+export interface PulledState {
+  readonly text: string;
+  readonly identity: StateIdentity;
+}
+
+/** Pulls the state once, for both its text and its identity. */
+export async function pullState(workspace: Workspace): Promise<PulledState> {
+  const { stdout } = await runEngine(workspace, statePullArgs());
+  return { text: stdout, identity: stateIdentityOf(stdout, `${workspace.engine.kind} state pull`) };
 }
 
 /** The identity of a pulled state's text (`command` names where it came from in errors). */
