@@ -20,9 +20,9 @@ export async function bundleCli(outdir: string): Promise<void> {
   rmSync(outdir, { recursive: true, force: true });
   await build({
     absWorkingDir: root,
-    entryPoints: ["src/cli/main.ts", "src/policy/evaluation-worker.ts"],
+    entryPoints: ["src/cli/main.ts", "src/policy/evaluation-worker.ts", "src/plan/unit-check-worker.ts"],
     outdir,
-    // Flat: the helper thread is found as ./evaluation-worker.js next to the chunk that starts it.
+    // Flat: each helper thread is found as ./NAME-worker.js next to the chunk that starts it.
     entryNames: "[name]",
     bundle: true,
     splitting: true,

@@ -28,8 +28,36 @@ export interface SshSignature {
 /** Why a signature text is not a signature tempgrant can verify. */
 export class SshSignatureError extends Error {}
 
+/**
+ * Signatures parsed already, by their text: a check parses each file when it starts verifying
+ * it ahead and again when a grant's view asks for it. Parsed objects are frozen and shared.
+ */
+const parsedSignatures = new Map<string, SshSignature | SshSignatureError>();
+/** Parsed signatures kept at most: far above one check's files; past it, the oldest half goes. */
+const PARSED_LIMIT = 200_000;
+
 /** Parses an armored SSHSIG (`-----BEGIN SSH SIGNATURE-----`); throws SshSignatureError saying what is wrong. */
 export function parseSshSignature(armored: string): SshSignature {
+  let parsed = parsedSignatures.get(armored);
+  if (parsed === undefined) {
+    try {
+      parsed = Object.freeze(parseArmored(armored));
+    } catch (error) {
+      if (!(error instanceof SshSignatureError)) throw error;
+      parsed = error;
+    }
+    if (parsedSignatures.size >= PARSED_LIMIT) dropOldestHalf(parsedSignatures, PARSED_LIMIT);
+    parsedSignatures.set(armored, parsed);
+  }
+  if (parsed instanceof SshSignatureError) throw parsed;
+  return parsed;
+}
+
+function dropOldestHalf(map: Map<unknown, unknown>, limit: number): void {
+  for (const old of [...map.keys()].slice(0, limit / 2)) map.delete(old);
+}
+
+function parseArmored(armored: string): SshSignature {
   const text = armored.replace(/\r\n/g, "\n").trim();
   if (!text.startsWith(ARMOR_BEGIN) || !text.endsWith(ARMOR_END))
     throw new SshSignatureError("not an SSH signature (no -----BEGIN SSH SIGNATURE----- armor)");
@@ -76,15 +104,15 @@ function signedData(namespace: string, hashAlgorithm: string, message: Buffer): 
 
 /**
  * Outcomes of ed25519 verifications started ahead on libuv's thread pool
- * ({@link verifySshSignatureAhead}), by key, signature and signed bytes: the same inputs give
- * the same outcome, so a check finds it here instead of verifying on the main thread again.
+ * ({@link verifySshSignatureAhead}), by the parsed signature (frozen: its key and signature
+ * never change) and then by namespace and message, which with it make the signed bytes: the
+ * same inputs give the same outcome, so a check finds it here instead of verifying on the
+ * main thread again. A copy of a signature is another object, verified on its own.
  */
-const verifiedAhead = new Map<string, boolean>();
-/** Outcomes kept at most: far above one check's signatures; past it, the oldest half goes. */
-const VERIFIED_AHEAD_LIMIT = 1_000_000;
+const verifiedAhead = new WeakMap<SshSignature, Map<string, boolean>>();
 
-function aheadKey(signature: SshSignature, data: Buffer): string {
-  return `${signature.publicKey.fingerprint} ${signature.signature.toString("base64")} ${data.toString("base64")}`;
+function aheadKey(namespace: string, message: string): string {
+  return `${namespace}\n${message}`;
 }
 
 /**
@@ -101,16 +129,16 @@ export function verifySshSignatureAhead(
   if (signature.namespace !== namespace) return Promise.resolve();
   if (signature.publicKey.type !== "ssh-ed25519" || signature.signatureAlgorithm !== "ssh-ed25519")
     return Promise.resolve();
+  let outcomes = verifiedAhead.get(signature);
+  if (outcomes === undefined) verifiedAhead.set(signature, (outcomes = new Map()));
+  const key = aheadKey(namespace, message);
+  if (outcomes.has(key)) return Promise.resolve();
   const data = signedData(namespace, signature.hashAlgorithm, Buffer.from(message, "utf8"));
-  const key = aheadKey(signature, data);
-  if (verifiedAhead.has(key)) return Promise.resolve();
+  const known = outcomes;
   return new Promise((resolve) => {
     try {
       verify(null, data, signature.publicKey.key, signature.signature, (error, valid) => {
-        if (verifiedAhead.size >= VERIFIED_AHEAD_LIMIT)
-          for (const old of [...verifiedAhead.keys()].slice(0, VERIFIED_AHEAD_LIMIT / 2))
-            verifiedAhead.delete(old);
-        verifiedAhead.set(key, !error && valid);
+        known.set(key, !error && valid);
         resolve();
       });
     } catch {
@@ -122,14 +150,17 @@ export function verifySshSignatureAhead(
 /** Whether `signature` is a valid signature by its own key over `message` in `namespace`. */
 export function sshSignatureVerifies(signature: SshSignature, message: string, namespace: string): boolean {
   if (signature.namespace !== namespace) return false;
-  const data = signedData(namespace, signature.hashAlgorithm, Buffer.from(message, "utf8"));
   const { key, type } = signature.publicKey;
   const algorithm = signature.signatureAlgorithm;
+  if (type === "ssh-ed25519" && algorithm === "ssh-ed25519") {
+    const ahead = verifiedAhead.get(signature)?.get(aheadKey(namespace, message));
+    if (ahead !== undefined) return ahead;
+  }
+  const data = signedData(namespace, signature.hashAlgorithm, Buffer.from(message, "utf8"));
   try {
     if (type === "ssh-ed25519") {
       if (algorithm !== "ssh-ed25519") return false;
-      const ahead = verifiedAhead.size > 0 ? verifiedAhead.get(aheadKey(signature, data)) : undefined;
-      return ahead ?? verify(null, data, key, signature.signature);
+      return verify(null, data, key, signature.signature);
     }
     const size = curveSize(type);
     if (size !== undefined) {

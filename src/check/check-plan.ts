@@ -1,5 +1,12 @@
 import { TempgrantError, wrapStep } from "../errors.js";
-import { indexPlan, parsePlanText, readPlanFile, type PlanJson, type PolicyInput } from "../plan/index.js";
+import {
+  indexPlan,
+  parsePlanText,
+  readPlanFileWithHelper,
+  type PlanJson,
+  type PolicyInput,
+} from "../plan/index.js";
+import { defaultHelperCount } from "../policy/evaluation-helpers.js";
 import type { ApprovalCheck } from "../plan/policy-input.js";
 import type { CheckConfig, PolicyEngine, Verdicts } from "../policy/index.js";
 
@@ -78,9 +85,17 @@ async function evaluationStep(evaluate: () => Promise<Verdicts>): Promise<Verdic
 /** A plan file from which a check is likely to be made in parts: start the helper threads while it is read. */
 const LARGE_PLAN_BYTES = 2 * 1024 * 1024;
 
+/**
+ * A plan file from which its checks are worth a thread of their own while it is walked (see
+ * json-units.ts): starting one costs about what walking 8 MiB saves.
+ */
+const HELPER_READ_BYTES = 8 * 1024 * 1024;
+
 async function loadPlan(options: CheckPlanOptions): Promise<PlanJson> {
-  const contents = readPlanFile(options.source, {
+  const contents = await readPlanFileWithHelper(options.source, {
     ...(options.maxPlanBytes !== undefined ? { maxBytes: options.maxPlanBytes } : {}),
+    // TEMPGRANT_POLICY_THREADS=0 keeps the whole check on one thread.
+    helperFromBytes: defaultHelperCount() > 0 ? HELPER_READ_BYTES : Infinity,
     // Start the helper threads while it is read.
     onLarge: { largeBytes: LARGE_PLAN_BYTES, call: () => options.engine.prepareForLargeInput() },
   });

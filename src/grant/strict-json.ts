@@ -119,6 +119,43 @@ export function strictValueEnd(
   return scan(text, from, options, true);
 }
 
+/**
+ * Where the one value that starts at `from` ends, found by its strings and brackets alone,
+ * checking nothing: for a reader that hands the checks ({@link strictValueEnd} and
+ * `JSON.parse`) to another thread, which then finds the same end or refuses the value. As
+ * {@link strictValueEnd}: undefined when the text ends first.
+ */
+export function valueEnd(text: string, from: number): number | undefined {
+  const length = text.length;
+  let depth = 0;
+  let i = from;
+  while (i < length) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const closing = stringEnd(text, i);
+      if (closing < 0) return undefined;
+      i = closing + 1;
+      if (depth === 0) return i;
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      depth += 1;
+      i += 1;
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+      if (depth <= 1) return i + 1; // closed, or not a value (JSON.parse says so)
+      depth -= 1;
+      i += 1;
+    } else if (depth === 0 && !isBlank(c)) {
+      // A number or a literal at the top: up to the next delimiter, as strictValueEnd reads it.
+      let end = i + 1;
+      if (c === MINUS || (c >= ZERO && c <= NINE)) while (isNumberChar(text.charCodeAt(end))) end += 1;
+      else while (end < length && isLetter(text.charCodeAt(end))) end += 1;
+      return end < length ? end : undefined;
+    } else {
+      i += 1;
+    }
+  }
+  return undefined;
+}
+
 /** The scan of both: of the whole text (`single` false), or of one value and no further. */
 function scan(
   text: string,

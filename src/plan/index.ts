@@ -26,6 +26,7 @@ export {
   DEFAULT_MAX_PLAN_BYTES,
   parsePlanText,
   readPlanFile,
+  readPlanFileWithHelper,
   type PlanFileContents,
   type ReadPlanOptions,
 } from "./read-plan.js";

@@ -9,10 +9,12 @@ import {
   OPEN_OBJECT,
   QUOTE,
   strictValueEnd,
+  valueEnd,
   loneSurrogateEscape,
   LONE_SURROGATE_MESSAGE,
   type StrictJsonProblem,
 } from "../grant/strict-json.js";
+import { PARSE, UNIT_FIELDS, type UnitChecker } from "./unit-checks.js";
 
 /**
  * A JSON document read in chunks, walked as a tree of "units": the caller walks the containers
@@ -22,6 +24,12 @@ import {
  * {@link strictJsonProblem} (repeated keys, non-finite numbers, depth). Only the chunk being
  * read and the unit being taken are held, never the whole text: a plan too large for one
  * JavaScript string (about 512 MiB) is read like any other.
+ *
+ * Checked elsewhere ({@link JsonUnits.checkedBy}): for a large plan the walk only finds where
+ * each value ends by its strings and brackets, `JSON.parse`s the values it keeps, and hands the
+ * strict scan and the parsing of the values it skims to a helper thread, a batch of text at a
+ * time (unit-checks.ts). A batch the helper refuses, or any error, makes the caller read the
+ * plan again in place, so messages are the same either way.
  *
  * Why not a streaming JSON library: stream-json and @streamparser/json build every value
  * token by token in JavaScript, several times slower than `JSON.parse` on the same bytes;
@@ -52,7 +60,9 @@ export type JsonUnitProblem =
       readonly end: boolean;
     }
   /** JSON, but against the strict rules (strict-json.ts). */
-  | { readonly kind: "strict"; readonly message: string; readonly place: JsonPlace };
+  | { readonly kind: "strict"; readonly message: string; readonly place: JsonPlace }
+  /** Refused by the checker of a walk that checks elsewhere: read again in place to say where. */
+  | { readonly kind: "unchecked"; readonly message: string };
 
 /** Thrown by {@link JsonUnits}; the reader turns it into a message naming the file. */
 export class JsonUnitError extends Error {
@@ -79,8 +89,13 @@ export class JsonUnits {
   /** Current nesting of the walk (the containers entered). */
   private depth = 0;
   private readonly chunk: Buffer | undefined;
+  /** Values found and not yet checked (checked elsewhere): UNIT_FIELDS numbers each, offsets in `text`. */
+  private unchecked: number[] = [];
 
-  private constructor(private readonly source: Source) {
+  private constructor(
+    private readonly source: Source,
+    private readonly checker?: UnitChecker,
+  ) {
     this.chunk = "fd" in source ? Buffer.allocUnsafe(Math.max(4, source.chunkBytes)) : undefined;
     this.more(0);
     // A UTF-8 byte-order mark (PowerShell's redirection writes one) is not part of the JSON.
@@ -89,13 +104,13 @@ export class JsonUnits {
   }
 
   /** Reads the file at `path` in chunks; call {@link close} when done. */
-  static ofFile(path: string, chunkBytes = CHUNK_BYTES): JsonUnits {
-    return new JsonUnits({ fd: openSync(path, "r"), chunkBytes });
+  static ofFile(path: string, chunkBytes = CHUNK_BYTES, checker?: UnitChecker): JsonUnits {
+    return new JsonUnits({ fd: openSync(path, "r"), chunkBytes }, checker);
   }
 
   /** Reads bytes already in memory. */
-  static ofBytes(bytes: Buffer): JsonUnits {
-    return new JsonUnits({ bytes });
+  static ofBytes(bytes: Buffer, checker?: UnitChecker): JsonUnits {
+    return new JsonUnits({ bytes }, checker);
   }
 
   close(): void {
@@ -173,6 +188,7 @@ export class JsonUnits {
   finish(): void {
     const c = this.peek();
     if (c !== -1) this.unexpected(c);
+    this.handOver();
   }
 
   /**
@@ -180,6 +196,7 @@ export class JsonUnits {
    * ({@link strictValueEnd}, at the depth it sits at), then read with `JSON.parse`.
    */
   take(): unknown {
+    if (this.checker) return this.skim(true);
     if (this.peek() === -1) this.endsEarly();
     let end: number | StrictJsonProblem | undefined;
     // A value the text cuts short is scanned again, whole, once more is read.
@@ -198,7 +215,46 @@ export class JsonUnits {
 
   /** Skips the next value after reading it whole, as {@link take} does (it must be valid too). */
   skip(): void {
-    this.take();
+    if (this.checker) this.skim(false);
+    else this.take();
+  }
+
+  /**
+   * The next value found by its strings and brackets alone ({@link valueEnd}), `JSON.parse`d
+   * when `parse`; its checks wait in {@link unchecked} for the checker.
+   */
+  private skim(parse: boolean): unknown {
+    if (this.peek() === -1) this.endsEarly();
+    let end: number | undefined;
+    while ((end = valueEnd(this.text, this.pos)) === undefined) if (!this.more(this.pos)) break;
+    const from = (this.taken = this.pos);
+    const to = end ?? this.text.length;
+    const value = parse ? this.parse(this.text.slice(from, to), from) : undefined;
+    this.unchecked.push(from, to, this.depth, parse ? 0 : PARSE);
+    this.pos = to;
+    return value;
+  }
+
+  /**
+   * Hands the values waiting for their checks to the checker, with the text they are in (and
+   * the character after the last, where a number's end is judged). Called before that text is
+   * dropped, and at the end.
+   */
+  private handOver(): void {
+    const pending = this.unchecked;
+    if (!this.checker || pending.length === 0) return;
+    const first = pending[0]!;
+    const text = this.text.slice(first, Math.min(pending[pending.length - 3]! + 1, this.text.length));
+    const units = new Int32Array(pending.length);
+    for (let at = 0; at < pending.length; at += UNIT_FIELDS) {
+      units[at] = pending[at]! - first;
+      units[at + 1] = pending[at + 1]! - first;
+      units[at + 2] = pending[at + 2]!;
+      units[at + 3] = pending[at + 3]!;
+    }
+    this.unchecked = [];
+    const problem = this.checker.check({ text, units });
+    if (problem !== undefined) throw new JsonUnitError({ kind: "unchecked", message: problem });
   }
 
   /** JSON.parse of a value's text, its complaint placed in the whole document. */
@@ -238,6 +294,7 @@ export class JsonUnits {
     const whole = bytes.subarray(0, complete);
     if (whole.includes(0) || !isUtf8(whole)) throw new JsonUnitError({ kind: "binary" });
     this.carry = Buffer.from(bytes.subarray(complete));
+    this.handOver();
     this.count(keep);
     this.text = this.text.slice(keep) + whole.toString("utf8");
     this.pos -= keep;

@@ -1,9 +1,7 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { quoteValue, TempgrantError } from "../errors.js";
+import { workerEntry } from "../exec/worker-entry.js";
 import type { HelperData, HelperRequest, HelperResponse } from "./evaluation-worker.js";
 
 /** The slots of a helper's shared counters: documents evaluated, and ready (1) or not. */
@@ -46,7 +44,7 @@ export function defaultHelperCount(env: NodeJS.ProcessEnv = process.env): number
 export function startHelper(module: WebAssembly.Module, data: unknown, entrypoint: string): EvaluationHelper {
   const counters = new SharedArrayBuffer(8);
   const counter = new Int32Array(counters);
-  const worker = new Worker(workerEntry(), {
+  const worker = new Worker(workerEntry("evaluation-worker", import.meta.url), {
     workerData: { module, data, entrypoint, counters } satisfies HelperData,
   });
   let sent = 0;
@@ -83,26 +81,4 @@ export function startHelper(module: WebAssembly.Module, data: unknown, entrypoin
       await worker.terminate();
     },
   };
-}
-
-/**
- * The worker's file: the compiled .js beside this one. From source (tests, tsx), a worker
- * does not inherit the TypeScript loader, so a one-line bootstrap loads the .ts through tsx.
- */
-function workerEntry(): URL {
-  if (!import.meta.url.endsWith(".ts")) return new URL("./evaluation-worker.js", import.meta.url);
-  const tsx = tsxEsmApi();
-  const source = new URL("./evaluation-worker.ts", import.meta.url).href;
-  const bootstrap = `const { tsImport } = await import(${JSON.stringify(tsx)}); await tsImport(${JSON.stringify(source)}, ${JSON.stringify(source)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
-}
-
-/** tsx's ESM API as a file URL (a data: module cannot resolve a package name itself). */
-function tsxEsmApi(): string {
-  const manifest = createRequire(import.meta.url).resolve("tsx/package.json");
-  const { exports } = JSON.parse(readFileSync(manifest, "utf8")) as {
-    exports: Record<string, { import?: { default?: string } }>;
-  };
-  return new URL(exports["./esm/api"]?.import?.default ?? "./dist/esm/api/index.mjs", pathToFileURL(manifest))
-    .href;
 }

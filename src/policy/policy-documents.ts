@@ -92,15 +92,17 @@ function* layouts<G, R>(
   };
 
   let emitted = false;
-  for (const grant of grants) {
-    members.push({ grant, owned: ownedOf(grant).map(indexOf) });
+  // Resources no grant owns come first: their views need no approval, so the approvals
+  // verified ahead on other threads (PlanIndex.verifyApprovalsAhead) are in by the grants' turn.
+  for (const resource of unowned) {
+    indexOf(resource);
     if (full()) {
       emitted = true;
       yield take();
     }
   }
-  for (const resource of unowned) {
-    indexOf(resource);
+  for (const grant of grants) {
+    members.push({ grant, owned: ownedOf(grant).map(indexOf) });
     if (full()) {
       emitted = true;
       yield take();

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,7 +7,14 @@ import { writeRealShapedPlanWithEvidence } from "../../bench/real-shaped-plan.js
 import { loadEvidence } from "../../src/approval/load-evidence.js";
 import { checkPlan } from "../../src/check/check-plan.js";
 import { loadCheckConfig } from "../../src/cli/options.js";
-import { checkPlanShape, parsePlanText, readPlanFile, toPolicyInput } from "../../src/plan/index.js";
+import {
+  checkPlanShape,
+  parsePlanText,
+  readPlanFile,
+  readPlanFileWithHelper,
+  toPolicyInput,
+} from "../../src/plan/index.js";
+import { inlineUnitChecker } from "../../src/plan/unit-checks.js";
 import { loadPolicyEngine, resolveConfig } from "../../src/policy/index.js";
 import { continuationPlan, variedPlan } from "../support/varied-plan.js";
 
@@ -92,6 +100,13 @@ describe("the plan reader", () => {
         expect([chunkBytes, toPolicyInput(read.plan, inputOptions)]).toEqual([chunkBytes, reference]);
       }
       expect(toPolicyInput(parsePlanText(`\ufeff${text}`, "bom"), inputOptions)).toEqual(reference);
+    }
+    // Skimmed, its checks made by a helper thread (as a check of a large plan reads it).
+    const path = file(JSON.stringify(plan));
+    for (const chunkBytes of [7, 4096]) {
+      const read = await readPlanFileWithHelper(path, { chunkBytes, helperFromBytes: 0 });
+      if (read.kind !== "json") throw new Error("read as binary");
+      expect([chunkBytes, toPolicyInput(read.plan, inputOptions)]).toEqual([chunkBytes, reference]);
     }
     // And the verdicts, once, on the file read in the smallest chunks.
     const engine = await loadPolicyEngine(config.policy, undefined, { helperThreads: 0 });
@@ -184,29 +199,104 @@ describe("the plan reader", () => {
     ],
   ];
 
-  it.each(bad)("refuses %s with the message the whole text gives, at any chunk size", (_name, contents) => {
-    const path = file(contents);
-    const message = (read: () => unknown) => {
+  it.each(bad)(
+    "refuses %s with the message the whole text gives, at any chunk size",
+    async (_name, contents) => {
+      const path = file(contents);
+      const message = (read: () => unknown) => {
+        try {
+          read();
+        } catch (error) {
+          return (error as Error).message.replace(/^.*?: /, "");
+        }
+        return "read";
+      };
+      const skimmed = async (chunkBytes: number) => {
+        try {
+          await readPlanFileWithHelper(path, { chunkBytes, helperFromBytes: 0 });
+        } catch (error) {
+          return (error as Error).message.replace(/^.*?: /, "");
+        }
+        return "read";
+      };
+      const whole = message(() =>
+        Buffer.isBuffer(contents)
+          ? readPlanFile(path, { chunkBytes: 1 << 24 })
+          : parsePlanText(contents, path),
+      );
+      expect(whole).not.toBe("read");
+      for (const chunkBytes of CHUNKS) {
+        expect([chunkBytes, message(() => readPlanFile(path, { chunkBytes }))]).toEqual([chunkBytes, whole]);
+      }
+      // Skimmed, with a helper thread checking: refused the same, whether the helper or the walk finds it.
+      for (const chunkBytes of [7, 4096])
+        expect([chunkBytes, await skimmed(chunkBytes)]).toEqual([chunkBytes, whole]);
+      // Too large to hand JSON.parse whole: the walk's own description, still naming the place.
+      const streamed = message(() => readPlanFile(path, { chunkBytes: 7, wholeTextDiagnosisBytes: 0 }));
+      if (whole.startsWith("is not valid JSON")) {
+        expect(streamed).toMatch(
+          /^is not valid JSON \(.*(at line \d+, column \d+|it ends early: truncated\?)\)$/,
+        );
+      } else expect(streamed).toBe(whole);
+    },
+  );
+
+  it("skims as it reads in place: 200 damaged plans, each read the same both ways", async () => {
+    // Every kind of damage a byte can do, anywhere: the skimming walk (checks made on the
+    // side, batch by batch) must accept exactly what the walk in place accepts, and say the same.
+    // Most of its bytes in what the walk skims (planned values, prior state), as in a real plan.
+    const plan = fullPlan() as { resource_changes: { address: string; change: { after: unknown } }[] };
+    const skimmed = plan.resource_changes.map(({ address, change }) => ({ address, values: change.after }));
+    const source = JSON.stringify({
+      ...plan,
+      planned_values: { root_module: { resources: skimmed } },
+      prior_state: { values: { root_module: { resources: skimmed.slice(0, 60) } } },
+    });
+    const pieces = [
+      '"',
+      "\\",
+      "{",
+      "}",
+      "[",
+      "]",
+      ",",
+      ":",
+      "1e999",
+      "-",
+      "0",
+      " ",
+      "\\ud800",
+      "tru",
+      "\u0001",
+    ];
+    let seed = 7;
+    const random = (below: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % below;
+    };
+    const outcome = async (read: () => Promise<unknown> | unknown) => {
       try {
-        read();
+        const contents = (await read()) as { plan?: unknown };
+        // The plan read, by its digest: a failure names the damage, not the whole plan.
+        return `read ${createHash("sha256").update(JSON.stringify(contents.plan)).digest("hex")}`;
       } catch (error) {
         return (error as Error).message.replace(/^.*?: /, "");
       }
-      return "read";
     };
-    const whole = message(() =>
-      Buffer.isBuffer(contents) ? readPlanFile(path, { chunkBytes: 1 << 24 }) : parsePlanText(contents, path),
-    );
-    expect(whole).not.toBe("read");
-    for (const chunkBytes of CHUNKS) {
-      expect([chunkBytes, message(() => readPlanFile(path, { chunkBytes }))]).toEqual([chunkBytes, whole]);
-    }
-    // Too large to hand JSON.parse whole: the walk's own description, still naming the place.
-    const streamed = message(() => readPlanFile(path, { chunkBytes: 7, wholeTextDiagnosisBytes: 0 }));
-    if (whole.startsWith("is not valid JSON")) {
-      expect(streamed).toMatch(
-        /^is not valid JSON \(.*(at line \d+, column \d+|it ends early: truncated\?)\)$/,
+    let refused = 0;
+    for (let round = 0; round < 200; round += 1) {
+      const at = random(source.length);
+      const cut = random(3);
+      const damaged = source.slice(0, at) + pieces[random(pieces.length)]! + source.slice(at + cut);
+      const path = file(damaged);
+      const chunkBytes = [4096, 1 << 20][round % 2]!;
+      const inPlace = await outcome(() => readPlanFile(path, { chunkBytes }));
+      const skimming = await outcome(() =>
+        readPlanFileWithHelper(path, { chunkBytes, helperFromBytes: 0, checker: inlineUnitChecker }),
       );
-    } else expect(streamed).toBe(whole);
+      expect([round, at, skimming]).toEqual([round, at, inPlace]);
+      if (!inPlace.startsWith("read ")) refused += 1;
+    }
+    expect(refused).toBeGreaterThan(50);
   });
 });

@@ -94,6 +94,7 @@ describe("the packed tarball", () => {
       "package.json",
       "dist/cli/main.js",
       "dist/cli/evaluation-worker.js",
+      "dist/cli/unit-check-worker.js",
       "dist/src/index.js",
       "dist/src/index.d.ts",
       "dist/src/constructs/temporary-grant.d.ts",

@@ -86,6 +86,8 @@ function jsonProblem(bytes: Buffer, problem: JsonUnitProblem): string {
     const { line, column } = problem.place;
     return `is not state or plan JSON: ${problem.message} at line ${line}, column ${column}`;
   }
+  // Only a walk that checks elsewhere says this; this one checks in place.
+  if (problem.kind === "unchecked") return `is not state or plan JSON: ${problem.message}`;
   const { place } = problem;
   if (problem.end) return "is not valid JSON (it ends early: truncated?)";
   if (!place) return `is not valid JSON (${problem.what})`;
