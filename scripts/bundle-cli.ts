@@ -20,7 +20,12 @@ export async function bundleCli(outdir: string): Promise<void> {
   rmSync(outdir, { recursive: true, force: true });
   await build({
     absWorkingDir: root,
-    entryPoints: ["src/cli/main.ts", "src/policy/evaluation-worker.ts", "src/plan/unit-check-worker.ts"],
+    entryPoints: [
+      "src/cli/main.ts",
+      "src/policy/evaluation-worker.ts",
+      "src/plan/unit-check-worker.ts",
+      "src/approval/signature-folder-worker.ts",
+    ],
     outdir,
     // Flat: each helper thread is found as ./NAME-worker.js next to the chunk that starts it.
     entryNames: "[name]",

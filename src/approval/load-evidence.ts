@@ -1,14 +1,11 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { TempgrantError } from "../errors.js";
 import type { CheckConfig } from "../policy/config.js";
 import { parseAllowedSigners } from "./allowed-signers.js";
-import { EvidenceSet } from "./evidence-set.js";
+import { EvidenceSet, type EvidenceSources } from "./evidence-set.js";
 import { parsePullRequestReviews } from "./pull-request-reviews.js";
 import type { SignatureEvidence } from "./signature-evidence.js";
-
-/** Signature files larger than this are not signatures (an armored ed25519 SSHSIG is about 300 bytes). */
-const MAX_SIGNATURE_BYTES = 64 * 1024;
+import { readSignatureFolder, readSignatureFolderAhead, signatureFolderExists } from "./signature-folder.js";
 
 /** Where one check's evidence comes from. */
 export interface EvidenceOptions {
@@ -25,12 +22,44 @@ export interface EvidenceOptions {
 
 /** Reads the allowed signers, the signature files and the reviews a check verifies approvals with. */
 export function loadEvidence(options: EvidenceOptions): EvidenceSet {
-  const { config } = options;
-  const signersPath = config.evidence.allowedSigners;
-  return new EvidenceSet({
-    signatures: options.signatures
+  return evidenceSet(
+    options,
+    options.signatures
       ? readSignatureFolder(options.signatures, options.signaturesRequired ?? false)
       : new Map(),
+  );
+}
+
+/**
+ * As {@link loadEvidence}, with the signature files (thousands, for a large plan) read by a
+ * helper thread while the caller goes on, say reading the plan. What is refused before any file
+ * is read (no such folder, a bad allowed-signers file or reviews) is thrown at once, as
+ * loadEvidence throws it; a helper that fails leaves the folder to be read on this thread,
+ * which says why as it always does.
+ */
+export function loadEvidenceAhead(options: EvidenceOptions): Promise<EvidenceSet> {
+  const required = options.signaturesRequired ?? false;
+  const folder =
+    options.signatures !== undefined && signatureFolderExists(options.signatures, required)
+      ? options.signatures
+      : undefined;
+  const sources = otherSources(options);
+  if (folder === undefined) return Promise.resolve(new EvidenceSet({ ...sources, signatures: new Map() }));
+  return readSignatureFolderAhead(folder).then(
+    (found) => new EvidenceSet({ ...sources, signatures: found }),
+    () => new EvidenceSet({ ...sources, signatures: readSignatureFolder(folder, required) }),
+  );
+}
+
+function evidenceSet(options: EvidenceOptions, signatures: Map<string, SignatureEvidence[]>): EvidenceSet {
+  return new EvidenceSet({ ...otherSources(options), signatures });
+}
+
+/** Every source but the signature files: the allowed signers, the reviews, the accounts and the clock. */
+function otherSources(options: EvidenceOptions): Omit<EvidenceSources, "signatures"> {
+  const { config } = options;
+  const signersPath = config.evidence.allowedSigners;
+  return {
     ...(signersPath
       ? { signers: parseAllowedSigners(readText(signersPath, "approvals.allowedSigners"), signersPath) }
       : {}),
@@ -40,41 +69,7 @@ export function loadEvidence(options: EvidenceOptions): EvidenceSet {
     githubAccounts: config.evidence.githubAccounts,
     now: options.now,
     aliases: config.policy.approvals.aliases,
-  });
-}
-
-/**
- * The signature files of a folder, by grant id: `<folder>/<grant-id>/<person>.sig`. Other
- * files are left alone. A folder that does not exist holds no signatures, unless it was named
- * on the command line.
- */
-export function readSignatureFolder(folder: string, required: boolean): Map<string, SignatureEvidence[]> {
-  const found = new Map<string, SignatureEvidence[]>();
-  const stat = statSync(folder, { throwIfNoEntry: false });
-  if (!stat) {
-    if (required) throw new TempgrantError("USAGE", `--signatures ${folder}: no such folder`);
-    return found;
-  }
-  if (!stat.isDirectory())
-    throw new TempgrantError("INVALID_INPUT", `${folder}: not a folder of signed approvals`);
-  for (const grant of readdirSync(folder, { withFileTypes: true })) {
-    if (!grant.isDirectory()) continue;
-    const list: SignatureEvidence[] = [];
-    for (const file of readdirSync(join(folder, grant.name), { withFileTypes: true })) {
-      if (!file.isFile() || !file.name.endsWith(".sig") || file.name === ".sig") continue;
-      const path = join(folder, grant.name, file.name);
-      const size = statSync(path).size;
-      list.push({
-        kind: "signature",
-        claimedBy: file.name.slice(0, -".sig".length),
-        // An oversized file is kept as evidence that fails (it is named in the denial), never read whole.
-        signature: size > MAX_SIGNATURE_BYTES ? "" : readFileSync(path, "utf8"),
-        source: path,
-      });
-    }
-    if (list.length > 0) found.set(grant.name, list);
-  }
-  return found;
+  };
 }
 
 function readText(path: string, what: string): string {

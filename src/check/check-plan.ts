@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { TempgrantError, wrapStep } from "../errors.js";
 import {
   indexPlan,
@@ -32,8 +33,11 @@ export interface CheckPlanOptions {
   readonly maxPlanBytes?: number;
   /** Renders a binary plan file as JSON (through tofu/terraform `show -json`). */
   readonly renderBinaryPlan?: (path: string) => Promise<unknown>;
-  /** The approval evidence; without it, no approval verifies (see PolicyInputOptions.approvals). */
-  readonly approvals?: ApprovalCheck;
+  /**
+   * The approval evidence; without it, no approval verifies (see PolicyInputOptions.approvals).
+   * Awaited once the plan is read: it may still be loading meanwhile (loadEvidenceAhead).
+   */
+  readonly approvals?: ApprovalCheck | Promise<ApprovalCheck>;
 }
 
 /**
@@ -41,12 +45,16 @@ export interface CheckPlanOptions {
  * Each part's views are built as it is evaluated (see PolicyEngine.evaluatePlan).
  */
 export async function checkPlan(options: CheckPlanOptions): Promise<CheckReport> {
-  const index = indexPlan(await loadPlan(options), {
+  // Evidence still loading is awaited after the plan is read; a failure meanwhile waits for that.
+  if (options.approvals instanceof Promise) options.approvals.catch(() => undefined);
+  const plan = await loadPlan(options);
+  const approvals = await options.approvals;
+  const index = indexPlan(plan, {
     ...(options.now !== undefined ? { now: options.now } : {}),
     fallbackNow: options.fallbackNow,
     privilegedTypes: options.config.privilegedTypes,
     aliases: options.config.policy.approvals.aliases,
-    ...(options.approvals ? { approvals: options.approvals } : {}),
+    ...(approvals ? { approvals } : {}),
   });
   index.verifyApprovalsAhead();
   return {
@@ -91,11 +99,20 @@ const LARGE_PLAN_BYTES = 2 * 1024 * 1024;
  */
 const HELPER_READ_BYTES = 8 * 1024 * 1024;
 
+/**
+ * Whether a plan file is large enough for helper threads to read it and its evidence (see
+ * loadEvidenceAhead): not when TEMPGRANT_POLICY_THREADS=0 keeps the check on one thread.
+ */
+export function planWorthHelpers(path: string): boolean {
+  const size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+  return size >= HELPER_READ_BYTES && defaultHelperCount() > 0;
+}
+
 async function loadPlan(options: CheckPlanOptions): Promise<PlanJson> {
   const contents = await readPlanFileWithHelper(options.source, {
     ...(options.maxPlanBytes !== undefined ? { maxBytes: options.maxPlanBytes } : {}),
     // TEMPGRANT_POLICY_THREADS=0 keeps the whole check on one thread.
-    helperFromBytes: defaultHelperCount() > 0 ? HELPER_READ_BYTES : Infinity,
+    helperFromBytes: planWorthHelpers(options.source) ? 0 : Infinity,
     // Start the helper threads while it is read.
     onLarge: { largeBytes: LARGE_PLAN_BYTES, call: () => options.engine.prepareForLargeInput() },
   });

@@ -95,6 +95,7 @@ describe("the packed tarball", () => {
       "dist/cli/main.js",
       "dist/cli/evaluation-worker.js",
       "dist/cli/unit-check-worker.js",
+      "dist/cli/signature-folder-worker.js",
       "dist/src/index.js",
       "dist/src/index.d.ts",
       "dist/src/constructs/temporary-grant.d.ts",

@@ -74,14 +74,14 @@ export function checkCommand(): Command {
       statusAction(async function (this: Command, planPath: string, options: CheckOptions) {
         // Loaded here, not at the top: --help and other commands should not pay for them.
         const [
-          { checkPlan },
+          { checkPlan, planWorthHelpers },
           { resolveClock },
           { loadPolicyEngine },
           { CHECK_FORMATS },
           { resolveEngine, showJson },
           { inputFileOption, loadCheckConfig, sizeOption },
           { projectBundle },
-          { loadEvidence },
+          { loadEvidence, loadEvidenceAhead },
         ] = await Promise.all([
           import("../../check/check-plan.js"),
           import("../../grant/clock.js"),
@@ -101,10 +101,12 @@ export function checkCommand(): Command {
         const engine = await loadPolicyEngine(config.policy, bundle.path);
         // A plan checked on its own has no evidence unless given by flag: every approver it
         // names is then denied (fail closed). Keys must be valid at the instant checked.
+        // A large plan's signature files are read by a helper thread while the plan is read.
+        const load = planWorthHelpers(planPath) ? loadEvidenceAhead : loadEvidence;
         const approvals =
           options.signatures === undefined && options.reviews === undefined
             ? undefined
-            : loadEvidence({
+            : load({
                 config,
                 ...(options.signatures !== undefined
                   ? { signatures: options.signatures, signaturesRequired: true }
