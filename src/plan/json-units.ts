@@ -39,6 +39,13 @@ import { PARSE, UNIT_FIELDS, type UnitChecker } from "./unit-checks.js";
 /** Bytes read at a time. */
 const CHUNK_BYTES = 16 * 1024 * 1024;
 
+/**
+ * The batches a chunk's checks are handed to the checker in, about: a few MiB each, so that
+ * the helper works while the walk goes on (a whole chunk at a time left a plan of one chunk
+ * waiting for all its checks at the end).
+ */
+const BATCHES_PER_CHUNK = 4;
+
 const COMMA = 0x2c;
 const COLON = 0x3a;
 const NEWLINE = 0x0a;
@@ -89,6 +96,8 @@ export class JsonUnits {
   /** Current nesting of the walk (the containers entered). */
   private depth = 0;
   private readonly chunk: Buffer | undefined;
+  /** Text, about, whose checks are handed over at once (see BATCHES_PER_CHUNK). */
+  private readonly batchBytes: number;
   /** Values found and not yet checked (checked elsewhere): UNIT_FIELDS numbers each, offsets in `text`. */
   private unchecked: number[] = [];
 
@@ -97,6 +106,7 @@ export class JsonUnits {
     private readonly checker?: UnitChecker,
   ) {
     this.chunk = "fd" in source ? Buffer.allocUnsafe(Math.max(4, source.chunkBytes)) : undefined;
+    this.batchBytes = Math.ceil(("fd" in source ? source.chunkBytes : CHUNK_BYTES) / BATCHES_PER_CHUNK);
     this.more(0);
     // A UTF-8 byte-order mark (PowerShell's redirection writes one) is not part of the JSON.
     while (this.text.length === 0 && this.more(0));
@@ -232,6 +242,7 @@ export class JsonUnits {
     const value = parse ? this.parse(this.text.slice(from, to), from) : undefined;
     this.unchecked.push(from, to, this.depth, parse ? 0 : PARSE);
     this.pos = to;
+    if (to - this.unchecked[0]! >= this.batchBytes) this.handOver();
     return value;
   }
 

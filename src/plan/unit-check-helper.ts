@@ -6,9 +6,9 @@ import { unitBatchProblem, type UnitBatch, type UnitChecker } from "./unit-check
 /**
  * Batches sent and not yet checked, at most: past it the walk checks the next batch itself.
  * The helper does more per byte than the walk, so it falls behind; this shares the work out
- * and bounds the text held in its queue (a batch is about one chunk of the file).
+ * and bounds the text held in its queue (a batch is about a quarter of a chunk: json-units.ts).
  */
-const MAX_QUEUED = 2;
+const MAX_QUEUED = 4;
 
 /** Slot of the shared counter (unit-check-worker.ts's CHECKED; not imported: the worker's module runs on import). */
 const CHECKED = 0;
