@@ -1,7 +1,7 @@
 import { LONE_SURROGATE } from "../grant/identity.js";
 import type { GrantRecord } from "../grant/record.js";
 import { parseTimestamp } from "../grant/time.js";
-import { grantDigest } from "./digest.js";
+import { testedGrantDigest } from "./digest.js";
 
 /**
  * The grant digest of a record as a plan or state holds it, recomputed from its fields and
@@ -45,7 +45,7 @@ export function recordDigest(record: GrantRecord, credential: string | null): st
     startsAt = starts.instant.seconds + (starts.instant.hadFraction ? 1 : 0);
     if (CANONICAL_UTC.test(startsText as string)) written.startsAt = startsText as string;
   }
-  return grantDigest(
+  return testedGrantDigest(
     {
       id,
       principal,

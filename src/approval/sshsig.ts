@@ -1,4 +1,5 @@
-import { createHash, verify } from "node:crypto";
+import { verify } from "node:crypto";
+import { hashBytes } from "./one-shot-hash.js";
 import { curveSize, parseSshPublicKey, type SshPublicKey } from "./ssh-public-key.js";
 import { sshString, SshWireError, SshWireReader } from "./ssh-wire.js";
 
@@ -98,7 +99,7 @@ function signedData(namespace: string, hashAlgorithm: string, message: Buffer): 
     sshString(namespace),
     sshString(Buffer.alloc(0)),
     sshString(hashAlgorithm),
-    sshString(createHash(hashAlgorithm).update(message).digest()),
+    sshString(hashBytes(hashAlgorithm, message)),
   ]);
 }
 
