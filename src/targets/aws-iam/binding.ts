@@ -1,4 +1,4 @@
-import { formatTimestamp } from "../../grant/index.js";
+import { formatTimestamp } from "../../grant/time.js";
 import { resourceName } from "../naming.js";
 import { accessLevelBinding, addressOf, type ResourceData } from "../target-module.js";
 import { expression } from "../terraform-text.js";

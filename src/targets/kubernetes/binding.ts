@@ -1,4 +1,4 @@
-import { formatTimestamp } from "../../grant/index.js";
+import { formatTimestamp } from "../../grant/time.js";
 import { resourceName } from "../naming.js";
 import { accessLevelBinding } from "../target-module.js";
 

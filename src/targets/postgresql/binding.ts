@@ -1,4 +1,5 @@
-import { formatTimestamp, type Grant, type Problem } from "../../grant/index.js";
+import type { Grant, Problem } from "../../grant/index.js";
+import { formatTimestamp } from "../../grant/time.js";
 import { objectName, resourceName } from "../naming.js";
 import { AccessLevelBinding, type ResourceData } from "../target-module.js";
 
