@@ -234,18 +234,18 @@ function walkPlan(units: JsonUnits): unknown {
   const isObject = units.members((key) => {
     if (key === "resource_changes" || key === "resource_drift") {
       const changes: unknown[] = [];
-      if (units.elements(() => changes.push(slimChange(units.take())))) doc[key] = changes;
-      else doc[key] = units.take();
+      if (units.elements(() => changes.push(slimChange(units.take())))) setOwn(doc, key, changes);
+      else setOwn(doc, key, units.take());
     } else if (key === "configuration") {
       const configuration: Record<string, unknown> = {};
       const walked = units.members((member) => {
         if (member === "root_module") configuration.root_module = walkModule(units, true);
         else units.skip();
       });
-      doc[key] = walked ? configuration : units.take();
+      setOwn(doc, key, walked ? configuration : units.take());
     } else if (key === "planned_values" || key === "prior_state") {
       // Only there or not: nothing reads their content.
-      doc[key] = {};
+      setOwn(doc, key, {});
       if (
         !units.members((member) =>
           member === "root_module" || member === "values" ? walkModule(units, false) : units.skip(),
@@ -257,8 +257,8 @@ function walkPlan(units: JsonUnits): unknown {
       const list = units.peek() === OPEN_ARRAY;
       if (list) units.elements(() => units.skip());
       else units.members(() => units.skip());
-      doc[key] = list ? [] : {};
-    } else doc[key] = units.take();
+      setOwn(doc, key, list ? [] : {});
+    } else setOwn(doc, key, units.take());
   });
   const value = isObject ? doc : units.take();
   units.finish();
@@ -300,13 +300,21 @@ function walkModule(units: JsonUnits, keep: boolean): ConfigModule | undefined {
           )
         )
           units.skip();
-        calls[name] = call;
+        setOwn(calls, name, call);
       });
       if (!walkedCalls) units.skip();
     } else units.skip();
   });
   if (!walked) units.skip();
   return keep ? { resources, module_calls: calls } : undefined;
+}
+
+/**
+ * Sets an own property, as JSON.parse does: a key from the plan is data, and plain assignment
+ * of `__proto__` (a valid module name) would set the object's prototype instead, hiding it.
+ */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 interface ConfigModule {

@@ -174,6 +174,27 @@ describe("the plan reader", () => {
     expect(JSON.stringify(read.plan)).not.toContain("null_resource.n");
   });
 
+  it("keeps a key named __proto__ as data, as JSON.parse does, not as a prototype", () => {
+    const plan = fullPlan() as {
+      configuration: { root_module: { module_calls: object } };
+      resource_changes: unknown[];
+    };
+    // `__proto__` is a valid module name; written as JSON text it is an ordinary key.
+    const text = JSON.stringify(plan)
+      .replace('"module_calls":{', '"module_calls":{"__proto__":{"module":{"resources":[]}},')
+      .replace('"checks":[]', '"checks":[],"__proto__":{"resource_changes":[]}');
+    for (const chunkBytes of [7, 4096]) {
+      const read = readPlanFile(file(text), { chunkBytes });
+      if (read.kind !== "json") throw new Error("read as binary");
+      const calls = (read.plan as unknown as typeof plan).configuration.root_module.module_calls;
+      expect(Object.keys(calls).sort()).toEqual(["__proto__", "team"]);
+      expect(Object.getPrototypeOf(calls)).toBe(Object.prototype);
+      expect(Object.getPrototypeOf(read.plan)).toBe(Object.prototype);
+      expect(Object.hasOwn(read.plan, "__proto__")).toBe(true);
+      expect(read.plan.resource_changes?.length).toBe(plan.resource_changes.length);
+    }
+  });
+
   const text = JSON.stringify(fullPlan());
   const bad: [string, string | Buffer][] = [
     [
