@@ -6,12 +6,12 @@ import { lastGoodStacks } from "./last-good.js";
 import {
   configurationRefusal,
   dropSweepBase,
-  fileSha256,
   stackInputsDigest,
   writeSweepBase,
   type SweepBase,
 } from "./sweep-base.js";
 import type { SweepStackResult } from "./sweep-stack.js";
+import { sha256File } from "../exec/sha256-file.js";
 
 /** What a stack's sweep did, for {@link updateSweepBase}. */
 export interface SweptStack extends AppContext {
@@ -82,8 +82,8 @@ function fullSweepBase(
   const config = join(swept.workspace.workingDir, "cdk.tf.json");
   if (!lastGood || resolve(lastGood.workingDir) !== resolve(swept.workspace.workingDir))
     return { reason: "no last good configuration was kept" };
-  const configSha256 = fileSha256(lastGood.configFile);
-  if (configSha256 !== fileSha256(config)) return { reason: "no last good configuration was kept" };
+  const configSha256 = sha256File(lastGood.configFile);
+  if (configSha256 !== sha256File(config)) return { reason: "no last good configuration was kept" };
   const refusal = configurationRefusal(config);
   if (refusal !== undefined) return { reason: refusal };
   const digest = stackInputsDigest({

@@ -11,12 +11,12 @@ import {
   configurationRefusal,
   FAST_PATH_MAX_AGE_SECONDS,
   FAST_PATH_MAX_REVOCATIONS,
-  fileSha256,
   grantsAt,
   readSweepBase,
   stackInputsDigest,
   type SweepBase,
 } from "./sweep-base.js";
+import { sha256File } from "../exec/sha256-file.js";
 
 /** A stack the sweep can revoke from the state without running the app. */
 export interface FastStack {
@@ -96,7 +96,7 @@ export async function fastPathStacks(
         reason: `the last full sweep of "${stack}" is ${age < 0 ? "after the clock" : "over a day old"}`,
       };
     try {
-      if (fileSha256(lastGood.configFile) !== base.configSha256)
+      if (sha256File(lastGood.configFile) !== base.configSha256)
         return { reason: `the last good configuration of "${stack}" is not the full sweep's` };
       const refusal = configurationRefusal(lastGood.configFile);
       if (refusal) return { reason: refusal };

@@ -126,11 +126,6 @@ export function stackInputsDigest(parts: StackInputs): string | undefined {
     .digest("hex");
 }
 
-/** sha256 of a file's bytes. */
-export function fileSha256(file: string): string {
-  return createHash("sha256").update(readFileSync(file)).digest("hex");
-}
-
 /**
  * Why a configuration cannot be the base of a fast path, or undefined when it can: the app
  * read a grant's status (its output may change with the clock in other ways). Grants on a
