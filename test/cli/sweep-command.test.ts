@@ -1,7 +1,12 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { GENESIS_PREV, readLedger, verifyLedger } from "../../src/audit/ledger/index.js";
+import {
+  GENESIS_PREV,
+  LEDGER_EVENT_VERSION,
+  readLedger,
+  verifyLedger,
+} from "../../src/audit/ledger/index.js";
 import { synthApp } from "../../src/check/synth-app.js";
 import { formatTimestamp } from "../../src/grant/index.js";
 import { apply, init, plan, resolveEngine } from "../../src/runner/index.js";
@@ -117,6 +122,9 @@ describe("tempgrant sweep", () => {
       .filter((line) => line.startsWith("{"))
       .map((line) => JSON.parse(line) as { unrecorded: { type: string }; error: string });
     expect(unrecorded.map((line) => [line.unrecorded.type, line.error])).toEqual([["sweep", why]]);
+    // As the ledger would have held it: its format's version right after the type.
+    expect(Object.keys(unrecorded[0]!.unrecorded).slice(0, 2)).toEqual(["type", "version"]);
+    expect((unrecorded[0]!.unrecorded as { version?: unknown }).version).toBe(LEDGER_EVENT_VERSION);
     expect(result.stderr.trim().split("\n").at(-1)).toMatch(
       /^tempgrant: ledger: 1 event\(s\) could not be recorded in .*notes\.txt/,
     );

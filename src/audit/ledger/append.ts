@@ -23,6 +23,16 @@ export interface AppendOptions {
 }
 
 /**
+ * An event as this tempgrant writes it: a plain JSON value, so the hash covers exactly what
+ * the line holds (no undefined, no toJSON), its version stamped after the type, whatever was
+ * given. An event the ledger refused is printed in the same form, so it can be appended later.
+ */
+export function stampedEvent(event: LedgerEvent): LedgerEvent {
+  const { type, version: _given, ...fields } = JSON.parse(JSON.stringify(event)) as LedgerEvent;
+  return { type, version: LEDGER_EVENT_VERSION, ...fields } as LedgerEvent;
+}
+
+/**
  * Appends one event to the ledger (creating it and its folder if needed) and returns the
  * entry written. Under the lock: read the last entry from the tail, chain onto it, write one
  * line with O_APPEND, fsync. A failed write is cut back off, so the file never keeps half a line.
@@ -32,10 +42,7 @@ export async function appendLedgerEvent(
   event: LedgerEvent,
   options: AppendOptions = {},
 ): Promise<LedgerEntry> {
-  // A plain JSON value, so the hash covers exactly what the line holds (no undefined, no toJSON),
-  // in the format this tempgrant writes: its version stamped after the type, whatever was given.
-  const { type, version: _given, ...fields } = JSON.parse(JSON.stringify(event)) as LedgerEvent;
-  const body = { type, version: LEDGER_EVENT_VERSION, ...fields } as LedgerEvent;
+  const body = stampedEvent(event);
   try {
     makeDirectory(dirname(path));
     // The lock resolves the ledger's real path, so the file must exist first ("a" never truncates).

@@ -1,5 +1,5 @@
 import { wrapStep } from "../../errors.js";
-import { appendLedgerEvent } from "./append.js";
+import { appendLedgerEvent, stampedEvent } from "./append.js";
 import type { AppliedGrant, FailureEvent, LedgerEvent } from "./entry.js";
 import { readLedgerHead } from "./tail.js";
 
@@ -21,7 +21,7 @@ export interface LedgerRecorder {
 
 /** Options of {@link openLedgerRecorder}. */
 export interface RecorderOptions {
-  /** Take an event the ledger refused (the sweep prints it); absent: refusal is an error. */
+  /** Take an event the ledger refused, as it would have been written (the sweep prints it); absent: refusal is an error. */
   readonly onUnrecorded?: (event: LedgerEvent, error: string) => void;
   /** Record nothing (a dry run). */
   readonly dryRun?: boolean;
@@ -49,7 +49,7 @@ export function openLedgerRecorder(path: string, options: RecorderOptions = {}):
       } catch (error) {
         if (!options.onUnrecorded) throw wrapStep("ledger", error);
         unrecorded += 1;
-        options.onUnrecorded(event, (error as Error).message);
+        options.onUnrecorded(stampedEvent(event), (error as Error).message);
       }
     },
     unrecorded: () => unrecorded,
