@@ -66,12 +66,13 @@ export class PlanRelations implements RelationLookups {
   }
 
   /**
-   * For a value known only after apply: whether the configuration of `attribute` refers to
-   * nothing but referable resources of the same module instance that this plan holds for
+   * For a value known only after apply: whether the configuration of `attribute` is a
+   * reference to one referable resource of the same module instance that this plan holds for
    * grant `owner`, of the type its target names (a binding attaching its own policy by ARN).
-   * A JSON configuration keeps the expression's text, which must then be that reference
-   * alone; for HCL the plan JSON gives only the references: see docs/security-model.md for
-   * what that leaves.
+   * Only a JSON configuration (what cdktf writes) keeps the expression's text, which must then
+   * be that reference alone. For HCL the plan JSON gives only the references, and
+   * `coalesce("arn:…:AdministratorAccess", aws_iam_policy.x.arn)` has the same ones as the
+   * reference alone: without the text nothing tells them apart, so the value stays unknown.
    */
   refersOnlyToOwnResources(change: ResourceChangeJson, attribute: string, owner: string | null): boolean {
     if (owner === null) return false;
@@ -83,10 +84,10 @@ export class PlanRelations implements RelationLookups {
     const references = expression?.references;
     if (!Array.isArray(references) || references.length === 0) return false;
     const patterns = this.patternsOf(reference);
-    // A JSON configuration (what cdktf writes) keeps the template's text: then it must be the
-    // attribute of one resource and nothing else, not a conditional that may yield another.
+    // The template's text must be the attribute of one resource and nothing else, not a
+    // conditional or a function that may yield another.
     const text = expression?.constant_value;
-    if (text !== undefined && !(typeof text === "string" && patterns.template.test(text))) return false;
+    if (!(typeof text === "string" && patterns.template.test(text))) return false;
     const targets = new Set<string>();
     for (const name of references) {
       if (typeof name !== "string") return false;

@@ -110,7 +110,11 @@ function awsGrant(policy: string, extra: object[] = [], extraAddresses: string[]
             name: "grant",
             expressions: {
               user: { constant_value: "alice" },
-              policy_arn: { references: ["aws_iam_policy.grant.arn", "aws_iam_policy.grant"] },
+              // As cdktf writes it: a JSON configuration keeps the expression's text.
+              policy_arn: {
+                constant_value: "${aws_iam_policy.grant.arn}",
+                references: ["aws_iam_policy.grant.arn", "aws_iam_policy.grant"],
+              },
             },
           },
         ],
@@ -223,13 +227,21 @@ describe("AWS IAM policy documents", () => {
       configuration: { root_module: { resources: { expressions: object }[] } };
     };
     // The ARN of a policy of another module, a variable, a data source: nothing tells it is
-    // the grant's. A JSON configuration keeps the text: a conditional is not the reference alone.
+    // the grant's. A JSON configuration keeps the text: a conditional or a function is not the
+    // reference alone. HCL keeps only the references, the same for
+    // `coalesce("arn:…:AdministratorAccess", aws_iam_policy.grant.arn)` as for the reference
+    // alone: without the text, the ARN stays unknown.
+    const own = ["aws_iam_policy.grant.arn", "aws_iam_policy.grant"];
     const conditional = '${true ? "arn:aws:iam::aws:policy/AdministratorAccess" : aws_iam_policy.grant.arn}';
+    const coalesced = '${coalesce("arn:aws:iam::aws:policy/AdministratorAccess", aws_iam_policy.grant.arn)}';
     for (const expression of [
       { references: ["aws_iam_policy.other.arn", "aws_iam_policy.other"] },
       { references: ["var.policy_arn"] },
       { references: [] },
-      { constant_value: conditional, references: ["aws_iam_policy.grant.arn", "aws_iam_policy.grant"] },
+      { constant_value: conditional, references: own },
+      { constant_value: coalesced, references: own },
+      { references: own },
+      { constant_value: 42, references: own },
     ]) {
       plan.configuration.root_module.resources[0]!.expressions = { policy_arn: expression };
       expect([expression, await denials(plan)]).toEqual([
