@@ -60,8 +60,10 @@ function kinScope(type: string, values: Record<string, unknown>): GrantedScope {
 
 /**
  * Attributes that say nothing about who may do what: identifiers and timestamps the provider
- * computes (`id`, `arn`, PostgreSQL's `oid`, ...). Matched on the last attribute name of a
- * path (`metadata[0].uid` is `uid`). Every other attribute of a privileged resource is
+ * computes (`id`, `arn`, PostgreSQL's `oid`, ...). They count at the top level of a resource,
+ * and in a Kubernetes object's `metadata` (`metadata[0].uid`), where the server sets them;
+ * deeper elsewhere, the same name can say what the access is on (the `data_location[0].arn`
+ * of `aws_lakeformation_permissions`). Every other attribute of a privileged resource is
  * access-relevant: unknown at plan time, it is denied; changed in place, it widens access.
  * A type tempgrant does not know gets the same default: every attribute but these counts.
  */
@@ -87,19 +89,17 @@ const HARMLESS_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
   terraform_data: ["output"],
 };
 
-/** The last attribute name of a path such as `metadata[0].uid`. */
-function lastAttribute(path: string): string {
-  if (!path.includes(".") && !path.includes("[")) return path;
+/** Whether a path such as `id` or `metadata[0].uid` names a harmless attribute where it counts (see {@link HARMLESS_ATTRIBUTES}). */
+function harmlessPath(path: string): boolean {
+  if (!path.includes(".") && !path.includes("[")) return HARMLESS_ATTRIBUTES.has(path);
   const parts = path.replace(/\[\d+\]/g, "").split(".");
-  return parts[parts.length - 1] ?? path;
+  return parts.length === 2 && parts[0] === "metadata" && HARMLESS_ATTRIBUTES.has(parts[1]!);
 }
 
 /** The unknown paths of a privileged resource that decide access (see {@link HARMLESS_ATTRIBUTES}). */
 export function accessRelevantUnknown(type: string, paths: readonly string[]): string[] {
   const own = HARMLESS_BY_TYPE[type] ?? [];
-  return paths.filter(
-    (path) => path === "*" || !(HARMLESS_ATTRIBUTES.has(lastAttribute(path)) || own.includes(path)),
-  );
+  return paths.filter((path) => path === "*" || !(harmlessPath(path) || own.includes(path)));
 }
 
 /**

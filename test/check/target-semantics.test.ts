@@ -253,6 +253,21 @@ describe("AWS IAM policy documents", () => {
     }
   });
 
+  it("counts an identifier known only after apply that says what the access is on: Lake Formation's data location", async () => {
+    const permissions = change(
+      "aws_lakeformation_permissions.grant",
+      "aws_lakeformation_permissions",
+      { principal: "arn:aws:iam::1:user/alice", permissions: ["DATA_LOCATION_ACCESS"], data_location: [{}] },
+      // The location the permission is on, from a resource this plan creates.
+      { id: true, data_location: [{ arn: true }] },
+    );
+    expect(
+      await denials(doc([record(["aws_lakeformation_permissions.grant"], "aws-iam", false), permissions])),
+    ).toEqual([
+      "unknown/known-at-plan: aws_lakeformation_permissions.grant (aws_lakeformation_permissions): data_location[0].arn is known only after apply; access must be decided when the plan is checked",
+    ]);
+  });
+
   it('reads Principal "*" in a resource policy as anyone', async () => {
     const bucket = change("aws_s3_bucket_policy.ledger", "aws_s3_bucket_policy", {
       bucket: "ledger",
@@ -473,6 +488,16 @@ describe("Kubernetes RBAC", () => {
   it("passes a binding to a narrow role of the same plan", async () => {
     const narrow = role([{ api_groups: [""], resources: ["pods"], verbs: ["get", "list"] }]);
     expect(await denials(plan(narrow, binding({ kind: "Role", name: "reader" })))).toEqual([]);
+  });
+
+  it("does not count what the server sets in an object's metadata, known only after apply", async () => {
+    const narrow = role([{ api_groups: [""], resources: ["pods"], verbs: ["get", "list"] }]);
+    const bound = binding({ kind: "Role", name: "reader" });
+    bound.change.after_unknown = {
+      id: true,
+      metadata: [{ uid: true, resource_version: true, generation: true }],
+    };
+    expect(await denials(plan(narrow, bound))).toEqual([]);
   });
 
   it("makes a binding as wide as the role of the same plan it binds", async () => {
