@@ -71,7 +71,7 @@ export class PlanRelations implements RelationLookups {
    * grant `owner`, of the type its target names (a binding attaching its own policy by ARN).
    * Only a JSON configuration (what cdktf writes) keeps the expression's text, which must then
    * be that reference alone. For HCL the plan JSON gives only the references, and
-   * `coalesce("arn:…:AdministratorAccess", aws_iam_policy.x.arn)` has the same ones as the
+   * `replace(aws_iam_policy.x.arn, "/^.+$/", "arn:…:AdministratorAccess")` has the same ones as the
    * reference alone: without the text nothing tells them apart, so the value stays unknown.
    */
   refersOnlyToOwnResources(change: ResourceChangeJson, attribute: string, owner: string | null): boolean {

@@ -229,17 +229,18 @@ describe("AWS IAM policy documents", () => {
     // The ARN of a policy of another module, a variable, a data source: nothing tells it is
     // the grant's. A JSON configuration keeps the text: a conditional or a function is not the
     // reference alone. HCL keeps only the references, the same for
-    // `coalesce("arn:…:AdministratorAccess", aws_iam_policy.grant.arn)` as for the reference
+    // `replace(aws_iam_policy.grant.arn, "/^.+$/", "arn:…:AdministratorAccess")` as for the reference
     // alone: without the text, the ARN stays unknown.
     const own = ["aws_iam_policy.grant.arn", "aws_iam_policy.grant"];
     const conditional = '${true ? "arn:aws:iam::aws:policy/AdministratorAccess" : aws_iam_policy.grant.arn}';
-    const coalesced = '${coalesce("arn:aws:iam::aws:policy/AdministratorAccess", aws_iam_policy.grant.arn)}';
+    const replaced =
+      '${replace(aws_iam_policy.grant.arn, "/^.+$/", "arn:aws:iam::aws:policy/AdministratorAccess")}';
     for (const expression of [
       { references: ["aws_iam_policy.other.arn", "aws_iam_policy.other"] },
       { references: ["var.policy_arn"] },
       { references: [] },
       { constant_value: conditional, references: own },
-      { constant_value: coalesced, references: own },
+      { constant_value: replaced, references: own },
       { references: own },
       { constant_value: 42, references: own },
     ]) {
