@@ -3,7 +3,8 @@
 // (yaml alone is ~80) than running them; with one chunk per command a check of a small plan
 // takes 190 ms instead of 255. The library (main, types) stays tsc's output in dist/src.
 // Usage: tsx scripts/bundle-cli.ts [outdir]   (npm run build runs it)
-import { rmSync } from "node:fs";
+import { renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -40,8 +41,13 @@ export async function bundleCli(outdir: string): Promise<void> {
     banner: {
       js: 'import { createRequire as createRequireForBundle } from "node:module"; const require = createRequireForBundle(import.meta.url);',
     },
+    // .mjs: Node knows each chunk is an ES module from its name, without looking for the
+    // package.json above it (about 20 ms of a check's start-up, 60 chunks).
+    outExtension: { ".js": ".mjs" },
     logLevel: "warning",
   });
+  // The bin keeps its name (package.json, and benchmarks that run older builds' main.js).
+  renameSync(join(outdir, "main.mjs"), join(outdir, "main.js"));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -4,11 +4,11 @@ import { pathToFileURL } from "node:url";
 
 /**
  * The file a worker thread runs: `name`.js beside the module at `base` (its import.meta.url),
- * as tsc and the CLI bundle both lay it out. From source (tests, tsx), a worker does not
+ * as tsc lays it out, or `name`.mjs beside a chunk of the CLI bundle. From source (tests, tsx), a worker does not
  * inherit the TypeScript loader, so a one-line bootstrap loads `name`.ts through tsx.
  */
 export function workerEntry(name: string, base: string): URL {
-  if (!base.endsWith(".ts")) return new URL(`./${name}.js`, base);
+  if (!base.endsWith(".ts")) return new URL(`./${name}${base.endsWith(".mjs") ? ".mjs" : ".js"}`, base);
   const tsx = tsxEsmApi();
   const source = new URL(`./${name}.ts`, base).href;
   const bootstrap = `const { tsImport } = await import(${JSON.stringify(tsx)}); await tsImport(${JSON.stringify(source)}, ${JSON.stringify(source)});`;

@@ -8,7 +8,6 @@ import { findAllOnPath } from "../toolchain/find-on-path.js";
 import { readToolchainManifest } from "../toolchain/manifest.js";
 import { PINS } from "../toolchain/pins.js";
 import { policiesDir, shippedBundlePath } from "./bundle-location.js";
-import { buildPolicyBundle } from "./build-bundle.js";
 
 /** Where a project keeps its own Rego, relative to the project. */
 export const PROJECT_POLICIES = "policies";
@@ -61,6 +60,8 @@ export async function projectBundle(
   // Built under a name of its own, then renamed: a concurrent run never reads half a bundle.
   const partial = `${cached}.${process.pid}.partial`;
   try {
+    // Loaded only to build: it brings tar, which a check with the shipped bundle never needs.
+    const { buildPolicyBundle } = await import("./build-bundle.js");
     await buildPolicyBundle({
       opa,
       sources: ["main.rego", "lib", "rules", ...own.map((file) => resolve(dir, file))],

@@ -93,9 +93,9 @@ describe("the packed tarball", () => {
     for (const path of [
       "package.json",
       "dist/cli/main.js",
-      "dist/cli/evaluation-worker.js",
-      "dist/cli/unit-check-worker.js",
-      "dist/cli/signature-folder-worker.js",
+      "dist/cli/evaluation-worker.mjs",
+      "dist/cli/unit-check-worker.mjs",
+      "dist/cli/signature-folder-worker.mjs",
       "dist/src/index.js",
       "dist/src/index.d.ts",
       "dist/src/constructs/temporary-grant.d.ts",

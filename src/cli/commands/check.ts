@@ -78,19 +78,15 @@ export function checkCommand(): Command {
           { resolveClock },
           { loadPolicyEngine },
           { CHECK_FORMATS },
-          { resolveEngine, showJson },
           { inputFileOption, loadCheckConfig, sizeOption },
           { projectBundle },
-          { loadEvidence, loadEvidenceAhead },
         ] = await Promise.all([
           import("../../check/check-plan.js"),
           import("../../grant/clock.js"),
           import("../../policy/evaluate.js"),
           import("../../report/check-formats.js"),
-          import("../../runner/index.js"),
           import("../options.js"),
           import("../../policy/project-bundle.js"),
-          import("../../approval/load-evidence.js"),
         ]);
         if (options.bundle !== undefined) inputFileOption("--bundle", options.bundle);
         const clock = options.now === undefined ? undefined : resolveClock(options.now);
@@ -102,9 +98,14 @@ export function checkCommand(): Command {
         // A plan checked on its own has no evidence unless given by flag: every approver it
         // names is then denied (fail closed). Keys must be valid at the instant checked.
         // A large plan's signature files are read by a helper thread while the plan is read.
-        const load = planWorthHelpers(planPath) ? loadEvidenceAhead : loadEvidence;
-        const approvals =
+        // Evidence is read only when given: its readers are not loaded otherwise.
+        const evidence =
           options.signatures === undefined && options.reviews === undefined
+            ? undefined
+            : await import("../../approval/load-evidence.js");
+        const load = planWorthHelpers(planPath) ? evidence?.loadEvidenceAhead : evidence?.loadEvidence;
+        const approvals =
+          load === undefined
             ? undefined
             : load({
                 config,
@@ -123,15 +124,17 @@ export function checkCommand(): Command {
           fallbackNow: resolveClock().now,
           maxPlanBytes: sizeOption("--max-plan-size", options.maxPlanSize),
           // The plan path is the user's (relative to where they stand), not --chdir's.
-          renderBinaryPlan: (path) =>
-            showJson(
+          renderBinaryPlan: async (path) => {
+            const { resolveEngine, showJson } = await import("../../runner/index.js");
+            return showJson(
               {
                 engine: resolveEngine({ ...(options.engine ? { kind: options.engine } : {}) }),
                 workingDir: options.chdir,
                 lockTimeout: "0s",
               },
               resolve(path),
-            ),
+            );
+          },
         });
         // A stack's folder (the usual --chdir for a saved plan) also says which grants it declares.
         const { withInactiveGrantWarnings } = await import("../../check/inactive-grants.js");
