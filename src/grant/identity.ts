@@ -9,21 +9,63 @@ import { createRequire } from "node:module";
  * - Text that cannot be seen is refused, not cleaned: Unicode format characters (Cf: zero
  *   width spaces and joiners, U+2060..U+2064, U+FEFF, the soft hyphen, bidi controls), other
  *   control characters (Cc), line and paragraph separators, private-use and unassigned code
- *   points, every default-ignorable code point (Hangul fillers, variation selectors), and
- *   half of a surrogate pair on its own (a YAML or JSON escape can write one; it is not text).
+ *   points, every default-ignorable code point (Hangul fillers, variation selectors), the
+ *   graphic characters drawn as nothing that no property gathers (U+2800 BRAILLE PATTERN
+ *   BLANK, ...: {@link BLANK_GLYPHS}), and half of a surrogate pair on its own (a YAML or JSON
+ *   escape can write one; it is not text).
+ * - Inside a name, a space other than the ASCII space (NBSP, U+3000, ...) is refused too; in
+ *   names, reason and ticket a combining mark on no character, or more than four marks (or one
+ *   mark twice) on one character (UTS #39, 5.4). A reason or ticket that is not printable
+ *   ASCII must hold a visible character: a letter, digit or sign, not marks and blanks alone.
  * - Compatibility forms are folded with NFKC before comparison (fullwidth `ａｌｉｃｅ` is alice).
  * - Names may not be empty or blank, nor hold glob characters (`*`, `?`, `[`): the allowed
  *   approver patterns of tempgrant.yaml are the only globs.
  * - Names that look alike across scripts (Cyrillic `а` for Latin `a`, `rn` for `m`) are the
- *   same person for self-approval and approver counting: compared by their UTS #39 skeleton.
+ *   same person for self-approval and approver counting: compared by their UTS #39 skeleton,
+ *   with case folded as well (skeleton, lower case, again until stable; of the name as
+ *   written, in lower and in upper case), since names are compared ignoring case: Cyrillic
+ *   `ВОВ` reads as `BOB`, so it is bob.
+ * - An alias maps straight to the name used in grants: tempgrant.yaml refuses an alias whose
+ *   name is itself an alias ({@link aliasChains}); given one anyway, a chain is followed to its
+ *   end and a cycle is one person.
  */
 
+/**
+ * Graphic characters drawn as nothing that no Unicode property gathers (they are So or Mn,
+ * not Cf, not default-ignorable), so they are listed by hand: U+2800 BRAILLE PATTERN BLANK,
+ * U+1D159 MUSICAL SYMBOL NULL NOTEHEAD, U+16FE4 KHITAN SMALL SCRIPT FILLER. The Hangul
+ * fillers (U+115F, U+1160, U+3164, U+FFA0) are default-ignorable, listed too in case a
+ * runtime's Unicode data is older. Any other blank glyph found goes here. Alternatives, not a
+ * character class: some are combining (U+16FE4, U+1160), which a class would misread.
+ */
+const BLANK_GLYPHS = ["\\u2800", "\\u{1D159}", "\\u{16FE4}", "\\u115F", "\\u1160", "\\u3164", "\\uFFA0"];
+
 /** Code points that cannot be seen, or that render as something else (see the module comment). */
-const INVISIBLE =
-  /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u115F\u1160\u3164\uFFA0]/u;
+const INVISIBLE = new RegExp(
+  [
+    "[\\p{Cc}\\p{Cf}\\p{Co}\\p{Cn}\\p{Cs}\\p{Zl}\\p{Zp}\\p{Default_Ignorable_Code_Point}]",
+    ...BLANK_GLYPHS,
+  ].join("|"),
+  "u",
+);
 
 /** The same, global, to strip them out of a name before comparison. */
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, "gu");
+
+/**
+ * A blank other than the ASCII space (NBSP, U+2000..U+200A, U+3000, ...): refused inside a
+ * name (around one, it is trimmed like any blank).
+ */
+const WIDE_SPACE = /(?=\P{ASCII})[\p{White_Space}\p{Zs}]/u;
+
+/** A combining mark on no character: at the start of the text or after a blank. */
+const LONE_MARK = /(?:^|\p{White_Space})(\p{M})/u;
+
+/** UTS #39, 5.4: more than four nonspacing marks on one character, or one such mark twice (in NFD). */
+const STACKED_MARKS = /[\p{Mn}\p{Me}]{5,}|([\p{Mn}\p{Me}])\1/u;
+
+/** What a reader sees as a character: not a mark, a blank, nor anything {@link INVISIBLE}. */
+const VISIBLE_ALL = new RegExp(`(?![\\p{M}\\p{White_Space}])(?!${INVISIBLE.source})[^]`, "gu");
 
 /** Text made only of printable ASCII. */
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
@@ -35,7 +77,7 @@ const GLOB = /[*?[]/;
 export interface TextProblem {
   /** The field's name as the grant spells it: `principal`, `approvedBy[1]`, `reason`. */
   readonly field: string;
-  readonly code: "TEXT_INVISIBLE" | "NAME_BLANK" | "NAME_GLOB";
+  readonly code: "TEXT_INVISIBLE" | "TEXT_MARKS" | "TEXT_BLANK" | "NAME_SPACE" | "NAME_BLANK" | "NAME_GLOB";
   readonly message: string;
 }
 
@@ -66,6 +108,36 @@ function invisibleProblem(field: string, text: string): TextProblem | undefined 
   };
 }
 
+/** Combining marks a reader cannot tell apart or place (see the module comment); undefined when none. */
+function markProblem(field: string, text: string): TextProblem | undefined {
+  const lone = LONE_MARK.exec(text);
+  if (lone) {
+    return {
+      field,
+      code: "TEXT_MARKS",
+      message: `${field} holds a combining mark on no character (${codePoint(lone[1]!)}); write it on a letter or leave it out`,
+    };
+  }
+  const stacked = STACKED_MARKS.exec(text.normalize("NFD"));
+  if (stacked) {
+    return {
+      field,
+      code: "TEXT_MARKS",
+      message: `${field} stacks more than four combining marks, or one mark twice, on a character (${codePoint(stacked[0])}); write it without them`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * How many characters of a text a reader sees: code points that are not combining marks,
+ * blanks, or anything refused as invisible (NFC first, so `e` + U+0301 is one `é`).
+ */
+export function visibleLength(text: string): number {
+  if (PRINTABLE_ASCII.test(text)) return text.replaceAll(" ", "").length;
+  return text.normalize("NFC").match(VISIBLE_ALL)?.length ?? 0;
+}
+
 /** The problems of a person's name (principal, requester, approver). */
 export function nameProblems(field: string, name: unknown): TextProblem[] {
   if (typeof name !== "string") return [];
@@ -85,6 +157,18 @@ export function nameProblems(field: string, name: unknown): TextProblem[] {
       },
     ];
   }
+  const space = WIDE_SPACE.exec(name.trim());
+  if (space) {
+    return [
+      {
+        field,
+        code: "NAME_SPACE",
+        message: `${field} holds a blank that is not an ASCII space (${codePoint(space[0])}); write the name without it`,
+      },
+    ];
+  }
+  const marks = markProblem(field, name);
+  if (marks) return [marks];
   return [];
 }
 
@@ -98,11 +182,26 @@ function plainText(text: unknown): boolean {
   return typeof text !== "string" || PRINTABLE_ASCII.test(text);
 }
 
-/** The problems of free text a reviewer reads (reason, ticket): invisible characters, or nothing visible. */
+/**
+ * The problems of free text a reviewer reads (reason, ticket): invisible characters, stray
+ * or stacked combining marks, or nothing visible at all. Printable ASCII has none of these
+ * (a reason of ASCII spaces is too short for `justification/reason-present`, which counts).
+ */
 export function textProblems(field: string, text: unknown): TextProblem[] {
-  if (typeof text !== "string") return [];
+  if (typeof text !== "string" || PRINTABLE_ASCII.test(text)) return [];
   const invisible = invisibleProblem(field, text);
   if (invisible) return [invisible];
+  const marks = markProblem(field, text);
+  if (marks) return [marks];
+  if (visibleLength(text) === 0) {
+    return [
+      {
+        field,
+        code: "TEXT_BLANK",
+        message: `${field} has nothing visible in it (only blanks or combining marks); write it in letters`,
+      },
+    ];
+  }
   return [];
 }
 
@@ -154,10 +253,48 @@ const foldedAliases = new WeakMap<object, ReadonlyMap<string, string>>();
 function aliasMap(aliases: Readonly<Record<string, string>>): ReadonlyMap<string, string> {
   let map = foldedAliases.get(aliases);
   if (!map) {
-    map = new Map(Object.entries(aliases).map(([alias, name]) => [foldText(alias), foldText(name)]));
+    const direct = new Map(Object.entries(aliases).map(([alias, name]) => [foldText(alias), foldText(name)]));
+    // tempgrant.yaml refuses chains (aliasChains); aliases given another way are followed to
+    // the end, and the names of a cycle are one person (its smallest spelling).
+    map = new Map([...direct.keys()].map((alias) => [alias, resolveAlias(alias, direct)]));
     foldedAliases.set(aliases, map);
   }
   return map;
+}
+
+function resolveAlias(alias: string, direct: ReadonlyMap<string, string>): string {
+  const seen = [alias];
+  let name = direct.get(alias)!;
+  while (direct.has(name) && !seen.includes(name)) {
+    seen.push(name);
+    name = direct.get(name)!;
+  }
+  const cycle = seen.indexOf(name);
+  return cycle < 0 ? name : seen.slice(cycle).sort()[0]!;
+}
+
+/** An alias whose name is itself an alias (of `next`): a chain, or a cycle. */
+export interface AliasChain {
+  readonly alias: string;
+  readonly name: string;
+  readonly next: string;
+}
+
+/**
+ * The aliases of `approvals.aliases` whose name is itself an alias (compared folded): an
+ * alias maps straight to the name used in grants, so tempgrant.yaml refuses these. An alias
+ * of its own spelling (`Alice: alice`) is no chain.
+ */
+export function aliasChains(aliases: Readonly<Record<string, string>>): AliasChain[] {
+  const direct = new Map(Object.entries(aliases).map(([alias, name]) => [foldText(alias), name]));
+  const chains: AliasChain[] = [];
+  for (const [alias, name] of Object.entries(aliases)) {
+    const target = foldText(name);
+    if (target === foldText(alias)) continue;
+    const next = direct.get(target);
+    if (next !== undefined && foldText(next) !== target) chains.push({ alias, name, next });
+  }
+  return chains;
 }
 
 /** A person's name folded ({@link foldText}), then replaced by its alias when it has one. */
@@ -192,19 +329,35 @@ export const ASCII_PROTOTYPES: Readonly<Record<string, string>> = {
   "|": "l",
 };
 
-/** {@link ASCII_PROTOTYPES} by char code, every other ASCII code point mapped to itself. */
-/** The ASCII characters {@link ASCII_PROTOTYPES} maps, as one character class. */
-const ASCII_CONFUSABLE = new RegExp(
-  `[${Object.keys(ASCII_PROTOTYPES)
-    .map((character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, "0")}`)
-    .join("")}]`,
-  "g",
+/** {@link ASCII_PROTOTYPES} by char code (undefined: the character is its own prototype). */
+const ASCII_BY_CODE: readonly (string | undefined)[] = Array.from(
+  { length: 128 },
+  (_, code) => ASCII_PROTOTYPES[String.fromCharCode(code)],
 );
 
-const ASCII_BY_CODE: readonly string[] = Array.from({ length: 128 }, (_, code) => {
-  const character = String.fromCharCode(code);
-  return ASCII_PROTOTYPES[character] ?? character;
-});
+/**
+ * The skeleton of printable ASCII, undefined for other text: one pass over the char codes
+ * (a regular expression replace with a callback costs a microsecond or two a name, and every
+ * e-mail address holds an `m`). NFD of printable ASCII is itself: only a mapping that left
+ * ASCII (`%`) needs it again.
+ */
+function asciiSkeleton(text: string): string | undefined {
+  let mapped = "";
+  let from = 0;
+  let leftAscii = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code > 0x7e) return undefined;
+    const prototype = ASCII_BY_CODE[code];
+    if (prototype === undefined) continue;
+    mapped += text.slice(from, index) + prototype;
+    from = index + 1;
+    if (!PRINTABLE_ASCII.test(prototype)) leftAscii = true;
+  }
+  if (from === 0) return text;
+  mapped += text.slice(from);
+  return leftAscii ? mapped.normalize("NFD") : mapped;
+}
 
 /** The confusables data itself, for the test that keeps {@link ASCII_PROTOTYPES} in step. */
 export function confusablesTable(): ReadonlyMap<string, string> {
@@ -218,23 +371,37 @@ const skeletons = new Map<string, string>();
  * NFD again. Two texts with the same skeleton look the same to a reader.
  */
 export function skeleton(text: string): string {
-  if (PRINTABLE_ASCII.test(text)) {
-    // Only a few ASCII characters have another prototype: one replace, cheaper than a cache
-    // entry for each of a plan's names. NFD of printable ASCII is itself: only a mapping that
-    // left ASCII needs it again.
-    const mapped = text.replace(ASCII_CONFUSABLE, (character) => ASCII_BY_CODE[character.charCodeAt(0)]!);
-    return PRINTABLE_ASCII.test(mapped) ? mapped : mapped.normalize("NFD");
-  }
+  const ascii = asciiSkeleton(text);
+  if (ascii !== undefined) return ascii;
   let known = skeletons.get(text);
   if (known === undefined) {
     const table = prototypeTable();
     let mapped = "";
-    for (const character of text.normalize("NFD")) mapped += table.get(character) ?? character;
+    for (const character of text.normalize("NFD")) {
+      const code = character.charCodeAt(0);
+      mapped += (code >= 0x20 && code < 0x7f ? ASCII_BY_CODE[code] : table.get(character)) ?? character;
+    }
     known = mapped.normalize("NFD");
     if (skeletons.size > 100_000) skeletons.clear();
     skeletons.set(text, known);
   }
   return known;
+}
+
+/**
+ * A text's skeleton with case folded too: skeleton, lower case, again until it is stable.
+ * The skeleton is case-sensitive (Cyrillic `в` skeletons to `ʙ`, Cyrillic `В` to `B`), names
+ * are not: a name's case forms go through this ({@link Identities}). Stable within two or
+ * three rounds; bounded all the same.
+ */
+export function caselessSkeleton(text: string): string {
+  let current = text;
+  for (let round = 0; round < 8; round++) {
+    const next = skeleton(current).toLowerCase();
+    if (next === current) break;
+    current = next;
+  }
+  return current;
 }
 
 /** A name as written, NFKC, invisible characters dropped, trimmed: case kept for the skeleton. */
@@ -248,8 +415,11 @@ function visibleText(name: unknown): string {
  * Identity keys of the names of one plan (or one ledger): each name's key is its folded,
  * alias-resolved spelling, except that names that look alike share one key (the smallest
  * spelling among them), so a look-alike is the same person wherever names are compared.
- * Look alike: the same UTS #39 skeleton of the name as written (case kept: `I` and `l` are
- * confusable, `i` and `l` are not) or of its folded form.
+ * Look alike: the same {@link caselessSkeleton} of the name as written, in lower case or in
+ * upper case. Case matters to the skeleton (`I` and `l` are confusable, `i` and `l` are not;
+ * Cyrillic `В` is `B`, `в` is not `b`) and not to names, so a name that reads as another in
+ * some case is that person: `ВОВ` is `BOB`, so bob; `ALICE` reads as `ALlCE`, so alice and
+ * `allce` (`alIce`) are one; `ΑLΙCΕ` in Greek capitals is alice.
  */
 export class Identities {
   /** Union-find over folded names, only for merged ones (a name without a parent is a root); skeletons point at a folded name of their group. */
@@ -293,8 +463,21 @@ export class Identities {
     const folded = alias ?? plain;
     this.folded.set(text, folded);
     const written = alias === undefined ? visibleText(text) : folded;
-    this.group(skeleton(folded), folded);
-    if (written !== folded) this.group(skeleton(written), folded);
+    const lower = caselessSkeleton(folded);
+    this.group(lower, folded);
+    // Printable ASCII in upper case differs only where `I` is `l`: the lower-case key with
+    // each `i` an `l` (a replace, not three more skeletons for each of a plan's names).
+    const upper =
+      PRINTABLE_ASCII.test(folded) && PRINTABLE_ASCII.test(lower)
+        ? lower.includes("i")
+          ? lower.replaceAll("i", "l")
+          : lower
+        : caselessSkeleton(written.toUpperCase());
+    if (upper !== lower) this.group(upper, folded);
+    if (written !== folded) {
+      const asWritten = caselessSkeleton(written);
+      if (asWritten !== lower && asWritten !== upper) this.group(asWritten, folded);
+    }
   }
 
   /** Puts `folded` in the group of the names with skeleton `shape`. */

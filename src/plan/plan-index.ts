@@ -108,6 +108,20 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
       for (const address of record.owns) revokedBy.set(address, record.id);
     }
   }
+  // Addresses a record listed before the plan that no live record lists after it: each must
+  // be destroyed by this plan, or its access outlives the grant with nothing to revoke it
+  // (a record deleted or forgotten while its resource stays, an address dropped from a list).
+  const unlisted = new Map<string, ResourceChangeJson[]>();
+  for (const { change, sides } of records) {
+    const listed = sides.before?.resources;
+    if (!Array.isArray(listed)) continue;
+    for (const address of listed as readonly string[]) {
+      if (claims.has(address)) continue;
+      const by = unlisted.get(address);
+      if (by === undefined) unlisted.set(address, [change]);
+      else by.push(change);
+    }
+  }
   // Each record's sides as the index read them, so a view does not read the record again.
   const sidesOf = new Map(records.map((record) => [record.change, record.sides]));
   const context: RecordContext = {
@@ -148,6 +162,11 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
     if ((change.mode ?? "managed") !== "managed") continue;
     resources.push(change);
     relations.add(change);
+    if (unlisted.size > 0 && unlisted.has(change.address)) {
+      const action = summarize(change.change.actions);
+      // Destroyed; or replaced, when the new object is judged as unowned access.
+      if (action === "delete" || action === "replace") unlisted.delete(change.address);
+    }
     // Owned only by the one live record that lists its exact address; a resource being
     // deleted stays with the deleted record that listed it (its revocation).
     const ids = claims.get(change.address);
@@ -163,6 +182,14 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
     if (owned === undefined) ownedBy.set(owner, [change]);
     else owned.push(change);
   }
+  // What is left of `unlisted` stays after the plan: the records that listed it left it behind.
+  const leftBehind = new Map<ResourceChangeJson, string[]>();
+  for (const [address, by] of unlisted)
+    for (const change of by) {
+      const addresses = leftBehind.get(change);
+      if (addresses === undefined) leftBehind.set(change, [address]);
+      else addresses.push(address);
+    }
   return {
     now,
     records,
@@ -196,23 +223,30 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
       if (window) {
         grant.breakGlassSpan = window.span;
         grant.breakGlassWith = window.with;
+        if (window.beyond) grant.breakGlassBeyond = window.beyond;
       }
       if (previous) {
         grant.predecessor = { id: previous.id, approverKeys: previous.approverKeys, digest: previous.digest };
         if (view.after) {
-          const widens = widening(previous, view.after, predecessor === undefined);
+          const widens = widening(previous, view.after, predecessor === undefined, now);
           if (widens.length > 0) grant.widens = widens;
         }
       }
       const missing = (view.after?.resources ?? []).filter((address) => ownerOf.get(address) !== view.id);
       if (missing.length > 0) grant.missingResources = missing;
+      const left = leftBehind.size > 0 ? leftBehind.get(change) : undefined;
+      if (left !== undefined) grant.leftBehind = left;
       return grant;
     },
     resourceView(change) {
       const action = summarize(change.change.actions);
       const values = action === "delete" ? change.change.before : change.change.after;
-      const privileged = isPrivileged(change.type) || privilegedByContent(change.type, values);
       const unknown = unknownPaths(change.change.after_unknown, "", []);
+      // By content too: a manifest whose kind is known only after apply is privileged; one
+      // with no values after the plan (forgotten) by what it held before.
+      const privileged =
+        isPrivileged(change.type) ||
+        privilegedByContent(change.type, values ?? change.change.before, unknown);
       const owner = ownerOf.get(change.address) ?? null;
       const context = { relations, owner };
       const view: Mutable<ResourceView> = {
@@ -266,11 +300,12 @@ function live(action: ChangeAction): boolean {
 }
 
 /**
- * What `after` widens over `before` besides a later expiry. `sameAddress`: the record was
- * changed in place (or replaced), so a new id or more resources are a re-declaration; a
- * rename changes both by nature and is judged on the rest.
+ * What `after` widens over `before`. `sameAddress`: the record was changed in place (or
+ * replaced), so a new id or more resources are a re-declaration, and a later expiry is the
+ * extension rule's to judge; a rename changes id and resources by nature and is judged on the
+ * rest, a later expiry included (whatever its access level, a rename does not restart a clock).
  */
-function widening(before: GrantView, after: GrantView, sameAddress: boolean): string[] {
+function widening(before: GrantView, after: GrantView, sameAddress: boolean, now: number): string[] {
   const widens: string[] = [];
   if (before.principalKey !== after.principalKey)
     widens.push(`principal ${String(before.principal)} -> ${String(after.principal)}`);
@@ -279,8 +314,21 @@ function widening(before: GrantView, after: GrantView, sameAddress: boolean): st
   if (accessEffect(String(before.access), String(after.access)) === "widened")
     widens.push(`access ${String(before.access)} -> ${String(after.access)}`);
   if (sameAddress && before.id !== after.id) widens.push(`id ${String(before.id)} -> ${String(after.id)}`);
-  if (after.startsAt !== before.startsAt && (after.startsAt ?? -Infinity) < (before.startsAt ?? -Infinity))
+  // Only a start still to come can move earlier: a grant that has begun gives no more access
+  // for a new start in the past (or none, which begins now).
+  if (before.startsAt !== null && before.startsAt > now && (after.startsAt ?? now) < before.startsAt)
     widens.push("an earlier start");
+  // A rename with the same access is the rename rule's (removedUnexpired); with another
+  // access level it is judged here, so that a narrower rename does not restart the clock either.
+  if (
+    !sameAddress &&
+    before.accessKey !== after.accessKey &&
+    before.expiresAt !== null &&
+    before.expiresAt > now &&
+    after.expiresAt !== null &&
+    after.expiresAt > before.expiresAt
+  )
+    widens.push(`expiry ${String(before.expiresAtText)} -> ${String(after.expiresAtText)}`);
   if (sameAddress) {
     const had = new Set(before.resources);
     const added = after.resources.filter((address) => !had.has(address));
@@ -289,37 +337,70 @@ function widening(before: GrantView, after: GrantView, sameAddress: boolean): st
   return widens;
 }
 
+/** A break-glass grant's joined window (see {@link breakGlassWindows}). */
+interface BreakGlassWindow {
+  readonly span: number;
+  readonly with: string[];
+  /**
+   * When the window holds a running grant with no recorded start: how far the window ends
+   * past that grant's end, and its id. Such a grant may already have run for the whole cap.
+   */
+  readonly beyond?: { readonly seconds: number; readonly id: string };
+}
+
 /**
  * Break-glass grants of one person on one target that overlap or follow each other without
- * a gap, joined into one window: the cap applies to the window, not to each grant.
+ * a gap, joined into one window: the cap applies to the window, not to each grant. A grant
+ * already running (its record exists before the plan) began at its start; with none
+ * recorded, nobody knows when it began, so it is taken to have begun before everything
+ * else and to have used its whole cap: a window that ends after it is past the cap.
  */
 function breakGlassWindows(
   records: readonly SidedRecord[],
   identities: Identities,
   now: number,
-): Map<ResourceChangeJson, { span: number; with: string[] }> {
-  const groups = new Map<string, { change: ResourceChangeJson; id: string; begin: number; end: number }[]>();
+): Map<ResourceChangeJson, BreakGlassWindow> {
+  interface Item {
+    readonly change: ResourceChangeJson;
+    readonly id: string;
+    readonly begin: number;
+    readonly end: number;
+    readonly startUnknown: boolean;
+  }
+  const groups = new Map<string, Item[]>();
   for (const { change, sides: record } of records) {
     const after = record.after;
     if (!after || !live(record.action) || after.breakGlass !== true) continue;
     const end = epochSecondsOrNull(after.expiresAt);
     if (end === null) continue;
     const start = epochSecondsOrNull(after.startsAt);
+    const running = record.before !== undefined && (record.action === "no-op" || record.action === "update");
+    const begin = running ? (start ?? -Infinity) : Math.max(start ?? now, now);
     const key = `${identities.key(after.principal)}|${String(after.target)}`;
     const group = groups.get(key) ?? groups.set(key, []).get(key)!;
-    group.push({ change, id: record.id, begin: Math.max(start ?? now, now), end });
+    group.push({ change, id: record.id, begin, end, startUnknown: begin === -Infinity });
   }
-  const windows = new Map<ResourceChangeJson, { span: number; with: string[] }>();
+  const windows = new Map<ResourceChangeJson, BreakGlassWindow>();
   for (const group of groups.values()) {
     if (group.length < 2) continue;
     group.sort((a, b) => a.begin - b.begin);
-    let joined: typeof group = [];
+    let joined: Item[] = [];
     const close = () => {
       if (joined.length > 1) {
-        const span =
-          joined.reduce((latest, item) => Math.max(latest, item.end), -Infinity) - joined[0]!.begin;
+        const latest = joined.reduce((last, item) => Math.max(last, item.end), -Infinity);
+        const known = joined.filter((item) => !item.startUnknown);
+        const span = known.length > 0 ? latest - known[0]!.begin : 0;
+        // The running grant with no start that ends first: the window runs longest past it.
+        const unknown = joined
+          .filter((item) => item.startUnknown)
+          .reduce<Item | undefined>(
+            (first, item) => (first && first.end <= item.end ? first : item),
+            undefined,
+          );
+        const beyond =
+          unknown && latest > unknown.end ? { seconds: latest - unknown.end, id: unknown.id } : undefined;
         for (const [position, item] of joined.entries())
-          windows.set(item.change, { span, with: othersIn(joined, position) });
+          windows.set(item.change, { span, with: othersIn(joined, position), ...(beyond ? { beyond } : {}) });
       }
       joined = [];
     };
@@ -462,7 +543,10 @@ export function accessKey(
 }
 
 /** A record change's view without what needs the whole plan (widening, break-glass windows). */
-type BaseRecordChange = Omit<RecordChange, "widens" | "predecessor" | "breakGlassSpan" | "breakGlassWith">;
+type BaseRecordChange = Omit<
+  RecordChange,
+  "widens" | "predecessor" | "breakGlassSpan" | "breakGlassWith" | "breakGlassBeyond"
+>;
 
 /** What building a record's view needs besides the change. */
 interface RecordContext {
@@ -596,6 +680,9 @@ function view(
 /** Summarizes a plan's action list. */
 export function summarize(actions: readonly string[]): ChangeAction {
   if (actions.length === 2 && actions.includes("delete") && actions.includes("create")) return "replace";
+  // Forgotten and created again (`lifecycle { destroy = false }`), in either order: what is
+  // forgotten stays in the target with nothing to revoke it, so the forget is what counts.
+  if (actions.includes("forget")) return "forget";
   const [first] = actions;
   if (
     first === "create" ||

@@ -33,6 +33,7 @@ export class PlanRelations implements RelationLookups {
     if (hooks === null) return;
     const { actions, after } = change.change;
     if (actions.length === 1 && actions[0] === "delete") return;
+    if (hooks.writtenOnly && !written(change)) return;
     const values = typeof after === "object" && after !== null ? (after as Record<string, unknown>) : null;
     for (const { index, key, value } of hooks.entries(change.type, change.address, values)) {
       let byKey = this.indexes.get(index);
@@ -172,6 +173,16 @@ interface ConfigResource {
 interface ConfigModule {
   readonly resources?: readonly ConfigResource[];
   readonly module_calls?: Record<string, { readonly module?: ConfigModule } | undefined>;
+}
+
+/** Whether the plan creates, updates or replaces the resource, and does not import it. */
+function written(change: ResourceChangeJson): boolean {
+  const { actions } = change.change;
+  const importing = (change.change as { importing?: unknown }).importing;
+  return (
+    (importing === undefined || importing === null) &&
+    (actions.includes("create") || actions.includes("update"))
+  );
 }
 
 /** `module.a["x"].module.b[0]` -> `module.a.module.b`. */

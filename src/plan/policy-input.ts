@@ -93,6 +93,11 @@ export interface GrantChange {
   readonly evidenceProblems?: readonly EvidenceProblem[];
   /** Addresses the planned record lists that this plan does not hold for its grant alone. */
   readonly missingResources?: readonly string[];
+  /**
+   * Addresses the record listed before the plan that stay after it with no live record
+   * listing them (not destroyed, not replaced): access that would outlive its grant.
+   */
+  readonly leftBehind?: readonly string[];
   /** Invisible characters, blank or glob names in the planned record's text fields. */
   readonly textProblems?: readonly RecordTextProblem[];
   /**
@@ -115,6 +120,11 @@ export interface GrantChange {
    */
   readonly breakGlassSpan?: number | null;
   readonly breakGlassWith?: readonly string[];
+  /**
+   * When that window holds a break-glass grant already running with no recorded start (it
+   * may have used its whole cap): how many seconds the window ends after it, and its id.
+   */
+  readonly breakGlassBeyond?: { readonly seconds: number; readonly id: string };
   /** The resource changes this grant owns, grouped here so policies never scan all resources per grant. */
   readonly owned: readonly ResourceView[];
 }

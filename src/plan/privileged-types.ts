@@ -16,30 +16,73 @@ export const DEFAULT_PRIVILEGED_TYPES: readonly string[] = [
   "mssql_user",
   "mssql_login",
   "snowflake_grant_*",
+  // Snowflake's older grant types (the provider's pre-1.0 names) and its users, which carry
+  // credentials and a default role
+  "snowflake_role_grants",
+  "snowflake_*_grant",
+  "snowflake_user",
+  "snowflake_service_user",
+  "snowflake_legacy_service_user",
+  "snowflake_user_public_keys",
   "mongodbatlas_database_user",
-  // Azure and Entra ID
+  "mongodbatlas_project_invitation",
+  "mongodbatlas_org_invitation",
+  // Azure and Entra ID: role assignments, Key Vault access, and credentials of an application
+  // or service principal (whoever holds one acts as it)
   "azurerm_role_assignment",
   "azurerm_role_definition",
   "azurerm_pim_*",
+  "azurerm_key_vault_access_policy",
   "azuread_group_member",
   "azuread_app_role_assignment",
   "azuread_directory_role_assignment",
   "azuread_directory_role_member",
-  // Source hosting: organisation, team and repository permissions
+  "azuread_application_password",
+  "azuread_application_certificate",
+  "azuread_application_federated_identity_credential",
+  "azuread_service_principal_password",
+  "azuread_service_principal_certificate",
+  // Source hosting: organisation, team and repository permissions, and the keys and tokens
+  // that carry them (a deploy key or access token is access without a membership)
   "github_team_membership",
   "github_team_members",
   "github_team_repository",
   "github_repository_collaborator",
   "github_repository_collaborators",
   "github_membership",
+  "github_organization_role_team",
+  "github_organization_role_user",
+  "github_repository_deploy_key",
+  "github_user_ssh_key",
   "gitlab_project_membership",
   "gitlab_group_membership",
   "gitlab_project_share_group",
   "gitlab_group_share_group",
-  // Identity providers and secrets
+  "gitlab_deploy_key*",
+  "gitlab_deploy_token",
+  "gitlab_project_access_token",
+  "gitlab_group_access_token",
+  "gitlab_personal_access_token",
+  "gitlab_user_sshkey",
+  // Okta: group and application assignments, admin roles
   "okta_group_membership*",
   "okta_user_group_memberships",
+  "okta_app_user",
+  "okta_app_group_assignment*",
+  "okta_user_admin_roles",
+  "okta_group_role",
+  "okta_admin_role_custom_assignments",
+  // Vault: policies, tokens, and what maps an identity to policies (auth roles, users and
+  // groups, identity groups); secret backend roles are not here: they say what may be
+  // minted, a policy says who may mint it
   "vault_policy",
+  "vault_token",
+  "vault_approle_auth_backend_role_secret_id",
+  "vault_*_auth_backend_role",
+  "vault_*_auth_backend_user",
+  "vault_*_auth_backend_group",
+  "vault_identity_group*",
+  "vault_identity_entity_policies",
 ];
 
 /** A matcher for a list of `*` globs (no other wildcard is special). */
@@ -58,12 +101,11 @@ export function typeMatcher(globs: readonly string[]): (type: string) => boolean
 
 /**
  * Resources privileged by what they hold rather than by their type, whatever
- * `privilegedTypes` says: a Kubernetes manifest holding a Role, ClusterRole or binding.
+ * `privilegedTypes` says: a Kubernetes manifest holding a Role, ClusterRole or binding, or
+ * whose kind is known only after apply (`unknown`: the paths of `after_unknown`). Values
+ * that are not an object are read as holding nothing readable, so the target decides.
  */
-export function privilegedByContent(type: string, values: unknown): boolean {
-  return (
-    typeof values === "object" &&
-    values !== null &&
-    privilegedByTargetContent(type, values as Record<string, unknown>)
-  );
+export function privilegedByContent(type: string, values: unknown, unknown: readonly string[] = []): boolean {
+  const fields = typeof values === "object" && values !== null ? (values as Record<string, unknown>) : {};
+  return privilegedByTargetContent(type, fields, unknown);
 }

@@ -4,6 +4,7 @@ import { quoteValue, TempgrantError } from "../errors.js";
 import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
 import { badInputFile, inputFileSize } from "./input-file.js";
 import { grantRecordTypeProblem } from "./record-shape.js";
+import { parseTimestamp } from "../grant/time.js";
 import { JsonUnitError, JsonUnits, type JsonUnitProblem } from "./json-units.js";
 import { startUnitChecker } from "./unit-check-helper.js";
 import type { UnitChecker } from "./unit-checks.js";
@@ -348,15 +349,14 @@ const KEPT_CHANGE_FIELDS = [
   "previous_address",
   "change",
 ];
-const KEPT_CHANGE_SIDES = ["actions", "before", "after", "after_unknown"];
+// `importing`: a resource imported is not one the plan writes (plan-relations.ts, writtenOnly).
+const KEPT_CHANGE_SIDES = ["actions", "before", "after", "after_unknown", "importing"];
 
 /** Checks that a parsed document is a plan of a supported format, and says what it is otherwise. */
 export function checkPlanShape(value: unknown, source: string): PlanJson {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw badPlan(
-      source,
-      `is JSON but not a plan (top level is ${Array.isArray(value) ? "a list" : typeof value})`,
-    );
+    const what = value === null ? "null" : Array.isArray(value) ? "a list" : typeof value;
+    throw badPlan(source, `is JSON but not a plan (top level is ${what})`);
   }
   const doc = value as Record<string, unknown>;
   if ("lineage" in doc && "serial" in doc && "resources" in doc) {
@@ -383,15 +383,45 @@ export function checkPlanShape(value: unknown, source: string): PlanJson {
       "values" in doc ? "the JSON of a state (`tofu show -json` without a plan file)" : "not a plan";
     throw badPlan(source, `is ${what}: it has no planned_values`);
   }
-  if ("resource_changes" in doc && !Array.isArray(doc.resource_changes)) {
-    throw badPlan(source, "has resource_changes that is not a list");
+  // The plan's clock, when it has one, is the instant every expiry is judged at.
+  if ("timestamp" in doc && (typeof doc.timestamp !== "string" || !parseTimestamp(doc.timestamp).ok)) {
+    throw badPlan(source, `has a timestamp that is not an RFC 3339 time (${quoteValue(doc.timestamp)})`);
   }
-  for (const [index, change] of ((doc.resource_changes as unknown[] | undefined) ?? []).entries()) {
-    const problem = resourceChangeProblem(change);
-    if (problem) throw badPlan(source, `resource_changes[${index}] ${problem}`);
+  // Drift entries are read like changes (the drift rule reads privileged ones' attributes).
+  for (const key of ["resource_changes", "resource_drift"] as const) {
+    if (!(key in doc)) continue;
+    const list = doc[key];
+    if (!Array.isArray(list)) throw badPlan(source, `has ${key} that is not a list`);
+    for (const [index, change] of list.entries()) {
+      const problem = resourceChangeProblem(change);
+      if (problem) throw badPlan(source, `${key}[${index}] ${problem}`);
+    }
   }
   return doc as unknown as PlanJson;
 }
+
+/**
+ * The action lists tofu and Terraform write. Anything else is refused: a reader that took an
+ * unknown list for a no-op would let whatever it does pass unjudged. `forget` with `create`
+ * (`lifecycle { destroy = false }` on a replacement) is written in either order.
+ */
+const KNOWN_ACTIONS = new Set(
+  [
+    ["no-op"],
+    ["create"],
+    ["read"],
+    ["update"],
+    ["delete"],
+    ["forget"],
+    ["delete", "create"],
+    ["create", "delete"],
+    ["forget", "create"],
+    ["create", "forget"],
+  ].map((actions) => actions.join(",")),
+);
+
+/** What a data source may do in a plan: be read, or stay as it was. */
+const DATA_ACTIONS = new Set(["read", "no-op"]);
 
 function resourceChangeProblem(value: unknown): string | undefined {
   if (typeof value !== "object" || value === null) return "is not an object";
@@ -401,10 +431,20 @@ function resourceChangeProblem(value: unknown): string | undefined {
   // Quoted only for a message: a plan's every change passes through here.
   const address = () => quoteValue(change.address, { quotes: false });
   if (typeof change.type !== "string") return `(${address()}) has no type`;
-  const actions = change.change?.actions;
+  if (typeof change.change !== "object" || change.change === null || Array.isArray(change.change))
+    return `(${address()}) has no change`;
+  const actions = change.change.actions;
   if (!Array.isArray(actions) || actions.some((action) => typeof action !== "string")) {
     return `(${address()}) has no list of actions`;
   }
+  if (!KNOWN_ACTIONS.has(actions.join(",")))
+    return `(${address()}) has actions ${quoteValue(actions)}, which neither tofu nor Terraform writes`;
+  // A data source only reads; a managed resource is anything else tempgrant judges.
+  const mode = change.mode ?? "managed";
+  if (mode !== "managed" && mode !== "data")
+    return `(${address()}) has mode ${quoteValue(mode)}: expected "managed" or "data"`;
+  if (mode === "data" && !DATA_ACTIONS.has(actions.join(",")))
+    return `(${address()}) is a data source with actions ${quoteValue(actions)}: a data source is only read`;
   const recordProblem = grantRecordTypeProblem(change as ResourceChangeJson);
   return recordProblem && `(${address()}) ${recordProblem}`;
 }

@@ -39,7 +39,11 @@ const KIN_ATTRIBUTES = [
 function kinScope(type: string, values: Record<string, unknown>): GrantedScope {
   // Most resources of a plan are none of these: no lists to build for them.
   if (!KIN_ATTRIBUTES.some((attribute) => values[attribute] !== undefined)) return EMPTY_SCOPE;
-  const privileges = [...strings(values.privileges), ...strings(values.privilege)];
+  // Words joined by one space: the policy splits on " " alone, so "ALL\tPRIVILEGES" (a tab, a
+  // no-break space) would not read as ALL PRIVILEGES there.
+  const privileges = [...strings(values.privileges), ...strings(values.privilege)].map((privilege) =>
+    privilege.trim().split(/\s+/).join(" "),
+  );
   if (values.all_privileges === true) privileges.push("ALL");
   const flags = grantOption(values);
   for (const privilege of privileges) {
@@ -54,8 +58,30 @@ function kinScope(type: string, values: Record<string, unknown>): GrantedScope {
     ...strings(values.access_level),
     ...strings(values.role_definition_name),
   ];
-  const wide = type.startsWith("mysql_") && values.database === "*" ? ['every database (database "*")'] : [];
+  const wide = type.startsWith("mysql_") ? mysqlWideDatabase(values.database) : [];
   return withWide({ privileges, roles, flags }, wide);
+}
+
+/**
+ * What a MySQL grant's `database` reaches beyond one ordinary database. In `GRANT … ON db.*`
+ * MySQL reads `%` and `_` in the name as wildcards unless escaped (`\%`, `\_`), so `%` is
+ * every database; and the `mysql` database holds the grant tables themselves: writing there
+ * is granting anything, reading there is every account's password hash.
+ */
+function mysqlWideDatabase(database: unknown): string[] {
+  if (typeof database !== "string") return [];
+  const name = database.trim();
+  if (name === "*" || name === "%") return [`every database (database ${JSON.stringify(database)})`];
+  if (name.toLowerCase() === "mysql")
+    return [
+      `the grant tables (database ${JSON.stringify(database)}: every account's privileges and password hashes)`,
+    ];
+  // An unescaped % or _: a backslash escapes the character after it.
+  if (/^(?:[^\\%_]|\\.)*[%_]/s.test(name))
+    return [
+      `every database matching the pattern ${JSON.stringify(database)} (MySQL reads % and _ as wildcards; escape them as \\% and \\_)`,
+    ];
+  return [];
 }
 
 /**

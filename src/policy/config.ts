@@ -5,6 +5,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { parseDuration } from "../grant/duration.js";
 import { yamlValue } from "../grant/yaml-value.js";
 import { quoteValue } from "../errors.js";
+import { aliasChains } from "../grant/identity.js";
 import { InvalidInputError, type Problem } from "../grant/problem.js";
 import { DEFAULT_PRIVILEGED_TYPES } from "../plan/privileged-types.js";
 import validateConfigFile from "./config-validator.generated.js";
@@ -91,7 +92,23 @@ export const DEFAULT_CONFIG: Required<Omit<ConfigFile, "privilegedTypes" | "ledg
   },
   breakGlass: { maxDuration: "4h" },
   scope: {
-    forbiddenRoles: ["roles/owner", "roles/editor", "cluster-admin", "admin", "rds_superuser"],
+    forbiddenRoles: [
+      "roles/owner",
+      "roles/editor",
+      "cluster-admin",
+      "admin",
+      // PostgreSQL: the superuser, the roles that run programs or read and write files as the
+      // server's OS user, and the managed services' superuser roles. (pg_read_all_data and
+      // pg_write_all_data are what a temporary read or write grant on a database is for.)
+      "postgres",
+      "pg_execute_server_program",
+      "pg_read_server_files",
+      "pg_write_server_files",
+      "rds_superuser",
+      "cloudsqlsuperuser",
+      "alloydbsuperuser",
+      "azure_pg_admin",
+    ],
     allow: [],
   },
   revocationMargin: "0s",
@@ -133,6 +150,19 @@ export async function parseConfig(text: string, source: string): Promise<CheckCo
     throw new InvalidInputError(source, [
       { path: "ticketPattern", code: "CONFIG_INVALID", message: patternProblem },
     ]);
+  }
+  // An alias maps straight to the name used in grants: a chain (or a cycle) would make one
+  // person two to whatever folds a name one step (src/grant/identity.ts).
+  const chains = aliasChains(config.approvals?.aliases ?? {});
+  if (chains.length > 0) {
+    throw new InvalidInputError(
+      source,
+      chains.map(({ alias, name, next }) => ({
+        path: `approvals.aliases.${alias}`,
+        code: "CONFIG_INVALID",
+        message: `alias ${quoteValue(alias)} maps to ${quoteValue(name)}, itself an alias (of ${quoteValue(next)}): map it to the name used in grants`,
+      })),
+    );
   }
   const resolved = resolveConfig(config);
   // Relative to tempgrant.yaml, not to wherever the command runs.

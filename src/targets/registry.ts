@@ -48,9 +48,13 @@ function readersOf(type: string): PlanReaders | null {
   return readers;
 }
 
-/** Whether a target finds the resource privileged by what it holds. */
-export function privilegedByTargetContent(type: string, values: Record<string, unknown>): boolean {
-  return readersOf(type)?.privilegedByContent(type, values) ?? false;
+/** Whether a target finds the resource privileged by what it holds (`unknown`: paths known only after apply). */
+export function privilegedByTargetContent(
+  type: string,
+  values: Record<string, unknown>,
+  unknown: readonly string[],
+): boolean {
+  return readersOf(type)?.privilegedByContent(type, values, unknown) ?? false;
 }
 
 /** The scope the target of this type reads; undefined when no target reads the type. */

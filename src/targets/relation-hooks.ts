@@ -53,6 +53,12 @@ export interface RelationHooks {
   /** Whether resources of this type may be referred to: only these are indexed. */
   referable(type: string): boolean;
   /**
+   * Index a resource only when the plan writes it (creates, updates or replaces it, not
+   * importing it): a grant that merely lists an existing resource did not make it, so what
+   * refers to it is not the grant's own. Unset: whatever exists after the plan is indexed.
+   */
+  readonly writtenOnly?: boolean;
+  /**
    * Where a referable resource that exists after the plan is found. `values` are its planned
    * values (null when the plan has none); `address` its full address.
    */

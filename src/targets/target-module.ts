@@ -101,8 +101,12 @@ export interface PlanReaders {
   reads(type: string): boolean;
   /** Globs of this system's resource types that give access (the default `privilegedTypes`). */
   readonly privilegedTypes: readonly string[];
-  /** Privileged by what it holds rather than by its type (a manifest holding an RBAC object). */
-  privilegedByContent(type: string, values: Record<string, unknown>): boolean;
+  /**
+   * Privileged by what it holds rather than by its type (a manifest holding an RBAC object).
+   * `unknown`: the attribute paths known only after apply (`manifest.kind`), so that what
+   * cannot be read at plan time can count as privileged.
+   */
+  privilegedByContent(type: string, values: Record<string, unknown>, unknown: readonly string[]): boolean;
   /** The scope a resource's values grant; undefined for a type this target does not read. */
   scope(type: string, values: Record<string, unknown>, context?: ScopeContext): GrantedScope | undefined;
   /** Attributes {@link scope} reads: compared as scope, not as text, when a resource changes in place. */

@@ -151,7 +151,23 @@ describe("through real tofu plans", () => {
       { moved: [{ from: "terraform_data.access", to: "terraform_data.standing" }] },
     );
     expect(await denials(doc)).toEqual([
+      "unmanaged/left-behind: grant alice-read listed terraform_data.access, which this plan neither destroys nor leaves to a grant that stays: the access would outlive its grant with nothing to revoke it; destroy it with the record",
       "unmanaged/privileged-without-grant: terraform_data.standing (terraform_data) was moved from terraform_data.access and belongs to no grant that stays: a moved block cannot turn a grant's access into standing access",
+    ]);
+  });
+
+  it("class 3: denies removing or forgetting a record while its access stays", async () => {
+    const leftBehind =
+      "unmanaged/left-behind: grant alice-read listed terraform_data.access, which this plan neither destroys nor leaves to a grant that stays: the access would outlive its grant with nothing to revoke it; destroy it with the record";
+    await tofu({ ...grant(), terraform_data: access }, {}, true);
+    expect(await denials(await tofu({ terraform_data: access }))).toEqual([leftBehind]);
+    const forgotten = await tofu(
+      { terraform_data: access },
+      { removed: [{ from: "tempgrant_grant.grant", lifecycle: { destroy: false } }] },
+    );
+    expect(await denials(forgotten)).toEqual([
+      leftBehind,
+      "unmanaged/left-behind: the record of grant alice-read would be forgotten by tofu (removed with destroy = false, or replaced under lifecycle destroy = false): nothing would judge or revoke the grant after it; destroy the record instead",
     ]);
   });
 
@@ -340,6 +356,7 @@ describe("through crafted plan JSON", () => {
       change("postgresql_role.grant", "postgresql_role", ["update"], role, { ...role, name: "tg_alice2" }),
     );
     expect(await crafted(kept)).toEqual([
+      "unmanaged/left-behind: grant alice-read listed postgresql_role.grant, which this plan neither destroys nor leaves to a grant that stays: the access would outlive its grant with nothing to revoke it; destroy it with the record",
       "unmanaged/privileged-without-grant: postgresql_role.grant (postgresql_role) gives access but belongs to no grant: declare it through a TemporaryGrant or a grants/*.yaml entry",
     ]);
     const shared = doc(

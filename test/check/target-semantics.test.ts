@@ -1,40 +1,24 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { formatTimestamp } from "../../src/grant/index.js";
-import { checkPlanShape, DEFAULT_PRIVILEGED_TYPES, toPolicyInput } from "../../src/plan/index.js";
-import { loadPolicyEngine, resolveConfig, type PolicyEngine } from "../../src/policy/index.js";
+import { DEFAULT_PRIVILEGED_TYPES } from "../../src/plan/index.js";
+import { resolveConfig } from "../../src/policy/index.js";
 import { init, plan as tofuPlan, resolveEngine, showJson } from "../../src/runner/index.js";
-import { askedApproversSign } from "../support/approve-grants.js";
+import { planDenials, tooWide } from "../support/plan-denials.js";
 import { aliceRecord } from "../support/grant-record.js";
 
 // Issue 15, class 5: the scope and native-expiry readers read what the target would do, not
 // field values one by one. Crafted plan JSON (no AWS, GCP, Kubernetes or MySQL provider can
 // run here), shaped as their providers write planned values; checked by the real bundle.
 const config = resolveConfig();
-let engine: PolicyEngine;
-beforeAll(async () => {
-  engine = await loadPolicyEngine(config.policy);
-});
 
 const t = Math.floor(Date.now() / 1000) + 60;
 const expiresAt = t + 3_600;
 const expires = formatTimestamp(expiresAt);
 
-/** The denials of a plan, as "rule: message", sorted. */
-async function denials(doc: unknown): Promise<string[]> {
-  const verdicts = await engine.evaluate(
-    toPolicyInput(checkPlanShape(doc, "test"), {
-      fallbackNow: t,
-      aliases: config.policy.approvals.aliases,
-      privilegedTypes: DEFAULT_PRIVILEGED_TYPES,
-      // Every approver a record asks for signs its digest: only the target's semantics decide.
-      approvals: askedApproversSign({ aliases: config.policy.approvals.aliases }),
-    }),
-  );
-  return [...new Set(verdicts.deny.map((v) => `${v.rule}: ${v.message}`))].sort();
-}
+const denials = planDenials(config, () => t);
 
 /** A grant record (legacy terraform_data form) that owns `resources`. */
 function record(resources: string[], binding = "aws-iam", nativeExpiry = true) {
@@ -122,9 +106,6 @@ function awsGrant(policy: string, extra: object[] = [], extraAddresses: string[]
     },
   );
 }
-
-const tooWide = (address: string, what: string) =>
-  `scope/no-wildcard: ${address} grants ${what}; narrow it, or list it in scope.allow in tempgrant.yaml`;
 
 describe("AWS IAM policy documents", () => {
   it("passes what the AWS binding writes: one Allow statement with the grant's expiry, attached by reference", async () => {
@@ -523,6 +504,10 @@ describe("Kubernetes RBAC", () => {
   it("reads the built-in cluster-admin, admin and edit cluster roles", async () => {
     expect(await denials(plan(binding({ kind: "ClusterRole", name: "edit" })))).toEqual([
       tooWide("kubernetes_role_binding_v1.grant", "access to secrets (in edit)"),
+      tooWide(
+        "kubernetes_role_binding_v1.grant",
+        "running commands in pods, and so their tokens, through pods/exec (in edit)",
+      ),
       tooWide("kubernetes_role_binding_v1.grant", "the verb impersonate (in edit)"),
     ]);
     expect(await denials(plan(binding({ kind: "ClusterRole", name: "cluster-admin" })))).toEqual([

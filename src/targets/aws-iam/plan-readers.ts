@@ -16,9 +16,21 @@ const AWS_DOCUMENTS: Readonly<Record<string, readonly string[]>> = {
   aws_iam_user_policy: ["policy"],
   aws_iam_group_policy: ["policy"],
   aws_iam_role: ["assume_role_policy"],
-  aws_s3_bucket_policy: ["policy"],
   aws_ssoadmin_permission_set_inline_policy: ["inline_policy"],
+  // Resource-based policies: they give access to whom they name, without IAM.
+  aws_s3_bucket_policy: ["policy"],
+  aws_s3_access_point: ["policy"],
+  aws_kms_key: ["policy"],
+  aws_kms_key_policy: ["policy"],
+  aws_secretsmanager_resource_policy: ["policy"],
+  aws_sqs_queue_policy: ["policy"],
+  aws_sns_topic_policy: ["policy"],
+  aws_ecr_repository_policy: ["policy"],
+  aws_glue_resource_policy: ["policy"],
 };
+
+/** KMS key policies: `Resource "*"` there means the key itself. */
+const KMS_KEY_POLICIES = new Set(["aws_kms_key", "aws_kms_key_policy"]);
 
 /** AWS types that attach managed policies by ARN, and the attributes that hold the ARNs. */
 const AWS_ATTACHMENTS: Readonly<Record<string, readonly string[]>> = {
@@ -33,17 +45,27 @@ const AWS_ATTACHMENTS: Readonly<Record<string, readonly string[]>> = {
   aws_ssoadmin_managed_policy_attachment: ["managed_policy_arn"],
 };
 
-/** AWS policy types whose document tempgrant reads an expiry from: managed and inline policies. */
-const AWS_POLICY_TYPES = new Set([
-  "aws_iam_policy",
-  "aws_iam_role_policy",
-  "aws_iam_user_policy",
-  "aws_iam_group_policy",
-]);
+/**
+ * AWS policy types whose document tempgrant reads an expiry from, and the attribute holding
+ * it: managed and inline policies, SSO inline policies (a role's inline blocks: see
+ * {@link expiringDocuments}). Any of them lets a person act until its condition ends.
+ */
+const AWS_POLICY_TYPES: Readonly<Record<string, string>> = {
+  aws_iam_policy: "policy",
+  aws_iam_role_policy: "policy",
+  aws_iam_user_policy: "policy",
+  aws_iam_group_policy: "policy",
+  aws_ssoadmin_permission_set_inline_policy: "inline_policy",
+};
 
 /** The plan's AWS managed policies by their known ARN, and by address without instance key. */
 const POLICIES_BY_ARN = relationIndex("aws-iam policies by ARN");
 const POLICIES_BY_ADDRESS = relationIndex("aws-iam policies by address");
+/** The plan's IAM groups by name: a membership is in scope only in a group of its grant. */
+const GROUPS_BY_NAME = relationIndex("aws-iam groups by name");
+/** The plan's SSO permission sets by known ARN (holding their name) and by address. */
+const PERMISSION_SETS_BY_ARN = relationIndex<string | undefined>("aws-iam permission sets by ARN");
+const PERMISSION_SETS_BY_ADDRESS = relationIndex("aws-iam permission sets by address");
 
 /** An attachment may attach the ARN of a policy the same module instance creates (the AWS binding's). */
 const POLICY_ARN_REFERENCE: ConfigReference = {
@@ -53,23 +75,100 @@ const POLICY_ARN_REFERENCE: ConfigReference = {
   byAddress: POLICIES_BY_ADDRESS,
 };
 
-/** Managed policies are referred to: by ARN in the planned values, by reference in the configuration. */
+/** An account assignment may assign a permission set the same module instance creates. */
+const PERMISSION_SET_REFERENCE: ConfigReference = {
+  attributes: ["permission_set_arn"],
+  type: "aws_ssoadmin_permission_set",
+  attribute: "arn",
+  byAddress: PERMISSION_SETS_BY_ADDRESS,
+};
+
+/**
+ * Managed policies, groups and permission sets are referred to: by ARN or name in the planned
+ * values, by reference in the configuration. Only those the plan writes count: a grant that
+ * lists an imported or unchanged `aws_iam_policy` (AdministratorAccess) did not make it.
+ */
 const awsIamRelations: RelationHooks = {
-  referable: (type) => type === "aws_iam_policy",
-  entries(_type, address, values) {
-    const byAddress = relationEntry(POLICIES_BY_ADDRESS, addressWithoutInstanceKey(address), undefined);
+  referable: (type) =>
+    type === "aws_iam_policy" || type === "aws_iam_group" || type === "aws_ssoadmin_permission_set",
+  writtenOnly: true,
+  entries(type, address, values) {
     const arn = values?.arn;
+    if (type === "aws_iam_group")
+      return typeof values?.name === "string" ? [relationEntry(GROUPS_BY_NAME, values.name, undefined)] : [];
+    if (type === "aws_ssoadmin_permission_set") {
+      const name = typeof values?.name === "string" ? values.name : undefined;
+      const byAddress = relationEntry(
+        PERMISSION_SETS_BY_ADDRESS,
+        addressWithoutInstanceKey(address),
+        undefined,
+      );
+      return typeof arn === "string"
+        ? [relationEntry(PERMISSION_SETS_BY_ARN, arn, name), byAddress]
+        : [byAddress];
+    }
+    const byAddress = relationEntry(POLICIES_BY_ADDRESS, addressWithoutInstanceKey(address), undefined);
+    // An AWS managed policy (account "aws") is never one a plan creates, whatever it claims.
+    if (typeof arn === "string" && /^arn:[^:]*:iam::aws:/.test(arn)) return [];
     return typeof arn === "string"
       ? [relationEntry(POLICIES_BY_ARN, arn, undefined), byAddress]
       : [byAddress];
   },
-  references: Object.fromEntries(
-    Object.entries(AWS_ATTACHMENTS).map(([type, attributes]) => [
-      type,
-      { ...POLICY_ARN_REFERENCE, attributes },
-    ]),
-  ),
+  references: {
+    ...Object.fromEntries(
+      Object.entries(AWS_ATTACHMENTS).map(([type, attributes]) => [
+        type,
+        { ...POLICY_ARN_REFERENCE, attributes },
+      ]),
+    ),
+    aws_ssoadmin_account_assignment: PERMISSION_SET_REFERENCE,
+  },
 };
+
+/** Canned ACLs that let anyone (or any AWS account) in. */
+const PUBLIC_ACLS = new Set(["public-read", "public-read-write", "authenticated-read"]);
+
+/**
+ * A key policy names only account roots (which leave access to IAM, itself checked) and AWS
+ * services: a plain key. Anything else gives access by the key alone; see privilegedByContent.
+ */
+function keyPolicyGivesAccess(values: Record<string, unknown>): boolean {
+  if (typeof values.policy !== "string" || values.policy === "") return false;
+  const reading = readAwsPolicy(values.policy, { resourceIsSelf: true });
+  return (
+    reading.wide.length > 0 ||
+    reading.principals.some(
+      (principal) =>
+        !/^AWS:(\d{12}|arn:aws[a-z-]*:iam::\d{12}:root)$/.test(principal) &&
+        !/^Service:[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(principal),
+    )
+  );
+}
+
+/**
+ * The documents a resource's native expiry is read from; undefined when it bears none. A
+ * role bears one only when it has inline policies: its trust policy gives no permissions.
+ */
+function expiringDocuments(type: string, values: Record<string, unknown>): unknown[] | undefined {
+  const attribute = AWS_POLICY_TYPES[type];
+  if (attribute !== undefined) return [values[attribute]];
+  if (type !== "aws_iam_role" || !Array.isArray(values.inline_policy)) return undefined;
+  const documents = values.inline_policy
+    .map((inline) => (inline as { policy?: unknown } | null)?.policy)
+    .filter((policy) => typeof policy === "string" && policy !== "");
+  return documents.length > 0 ? documents : undefined;
+}
+
+/** The latest any of the documents allows until; undefined when one of them never stops. */
+function documentsExpiry(documents: readonly unknown[]): number | undefined {
+  let latest: number | undefined;
+  for (const document of documents) {
+    const expiry = typeof document === "string" ? readAwsPolicy(document).expiry : undefined;
+    if (expiry === undefined) return undefined;
+    latest = latest === undefined ? expiry : Math.max(latest, expiry);
+  }
+  return latest;
+}
 
 /**
  * AWS's resources in a plan: policy documents read as AWS evaluates them, attachments judged
@@ -85,18 +184,31 @@ export const awsIamReaders: PlanReaders = {
     "aws_ssoadmin_permission_set*",
     "aws_identitystore_group_membership",
     "aws_s3_bucket_policy",
+    "aws_s3_bucket_acl",
+    "aws_s3_access_point",
+    "aws_secretsmanager_resource_policy",
+    "aws_sqs_queue_policy",
+    "aws_sns_topic_policy",
+    "aws_ecr_repository_policy",
+    "aws_glue_resource_policy",
+    "aws_lambda_permission",
     "aws_kms_grant",
     "aws_lakeformation_permissions",
   ],
-  privilegedByContent: () => false,
+  // Not aws_kms_key by type: every key has a policy, and the default one (the account root
+  // and AWS services) leaves access to IAM, which is checked. A key policy naming anyone else
+  // (a role, a user, "*") gives access by itself: that key is privileged, whatever
+  // privilegedTypes says.
+  privilegedByContent: (type, values) => KMS_KEY_POLICIES.has(type) && keyPolicyGivesAccess(values),
   scope: awsScope,
   scopeAttributes: () => [],
-  // The latest expiry over the Allow statements; none when one of them has none.
-  nativeExpiry: (type, values) =>
-    AWS_POLICY_TYPES.has(type) && typeof values.policy === "string"
-      ? readAwsPolicy(values.policy).expiry
-      : undefined,
-  expiryBearing: (type) => AWS_POLICY_TYPES.has(type),
+  // The latest expiry over the Allow statements (and over a role's inline policies); none
+  // when one of them has none.
+  nativeExpiry: (type, values) => {
+    const documents = expiringDocuments(type, values);
+    return documents === undefined ? undefined : documentsExpiry(documents);
+  },
+  expiryBearing: (type, values) => expiringDocuments(type, values) !== undefined,
   expiryAttributes: () => [],
   credentialAttributes: {},
   relations: awsIamRelations,
@@ -113,9 +225,10 @@ function awsScope(
   if (type === "aws_iam_role" && Array.isArray(values.inline_policy))
     for (const inline of values.inline_policy)
       documents.push((inline as { policy?: unknown } | null)?.policy);
+  const options = { resourceIsSelf: KMS_KEY_POLICIES.has(type) };
   for (const document of documents) {
     if (typeof document !== "string" || document === "") continue;
-    const reading = readAwsPolicy(document);
+    const reading = readAwsPolicy(document, options);
     privileges.push(...reading.actions);
     wide.push(...reading.wide);
   }
@@ -125,5 +238,54 @@ function awsScope(
         wide.push(`the policy ${arn}, which this plan does not create for the grant`);
   if (type === "aws_ssoadmin_customer_managed_policy_attachment")
     wide.push("attaches a customer managed policy by name, which tempgrant cannot read");
-  return withWide({ privileges, roles: [], flags: [] }, wide);
+  const roles: string[] = [];
+  // A group gives what its policies give, read only when the grant makes the group; its name
+  // is a role, so that scope.forbiddenRoles ("admin") apply.
+  const groups =
+    type === "aws_iam_user_group_membership"
+      ? strings(values.groups)
+      : type === "aws_iam_group_membership"
+        ? strings(values.group)
+        : [];
+  for (const group of groups) {
+    roles.push(group);
+    if (!context?.relations.heldFor(GROUPS_BY_NAME, group, context.owner))
+      wide.push(`the group ${group}, which this plan does not create for the grant`);
+  }
+  if (type === "aws_ssoadmin_account_assignment")
+    for (const arn of strings(values.permission_set_arn)) {
+      if (!context?.relations.heldFor(PERMISSION_SETS_BY_ARN, arn, context.owner))
+        wide.push(`the permission set ${arn}, which this plan does not create for the grant`);
+      const name = context?.relations.value(PERMISSION_SETS_BY_ARN, arn);
+      if (name !== undefined) roles.push(name);
+    }
+  if (type === "aws_lambda_permission") {
+    privileges.push(...strings(values.action));
+    const principal = strings(values.principal)[0]?.trim();
+    if (principal === "*") wide.push('Principal "*" (anyone)');
+    else if (principal !== undefined && /[*?]/.test(principal)) wide.push(`Principal "${principal}"`);
+    if (values.function_url_auth_type === "NONE")
+      wide.push("a function URL anyone may call (function_url_auth_type NONE)");
+  }
+  if (type === "aws_s3_bucket_acl") wide.push(...bucketAclWide(values));
+  return withWide({ privileges, roles, flags: [] }, wide);
+}
+
+/** A bucket ACL's grants to everyone: a public canned ACL, or a grant to the AllUsers or AuthenticatedUsers group. */
+function bucketAclWide(values: Record<string, unknown>): string[] {
+  const wide: string[] = [];
+  for (const acl of strings(values.acl))
+    if (PUBLIC_ACLS.has(acl.trim().toLowerCase())) wide.push(`ACL "${acl}" (anyone)`);
+  for (const policy of Array.isArray(values.access_control_policy) ? values.access_control_policy : [])
+    for (const grant of list((policy as { grant?: unknown } | null)?.grant))
+      for (const grantee of list((grant as { grantee?: unknown } | null)?.grantee)) {
+        const uri = (grantee as { uri?: unknown } | null)?.uri;
+        if (typeof uri === "string" && /AllUsers|AuthenticatedUsers/i.test(uri))
+          wide.push(`an ACL grant to ${uri} (anyone)`);
+      }
+  return wide;
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
 }

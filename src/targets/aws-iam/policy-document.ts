@@ -16,16 +16,28 @@ export interface AwsPolicyReading {
    * form tempgrant writes, or the document cannot be read: then it never expires by itself.
    */
   readonly expiry: number | undefined;
+  /**
+   * Whom the Allow statements name, as `kind:value` (`AWS:arn:aws:iam::1:root`,
+   * `Service:logs.amazonaws.com`): what a resource policy gives access to.
+   */
+  readonly principals: readonly string[];
+}
+
+/** How a document is read where its type gives `Resource` another meaning. */
+export interface AwsPolicyOptions {
+  /** A KMS key policy: `Resource "*"` there means "this key", never every resource. */
+  readonly resourceIsSelf?: boolean;
 }
 
 const UNREADABLE: AwsPolicyReading = {
   actions: [],
   wide: ["a policy document tempgrant cannot read"],
   expiry: undefined,
+  principals: [],
 };
 
 /** Reads a policy document given as the JSON text the AWS provider holds. */
-export function readAwsPolicy(text: string): AwsPolicyReading {
+export function readAwsPolicy(text: string, options: AwsPolicyOptions = {}): AwsPolicyReading {
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -39,6 +51,7 @@ export function readAwsPolicy(text: string): AwsPolicyReading {
   const statement = (document as { Statement?: unknown }).Statement;
   const statements = Array.isArray(statement) ? statement : [statement];
   const actions: string[] = [];
+  const principals: string[] = [];
   const wide = new Set<string>();
   let expiry: number | undefined;
   let everyAllowExpires = true;
@@ -54,13 +67,23 @@ export function readAwsPolicy(text: string): AwsPolicyReading {
     if ("NotAction" in fields) wide.add("NotAction (every action but those listed)");
     if ("NotResource" in fields) wide.add("NotResource (every resource but those listed)");
     if ("NotPrincipal" in fields) wide.add("NotPrincipal (every principal but those listed)");
-    for (const arn of resource) if (isWildcardResource(arn)) wide.add(`Resource "${arn}"`);
-    if (anyPrincipal(fields.Principal)) wide.add('Principal "*" (anyone)');
+    if (!options.resourceIsSelf)
+      for (const arn of resource) if (isWildcardResource(arn)) wide.add(`Resource "${arn}"`);
+    const named = principalsOf(fields.Principal);
+    if (named === undefined) wide.add('Principal "*" (anyone)');
+    else
+      for (const principal of named) {
+        principals.push(principal);
+        const value = principal.slice(principal.indexOf(":") + 1).trim();
+        if (value === "*") wide.add('Principal "*" (anyone)');
+        // AWS refuses a partial wildcard in a principal; read as wide all the same.
+        else if (WILDCARD.test(value)) wide.add(`Principal "${value}"`);
+      }
     const until = statementExpiry(fields.Condition);
     if (until === undefined) everyAllowExpires = false;
     else expiry = expiry === undefined ? until : Math.max(expiry, until);
   }
-  return { actions, wide: [...wide], expiry: everyAllowExpires ? expiry : undefined };
+  return { actions, wide: [...wide], expiry: everyAllowExpires ? expiry : undefined, principals };
 }
 
 /** A string or a list of strings; [] when absent; undefined for anything else. */
@@ -71,21 +94,46 @@ function stringList(value: unknown): string[] | undefined {
   return undefined;
 }
 
-/** `*`, or an ARN whose resource part is `*` (`arn:aws:s3:::*`): every resource of a service. */
-function isWildcardResource(arn: string): boolean {
-  if (arn.trim() === "*") return true;
-  const parts = arn.split(":");
-  return parts.length >= 6 && parts.slice(5).join(":").trim() === "*";
+/** IAM's wildcards: `*` matches any run of characters, `?` any one. */
+const WILDCARD = /[*?]/;
+
+/**
+ * Whether a resource matches more than the named resource a grant is for. Failing closed,
+ * and still letting `arn:aws:s3:::bucket/prefix/*` through: `?` anywhere; anything with a
+ * wildcard that is not a full ARN (`*`, `**`, `arn:*`); a wildcard in the partition, service,
+ * region or account; in the resource part (split at `/` and `:`), a wildcard anywhere but the
+ * last segment, or in the last one when what comes before does not name a resource: an S3
+ * bucket (`arn:aws:s3:::b*` is every bucket b...), elsewhere a type and a name
+ * (`role/*` is every role of the account, `role/path/*` the roles under one path).
+ */
+export function isWildcardResource(arn: string): boolean {
+  const text = arn.trim();
+  if (!WILDCARD.test(text)) return false;
+  if (text.includes("?")) return true;
+  const parts = text.split(":");
+  if (parts.length < 6 || parts[0] !== "arn") return true;
+  if (parts.slice(1, 5).some((part) => part.includes("*"))) return true;
+  const segments = parts.slice(5).join(":").split(/[/:]/);
+  const last = segments.length - 1;
+  if (segments.slice(0, last).some((segment) => segment.trim() === "" || segment.includes("*"))) return true;
+  return last < (parts[2] === "s3" ? 1 : 2);
 }
 
-/** `"*"`, or `{"AWS": "*"}` (or any principal kind given `*`). */
-function anyPrincipal(principal: unknown): boolean {
-  if (principal === undefined) return false;
-  if (typeof principal === "string") return principal.trim() === "*";
-  if (typeof principal !== "object" || principal === null) return true;
-  return Object.values(principal as Record<string, unknown>).some((value) =>
-    (Array.isArray(value) ? value : [value]).some((item) => typeof item !== "string" || item.trim() === "*"),
-  );
+/**
+ * A statement's principals as `kind:value` (`"*"` alone is `AWS:*`); [] when it names none;
+ * undefined when it cannot be read (not a string or an object of strings): read as anyone.
+ */
+function principalsOf(principal: unknown): string[] | undefined {
+  if (principal === undefined) return [];
+  if (typeof principal === "string") return [`AWS:${principal}`];
+  if (typeof principal !== "object" || principal === null || Array.isArray(principal)) return undefined;
+  const named: string[] = [];
+  for (const [kind, value] of Object.entries(principal as Record<string, unknown>))
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (typeof item !== "string") return undefined;
+      named.push(`${kind}:${item}`);
+    }
+  return named;
 }
 
 /**

@@ -24,10 +24,29 @@ const EMITTED_CONDITION = new RegExp(
   String.raw`^(?:request\.time >= ${TIMESTAMP} && )?request\.time < ${TIMESTAMP}$`,
 );
 
-/** Members that are everyone, or everyone of a domain. */
+/**
+ * A federated group, `principalSet://iam.googleapis.com/…/(workforcePools|workloadIdentityPools)/POOL/group/GROUP`:
+ * a named group, as `group:` is. Every other `principalSet://` is a class of identities.
+ */
+const POOL_GROUP =
+  /^principalset:\/\/iam\.googleapis\.com\/(?:projects\/[^/]+\/)?locations\/[^/]+\/(?:workforcepools|workloadidentitypools)\/[^/]+\/group\/[^/*]+$/;
+
+/**
+ * Members that are a class of identities rather than someone named: everyone, everyone of a
+ * domain, every owner/editor/viewer of a project, and every `principalSet://` (a whole pool
+ * `/*`, everyone with an attribute `/attribute.A/V`, a GKE namespace, `goog/public:all`) but a
+ * pool's named group. A named `group:` is not: its members are someone's to manage, as the
+ * grant's principal is. `*` anywhere is never a name.
+ */
 function wideMember(member: string): boolean {
   const folded = member.trim().toLowerCase();
-  return folded === "allusers" || folded === "allauthenticatedusers" || folded.startsWith("domain:");
+  return (
+    folded === "allusers" ||
+    folded === "allauthenticatedusers" ||
+    /^(?:domain|projectowner|projecteditor|projectviewer):/.test(folded) ||
+    (folded.startsWith("principalset:") && !POOL_GROUP.test(folded)) ||
+    folded.includes("*")
+  );
 }
 
 /**
@@ -57,9 +76,12 @@ export function readGcpBindings(bindings: readonly unknown[]): GcpIamReading {
     if (typeof binding !== "object" || binding === null) return unreadable("a binding");
     const fields = binding as Record<string, unknown>;
     if (typeof fields.role === "string") roles.push(fields.role);
-    const members = [fields.member, ...(Array.isArray(fields.members) ? fields.members : [])];
+    // GCP takes text only: a role or member of another JSON type cannot be judged, so is wide.
+    else if (fields.role != null) wide.add("a role tempgrant cannot read");
+    const members = [fields.member, ...(Array.isArray(fields.members) ? fields.members : [fields.members])];
     for (const member of members)
-      if (typeof member === "string" && wideMember(member)) wide.add(`the member ${member}`);
+      if (typeof member === "string" ? wideMember(member) : member != null)
+        wide.add(typeof member === "string" ? `the member ${member}` : "a member tempgrant cannot read");
     const until = gcpConditionExpiry(fields.condition);
     if (until === "unreadable")
       wide.add("an IAM condition tempgrant cannot read (only the request.time form it writes)");

@@ -12,8 +12,25 @@ const GCP_POLICY = /^google_.*_iam_policy$/;
  */
 export const gcpIamReaders: PlanReaders = {
   reads: (type) => type.startsWith("google_") && type.includes("_iam_"),
-  // IAM members, bindings, policies, custom roles; service account keys
-  privilegedTypes: ["google_*_iam_*", "google_service_account_key"],
+  privilegedTypes: [
+    // IAM members, bindings, policies, custom roles (google_*_iam_custom_role); service account keys
+    "google_*_iam_*",
+    "google_service_account_key",
+    // Access outside IAM: Cloud Storage ACLs, BigQuery dataset access, Cloud Identity groups
+    "google_storage_bucket_acl",
+    "google_storage_bucket_access_control",
+    "google_storage_default_object_acl",
+    "google_storage_default_object_access_control",
+    "google_storage_object_acl",
+    "google_storage_object_access_control",
+    "google_bigquery_dataset_access",
+    "google_cloud_identity_group_membership",
+    // Credentials: Cloud SQL users, OS Login keys, project-wide metadata (its `ssh-keys` item
+    // logs in to every instance; privileged by type whatever the key, to keep one rule)
+    "google_sql_user",
+    "google_os_login_ssh_public_key",
+    "google_compute_project_metadata_item",
+  ],
   privilegedByContent: () => false,
   scope: gcpScope,
   scopeAttributes: () => [],

@@ -3,11 +3,13 @@ import { relationEntry, relationIndex, type RelationHooks } from "../relation-ho
 import { NO_READERS, type GrantedScope, type PlanReaders, type ScopeContext } from "../target-module.js";
 import {
   builtInRules,
-  everyoneSubjects,
-  isRbacManifest,
+  manifestContent,
   rbacObject,
   readRules,
   roleKey,
+  SERVICE_ACCOUNT_TOKEN,
+  systemRole,
+  wideSubjects,
   type RbacObject,
   type RoleRules,
 } from "./rbac.js";
@@ -37,6 +39,15 @@ const kubernetesRelations: RelationHooks = {
   references: {},
 };
 
+/** The provider's Secret types: privileged when they hold a service account's token. */
+const SECRET_TYPES = new Set(["kubernetes_secret", "kubernetes_secret_v1"]);
+
+/** The provider's certificate requests: with `auto_approve` (its default), a certificate the plan issues. */
+const CSR_TYPES = new Set([
+  "kubernetes_certificate_signing_request",
+  "kubernetes_certificate_signing_request_v1",
+]);
+
 /**
  * Kubernetes RBAC in a plan: roles read for their rules, bindings as wide as the role they
  * bind (from the same plan, or a built-in cluster role). RBAC has no expiry of its own, and
@@ -45,20 +56,41 @@ const kubernetesRelations: RelationHooks = {
 export const kubernetesReaders: PlanReaders = {
   ...NO_READERS,
   reads: (type) => type.startsWith("kubernetes_") || type === "kubectl_manifest",
-  // Role bindings and roles; kubernetes_manifest / kubectl_manifest holding RBAC objects, by content
+  // Role bindings and roles, and what mints a credential: a token request, a certificate
+  // request. By content: manifests holding RBAC objects or credentials (or whose kind is
+  // unknown), Secrets holding a service account's token.
   privilegedTypes: [
     "kubernetes_*role_binding*",
     "kubernetes_role",
     "kubernetes_role_v1",
     "kubernetes_cluster_role",
     "kubernetes_cluster_role_v1",
+    "kubernetes_token_request_v1",
+    "kubernetes_certificate_signing_request",
+    "kubernetes_certificate_signing_request_v1",
   ],
-  privilegedByContent: (type, values) =>
-    (type === "kubernetes_manifest" || type === "kubectl_manifest") && isRbacManifest(type, values),
+  privilegedByContent(type, values, unknown) {
+    const content = manifestContent(type, values, unknown);
+    if (content !== undefined) return content !== "other";
+    // The provider writes the default type ("Opaque"): one missing is unknown at plan time.
+    if (SECRET_TYPES.has(type))
+      return typeof values.type !== "string" || values.type === SERVICE_ACCOUNT_TOKEN;
+    return false;
+  },
   scope(type, values, context) {
     const rbac = rbacObject(type, values);
     if (rbac) return kubernetesScope(rbac, context);
-    if (isRbacManifest(type, values)) return withWide(EMPTY_SCOPE, ["an RBAC object tempgrant cannot read"]);
+    const content = manifestContent(type, values);
+    if (content === "rbac") return withWide(EMPTY_SCOPE, ["an RBAC object tempgrant cannot read"]);
+    if (content === "unreadable")
+      return withWide(EMPTY_SCOPE, [
+        "a manifest tempgrant cannot read (its body or kind unknown at plan time, or not one object)",
+      ]);
+    // Neither is revoked by destroying the resource: the token or certificate lives on.
+    if (type === "kubernetes_token_request_v1")
+      return withWide(EMPTY_SCOPE, ["a service account token that destroying it does not revoke"]);
+    if (CSR_TYPES.has(type) && values.auto_approve !== false)
+      return withWide(EMPTY_SCOPE, ["a certificate the plan approves (auto_approve), which nothing revokes"]);
     return undefined;
   },
   relations: kubernetesRelations,
@@ -69,12 +101,15 @@ function kubernetesScope(object: RbacObject, context: ScopeContext | undefined):
     const { privileges, wide } = readRules(object.rules, object.name);
     return withWide({ privileges, roles: [], flags: [] }, wide);
   }
-  const wide = everyoneSubjects(object.subjects);
+  const wide = wideSubjects(object.subjects);
   const key = roleKey(object.roleKind, object.namespace, object.roleName);
   const rules =
     context?.relations.value(ROLES, key) ??
     (object.roleKind === "ClusterRole" ? builtInRules(object.roleName) : undefined);
   const read = rules === undefined ? { privileges: [], wide: [] } : readRules(rules, object.roleName);
+  // Kubernetes' own roles the plan does not define are not read: too wide, not judged by name.
+  if (rules === undefined && systemRole(object.roleName))
+    wide.push(`the built-in role ${object.roleName}, whose rules tempgrant does not read`);
   return withWide({ privileges: read.privileges, roles: [object.roleName], flags: [] }, [
     ...wide,
     ...read.wide,

@@ -5,7 +5,8 @@ import { yamlValue } from "../../grant/yaml-value.js";
  * Kubernetes RBAC read as the API server reads it: a binding grants what its role's rules
  * allow. Roles come from the same plan (kubernetes_role, kubernetes_cluster_role, their _v1
  * forms, kubernetes_manifest and kubectl_manifest holding RBAC objects) or are the built-in
- * cluster roles; a role the plan does not hold is known by its name only.
+ * cluster roles; a role the plan does not hold is known by its name only (a `system:` one
+ * is too wide). Manifests whose kind cannot be read at plan time fail closed.
  */
 
 /** One RBAC rule: verbs on resources of API groups. */
@@ -13,6 +14,8 @@ export interface RbacRule {
   readonly apiGroups: readonly string[];
   readonly resources: readonly string[];
   readonly verbs: readonly string[];
+  /** URLs outside the resource API (`/metrics`, `/logs/*`, `*`): ClusterRoles only. */
+  readonly nonResourceURLs?: readonly string[];
 }
 
 /** A role's rules, or `aggregated` when a controller fills them in from labels later. */
@@ -34,13 +37,16 @@ export type RbacObject =
       readonly subjects: readonly { readonly kind: string; readonly name: string }[];
     };
 
-/** The kinds that make a manifest privileged. */
+/** The kinds that hold RBAC objects. */
 export const RBAC_KINDS: ReadonlySet<string> = new Set([
   "Role",
   "ClusterRole",
   "RoleBinding",
   "ClusterRoleBinding",
 ]);
+
+/** The Secret type the API server fills with a service account's token, valid until the Secret goes. */
+export const SERVICE_ACCOUNT_TOKEN = "kubernetes.io/service-account-token";
 
 /**
  * The built-in user-facing cluster roles that reach secrets, bindings or impersonation
@@ -75,28 +81,103 @@ const BUILT_IN_ROLES: Readonly<Record<string, readonly RbacRule[]>> = {
 /** Verbs that hand out more access than the rule names: granting roles, becoming others. */
 const ESCALATING_VERBS = new Set(["escalate", "bind", "impersonate"]);
 
+const WRITE: ReadonlySet<string> = new Set(["create", "update", "patch"]);
+
+/**
+ * Resources whose use reaches past what the rule names, in any API group (reading more
+ * wide only refuses more). Others' credentials: secrets, minted service account tokens, the
+ * tokens mounted in pods one can exec or attach into, the kubelet API behind nodes/proxy.
+ * Access that outlives the grant, which the sweep cannot take back: roles and bindings
+ * written through the API, approved certificates. Every later request: admission webhooks.
+ * A resource here also covers its subresources (`secrets/x`); `verbs` undefined: any verb.
+ */
+const REACHING_RESOURCES: readonly { resource: string; verbs?: ReadonlySet<string>; what: string }[] = [
+  { resource: "secrets", what: "access to secrets" },
+  {
+    resource: "serviceaccounts/token",
+    verbs: new Set(["create"]),
+    what: "minting service account tokens through serviceaccounts/token",
+  },
+  { resource: "pods/exec", what: "running commands in pods, and so their tokens, through pods/exec" },
+  { resource: "pods/attach", what: "attaching to pods, and so their tokens, through pods/attach" },
+  { resource: "nodes/proxy", what: "the kubelet API through nodes/proxy" },
+  ...["roles", "clusterroles", "rolebindings", "clusterrolebindings"].map((resource) => ({
+    resource,
+    verbs: WRITE,
+    what: `writing RBAC that outlives the grant through ${resource}`,
+  })),
+  {
+    resource: "certificatesigningrequests/approval",
+    verbs: WRITE,
+    what: "approving certificate requests through certificatesigningrequests/approval",
+  },
+  {
+    resource: "signers",
+    verbs: new Set(["approve", "sign"]),
+    what: "approving or signing certificates through signers",
+  },
+  ...["mutatingwebhookconfigurations", "validatingwebhookconfigurations", "mutatingadmissionpolicies"].map(
+    (resource) => ({
+      resource,
+      verbs: WRITE,
+      what: `admission control over every request through ${resource}`,
+    }),
+  ),
+];
+
 /** Subjects that are everyone. */
 const EVERYONE = new Set(["system:authenticated", "system:unauthenticated", "system:anonymous"]);
+
+/**
+ * Groups Kubernetes fills by itself, each a whole class of identities; any other `system:`
+ * group (the prefix is Kubernetes' own) is read as one too.
+ */
+const CLASS_SUBJECTS: readonly (readonly [RegExp, string])[] = [
+  [/^system:serviceaccounts$/, "every service account"],
+  [/^system:serviceaccounts:/, "every service account of a namespace"],
+  [/^system:nodes$/, "every node"],
+  [/^system:bootstrappers(:|$)/, "every bootstrap token"],
+  [/^system:masters$/, "the cluster's superusers"],
+];
 
 /** The key a role is found by: `Role ns/name` or `ClusterRole name`. */
 export function roleKey(kind: string, namespace: string, name: string): string {
   return kind === "ClusterRole" ? `ClusterRole ${name}` : `Role ${namespace}/${name}`;
 }
 
+/** The resource types that create any Kubernetes object from a manifest. */
+const MANIFEST_TYPES: ReadonlySet<string> = new Set(["kubernetes_manifest", "kubectl_manifest"]);
+
 /**
- * Whether a manifest resource holds an RBAC object, by its kind alone: what makes it
- * privileged even when the rest of it cannot be read.
+ * What a manifest resource holds, as far as access goes; undefined for other types.
+ * `unreadable`: its body or kind is unknown at plan time, or is not one object (several YAML
+ * documents, a List): the API server may create anything from it, so it fails closed.
+ * `credential`: a certificate request, or a Secret holding a service account's token (its
+ * type unknown at plan time, in `unknown`, counts).
  */
-export function isRbacManifest(type: string, values: Record<string, unknown>): boolean {
-  if (type === "kubernetes_manifest") return RBAC_KINDS.has(text(block(values.manifest)?.kind));
-  if (type === "kubectl_manifest")
-    return (
-      RBAC_KINDS.has(text(values.kind)) ||
-      (typeof values.yaml_body === "string" &&
-        /^\s*kind:\s*["']?(Cluster)?Role(Binding)?["']?\s*$/m.test(values.yaml_body))
-    );
-  return false;
+export function manifestContent(
+  type: string,
+  values: Record<string, unknown>,
+  unknown: readonly string[] = [],
+): "unreadable" | "rbac" | "credential" | "other" | undefined {
+  if (!MANIFEST_TYPES.has(type)) return undefined;
+  const fields = object(type === "kubernetes_manifest" ? values.manifest : yamlBody(values.yaml_body));
+  const kind = fields?.kind;
+  if (!fields || typeof kind !== "string" || /List$/.test(kind)) return "unreadable";
+  // Without case: a kind the API server would refuse is refused here too. kubectl_manifest's
+  // computed `kind` counts as well, never instead of the body.
+  const kinds = [kind, text(values.kind)].map((name) => name.toLowerCase());
+  if (kinds.some((name) => RBAC_KINDS_LOWER.has(name))) return "rbac";
+  if (kinds.includes("certificatesigningrequest")) return "credential";
+  if (
+    kinds.includes("secret") &&
+    (fields.type === SERVICE_ACCOUNT_TOKEN || unknown.includes("manifest.type"))
+  )
+    return "credential";
+  return "other";
 }
+
+const RBAC_KINDS_LOWER = new Set([...RBAC_KINDS].map((kind) => kind.toLowerCase()));
 
 /** The RBAC object of a resource's planned values, for the types that hold one. */
 export function rbacObject(type: string, values: Record<string, unknown>): RbacObject | undefined {
@@ -111,7 +192,12 @@ export function rbacObject(type: string, values: Record<string, unknown>): RbacO
     metadata: block(values.metadata),
     rules: list(values.rule).map((rule) => {
       const fields = block(rule) ?? {};
-      return { apiGroups: fields.api_groups, resources: fields.resources, verbs: fields.verbs };
+      return {
+        apiGroups: fields.api_groups,
+        resources: fields.resources,
+        verbs: fields.verbs,
+        nonResourceURLs: fields.non_resource_urls,
+      };
     }),
     aggregationRule: list(values.aggregation_rule).length > 0 ? values.aggregation_rule : undefined,
     roleRef: { kind: ref.kind, name: ref.name },
@@ -128,7 +214,8 @@ const PROVIDER_KINDS: Readonly<Record<string, RbacObject["kind"]>> = {
 
 /** An RBAC object written as a Kubernetes manifest (camelCase fields). */
 function fromManifest(manifest: unknown, kindAttribute?: unknown): RbacObject | undefined {
-  const fields = block(manifest);
+  // One object: a YAML sequence is not one object, and is not read by its first item.
+  const fields = object(manifest);
   const kind = text(fields?.kind ?? kindAttribute);
   if (!fields || !RBAC_KINDS.has(kind)) return undefined;
   const metadata = block(fields.metadata);
@@ -138,7 +225,12 @@ function fromManifest(manifest: unknown, kindAttribute?: unknown): RbacObject | 
     const aggregated = fields.aggregationRule !== undefined && fields.aggregationRule !== null;
     const rules = list(fields.rules).map((rule) => {
       const r = block(rule) ?? {};
-      return { apiGroups: strings(r.apiGroups), resources: strings(r.resources), verbs: strings(r.verbs) };
+      return {
+        apiGroups: strings(r.apiGroups),
+        resources: strings(r.resources),
+        verbs: strings(r.verbs),
+        nonResourceURLs: strings(r.nonResourceURLs),
+      };
     });
     return { kind, namespace, name, rules: aggregated ? "aggregated" : rules };
   }
@@ -163,16 +255,32 @@ export function readRules(rules: RoleRules, roleName: string): { privileges: str
   const wide = new Set<string>();
   for (const rule of rules) {
     for (const verb of rule.verbs) {
-      if (ESCALATING_VERBS.has(verb.toLowerCase())) wide.add(`the verb ${verb} (in ${roleName})`);
+      const lower = verb.toLowerCase();
+      if (ESCALATING_VERBS.has(lower)) wide.add(`the verb ${verb} (in ${roleName})`);
       for (const group of rule.apiGroups.length > 0 ? rule.apiGroups : [""])
         for (const resource of rule.resources) {
+          // A "*" resource (or "*/token") is a wildcard privilege already.
           privileges.push(`${verb} ${group === "" ? "" : `${group}/`}${resource}`);
-          // A "*" resource is a wildcard privilege already; secrets are credentials to more.
-          if (/^secrets(\/|$)/i.test(resource)) wide.add(`access to secrets (in ${roleName})`);
+          for (const what of reaching(resource, lower)) wide.add(`${what} (in ${roleName})`);
         }
+      // Non-resource URLs are read as privileges too (a "*" in one is a wildcard).
+      for (const url of rule.nonResourceURLs ?? []) {
+        privileges.push(`${verb} ${url}`);
+        if (url === "*" || url === "/*") wide.add(`every non-resource URL (in ${roleName})`);
+      }
     }
   }
   return { privileges, wide: [...wide] };
+}
+
+/** What in {@link REACHING_RESOURCES} a verb on a resource reaches (without case). */
+function reaching(resource: string, verb: string): string[] {
+  const name = resource.toLowerCase();
+  return REACHING_RESOURCES.filter(
+    (entry) =>
+      (name === entry.resource || name.startsWith(`${entry.resource}/`)) &&
+      (entry.verbs === undefined || verb === "*" || entry.verbs.has(verb)),
+  ).map((entry) => entry.what);
 }
 
 /** The rules of a built-in cluster role that matter to scope; undefined for any other name. */
@@ -180,20 +288,48 @@ export function builtInRules(name: string): readonly RbacRule[] | undefined {
   return Object.hasOwn(BUILT_IN_ROLES, name) ? BUILT_IN_ROLES[name] : undefined;
 }
 
-/** Subjects that are everyone, described for messages. */
-export function everyoneSubjects(subjects: readonly { kind: string; name: string }[]): string[] {
-  return subjects
-    .filter((subject) => EVERYONE.has(subject.name.trim().toLowerCase()))
-    .map((subject) => `the subject ${subject.kind} ${subject.name} (everyone)`);
+/**
+ * Whether a role is one of Kubernetes' own `system:` roles (system:node, system:aggregate-to-edit,
+ * the controllers'). Their rules are not read, and many reach every secret, node or token: a
+ * binding to one the plan does not define is too wide.
+ */
+export function systemRole(name: string): boolean {
+  return name.trim().toLowerCase().startsWith("system:");
+}
+
+/** Subjects that are everyone or a whole class of identities, described for messages. */
+export function wideSubjects(subjects: readonly { kind: string; name: string }[]): string[] {
+  return subjects.flatMap((subject) => {
+    const what = subjectClass(subject.kind, subject.name);
+    return what === undefined ? [] : [`the subject ${subject.kind} ${subject.name} (${what})`];
+  });
+}
+
+function subjectClass(kind: string, name: string): string | undefined {
+  const lower = name.trim().toLowerCase();
+  if (EVERYONE.has(lower)) return "everyone";
+  const found = CLASS_SUBJECTS.find(([pattern]) => pattern.test(lower));
+  if (found) return found[1];
+  if (kind.trim().toLowerCase() === "group" && lower.startsWith("system:"))
+    return "a group Kubernetes fills itself";
+  return undefined;
 }
 
 /** kubectl_manifest's YAML text as plain values; undefined when it is not one readable document. */
 function yamlBody(body: unknown): unknown {
   if (typeof body !== "string") return undefined;
-  const document = parseDocument(body);
+  // YAML 1.1, as kubectl reads it: `<<` merge keys apply (a kind or roleRef merged in counts).
+  const document = parseDocument(body, { version: "1.1" });
   if (document.errors.length > 0) return undefined;
   const value = yamlValue(document);
   return value.ok ? value.value : undefined;
+}
+
+/** A plain object (not a list): what one manifest is. */
+function object(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 function block(value: unknown): Record<string, unknown> | undefined {

@@ -3,7 +3,8 @@
 # description: |
 #   Break-glass access skips approval, so it is capped at breakGlass.maxDurationSeconds.
 #   Break-glass grants of one person on one target that overlap or follow each other
-#   without a gap count as one window against the cap.
+#   without a gap count as one window against the cap. A grant already running with no
+#   recorded start may have run for the whole cap: a window that ends after it is refused.
 # custom:
 #   id: break-glass/duration-cap
 #   severity: deny
@@ -32,4 +33,12 @@ deny contains lib.violation("break-glass/duration-cap", grant.id, grant.address,
 	grant.after.breakGlass
 	span > lib.config.breakGlass.maxDurationSeconds
 	message := sprintf("break-glass grant %s joins %s of %s on %s into one window of %s; break-glass is capped at %s: get it approved", [grant.id, concat(", ", grant.breakGlassWith), grant.after.principal, grant.after.target, lib.human(span), lib.human(lib.config.breakGlass.maxDurationSeconds)])
+}
+
+deny contains lib.violation("break-glass/duration-cap", grant.id, grant.address, message) if {
+	some grant in lib.changing
+	grant.after.breakGlass
+	beyond := grant.breakGlassBeyond
+	beyond.seconds > 0
+	message := sprintf("break-glass grant %s joins %s of %s on %s, running with no recorded start, and keeps the window open %s after it ends; it may already have run for the whole cap of %s: give the running grant its startsAt, or get this one approved", [grant.id, beyond.id, grant.after.principal, grant.after.target, lib.human(beyond.seconds), lib.human(lib.config.breakGlass.maxDurationSeconds)])
 }

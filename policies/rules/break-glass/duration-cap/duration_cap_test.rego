@@ -28,3 +28,9 @@ test_back_to_back_break_glass_counts_as_one_window if {
 	[v] := [v | some v in duration_cap.deny with input as {"now": fixtures.now, "grants": [grant]} with data.tempgrant.config as fixtures.config]
 	v.message == "break-glass grant g1 joins g0 of alice@example.com on orders-db into one window of 6h; break-glass is capped at 4h: get it approved"
 }
+
+test_topping_up_a_running_break_glass_without_a_start_is_denied if {
+	grant := object.union(fixtures.grant({"breakGlass": true, "expiresAt": fixtures.now + (3 * fixtures.hour)}), {"breakGlassSpan": 0, "breakGlassWith": ["g0"], "breakGlassBeyond": {"seconds": 2 * fixtures.hour, "id": "g0"}})
+	[v] := [v | some v in duration_cap.deny with input as {"now": fixtures.now, "grants": [grant]} with data.tempgrant.config as fixtures.config]
+	v.message == "break-glass grant g1 joins g0 of alice@example.com on orders-db, running with no recorded start, and keeps the window open 2h after it ends; it may already have run for the whole cap of 4h: give the running grant its startsAt, or get this one approved"
+}

@@ -1,18 +1,25 @@
 # METADATA
 # title: No wildcard, ALL or superuser access
 # description: |
-#   A privileged resource being created or changed may not grant everything: "*" or
-#   "service:*" actions, ALL / ALL PRIVILEGES (any case or spacing), superuser, GRANT OPTION
-#   or similar role flags, or a forbidden role (scope.forbiddenRoles). The target's own
-#   semantics are read (src/plan/scope.ts): an AWS policy grants what any Allow statement
-#   grants, and NotAction, NotResource, Resource "*" and Principal "*" are wildcards; an
-#   attachment of a policy the grant does not create in the same plan (an AWS-managed
-#   AdministratorAccess, say) is out of scope; a GCP binding to allUsers,
-#   allAuthenticatedUsers or a domain, or with a condition other than the request.time form
-#   tempgrant writes, is refused; a Kubernetes binding is as wide as the role it binds (a role
-#   of the same plan, or the built-in cluster-admin, admin and edit): "*", secrets, the
-#   escalate, bind and impersonate verbs; MySQL and kin are read for ALL, SUPER, GRANT OPTION
-#   and database "*". An address or grant id listed in scope.allow is exempt.
+#   A privileged resource being created or changed may not grant everything: actions with
+#   `*` or `?` (`service:*`, `iam:?`), ALL / ALL PRIVILEGES (any case or spacing), superuser,
+#   GRANT OPTION or similar role flags, or a forbidden role (scope.forbiddenRoles). The
+#   target's own semantics are read (src/plan/scope.ts): an AWS policy grants what any Allow
+#   statement grants, and NotAction, NotResource, Principal `*` and a resource wildcarded
+#   beyond the last segment of a named resource (`*`, `arn:aws:s3:::*/*`, `role/*`) are
+#   wildcards; an attachment of a policy, a membership of a group or an assignment of a
+#   permission set the grant does not create in the same plan (an AWS-managed
+#   AdministratorAccess, say) is out of scope; resource policies (S3, SQS, SNS, Secrets
+#   Manager, ECR, Glue, Lambda permissions, KMS keys) are read the same way. A GCP binding to
+#   allUsers, allAuthenticatedUsers, a domain, a project role holder or a whole identity pool,
+#   or with a condition other than the request.time form tempgrant writes, is refused. A
+#   Kubernetes binding is as wide as the role it binds (a role of the same plan, or the
+#   built-in cluster-admin, admin and edit; any other `system:` role is too wide): `*`,
+#   secrets, pods/exec, serviceaccounts/token, nodes/proxy, writing roles, bindings or
+#   webhooks, approving certificates, the escalate, bind and impersonate verbs, and subjects
+#   that are a whole class of users. MySQL and kin are read for ALL, SUPER, GRANT OPTION and
+#   databases that are patterns (`*`, `%`, an unescaped `_`) or the `mysql` grant tables. An
+#   address or grant id listed in scope.allow is exempt.
 # custom:
 #   id: scope/no-wildcard
 #   severity: deny
@@ -48,6 +55,9 @@ wide_flags := {"superuser", "bypass_row_level_security", "replication", "create_
 forbidden_roles := {lower(role) | some role in lib.config.scope.forbiddenRoles}
 
 wildcard(privilege) if contains(privilege, "*")
+
+# "?" matches any one character in IAM: iam:? .. iam:?????? together are iam:*.
+wildcard(privilege) if contains(privilege, "?")
 
 wildcard(privilege) if {
 	words := [word | some word in split(upper(trim_space(privilege)), " "); word != ""]

@@ -16,7 +16,7 @@ test_narrow_access_passes if {
 }
 
 test_every_spelling_of_everything_is_denied if {
-	every privilege in ["*", "iam:*", "ALL", "all", " All  Privileges ", "ALL PRIVILEGES", "s3:Get*"] {
+	every privilege in ["*", "iam:*", "ALL", "all", " All  Privileges ", "ALL PRIVILEGES", "s3:Get*", "iam:?", "iam:??", "???:CreateAccessKey"] {
 		count(check({"privileges": [privilege]})) == 1
 	}
 }

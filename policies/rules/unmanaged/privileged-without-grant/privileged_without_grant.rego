@@ -6,8 +6,10 @@
 #   being deleted) and lists its exact address, so no standing access is smuggled in beside
 #   the grants: a moved block that takes a grant's resource away from its deleted record, an
 #   address two grants list, an instance (count, for_each) the record does not list. A
-#   privileged resource tofu would forget (a removed block with destroy = false) stays in
-#   the target with nothing to revoke it: denied too. Removing such a resource is always allowed.
+#   privileged resource tofu would forget (a removed block with destroy = false, or a
+#   replacement under lifecycle destroy = false), or any resource a grant lists that it would
+#   forget, stays in the target with nothing to revoke it: denied too. Removing such a
+#   resource is always allowed.
 # custom:
 #   id: unmanaged/privileged-without-grant
 #   severity: deny
@@ -52,9 +54,15 @@ deny contains lib.violation("unmanaged/privileged-without-grant", null, resource
 deny contains lib.violation("unmanaged/privileged-without-grant", resource.owner, resource.address, message) if {
 	some resource in input.resources
 	resource.action == "forget"
-	resource.privileged
+	access(resource)
 	message := sprintf("%s (%s) would be forgotten by tofu and stay in the target with nothing to revoke it: destroy it instead", [resource.address, resource.type])
 }
 
 # Listed by more than one live record (claimedBy is left out otherwise).
 shared(resource) if count(resource.claimedBy) > 1
+
+# What a forget would leave in the target: a privileged resource, or any resource a grant
+# lists as its access (whatever its type).
+access(resource) if resource.privileged
+
+access(resource) if resource.owner != null

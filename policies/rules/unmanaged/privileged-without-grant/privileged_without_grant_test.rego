@@ -45,3 +45,14 @@ test_forgotten_access_is_denied if {
 	[v] := [v | some v in privileged_without_grant.deny with input as {"now": fixtures.now, "grants": [], "resources": [forgotten]}]
 	v.message == "tempgrant_postgresql_login_role.grant_g1 (tempgrant_postgresql_login_role) would be forgotten by tofu and stay in the target with nothing to revoke it: destroy it instead"
 }
+
+test_a_grants_forgotten_resource_of_any_type_is_denied if {
+	forgotten := fixtures.resource({"action": "forget", "privileged": false, "type": "terraform_data", "address": "terraform_data.access"})
+	[v] := [v | some v in privileged_without_grant.deny with input as {"now": fixtures.now, "grants": [], "resources": [forgotten]}]
+	v.message == "terraform_data.access (terraform_data) would be forgotten by tofu and stay in the target with nothing to revoke it: destroy it instead"
+}
+
+test_an_unlisted_unprivileged_resource_may_be_forgotten if {
+	forgotten := fixtures.resource({"action": "forget", "privileged": false, "owner": null, "type": "terraform_data"})
+	count(privileged_without_grant.deny) == 0 with input as {"now": fixtures.now, "grants": [], "resources": [forgotten]}
+}

@@ -1,0 +1,41 @@
+import { checkPlanShape, DEFAULT_PRIVILEGED_TYPES, toPolicyInput } from "../../src/plan/index.js";
+import type { ApprovalCheck } from "../../src/plan/policy-input.js";
+import { loadPolicyEngine, type CheckConfig, type PolicyEngine } from "../../src/policy/index.js";
+import { askedApproversSign } from "./approve-grants.js";
+
+/**
+ * Checks crafted plan documents in process, through the real compiled bundle, as
+ * `tempgrant check` builds the policy input: the default privileged types, and every approver
+ * a record asks for signing its current digest (unless `approvals` says otherwise), so that
+ * only the rule a test is about decides. The engine is loaded once, on first use.
+ */
+export function planDenials(config: CheckConfig, now: () => number) {
+  let engine: Promise<PolicyEngine> | undefined;
+  const aliases = config.policy.approvals.aliases;
+  /** The distinct denials of a plan, as "rule: message", sorted. */
+  return async (
+    doc: unknown,
+    approvals: ApprovalCheck = askedApproversSign({ aliases }),
+  ): Promise<string[]> => {
+    engine ??= loadPolicyEngine(config.policy);
+    const verdicts = await (
+      await engine
+    ).evaluate(
+      toPolicyInput(checkPlanShape(doc, "test"), {
+        fallbackNow: now(),
+        aliases,
+        privilegedTypes: DEFAULT_PRIVILEGED_TYPES,
+        approvals,
+      }),
+    );
+    return [...new Set(verdicts.deny.map((v) => `${v.rule}: ${v.message}`))].sort();
+  };
+}
+
+/** The message of `scope/no-wildcard` for a resource that grants `what`. */
+export const tooWide = (address: string, what: string) =>
+  `scope/no-wildcard: ${address} grants ${what}; narrow it, or list it in scope.allow in tempgrant.yaml`;
+
+/** The message of `unmanaged/privileged-without-grant` for a resource outside any grant. */
+export const noGrant = (address: string, type: string) =>
+  `unmanaged/privileged-without-grant: ${address} (${type}) gives access but belongs to no grant: declare it through a TemporaryGrant or a grants/*.yaml entry`;
