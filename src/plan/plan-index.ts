@@ -674,8 +674,22 @@ function view(
     approvers,
     approverKeys: approvers.map((name) => identities.key(name)),
     digest,
+    ...reasonLengthOf(record.reason),
   };
 }
+
+/**
+ * A reason's length as a reader counts it, when that is not its length in code points: a
+ * reason with combining marks (each rides on the letter before it, so a few letters loaded
+ * with marks are not a long reason). Left out for the usual plain-ASCII reason.
+ */
+function reasonLengthOf(reason: unknown): { reasonLength?: number } {
+  if (typeof reason !== "string" || PLAIN_ASCII.test(reason)) return {};
+  return { reasonLength: [...reason.normalize("NFC").trim().replace(COMBINING_MARKS, "")].length };
+}
+
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+const COMBINING_MARKS = /\p{M}/gu;
 
 /** Summarizes a plan's action list. */
 export function summarize(actions: readonly string[]): ChangeAction {

@@ -36,6 +36,8 @@ export interface GrantView extends Omit<GrantRecord, "startsAt" | "expiresAt" | 
   readonly approverKeys: readonly string[];
   /** The grant digest recomputed from the record's fields and its credential; null when unreadable. */
   readonly digest: string | null;
+  /** The reason's length as a reader counts it (combining marks left out), when not plain ASCII. */
+  readonly reasonLength?: number;
 }
 
 /** Why a person's approval of a grant does not count. */

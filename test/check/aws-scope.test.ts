@@ -340,6 +340,8 @@ describe("finding 6: an imported or unchanged policy is not the grant's own", ()
         ]),
       ),
     ).toEqual([
+      // The record's nativeExpiry false does not switch the AWS binding's lock off.
+      noExpiry("aws_iam_policy.grant"),
       tooWide(
         "aws_iam_user_policy_attachment.grant",
         `the policy ${admin}, which this plan does not create for the grant`,

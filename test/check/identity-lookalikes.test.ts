@@ -187,9 +187,15 @@ describe("reasons without visible text (finding 5)", () => {
   it("denies a reason of 26 lone combining marks, and marks stacked on a letter", async () => {
     expect(await denials({ reason: "\u0300".repeat(26) })).toEqual([
       "identity/readable-text: grant alice-read: reason holds a combining mark on no character (U+0300); write it on a letter or leave it out",
+      "justification/reason-present: grant alice-read: the reason must say why in at least 10 characters",
     ]);
     expect(await denials({ reason: `fix${"\u0300\u0301\u0302\u0303\u0304\u0306".repeat(4)}` })).toEqual([
       "identity/readable-text: grant alice-read: reason stacks more than four combining marks, or one mark twice, on a character (U+0300); write it without them",
+      "justification/reason-present: grant alice-read: the reason must say why in at least 10 characters",
+    ]);
+    // Four marks a letter are allowed, but a reader sees three letters, not fifteen characters.
+    expect(await denials({ reason: "a\u0300\u0301\u0302\u0303".repeat(3) })).toEqual([
+      "justification/reason-present: grant alice-read: the reason must say why in at least 10 characters",
     ]);
   });
 

@@ -175,6 +175,10 @@ describe("PostgreSQL roles (finding 13)", () => {
     expect(
       await denials(granted("postgresql_role", { name: "alice", login: false, roles: ["Postgres"] })),
     ).toEqual([tooWide("postgresql_role.grant", 'the role "Postgres"')]);
+    // Compared trimmed: blanks around a name do not make it another role.
+    expect(
+      await denials(granted("postgresql_grant_role", { role: "alice", grant_role: " rds_superuser\t" })),
+    ).toEqual([tooWide("postgresql_grant_role.grant", 'the role " rds_superuser\t"')]);
   });
 });
 

@@ -350,3 +350,28 @@ describe("Kubernetes resources that mint credentials (finding 2)", () => {
     }
   });
 });
+
+describe("labels that aggregate a role into the built-in ones", () => {
+  const labels = (kind: string, keys: Record<string, string>) =>
+    change("kubernetes_labels.agg", "kubernetes_labels", {
+      api_version: "rbac.authorization.k8s.io/v1",
+      kind,
+      metadata: [{ name: "escalate-me" }],
+      labels: keys,
+    });
+  const aggregation = { "rbac.authorization.k8s.io/aggregate-to-admin": "true" };
+
+  it("makes an aggregation label on a ClusterRole privileged and too wide, and leaves other labels alone", async () => {
+    const aggregating = tooWide(
+      "kubernetes_labels.agg",
+      "an aggregation label on a role, which adds its rules to the built-in admin, edit or view",
+    );
+    expect(await denials(standing(labels("ClusterRole", aggregation)))).toEqual([
+      aggregating,
+      unmanaged("kubernetes_labels.agg", "kubernetes_labels"),
+    ]);
+    expect(await denials(granted(labels("ClusterRole", aggregation)))).toEqual([aggregating]);
+    expect(await denials(standing(labels("ClusterRole", { team: "payments" })))).toEqual([]);
+    expect(await denials(standing(labels("ConfigMap", aggregation)))).toEqual([]);
+  });
+});

@@ -42,6 +42,19 @@ const kubernetesRelations: RelationHooks = {
 /** The provider's Secret types: privileged when they hold a service account's token. */
 const SECRET_TYPES = new Set(["kubernetes_secret", "kubernetes_secret_v1"]);
 
+/**
+ * Whether a `kubernetes_labels` may aggregate a role into another: a ClusterRole labelled
+ * `…/aggregate-to-…` has its rules added to every role that selects it (the built-in admin,
+ * edit and view do). A kind or labels unknown at plan time could be one.
+ */
+function aggregatesRoles(values: Record<string, unknown>): boolean {
+  if (typeof values.kind !== "string" || typeof values.labels !== "object" || values.labels === null)
+    return true;
+  return (
+    values.kind === "ClusterRole" && Object.keys(values.labels).some((key) => key.includes("aggregate-to"))
+  );
+}
+
 /** The provider's certificate requests: with `auto_approve` (its default), a certificate the plan issues. */
 const CSR_TYPES = new Set([
   "kubernetes_certificate_signing_request",
@@ -72,6 +85,7 @@ export const kubernetesReaders: PlanReaders = {
   privilegedByContent(type, values, unknown) {
     const content = manifestContent(type, values, unknown);
     if (content !== undefined) return content !== "other";
+    if (type === "kubernetes_labels") return aggregatesRoles(values);
     // The provider writes the default type ("Opaque"): one missing is unknown at plan time.
     if (SECRET_TYPES.has(type))
       return typeof values.type !== "string" || values.type === SERVICE_ACCOUNT_TOKEN;
@@ -85,6 +99,10 @@ export const kubernetesReaders: PlanReaders = {
     if (content === "unreadable")
       return withWide(EMPTY_SCOPE, [
         "a manifest tempgrant cannot read (its body or kind unknown at plan time, or not one object)",
+      ]);
+    if (type === "kubernetes_labels" && aggregatesRoles(values))
+      return withWide(EMPTY_SCOPE, [
+        "an aggregation label on a role, which adds its rules to the built-in admin, edit or view",
       ]);
     // Neither is revoked by destroying the resource: the token or certificate lives on.
     if (type === "kubernetes_token_request_v1")

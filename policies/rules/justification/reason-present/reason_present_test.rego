@@ -18,3 +18,8 @@ test_short_or_blank_reason_is_denied if {
 	count(check({"reason": "fix"})) == 1
 	count(check({"reason": "            "})) == 1
 }
+
+test_a_reason_of_few_letters_loaded_with_marks_is_denied if {
+	count(check({"reason": "à́̂̃b̀́̂̃c̀́̂̃", "reasonLength": 3})) == 1
+	count(check({"reason": "révision du rapport", "reasonLength": 19})) == 0
+}

@@ -1,7 +1,8 @@
 # METADATA
 # title: Native expiry matches the record
 # description: |
-#   Where the target supports native expiry (the record says nativeExpiry), each resource
+#   Where the target supports native expiry (the record says nativeExpiry, and always for the
+#   AWS and GCP bindings, whatever the record says), each resource
 #   of the grant that can carry one (a login role's VALID UNTIL, an AWS managed or inline
 #   policy's DateLessThan aws:CurrentTime on every Allow statement, a GCP member's, binding's
 #   or policy_data binding's request.time condition in the form tempgrant writes) carries
@@ -22,7 +23,7 @@ per_item := true
 
 deny contains lib.violation("native-expiry/matches-record", grant.id, resource.address, message) if {
 	some grant in lib.changing
-	grant.after.nativeExpiry
+	native_expiry_required(grant)
 	grant.after.expiresAt != null
 	some resource in lib.owned(grant)
 	resource.expiryBearing
@@ -36,3 +37,10 @@ describe(resource, grant) := "it has no native expiry" if {
 } else := sprintf("its native expiry is %s later", [lib.human(resource.nativeExpiry - grant.after.expiresAt)]) if {
 	resource.nativeExpiry > grant.after.expiresAt
 } else := "its native expiry is earlier"
+
+native_expiry_required(grant) if grant.after.nativeExpiry
+
+# The AWS and GCP bindings always write the expiry into the policy or condition they create
+# (src/targets/aws-iam/binding.ts, gcp-iam/binding.ts). The record's nativeExpiry flag is not
+# part of what approvers sign, so a record of theirs saying false does not switch the lock off.
+native_expiry_required(grant) if grant.after.binding in {"aws-iam", "gcp-iam"}

@@ -31,3 +31,15 @@ test_earlier_valid_until_is_denied if {
 test_resources_that_cannot_carry_expiry_pass if {
 	count(check(fixtures.resource({"nativeExpiry": null, "expiryBearing": false}))) == 0
 }
+
+test_an_aws_or_gcp_record_saying_no_native_expiry_is_still_held_to_it if {
+	some binding in ["aws-iam", "gcp-iam"]
+	grant := object.union(fixtures.grant({"nativeExpiry": false, "binding": binding}), {"owned": [0]})
+	verdicts := matches_record.deny with input as {"now": fixtures.now, "grants": [grant], "resources": [fixtures.resource({"nativeExpiry": null})]}
+	count(verdicts) == 1
+}
+
+test_another_binding_may_go_without if {
+	grant := object.union(fixtures.grant({"nativeExpiry": false, "binding": "kubernetes"}), {"owned": [0]})
+	count(matches_record.deny) == 0 with input as {"now": fixtures.now, "grants": [grant], "resources": [fixtures.resource({"nativeExpiry": null})]}
+}

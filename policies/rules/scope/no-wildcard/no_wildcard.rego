@@ -48,11 +48,12 @@ exempt(resource) if resource.owner in lib.config.scope.allow
 
 # Everything a scope grants that is too wide, described for the message.
 # `wide` (what the plan reader found too wide or could not read) is left out when empty.
-too_wide(scope) := (({sprintf("\"%s\"", [p]) | some p in scope.privileges; wildcard(p)} | {sprintf("the %s flag", [f]) | some f in scope.flags; f in wide_flags}) | {sprintf("the role \"%s\"", [r]) | some r in scope.roles; lower(r) in forbidden_roles}) | {w | some w in object.get(scope, "wide", [])}
+too_wide(scope) := (({sprintf("\"%s\"", [p]) | some p in scope.privileges; wildcard(p)} | {sprintf("the %s flag", [f]) | some f in scope.flags; f in wide_flags}) | {sprintf("the role \"%s\"", [r]) | some r in scope.roles; lower(trim_space(r)) in forbidden_roles}) | {w | some w in object.get(scope, "wide", [])}
 
 wide_flags := {"superuser", "bypass_row_level_security", "replication", "create_role", "grant_option"}
 
-forbidden_roles := {lower(role) | some role in lib.config.scope.forbiddenRoles}
+# Compared trimmed and in lower case: " roles/owner" is roles/owner to the target.
+forbidden_roles := {lower(trim_space(role)) | some role in lib.config.scope.forbiddenRoles}
 
 wildcard(privilege) if contains(privilege, "*")
 
