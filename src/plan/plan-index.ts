@@ -1,3 +1,4 @@
+import { quoteValue } from "../errors.js";
 import {
   grantRecordOfResource,
   isGrantRecordType,
@@ -147,7 +148,7 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
     removedById.set(removed.id, removed);
     if (before.expiresAt !== null && before.expiresAt > now) {
       (removedUnexpired[before.accessKey] ??= []).push(removed);
-      const person = `${before.principalKey}|${String(before.target)}`;
+      const person = `${before.principalKey}|${targetKey(before.target)}`;
       (removedByPerson.get(person) ?? removedByPerson.set(person, []).get(person)!).push(removed);
     }
   }
@@ -162,10 +163,13 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
     if ((change.mode ?? "managed") !== "managed") continue;
     resources.push(change);
     relations.add(change);
-    if (unlisted.size > 0 && unlisted.has(change.address)) {
-      const action = summarize(change.change.actions);
-      // Destroyed; or replaced, when the new object is judged as unowned access.
-      if (action === "delete" || action === "replace") unlisted.delete(change.address);
+    if (unlisted.size > 0) {
+      // Destroyed (a replacement creates it again, which no grant would then revoke).
+      if (unlisted.has(change.address) && summarize(change.change.actions) === "delete")
+        unlisted.delete(change.address);
+      // Moved to an address a record that stays lists: it went with its grant.
+      const from = change.previous_address;
+      if (typeof from === "string" && unlisted.has(from) && claims.has(change.address)) unlisted.delete(from);
     }
     // Owned only by the one live record that lists its exact address; a resource being
     // deleted stays with the deleted record that listed it (its revocation).
@@ -182,6 +186,10 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
     if (owned === undefined) ownedBy.set(owner, [change]);
     else owned.push(change);
   }
+  // Gone from the target already (the refresh found it deleted): nothing is left behind.
+  if (unlisted.size > 0)
+    for (const drifted of plan.resource_drift ?? [])
+      if (summarize(drifted.change.actions) === "delete") unlisted.delete(drifted.address);
   // What is left of `unlisted` stays after the plan: the records that listed it left it behind.
   const leftBehind = new Map<ResourceChangeJson, string[]>();
   for (const [address, by] of unlisted)
@@ -210,7 +218,7 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
       const predecessor =
         view.action === "create" && view.after && removedById.size > 0
           ? (removedById.get(view.id) ??
-            removedByPerson.get(`${view.after.principalKey}|${String(view.after.target)}`)?.[0])
+            removedByPerson.get(`${view.after.principalKey}|${targetKey(view.after.target)}`)?.[0])
           : undefined;
       // A record that does not exist after the plan (deleted, forgotten) continues nothing: it
       // has no predecessor to judge (the rules read one only for a planned record).
@@ -355,6 +363,23 @@ interface BreakGlassWindow {
  * recorded, nobody knows when it began, so it is taken to have begun before everything
  * else and to have used its whole cap: a window that ends after it is past the cap.
  */
+/**
+ * When a break-glass grant's access began. A new one: at its start, or now. One that existed
+ * before the plan (kept, changed, replaced or deleted): at the earliest start it ever had, so
+ * that moving its start later does not shorten the window; with none recorded, unknown
+ * (-Infinity: it may have run for the whole cap).
+ */
+function beginOf(record: RecordSides, now: number): number {
+  if (!record.before || record.action === "create") {
+    const start = epochSecondsOrNull(record.after?.startsAt);
+    return Math.max(start ?? now, now);
+  }
+  const before = epochSecondsOrNull(record.before.startsAt);
+  if (before === null) return -Infinity;
+  const after = epochSecondsOrNull(record.after?.startsAt);
+  return Math.min(before, after ?? before);
+}
+
 function breakGlassWindows(
   records: readonly SidedRecord[],
   identities: Identities,
@@ -369,17 +394,20 @@ function breakGlassWindows(
   }
   const groups = new Map<string, Item[]>();
   for (const { change, sides: record } of records) {
-    const after = record.after;
-    if (!after || !live(record.action) || after.breakGlass !== true) continue;
-    const end = epochSecondsOrNull(after.expiresAt);
+    // A grant deleted in this plan still counts up to its end: one that ends as another
+    // begins is one window with it. It is a member, never judged (it is not changing).
+    const deleted = record.action === "delete";
+    const side = deleted ? record.before : record.after;
+    if (!side || (!deleted && !live(record.action)) || side.breakGlass !== true) continue;
+    const end = epochSecondsOrNull(side.expiresAt);
     if (end === null) continue;
-    const start = epochSecondsOrNull(after.startsAt);
-    const running = record.before !== undefined && (record.action === "no-op" || record.action === "update");
-    const begin = running ? (start ?? -Infinity) : Math.max(start ?? now, now);
-    const key = `${identities.key(after.principal)}|${String(after.target)}`;
+    const key = `${identities.key(side.principal)}|${targetKey(side.target)}`;
     const group = groups.get(key) ?? groups.set(key, []).get(key)!;
-    group.push({ change, id: record.id, begin, end, startUnknown: begin === -Infinity });
+    group.push({ change, id: record.id, begin: beginOf(record, now), end, startUnknown: false });
   }
+  for (const group of groups.values())
+    for (const [index, item] of group.entries())
+      if (item.begin === -Infinity) group[index] = { ...item, startUnknown: true };
   const windows = new Map<ResourceChangeJson, BreakGlassWindow>();
   for (const group of groups.values()) {
     if (group.length < 2) continue;
@@ -489,7 +517,11 @@ function recordSides(change: ResourceChangeJson): RecordSides | undefined {
   const after = grantRecordOfResource(change.type, change.change.after);
   if (!before && !after) return undefined;
   const action = summarize(change.change.actions);
-  const owning = action === "delete" ? before : (after ?? before);
+  // A record owns what it lists after the plan; a deleted one what it listed (its revocation).
+  // A record whose after is no longer a record (edited into plain data) owns nothing; one
+  // known only after apply keeps what it listed (unknown/known-at-plan denies it).
+  const owning =
+    action === "delete" ? before : (after ?? (recordUnknown(change).length > 0 ? before : undefined));
   const owns = owning && Array.isArray(owning.resources) ? (owning.resources as readonly string[]) : [];
   return { before, after, id: (after ?? before)?.id ?? change.address, action, owns };
 }
@@ -630,7 +662,7 @@ function grantChange(
   const unknown = recordUnknown(change);
   if (unknown.length > 0) base.unknown = unknown;
   if (sides.after) {
-    const problems = grantTextProblems(sides.after);
+    const problems = [...grantTextProblems(sides.after), ...systemNameProblems(sides.after)];
     if (problems.length > 0) base.textProblems = problems.map(({ field, message }) => ({ field, message }));
     if (evidenceProblems.length > 0) base.evidenceProblems = evidenceProblems;
     if (after) {
@@ -640,6 +672,23 @@ function grantChange(
   }
   return base;
 }
+
+/**
+ * A record's target and access level must be names as grants.schema.json writes them (letters,
+ * digits, `.`, `_`, `-`): a record that did not come through validation could otherwise name
+ * one system in two spellings (`orders-db `, with a no-break space) and split what is
+ * counted per system (break-glass windows, renames, per-target limits).
+ */
+function systemNameProblems(record: GrantRecord): { field: string; message: string }[] {
+  return (["target", "access"] as const)
+    .filter((field) => typeof record[field] !== "string" || !SYSTEM_NAME.test(record[field]))
+    .map((field) => ({
+      field,
+      message: `${field} ${quoteValue(record[field])} is not a name of letters, digits, '.', '_' and '-' (as the stack's bindings name it)`,
+    }));
+}
+
+const SYSTEM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 function view(
   record: GrantRecord,
@@ -668,7 +717,7 @@ function view(
     startsAt: epochSecondsOrNull(startsAt),
     expiresAt: epochSecondsOrNull(expiresAt),
     expiresAtText: typeof expiresAt === "string" ? expiresAt : null,
-    accessKey: `${principalKey}|${String(record.target)}|${String(record.access)}`,
+    accessKey: `${principalKey}|${targetKey(record.target)}|${targetKey(record.access)}`,
     principalKey,
     requestedByKey: identities.key(record.requestedBy),
     approvers,
@@ -690,6 +739,15 @@ function reasonLengthOf(reason: unknown): { reasonLength?: number } {
 
 const PLAIN_ASCII = /^[\x20-\x7e]*$/;
 const COMBINING_MARKS = /\p{M}/gu;
+
+/**
+ * A target or access level as keys compare it: in lower case, so that `Orders-DB` is not a
+ * second system beside `orders-db` (a name outside the target pattern is refused by
+ * identity/readable-text).
+ */
+function targetKey(name: unknown): string {
+  return String(name).toLowerCase();
+}
 
 /** Summarizes a plan's action list. */
 export function summarize(actions: readonly string[]): ChangeAction {

@@ -1,4 +1,5 @@
 import { isUtf8 } from "node:buffer";
+import { isDeepStrictEqual } from "node:util";
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { quoteValue, TempgrantError } from "../errors.js";
 import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
@@ -443,6 +444,22 @@ function resourceChangeProblem(value: unknown): string | undefined {
   const mode = change.mode ?? "managed";
   if (mode !== "managed" && mode !== "data")
     return `(${address()}) has mode ${quoteValue(mode)}: expected "managed" or "data"`;
+  if (mode === "managed" && actions.length === 1 && actions[0] === "read")
+    return `(${address()}) is a managed resource with actions ["read"]: only a data source is read`;
+  // What tofu plans to leave as it is has the same before and after; anything else changes
+  // unjudged. A creation has something to create.
+  if (
+    actions.length === 1 &&
+    actions[0] === "no-op" &&
+    !isDeepStrictEqual(change.change.before, change.change.after)
+  )
+    return `(${address()}) is a no-op whose before and after differ`;
+  if (
+    actions.length === 1 &&
+    actions[0] === "create" &&
+    (change.change.after === null || change.change.after === undefined)
+  )
+    return `(${address()}) is created with no after`;
   if (mode === "data" && !DATA_ACTIONS.has(actions.join(",")))
     return `(${address()}) is a data source with actions ${quoteValue(actions)}: a data source is only read`;
   const recordProblem = grantRecordTypeProblem(change as ResourceChangeJson);

@@ -251,3 +251,134 @@ describe("break-glass and renames are measured from when access began", () => {
     );
   });
 });
+
+describe("second round: what a record stops listing, and break-glass measured from its first start", () => {
+  const role2 = { ...role, name: "tg_alice_2" };
+
+  it("denies a record edited into plain data while its resource stays", async () => {
+    const doc = plan(
+      change(
+        "terraform_data.grant",
+        "terraform_data",
+        ["update"],
+        { input: record() },
+        { input: { note: "data" } },
+      ),
+      change("postgresql_role.grant", "postgresql_role", ["no-op"], role, role),
+    );
+    expect(await denials(doc)).toEqual([leftBehind("postgresql_role.grant")]);
+  });
+
+  it("denies a record deleted while its resource is replaced; settles one the refresh found gone or that moved with it", async () => {
+    const deleted = recordChange("terraform_data.grant", ["delete"], record(), null);
+    const replaced = change("postgresql_role.grant", "postgresql_role", ["delete", "create"], role, role2);
+    expect(await denials(plan(deleted, replaced))).toContain(leftBehind("postgresql_role.grant"));
+    const gone = {
+      ...plan(deleted),
+      resource_drift: [change("postgresql_role.grant", "postgresql_role", ["delete"], role, null)],
+    };
+    expect(await denials(gone)).toEqual([]);
+    const moved = plan(
+      recordChange(
+        "terraform_data.grant",
+        ["update"],
+        record(),
+        record({ resources: ["postgresql_role.moved"] }),
+      ),
+      {
+        ...change("postgresql_role.moved", "postgresql_role", ["no-op"], role, role),
+        previous_address: "postgresql_role.grant",
+      },
+    );
+    expect((await denials(moved)).filter((denial) => denial.startsWith("unmanaged/"))).toEqual([]);
+  });
+
+  it("refuses a no-op whose sides differ, a managed resource that is read, a create with nothing to create", () => {
+    const refused = (entry: object) => {
+      try {
+        checkPlanShape(plan(entry), "plan.json");
+        return "read";
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    expect(
+      refused(
+        change("postgresql_role.grant", "postgresql_role", ["no-op"], role, { ...role, superuser: true }),
+      ),
+    ).toBe("plan.json: resource_changes[0] (postgresql_role.grant) is a no-op whose before and after differ");
+    expect(refused(change("postgresql_role.grant", "postgresql_role", ["read"], null, role))).toBe(
+      'plan.json: resource_changes[0] (postgresql_role.grant) is a managed resource with actions ["read"]: only a data source is read',
+    );
+    expect(refused(change("postgresql_role.grant", "postgresql_role", ["create"], null, null))).toBe(
+      "plan.json: resource_changes[0] (postgresql_role.grant) is created with no after",
+    );
+  });
+
+  const breakGlass = (id: string, overrides: object = {}) =>
+    record({ id, breakGlass: true, approvedBy: [], resources: [`postgresql_role.${id}`], ...overrides });
+  const access = (id: string, actions: string[]) =>
+    change(
+      `postgresql_role.${id}`,
+      "postgresql_role",
+      actions,
+      actions[0] === "create" ? null : role,
+      actions[0] === "delete" ? null : role,
+    );
+  const window5h =
+    "break-glass/duration-cap: break-glass grant bg-2 joins bg-1 of alice@example.com on orders-db into one window of 5h; break-glass is capped at 4h: get it approved";
+
+  it("measures a running break-glass grant from its first start, whatever the plan moves it to", async () => {
+    const started = breakGlass("bg-1", { startsAt: at(-3 * hour), expiresAt: at(10 * 60) });
+    for (const [actions, after] of [
+      [["update"], { ...started, startsAt: at(0) }],
+      [["delete", "create"], { ...started, startsAt: at(0) }],
+    ] as const) {
+      const doc = plan(
+        recordChange("terraform_data.bg1", [...actions], started, after),
+        access("bg-1", ["no-op"]),
+        recordChange("terraform_data.bg2", ["create"], null, breakGlass("bg-2", { expiresAt: at(2 * hour) })),
+        access("bg-2", ["create"]),
+      );
+      // The running grant is changed too, so it is judged as well.
+      expect([actions, await denials(doc)]).toEqual([
+        actions,
+        [window5h.replace("grant bg-2 joins bg-1", "grant bg-1 joins bg-2"), window5h],
+      ]);
+    }
+  });
+
+  it("joins a break-glass grant deleted as it ends with the next, and one target in another case", async () => {
+    const ending = breakGlass("bg-1", { startsAt: at(-3 * hour), expiresAt: at(0) });
+    const doc = plan(
+      recordChange("terraform_data.bg1", ["delete"], ending, null),
+      access("bg-1", ["delete"]),
+      recordChange(
+        "terraform_data.bg2",
+        ["create"],
+        null,
+        breakGlass("bg-2", { expiresAt: at(2 * hour), target: "Orders-DB" }),
+      ),
+      access("bg-2", ["create"]),
+    );
+    expect(await denials(doc)).toEqual([
+      "break-glass/duration-cap: break-glass grant bg-2 joins bg-1 of alice@example.com on Orders-DB into one window of 5h; break-glass is capped at 4h: get it approved",
+    ]);
+  });
+
+  it("refuses a target or access level that is not a name", async () => {
+    const doc = plan(
+      recordChange(
+        "terraform_data.grant",
+        ["create"],
+        null,
+        record({ target: "orders-db\u00a0", access: "read " }),
+      ),
+      change("postgresql_role.grant", "postgresql_role", ["create"], null, role),
+    );
+    expect(await denials(doc)).toEqual([
+      `identity/readable-text: grant alice-read: access "read " is not a name of letters, digits, '.', '_' and '-' (as the stack's bindings name it)`,
+      `identity/readable-text: grant alice-read: target "orders-db\u00a0" is not a name of letters, digits, '.', '_' and '-' (as the stack's bindings name it)`,
+    ]);
+  });
+});

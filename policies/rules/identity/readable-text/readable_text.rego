@@ -4,8 +4,10 @@
 #   The principal, requester, approvers, reason and ticket of a grant hold no character that
 #   cannot be seen (zero-width spaces and joiners, U+2060..U+2064, U+FEFF, the soft hyphen,
 #   bidi controls, other control and default-ignorable characters); names are not blank and
-#   hold no glob character (*, ? or [). Read in TypeScript (src/grant/identity.ts), the one
-#   place that decides when two names are the same person.
+#   hold no glob character (*, ? or [); blank glyphs, spaces inside names and stray combining
+#   marks are refused too. Read in TypeScript (src/grant/identity.ts), the one place that
+#   decides when two names are the same person. A record's target and access level are names
+#   of letters, digits, '.', '_' and '-', as grants.schema.json writes them.
 # custom:
 #   id: identity/readable-text
 #   severity: deny

@@ -2,7 +2,7 @@
 # title: Native expiry matches the record
 # description: |
 #   Where the target supports native expiry (the record says nativeExpiry, and always for the
-#   AWS and GCP bindings, whatever the record says), each resource
+#   AWS, GCP and PostgreSQL bindings, whatever the record says), each resource
 #   of the grant that can carry one (a login role's VALID UNTIL, an AWS managed or inline
 #   policy's DateLessThan aws:CurrentTime on every Allow statement, a GCP member's, binding's
 #   or policy_data binding's request.time condition in the form tempgrant writes) carries
@@ -40,7 +40,8 @@ describe(resource, grant) := "it has no native expiry" if {
 
 native_expiry_required(grant) if grant.after.nativeExpiry
 
-# The AWS and GCP bindings always write the expiry into the policy or condition they create
-# (src/targets/aws-iam/binding.ts, gcp-iam/binding.ts). The record's nativeExpiry flag is not
-# part of what approvers sign, so a record of theirs saying false does not switch the lock off.
-native_expiry_required(grant) if grant.after.binding in {"aws-iam", "gcp-iam"}
+# The built-in bindings write the expiry into every resource that can carry one: the AWS and
+# GCP policies and conditions, and the PostgreSQL login role's VALID UNTIL (membership mode
+# creates no login role). The record's nativeExpiry flag is not part of what approvers sign,
+# so a record of theirs saying false does not switch the lock off.
+native_expiry_required(grant) if grant.after.binding in {"aws-iam", "gcp-iam", "postgresql"}

@@ -33,7 +33,7 @@ test_resources_that_cannot_carry_expiry_pass if {
 }
 
 test_an_aws_or_gcp_record_saying_no_native_expiry_is_still_held_to_it if {
-	some binding in ["aws-iam", "gcp-iam"]
+	some binding in ["aws-iam", "gcp-iam", "postgresql"]
 	grant := object.union(fixtures.grant({"nativeExpiry": false, "binding": binding}), {"owned": [0]})
 	verdicts := matches_record.deny with input as {"now": fixtures.now, "grants": [grant], "resources": [fixtures.resource({"nativeExpiry": null})]}
 	count(verdicts) == 1
