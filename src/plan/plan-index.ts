@@ -1,4 +1,5 @@
 import { quoteValue } from "../errors.js";
+import { computedWhenUnset } from "../targets/registry.js";
 import {
   grantRecordOfResource,
   isGrantRecordType,
@@ -249,7 +250,11 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
     resourceView(change) {
       const action = summarize(change.change.actions);
       const values = action === "delete" ? change.change.before : change.change.after;
-      const unknown = unknownPaths(change.change.after_unknown, "", []);
+      const unknown = withoutUnsetComputed(
+        change,
+        unknownPaths(change.change.after_unknown, "", []),
+        relations,
+      );
       // By content too: a manifest whose kind is known only after apply is privileged; one
       // with no values after the plan (forgotten) by what it held before.
       const privileged =
@@ -747,6 +752,31 @@ const COMBINING_MARKS = /\p{M}/gu;
  */
 function targetKey(name: unknown): string {
   return String(name).toLowerCase();
+}
+
+/**
+ * The unknown paths of a change, less the attributes its provider computes when the
+ * configuration leaves them out (a new queue's or bucket's policy): unknown then, they say
+ * nothing. Set by an expression, or with no configuration in the plan to tell, they stay.
+ */
+function withoutUnsetComputed(
+  change: ResourceChangeJson,
+  unknown: string[],
+  relations: PlanRelations,
+): string[] {
+  if (unknown.length === 0) return unknown;
+  const computed = computedWhenUnset(change.type);
+  if (computed.length === 0) return unknown;
+  const configured = relations.configuredAttributes(change);
+  if (configured === undefined) return unknown;
+  const unset = computed.filter((attribute) => !configured.has(attribute));
+  return unknown.filter(
+    (path) =>
+      !unset.some(
+        (attribute) =>
+          path === attribute || path.startsWith(`${attribute}.`) || path.startsWith(`${attribute}[`),
+      ),
+  );
 }
 
 /** Summarizes a plan's action list. */

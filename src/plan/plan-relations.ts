@@ -104,6 +104,19 @@ export class PlanRelations implements RelationLookups {
   }
 
   /**
+   * The attributes the configuration of `change`'s resource sets (an expression each); undefined
+   * when the plan holds no configuration of it, so a caller cannot tell (and assumes set).
+   */
+  configuredAttributes(change: ResourceChangeJson): ReadonlySet<string> | undefined {
+    const module = (change as { module_address?: string }).module_address ?? "";
+    const config = this.config().get(`${stripKeys(module)}|${change.type}.${change.name ?? ""}`);
+    const expressions = config?.expressions;
+    return typeof expressions === "object" && expressions !== null
+      ? new Set(Object.keys(expressions))
+      : undefined;
+  }
+
+  /**
    * The grant that owns every resource under `key` in `index`, when there is at least one and
    * one grant owns them all; null otherwise. Kept per key, so that the attachments of a policy
    * with many instances do not each look at all of them.

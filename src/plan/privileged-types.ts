@@ -6,7 +6,8 @@ import { privilegedByTargetContent, TARGET_PRIVILEGED_TYPES } from "../targets/r
  * tempgrant.yaml (`privilegedTypes`); these are the defaults.
  */
 export const DEFAULT_PRIVILEGED_TYPES: readonly string[] = [
-  // PostgreSQL, AWS, Google Cloud, Kubernetes: each target's own (src/targets/*/plan-readers.ts)
+  // PostgreSQL, AWS, Google Cloud, Kubernetes, and Vault (read, not bound): each one's own
+  // (src/targets/*/plan-readers.ts)
   ...TARGET_PRIVILEGED_TYPES,
   // MySQL and other database engines
   "mysql_grant",
@@ -15,6 +16,9 @@ export const DEFAULT_PRIVILEGED_TYPES: readonly string[] = [
   "mysql_default_roles",
   "mssql_user",
   "mssql_login",
+  // MSSQL server and database role memberships and permissions (PGSSoft's provider)
+  "mssql_*_role_member",
+  "mssql_*_permission",
   "snowflake_grant_*",
   // Snowflake's older grant types (the provider's pre-1.0 names) and its users, which carry
   // credentials and a default role
@@ -72,17 +76,6 @@ export const DEFAULT_PRIVILEGED_TYPES: readonly string[] = [
   "okta_user_admin_roles",
   "okta_group_role",
   "okta_admin_role_custom_assignments",
-  // Vault: policies, tokens, and what maps an identity to policies (auth roles, users and
-  // groups, identity groups); secret backend roles are not here: they say what may be
-  // minted, a policy says who may mint it
-  "vault_policy",
-  "vault_token",
-  "vault_approle_auth_backend_role_secret_id",
-  "vault_*_auth_backend_role",
-  "vault_*_auth_backend_user",
-  "vault_*_auth_backend_group",
-  "vault_identity_group*",
-  "vault_identity_entity_policies",
 ];
 
 /** A matcher for a list of `*` globs (no other wildcard is special). */

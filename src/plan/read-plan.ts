@@ -9,7 +9,7 @@ import { parseTimestamp } from "../grant/time.js";
 import { JsonUnitError, JsonUnits, type JsonUnitProblem } from "./json-units.js";
 import { startUnitChecker } from "./unit-check-helper.js";
 import type { UnitChecker } from "./unit-checks.js";
-import { isReferringType } from "../targets/registry.js";
+import { computedWhenUnset, isReferringType } from "../targets/registry.js";
 import { OPEN_ARRAY, OPEN_OBJECT } from "../grant/strict-json.js";
 
 /**
@@ -284,7 +284,7 @@ function walkModule(units: JsonUnits, keep: boolean): ConfigModule | undefined {
           typeof resource === "object" &&
           resource !== null &&
           typeof resource.type === "string" &&
-          isReferringType(resource.type)
+          (isReferringType(resource.type) || computedWhenUnset(resource.type).length > 0)
         )
           resources.push({ address: resource.address, expressions: resource.expressions });
       });

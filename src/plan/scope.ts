@@ -25,6 +25,7 @@ const KIN_ATTRIBUTES = [
   "grant_option",
   "roles",
   "role",
+  "role_name",
   "permission",
   "access_level",
   "role_definition_name",
@@ -51,15 +52,127 @@ function kinScope(type: string, values: Record<string, unknown>): GrantedScope {
     if (words === "GRANT OPTION" && !flags.includes("grant_option")) flags.push("grant_option");
     if (words === "SUPER" && !flags.includes("superuser")) flags.push("superuser");
   }
+  const wide: string[] = [];
   const roles = [
-    ...strings(values.roles),
+    ...roleNames(values.roles, wide),
     ...strings(values.role),
+    // Snowflake names the role a grant gives `role_name` (elsewhere it can be the grantee's name).
+    ...(type.startsWith("snowflake_") ? strings(values.role_name) : []),
     ...strings(values.permission),
     ...strings(values.access_level),
     ...strings(values.role_definition_name),
   ];
-  const wide = type.startsWith("mysql_") ? mysqlWideDatabase(values.database) : [];
+  const engine = Object.keys(ADMIN_ROLES).find((prefix) => type.startsWith(prefix));
+  if (engine !== undefined) {
+    const admin = ADMIN_ROLES[engine]!;
+    for (const role of roles)
+      if (
+        admin.roles.has(
+          role
+            .trim()
+            .replace(/^"(.*)"$/s, "$1")
+            .toLowerCase(),
+        )
+      )
+        wide.push(`the role ${JSON.stringify(role)} (${admin.why})`);
+  }
+  if (type.startsWith("mysql_")) {
+    wide.push(...mysqlWideDatabase(values.database));
+    for (const privilege of privileges)
+      if (mysqlAdministrative(privilege))
+        wide.push(`the privilege ${JSON.stringify(privilege)} (it administers the whole MySQL server)`);
+  }
+  if (type.startsWith("snowflake_"))
+    for (const privilege of privileges)
+      if (privilege.toUpperCase() === "MANAGE GRANTS")
+        wide.push(`the privilege ${JSON.stringify(privilege)} (it grants anything in the Snowflake account)`);
   return withWide({ privileges, roles, flags }, wide);
+}
+
+/**
+ * The role names of a `roles` attribute: strings, or objects naming theirs in `role_name`
+ * (MongoDB Atlas: `{ role_name, database_name }`) or `name` (Cloud Identity: `{ name }`). An item that is neither is a role
+ * tempgrant cannot read: added to `wide`.
+ */
+function roleNames(value: unknown, wide: string[]): string[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value === "string") return [value];
+  if (!Array.isArray(value)) {
+    wide.push("roles tempgrant cannot read");
+    return [];
+  }
+  const names: string[] = [];
+  for (const item of value) {
+    const name =
+      typeof item === "string"
+        ? item
+        : typeof item === "object" && item !== null
+          ? ((item as Record<string, unknown>).role_name ?? (item as Record<string, unknown>).name)
+          : undefined;
+    if (typeof name === "string") names.push(name);
+    else wide.push("a role tempgrant cannot read");
+  }
+  return names;
+}
+
+/**
+ * Built-in roles that administer a whole server or account, by provider prefix; compared
+ * trimmed, unquoted and in lower case. Too wide in the reader, whatever scope.forbiddenRoles says.
+ */
+const ADMIN_ROLES: Readonly<Record<string, { readonly roles: ReadonlySet<string>; readonly why: string }>> = {
+  snowflake_: {
+    roles: new Set(["accountadmin", "securityadmin", "orgadmin", "sysadmin", "globalorgadmin"]),
+    why: "a Snowflake administrator role",
+  },
+  mongodbatlas_: {
+    roles: new Set([
+      "atlasadmin",
+      "readwriteanydatabase",
+      "useradminanydatabase",
+      "dbadminanydatabase",
+      "clustermanager",
+      "org_owner",
+      "group_owner",
+    ]),
+    why: "every database of the cluster, or its administration",
+  },
+  mssql_: {
+    roles: new Set(["sysadmin", "securityadmin", "serveradmin", "db_owner", "db_securityadmin"]),
+    why: "an SQL Server administrator role",
+  },
+};
+
+/** MySQL's static privileges that act on the whole server rather than one database. */
+const MYSQL_SERVER_PRIVILEGES = new Set([
+  "FILE",
+  "SHUTDOWN",
+  "CREATE_USER",
+  "RELOAD",
+  "PROCESS",
+  "PROXY",
+  "REPLICATION_SLAVE",
+  "REPLICATION_CLIENT",
+  // Dynamic privileges that are not named …_ADMIN (MySQL 8; MariaDB's SET USER)
+  "SET_USER_ID",
+  "SET_ANY_DEFINER",
+  "SET_USER",
+  "ALLOW_NONEXISTENT_DEFINER",
+  "SYSTEM_USER",
+  "REPLICATION_APPLIER",
+]);
+
+/**
+ * Whether a MySQL privilege administers the server: a static one such as FILE or CREATE USER,
+ * or a dynamic …_ADMIN one (SYSTEM_VARIABLES_ADMIN, CONNECTION_ADMIN, ROLE_ADMIN, MariaDB's
+ * "BINLOG ADMIN"), however spaced.
+ */
+function mysqlAdministrative(privilege: string): boolean {
+  const name = privilege
+    .trim()
+    .toUpperCase()
+    .split(/[\s_]+/)
+    .join("_");
+  return MYSQL_SERVER_PRIVILEGES.has(name) || name.endsWith("_ADMIN");
 }
 
 /**
@@ -70,7 +183,11 @@ function kinScope(type: string, values: Record<string, unknown>): GrantedScope {
  */
 function mysqlWideDatabase(database: unknown): string[] {
   if (typeof database !== "string") return [];
-  const name = database.trim();
+  // A name quoted as an identifier (`mysql`) is the same database.
+  const name = database
+    .trim()
+    .replace(/^`(.*)`$/s, "$1")
+    .trim();
   if (name === "*" || name === "%") return [`every database (database ${JSON.stringify(database)})`];
   if (name.toLowerCase() === "mysql")
     return [
@@ -113,6 +230,12 @@ export const HARMLESS_ATTRIBUTES: ReadonlySet<string> = new Set([
 /** Computed attributes that are harmless for one type only: `terraform_data.output` echoes its input. */
 const HARMLESS_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
   terraform_data: ["output"],
+  // Computed by AWS for a new policy: how many attach it and its id, not what it allows.
+  aws_iam_policy: ["attachment_count", "policy_id"],
+  aws_sqs_queue: ["url"],
+  aws_kms_key: ["key_id"],
+  // What the server gave the applied object: its uid and version, not what it is.
+  kubectl_manifest: ["live_uid", "live_manifest_incluster", "yaml_incluster"],
 };
 
 /** Whether a path such as `id` or `metadata[0].uid` names a harmless attribute where it counts (see {@link HARMLESS_ATTRIBUTES}). */

@@ -6,6 +6,7 @@ import { postgresqlTarget } from "./postgresql/index.js";
 import type { ConfigReference, RelationHooks } from "./relation-hooks.js";
 import type { TargetCheck, TargetCheckResult } from "./target-check.js";
 import type { GrantedScope, PlanReaders, ScopeContext, TargetModule } from "./target-module.js";
+import { vaultReaders } from "./vault/plan-readers.js";
 
 /**
  * Every target tempgrant knows. Adding one is a folder under src/targets/ and a line here;
@@ -20,7 +21,8 @@ export const TARGET_MODULES: readonly TargetModule[] = [
   customTarget,
 ];
 
-const READERS: readonly PlanReaders[] = TARGET_MODULES.map((target) => target.readers);
+/** The targets' readers, and those of systems tempgrant reads in plans but binds no target to (Vault). */
+const READERS: readonly PlanReaders[] = [...TARGET_MODULES.map((target) => target.readers), vaultReaders];
 
 /** The privileged type globs of every target, in registry order. */
 export const TARGET_PRIVILEGED_TYPES: readonly string[] = READERS.flatMap(
@@ -46,6 +48,11 @@ function readersOf(type: string): PlanReaders | null {
     if (readersByType.size < MAX_CACHED_TYPES) readersByType.set(type, readers);
   }
   return readers;
+}
+
+/** Attributes the provider computes when the configuration leaves them out (see PlanReaders). */
+export function computedWhenUnset(type: string): readonly string[] {
+  return readersOf(type)?.computedWhenUnset?.(type) ?? [];
 }
 
 /** Whether a target finds the resource privileged by what it holds (`unknown`: paths known only after apply). */

@@ -107,6 +107,12 @@ export interface PlanReaders {
    * cannot be read at plan time can count as privileged.
    */
   privilegedByContent(type: string, values: Record<string, unknown>, unknown: readonly string[]): boolean;
+  /**
+   * Attributes of `type` the provider computes when the configuration leaves them out (a
+   * queue's or bucket's policy): unknown at plan time then, which says nothing. Unknown with
+   * an expression in the configuration, they count as any unknown value.
+   */
+  computedWhenUnset?(type: string): readonly string[];
   /** The scope a resource's values grant; undefined for a type this target does not read. */
   scope(type: string, values: Record<string, unknown>, context?: ScopeContext): GrantedScope | undefined;
   /** Attributes {@link scope} reads: compared as scope, not as text, when a resource changes in place. */

@@ -530,3 +530,365 @@ describe("finding 2: resource-based policies and other AWS access", () => {
     expect(await denials(doc([record(["aws_kms_key.k"], false), key]))).toEqual([]);
   });
 });
+
+/** The message of `unknown/known-at-plan` for `path` of a resource. */
+const unknownAtPlan = (address: string, type: string, path: string) =>
+  `unknown/known-at-plan: ${address} (${type}): ${path} is known only after apply; access must be decided when the plan is checked`;
+
+/** An existing resource the plan updates in place: its values (the policy among them) known from state. */
+const updated = (address: string, type: string, values: object) =>
+  change(address, type, values, {}, ["update"]);
+
+const account = "123456789012";
+const toAnyone = (action: string) =>
+  awsPolicy({ Effect: "Allow", Principal: "*", Action: action, Resource: "*" });
+const toAccountAndService = awsPolicy(
+  { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "sqs:*", Resource: "*" },
+  { Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: "*" },
+);
+const toOneRole = awsPolicy({
+  Effect: "Allow",
+  Principal: { AWS: `arn:aws:iam::${account}:role/reporting` },
+  Action: "sqs:ReceiveMessage",
+  Resource: `arn:aws:sqs:eu-west-1:${account}:orders`,
+});
+
+describe("r2b finding A: resource policies held inline by queues, topics, secrets and buckets", () => {
+  it.each([
+    ["aws_sqs_queue", { name: "q" }, "policy", "sqs:SendMessage"],
+    ["aws_sns_topic", { name: "t" }, "policy", "sns:Publish"],
+    ["aws_secretsmanager_secret", { name: "s" }, "policy", "secretsmanager:GetSecretValue"],
+    ["aws_s3_bucket", { bucket: "ledger" }, "policy", "s3:GetObject"],
+    ["aws_glacier_vault", { name: "v" }, "access_policy", "glacier:InitiateJob"],
+  ])(
+    'makes a standing %s whose inline policy names Principal "*" privileged',
+    async (type, values, attribute, action) => {
+      const address = `${type}.x`;
+      const resource = change(address, type, { ...values, [attribute]: toAnyone(action) });
+      expect(await denials(doc([resource]))).toEqual([
+        tooWide(address, 'Principal "*" (anyone)'),
+        noGrant(address, type),
+      ]);
+    },
+  );
+
+  it.each(["public-read-write", "public-read"])(
+    "makes a standing aws_s3_bucket with ACL %s privileged",
+    async (acl) => {
+      const bucket = updated("aws_s3_bucket.b", "aws_s3_bucket", { bucket: "ledger", acl, policy: "" });
+      expect(await denials(doc([bucket]))).toEqual([
+        tooWide("aws_s3_bucket.b", `ACL "${acl}" (anyone)`),
+        noGrant("aws_s3_bucket.b", "aws_s3_bucket"),
+      ]);
+    },
+  );
+
+  it("makes a queue whose policy names one role privileged: it needs a grant, and passes in one", async () => {
+    const queue = change("aws_sqs_queue.q", "aws_sqs_queue", { name: "orders", policy: toOneRole });
+    expect(await denials(doc([queue]))).toEqual([noGrant("aws_sqs_queue.q", "aws_sqs_queue")]);
+    expect(await denials(doc([record(["aws_sqs_queue.q"], false), queue]))).toEqual([]);
+  });
+
+  it("leaves unprivileged a queue naming only the account root and an AWS service, a private bucket, and a topic's default policy", async () => {
+    const queue = change("aws_sqs_queue.q", "aws_sqs_queue", { name: "orders", policy: toAccountAndService });
+    const bucket = updated("aws_s3_bucket.b", "aws_s3_bucket", {
+      bucket: "ledger",
+      acl: "private",
+      policy: "",
+    });
+    // What SNS gives every topic: anyone, but only of the owner account.
+    const topic = updated("aws_sns_topic.t", "aws_sns_topic", {
+      name: "t",
+      policy: JSON.stringify({
+        Version: "2008-10-17",
+        Id: "__default_policy_ID",
+        Statement: [
+          {
+            Sid: "__default_statement_ID",
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: ["SNS:GetTopicAttributes", "SNS:Publish", "SNS:Subscribe"],
+            Resource: `arn:aws:sns:eu-west-1:${account}:t`,
+            Condition: { StringEquals: { "AWS:SourceOwner": account } },
+          },
+        ],
+      }),
+    });
+    expect(await denials(doc([queue, bucket, topic]))).toEqual([]);
+  });
+});
+
+describe("r2b finding B: other resource policies, shared images and snapshots, EKS access", () => {
+  const toRole = awsPolicy({
+    Effect: "Allow",
+    Principal: { AWS: `arn:aws:iam::${account}:role/reporting` },
+    Action: "es:ESHttpGet",
+    Resource: `arn:aws:es:eu-west-1:${account}:domain/d/*`,
+  });
+
+  it.each([
+    ["aws_opensearch_domain_policy", { domain_name: "d", access_policies: toRole }],
+    ["aws_elasticsearch_domain_policy", { domain_name: "d", access_policies: toRole }],
+    ["aws_efs_file_system_policy", { file_system_id: "fs-1", policy: toRole }],
+    ["aws_backup_vault_policy", { backup_vault_name: "v", policy: toRole }],
+    ["aws_dynamodb_resource_policy", { resource_arn: "arn:t", policy: toRole }],
+    ["aws_ecr_registry_policy", { policy: toRole }],
+    ["aws_api_gateway_rest_api_policy", { rest_api_id: "a", policy: toRole }],
+    ["aws_cloudwatch_log_resource_policy", { policy_name: "p", policy_document: toRole }],
+    ["aws_kinesis_resource_policy", { resource_arn: "arn:k", policy: toRole }],
+    ["aws_cloudwatch_event_bus_policy", { event_bus_name: "b", policy: toRole }],
+    ["aws_glacier_vault", { name: "v", access_policy: toRole }],
+    ["aws_ami_launch_permission", { image_id: "ami-1", account_id: "999999999999" }],
+    ["aws_ebs_snapshot_create_volume_permission", { snapshot_id: "snap-1", account_id: "999999999999" }],
+    ["aws_db_snapshot", { db_snapshot_identifier: "s", shared_accounts: ["999999999999"] }],
+    ["aws_db_cluster_snapshot", { db_cluster_snapshot_identifier: "s", shared_accounts: ["999999999999"] }],
+    [
+      "aws_eks_access_entry",
+      { cluster_name: "c", principal_arn: "arn:aws:iam::1:user/m", kubernetes_groups: ["readers"] },
+    ],
+    [
+      "aws_eks_access_policy_association",
+      {
+        cluster_name: "c",
+        principal_arn: "arn:aws:iam::1:user/m",
+        policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+      },
+    ],
+  ])("refuses a standing %s", async (type, after) => {
+    expect(await denials(doc([change(`${type}.x`, type, after)]))).toEqual([noGrant(`${type}.x`, type)]);
+  });
+
+  it("leaves a snapshot shared with no account and a vault with no access policy unprivileged", async () => {
+    const snapshot = change("aws_db_snapshot.s", "aws_db_snapshot", {
+      db_snapshot_identifier: "s",
+      shared_accounts: [],
+    });
+    const vault = updated("aws_glacier_vault.v", "aws_glacier_vault", { name: "v", access_policy: "" });
+    expect(await denials(doc([snapshot, vault]))).toEqual([]);
+  });
+
+  it("reads a granted snapshot or image shared with every account as too wide", async () => {
+    const snapshot = change("aws_db_snapshot.s", "aws_db_snapshot", {
+      db_snapshot_identifier: "s",
+      shared_accounts: ["all"],
+    });
+    const image = change("aws_ami_launch_permission.i", "aws_ami_launch_permission", {
+      image_id: "ami-1",
+      group: "all",
+    });
+    expect(
+      await denials(
+        doc([record(["aws_db_snapshot.s", "aws_ami_launch_permission.i"], false), snapshot, image]),
+      ),
+    ).toEqual([
+      tooWide("aws_ami_launch_permission.i", 'group "all" (every AWS account)'),
+      tooWide("aws_db_snapshot.s", 'shared_accounts "all" (every AWS account)'),
+    ]);
+  });
+
+  it("reads EKS system:masters and the admin access policies as too wide, a view policy as narrow", async () => {
+    const entry = change("aws_eks_access_entry.e", "aws_eks_access_entry", {
+      cluster_name: "c",
+      principal_arn: "arn:aws:iam::123456789012:user/alice",
+      kubernetes_groups: ["system:masters"],
+    });
+    const association = (name: string) =>
+      change("aws_eks_access_policy_association.a", "aws_eks_access_policy_association", {
+        cluster_name: "c",
+        principal_arn: "arn:aws:iam::123456789012:user/alice",
+        policy_arn: `arn:aws:eks::aws:cluster-access-policy/${name}`,
+        access_scope: [{ type: "cluster" }],
+      });
+    const grant = (...changes: object[]) =>
+      doc([
+        record(
+          changes.map((c) => (c as { address: string }).address),
+          false,
+        ),
+        ...changes,
+      ]);
+    expect(await denials(grant(entry, association("AmazonEKSClusterAdminPolicy")))).toEqual([
+      tooWide(
+        "aws_eks_access_entry.e",
+        'the Kubernetes group "system:masters" (every permission on the cluster)',
+      ),
+      tooWide(
+        "aws_eks_access_policy_association.a",
+        "the EKS access policy AmazonEKSClusterAdminPolicy (an administrator)",
+      ),
+    ]);
+    expect(await denials(grant(association("AmazonEKSAdminPolicy")))).toEqual([
+      tooWide(
+        "aws_eks_access_policy_association.a",
+        "the EKS access policy AmazonEKSAdminPolicy (an administrator)",
+      ),
+    ]);
+    expect(await denials(grant(association("AmazonEKSViewPolicy")))).toEqual([]);
+  });
+});
+
+describe("r2b finding C: a resource policy known only after apply", () => {
+  it.each([
+    ["aws_kms_key", { description: "k" }],
+    ["aws_kms_key_policy", { key_id: "k" }],
+    ["aws_sqs_queue", { name: "q" }],
+  ])(
+    "makes a standing %s with its policy unknown at plan time privileged, and denies the unknown",
+    async (type, after) => {
+      const address = `${type}.x`;
+      const resource = change(address, type, after, { policy: true, arn: true, id: true });
+      expect(await denials(doc([resource]))).toEqual([
+        unknownAtPlan(address, type, "policy"),
+        noGrant(address, type),
+      ]);
+    },
+  );
+
+  it("denies a key's policy changed from the account root's to one known only after apply", async () => {
+    const before = awsPolicy({
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${account}:root` },
+      Action: "kms:*",
+      Resource: "*",
+    });
+    const key = {
+      ...change("aws_kms_key.k", "aws_kms_key", {}, { policy: true }, ["update"]),
+    };
+    key.change = { ...key.change, before: { description: "k", policy: before }, after: { description: "k" } };
+    expect(await denials(doc([key]))).toEqual([
+      unknownAtPlan("aws_kms_key.k", "aws_kms_key", "policy"),
+      noGrant("aws_kms_key.k", "aws_kms_key"),
+    ]);
+    // In a grant, the unknown policy is still denied: what it allows is decided after the check.
+    expect(await denials(doc([record(["aws_kms_key.k"], false), key]))).toEqual([
+      unknownAtPlan("aws_kms_key.k", "aws_kms_key", "policy"),
+    ]);
+  });
+});
+
+describe("r2b finding D: trust policies for any web identity, and every SSO role", () => {
+  const role = (statement: object) =>
+    doc([
+      record(["aws_iam_role.grant"], false),
+      change("aws_iam_role.grant", "aws_iam_role", { name: "r", assume_role_policy: awsPolicy(statement) }),
+    ]);
+  const webIdentity = (federated: string, condition?: object) => ({
+    Effect: "Allow",
+    Principal: { Federated: federated },
+    Action: "sts:AssumeRoleWithWebIdentity",
+    ...(condition ? { Condition: condition } : {}),
+  });
+  const github = `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`;
+
+  it.each([
+    ["accounts.google.com", undefined, "accounts.google.com:sub or accounts.google.com:aud"],
+    [
+      "cognito-identity.amazonaws.com",
+      undefined,
+      "cognito-identity.amazonaws.com:sub or cognito-identity.amazonaws.com:aud",
+    ],
+    [
+      "accounts.google.com",
+      { StringLike: { "accounts.google.com:aud": "*" } },
+      "accounts.google.com:sub or accounts.google.com:aud",
+    ],
+    [
+      github,
+      { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" } },
+      "token.actions.githubusercontent.com:sub",
+    ],
+  ])("reads a trust in %s without a binding condition as anyone (%j)", async (federated, condition, keys) => {
+    expect(await denials(role(webIdentity(federated, condition)))).toEqual([
+      tooWide(
+        "aws_iam_role.grant",
+        `Principal Federated "${federated}" without a condition on ${keys} (anyone it signs in)`,
+      ),
+    ]);
+  });
+
+  it("passes a web identity trust bound to the customer's app, pool or repository", async () => {
+    for (const [federated, condition] of [
+      [
+        "accounts.google.com",
+        { StringEquals: { "accounts.google.com:aud": "1234.apps.googleusercontent.com" } },
+      ],
+      [
+        "cognito-identity.amazonaws.com",
+        { StringEquals: { "cognito-identity.amazonaws.com:aud": "eu-west-1:pool" } },
+      ],
+      [
+        github,
+        { StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme/ledger:ref:refs/heads/main" } },
+      ],
+      [`arn:aws:iam::${account}:saml-provider/corp`, undefined],
+    ] as const)
+      expect(await denials(role(webIdentity(federated, condition)))).toEqual([]);
+  });
+
+  it("reads a resource wildcard under role/aws-reserved/ as every SSO role of the account", async () => {
+    for (const arn of [
+      `arn:aws:iam::${account}:role/aws-reserved/*`,
+      `arn:aws:iam::${account}:role/aws-reserved/sso.amazonaws.com/*`,
+      `arn:aws:iam::${account}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_*`,
+    ]) {
+      const policy = awsPolicy({ ...emitted, Action: "sts:AssumeRole", Resource: arn });
+      expect(await denials(awsGrant(policy))).toEqual([tooWide("aws_iam_policy.grant", `Resource "${arn}"`)]);
+    }
+  });
+});
+
+describe("r2b finding E: statement keys AWS does not know", () => {
+  const unreadable = [
+    noExpiry("aws_iam_policy.grant"),
+    tooWide("aws_iam_policy.grant", "a policy document tempgrant cannot read"),
+  ];
+
+  it.each([
+    ["lower-case action and resource", { Effect: "Allow", action: "*", resource: "*", Condition: condition }],
+    ["lower-case effect", { ...emitted, Effect: undefined, effect: "Allow" }],
+    ["a lower-case action beside Action", { ...emitted, action: "*" }],
+  ])("refuses a document with %s as unreadable", async (_, statement) => {
+    expect(await denials(awsGrant(awsPolicy(statement)))).toEqual(unreadable);
+  });
+
+  it("refuses a document with a lower-case statement beside Statement", async () => {
+    const policy = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [emitted],
+      statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+    });
+    expect(await denials(awsGrant(policy))).toEqual(unreadable);
+  });
+});
+
+describe("attributes the provider computes when the configuration leaves them out", () => {
+  const configuration = (expressions: object) => ({
+    root_module: {
+      resources: [
+        { address: "aws_sqs_queue.q", mode: "managed", type: "aws_sqs_queue", name: "q", expressions },
+      ],
+    },
+  });
+  const queue = change(
+    "aws_sqs_queue.q",
+    "aws_sqs_queue",
+    { name: "orders" },
+    { policy: true, url: true, arn: true, id: true },
+  );
+
+  it("leaves a new queue with no policy configured unprivileged: its policy is unknown because AWS computes it", async () => {
+    expect(await denials(doc([queue], configuration({ name: { constant_value: "orders" } })))).toEqual([]);
+  });
+
+  it("makes it privileged when a policy known only after apply is configured, or nothing tells", async () => {
+    const configured = configuration({
+      name: { constant_value: "orders" },
+      policy: { references: ["data.x.json"] },
+    });
+    for (const plan of [doc([queue], configured), doc([queue])])
+      expect(await denials(plan)).toEqual([
+        "unknown/known-at-plan: aws_sqs_queue.q (aws_sqs_queue): policy is known only after apply; access must be decided when the plan is checked",
+        noGrant("aws_sqs_queue.q", "aws_sqs_queue"),
+      ]);
+  });
+});

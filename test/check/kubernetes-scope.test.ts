@@ -375,3 +375,212 @@ describe("labels that aggregate a role into the built-in ones", () => {
     expect(await denials(standing(labels("ConfigMap", aggregation)))).toEqual([]);
   });
 });
+
+describe("pods and workloads reach the namespace's service account tokens (r2b finding 4)", () => {
+  const wideRule = async (rule: object, ...what: string[]) =>
+    expect(await denials(granted(role([rule]), binding("r")))).toEqual(
+      what.flatMap((w) => [tooWide(roleAddress, w), tooWide(bindingAddress, w)]).sort(),
+    );
+
+  it("reads creating pods, ephemeral containers and workloads as too wide", async () => {
+    await wideRule(
+      { api_groups: [""], resources: ["pods"], verbs: ["create"] },
+      "creating pods, which run with any service account token of the namespace (in r)",
+    );
+    await wideRule(
+      { api_groups: [""], resources: ["pods/ephemeralcontainers"], verbs: ["patch"] },
+      "adding containers to running pods, and so their tokens, through pods/ephemeralcontainers (in r)",
+    );
+    await wideRule(
+      { api_groups: ["apps"], resources: ["deployments"], verbs: ["create"] },
+      "writing deployments, whose pods run with any service account token of the namespace (in r)",
+    );
+  });
+
+  it("passes reading pods, and writing a workload's scale or a pod's status", async () => {
+    const narrow = role([
+      { api_groups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list", "delete"] },
+      { api_groups: ["apps"], resources: ["deployments/scale"], verbs: ["patch"] },
+    ]);
+    expect(await denials(granted(narrow, binding("r")))).toEqual([]);
+  });
+});
+
+describe("ClusterRoles under a built-in name (r2b finding 4)", () => {
+  const named = (name: string) =>
+    change(roleAddress, "kubernetes_cluster_role_v1", {
+      metadata: [{ name }],
+      rule: [{ api_groups: [""], resources: ["pods"], verbs: ["get"] }],
+    });
+  const shadow = (name: string) =>
+    tooWide(
+      roleAddress,
+      `the ClusterRole ${name}, a name Kubernetes keeps for a built-in role whose rules it restores`,
+    );
+
+  it("refuses defining one, and reads a binding to it as the built-in role", async () => {
+    const editWide = [
+      "access to secrets (in edit)",
+      "running commands in pods, and so their tokens, through pods/exec (in edit)",
+      "the verb impersonate (in edit)",
+    ].map((what) => tooWide(bindingAddress, what));
+    expect(await denials(granted(named("edit"), binding("edit")))).toEqual(
+      [shadow("edit"), ...editWide].sort(),
+    );
+    const manifest = change("kubectl_manifest.r", "kubectl_manifest", {
+      yaml_body:
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: edit\nrules:\n- apiGroups: ['']\n  resources: ['pods']\n  verbs: ['get']\n",
+    });
+    expect(await denials(granted(manifest, binding("edit")))).toEqual(
+      [
+        tooWide(
+          "kubectl_manifest.r",
+          "the ClusterRole edit, a name Kubernetes keeps for a built-in role whose rules it restores",
+        ),
+        ...editWide,
+      ].sort(),
+    );
+    for (const name of ["view", "cluster-admin", "system:aggregate-to-view"])
+      expect(await denials(granted(named(name)))).toEqual([shadow(name)]);
+    const system = "the built-in role system:controller:x, whose rules tempgrant does not read";
+    expect(await denials(granted(named("system:controller:x"), binding("system:controller:x")))).toEqual(
+      [shadow("system:controller:x"), tooWide(bindingAddress, system)].sort(),
+    );
+  });
+
+  it("passes a narrow ClusterRole of another name", async () => {
+    expect(await denials(granted(named("edit-pods-readonly"), binding("edit-pods-readonly")))).toEqual([]);
+  });
+});
+
+describe("kubectl_manifest's override_namespace (r2b finding 4)", () => {
+  const roleBinding = (namespace: string, extra: object = {}) =>
+    change("kubectl_manifest.b", "kubectl_manifest", {
+      yaml_body: `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: b\n  namespace: ${namespace}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: pod-reader\nsubjects:\n- kind: User\n  name: alice@example.com\n`,
+      ...extra,
+    });
+  const podReader = change("kubernetes_role_v1.r", "kubernetes_role_v1", {
+    metadata: [{ name: "pod-reader", namespace: "sandbox" }],
+    rule: [{ api_groups: [""], resources: ["pods"], verbs: ["get"] }],
+  });
+
+  it("binds the role of the namespace the object is applied in", async () => {
+    expect(await denials(granted(podReader, roleBinding("sandbox")))).toEqual([]);
+    // Applied in kube-system: not the sandbox role, a role the plan does not hold.
+    const moved = await denials(
+      granted(podReader, roleBinding("sandbox", { override_namespace: "kube-system" })),
+    );
+    const same = await denials(granted(podReader, roleBinding("kube-system")));
+    expect(moved).toEqual(same);
+    const secrets = change("kubernetes_role_v1.r", "kubernetes_role_v1", {
+      metadata: [{ name: "pod-reader", namespace: "kube-system" }],
+      rule: [{ api_groups: [""], resources: ["secrets"], verbs: ["get"] }],
+    });
+    expect(
+      await denials(granted(secrets, roleBinding("sandbox", { override_namespace: "kube-system" }))),
+    ).toEqual([
+      tooWide("kubectl_manifest.b", "access to secrets (in pod-reader)"),
+      tooWide("kubernetes_role_v1.r", "access to secrets (in pod-reader)"),
+    ]);
+    // Without it, the binding is in sandbox, where the plan holds no such role.
+    expect(await denials(granted(secrets, roleBinding("sandbox")))).toEqual([
+      tooWide("kubernetes_role_v1.r", "access to secrets (in pod-reader)"),
+    ]);
+  });
+});
+
+describe("objects that grant cluster access outside RBAC (r2b finding 5)", () => {
+  const mapRoles =
+    "- rolearn: arn:aws:iam::111122223333:role/ops\n  username: ops\n  groups: [system:masters]\n";
+  const masters = (address: string, key = "mapRoles") =>
+    tooWide(
+      address,
+      `the group system:masters in aws-auth ${key} (cluster-admin that no binding takes back)`,
+    );
+
+  it("makes aws-auth in kube-system privileged, and system:masters in it too wide", async () => {
+    for (const type of [
+      "kubernetes_config_map",
+      "kubernetes_config_map_v1",
+      "kubernetes_config_map_v1_data",
+    ]) {
+      const awsAuth = (data: object) =>
+        change(`${type}.a`, type, { metadata: [{ name: "aws-auth", namespace: "kube-system" }], data });
+      expect(await denials(standing(awsAuth({ mapRoles })))).toEqual([
+        masters(`${type}.a`),
+        unmanaged(`${type}.a`, type),
+      ]);
+      const ops = { mapUsers: "- userarn: arn:aws:iam::111122223333:user/ops\n  groups: [ops-readers]\n" };
+      expect(await denials(standing(awsAuth(ops)))).toEqual([unmanaged(`${type}.a`, type)]);
+      // An escape in a quoted YAML string does not hide it.
+      const escaped = { mapUsers: '- userarn: arn:aws:iam::1:user/m\n  groups: ["system\\x3amasters"]\n' };
+      expect(await denials(standing(awsAuth(escaped)))).toEqual([
+        masters(`${type}.a`, "mapUsers"),
+        unmanaged(`${type}.a`, type),
+      ]);
+    }
+    const manifest = change("kubernetes_manifest.a", "kubernetes_manifest", {
+      manifest: {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "aws-auth", namespace: "kube-system" },
+        data: { mapRoles },
+      },
+    });
+    expect(await denials(standing(manifest))).toEqual([
+      masters("kubernetes_manifest.a"),
+      unmanaged("kubernetes_manifest.a", "kubernetes_manifest"),
+    ]);
+  });
+
+  it("leaves an ordinary ConfigMap alone, and one named aws-auth elsewhere", async () => {
+    const configMap = (name: string, namespace: string) =>
+      change(`kubernetes_config_map_v1.${name}`, "kubernetes_config_map_v1", {
+        metadata: [{ name, namespace }],
+        data: { mapRoles },
+      });
+    expect(
+      await denials(standing(configMap("app", "kube-system"), configMap("aws-auth", "default"))),
+    ).toEqual([]);
+  });
+
+  it("makes admission webhooks privileged and too wide, by type or as a manifest", async () => {
+    const wide = "an admission webhook or policy, which sees, refuses or rewrites every object it matches";
+    for (const type of [
+      "kubernetes_mutating_webhook_configuration",
+      "kubernetes_mutating_webhook_configuration_v1",
+      "kubernetes_validating_webhook_configuration",
+      "kubernetes_validating_webhook_configuration_v1",
+    ]) {
+      const webhook = change(`${type}.w`, type, {
+        metadata: [{ name: "w" }],
+        webhook: [{ name: "w.example.com", client_config: [{ url: "https://hooks.example.com" }] }],
+      });
+      expect(await denials(standing(webhook))).toEqual([
+        tooWide(`${type}.w`, wide),
+        unmanaged(`${type}.w`, type),
+      ]);
+    }
+    for (const kind of [
+      "MutatingWebhookConfiguration",
+      "ValidatingWebhookConfiguration",
+      "ValidatingAdmissionPolicy",
+      "ValidatingAdmissionPolicyBinding",
+    ]) {
+      const manifest = change("kubernetes_manifest.w", "kubernetes_manifest", {
+        manifest: { apiVersion: "admissionregistration.k8s.io/v1", kind, metadata: { name: "w" } },
+      });
+      expect([kind, await denials(standing(manifest))]).toEqual([
+        kind,
+        [tooWide("kubernetes_manifest.w", wide), unmanaged("kubernetes_manifest.w", "kubernetes_manifest")],
+      ]);
+      const yaml = change("kubectl_manifest.w", "kubectl_manifest", {
+        yaml_body: `apiVersion: admissionregistration.k8s.io/v1\nkind: ${kind}\nmetadata:\n  name: w\n`,
+      });
+      expect(await denials(standing(yaml))).toEqual([
+        tooWide("kubectl_manifest.w", wide),
+        unmanaged("kubectl_manifest.w", "kubectl_manifest"),
+      ]);
+    }
+  });
+});

@@ -1,3 +1,5 @@
+import { formatTimestamp } from "../../src/grant/index.js";
+import { aliceRecord } from "./grant-record.js";
 import { checkPlanShape, DEFAULT_PRIVILEGED_TYPES, toPolicyInput } from "../../src/plan/index.js";
 import type { ApprovalCheck } from "../../src/plan/policy-input.js";
 import { loadPolicyEngine, type CheckConfig, type PolicyEngine } from "../../src/policy/index.js";
@@ -39,3 +41,49 @@ export const tooWide = (address: string, what: string) =>
 /** The message of `unmanaged/privileged-without-grant` for a resource outside any grant. */
 export const noGrant = (address: string, type: string) =>
   `unmanaged/privileged-without-grant: ${address} (${type}) gives access but belongs to no grant: declare it through a TemporaryGrant or a grants/*.yaml entry`;
+
+/** A resource change the plan creates, as tofu writes one (`address` ends in the name). */
+export function created(address: string, type: string, after: object, afterUnknown: object = {}) {
+  return {
+    address,
+    mode: "managed",
+    type,
+    name: address.split(".").pop(),
+    change: { actions: ["create"], before: null, after, after_unknown: afterUnknown },
+  };
+}
+
+/** A plan document at `now` (epoch seconds) with these resource changes. */
+export function planAt(now: number, changes: object[]) {
+  return {
+    format_version: "1.2",
+    timestamp: formatTimestamp(now),
+    planned_values: {},
+    resource_changes: changes,
+  };
+}
+
+/**
+ * A plan at `now` creating alice's read grant on `prod` (a legacy terraform_data record,
+ * expiring an hour later, of `binding`) that owns `changes`, and those changes.
+ */
+export function grantedAt(
+  now: number,
+  binding: { kind: string; nativeExpiry: boolean },
+  changes: { address: string }[],
+) {
+  return planAt(now, [
+    created("terraform_data.grant", "terraform_data", {
+      input: aliceRecord({
+        id: "alice-read",
+        target: "prod",
+        expiresAt: formatTimestamp(now + 3_600),
+        ticket: "INC-42",
+        binding: binding.kind,
+        nativeExpiry: binding.nativeExpiry,
+        resources: changes.map((change) => change.address),
+      }),
+    }),
+    ...changes,
+  ]);
+}

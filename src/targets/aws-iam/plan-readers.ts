@@ -27,10 +27,48 @@ const AWS_DOCUMENTS: Readonly<Record<string, readonly string[]>> = {
   aws_sns_topic_policy: ["policy"],
   aws_ecr_repository_policy: ["policy"],
   aws_glue_resource_policy: ["policy"],
+  aws_opensearch_domain_policy: ["access_policies"],
+  aws_elasticsearch_domain_policy: ["access_policies"],
+  aws_efs_file_system_policy: ["policy"],
+  aws_backup_vault_policy: ["policy"],
+  aws_dynamodb_resource_policy: ["policy"],
+  aws_ecr_registry_policy: ["policy"],
+  aws_api_gateway_rest_api_policy: ["policy"],
+  aws_cloudwatch_log_resource_policy: ["policy_document"],
+  aws_kinesis_resource_policy: ["policy"],
+  aws_cloudwatch_event_bus_policy: ["policy"],
+  // Resources holding their resource policy inline: privileged by what it names, see
+  // INLINE_RESOURCE_POLICIES.
+  aws_sqs_queue: ["policy"],
+  aws_sns_topic: ["policy"],
+  aws_secretsmanager_secret: ["policy"],
+  aws_s3_bucket: ["policy"],
+  aws_glacier_vault: ["access_policy"],
 };
 
-/** KMS key policies: `Resource "*"` there means the key itself. */
-const KMS_KEY_POLICIES = new Set(["aws_kms_key", "aws_kms_key_policy"]);
+/**
+ * Resources whose resource policy is one attribute of their own (and KMS key policies), and
+ * that attribute. Not privileged by type: every queue, topic, bucket and key has such a
+ * policy, and one naming only account roots and AWS services leaves access to IAM, which is
+ * checked. One naming anyone else, or that cannot be read, or known only after apply, gives
+ * access by itself: then the resource is privileged (see privilegedByContent). The policy
+ * can only address its own resource: `Resource "*"` there means that resource.
+ */
+const INLINE_RESOURCE_POLICIES: Readonly<Record<string, string>> = {
+  aws_kms_key: "policy",
+  aws_kms_key_policy: "policy",
+  aws_sqs_queue: "policy",
+  aws_sns_topic: "policy",
+  aws_secretsmanager_secret: "policy",
+  aws_s3_bucket: "policy",
+  aws_glacier_vault: "access_policy",
+};
+
+/** Snapshots shared with other accounts by a list of account ids (`all`: public). */
+const SHARED_SNAPSHOTS = new Set(["aws_db_snapshot", "aws_db_cluster_snapshot"]);
+
+/** EKS access policies that make their holder an administrator (of the cluster, or of namespaces). */
+const EKS_ADMIN_POLICIES = new Set(["amazoneksclusteradminpolicy", "amazoneksadminpolicy"]);
 
 /** AWS types that attach managed policies by ARN, and the attributes that hold the ARNs. */
 const AWS_ATTACHMENTS: Readonly<Record<string, readonly string[]>> = {
@@ -128,13 +166,33 @@ const awsIamRelations: RelationHooks = {
 /** Canned ACLs that let anyone (or any AWS account) in. */
 const PUBLIC_ACLS = new Set(["public-read", "public-read-write", "authenticated-read"]);
 
+/** Whether `attribute` (or a part of it, or the whole value) is known only after apply. */
+function unknownAt(unknown: readonly string[], attribute: string): boolean {
+  return unknown.some(
+    (path) =>
+      path === "*" ||
+      path === attribute ||
+      path.startsWith(`${attribute}.`) ||
+      path.startsWith(`${attribute}[`),
+  );
+}
+
 /**
- * A key policy names only account roots (which leave access to IAM, itself checked) and AWS
- * services: a plain key. Anything else gives access by the key alone; see privilegedByContent.
+ * Whether an inline resource policy (a key policy) gives access by itself: it names someone
+ * but account roots (which leave access to IAM, itself checked) and AWS services, or cannot be
+ * read, or is known only after apply (it could name anyone). Absent or empty, the resource
+ * keeps the default policy AWS gives it: the account's. See privilegedByContent.
  */
-function keyPolicyGivesAccess(values: Record<string, unknown>): boolean {
-  if (typeof values.policy !== "string" || values.policy === "") return false;
-  const reading = readAwsPolicy(values.policy, { resourceIsSelf: true });
+function inlinePolicyGivesAccess(
+  values: Record<string, unknown>,
+  attribute: string,
+  unknown: readonly string[],
+): boolean {
+  const policy = values[attribute];
+  if (typeof policy !== "string")
+    return unknownAt(unknown, attribute) || (policy !== undefined && policy !== null);
+  if (policy === "") return false;
+  const reading = readAwsPolicy(policy, { resourceIsSelf: true });
   return (
     reading.wide.length > 0 ||
     reading.principals.some(
@@ -143,6 +201,16 @@ function keyPolicyGivesAccess(values: Record<string, unknown>): boolean {
         !/^Service:[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(principal),
     )
   );
+}
+
+/** Whether a bucket's own ACL (or grants) lets anyone in, or is known only after apply. */
+function bucketAclGivesAccess(values: Record<string, unknown>, unknown: readonly string[]): boolean {
+  return unknownAt(unknown, "acl") || unknownAt(unknown, "grant") || bucketAclWide(values).length > 0;
+}
+
+/** Whether a snapshot is shared with any account (or its list is known only after apply). */
+function snapshotShared(values: Record<string, unknown>, unknown: readonly string[]): boolean {
+  return unknownAt(unknown, "shared_accounts") || strings(values.shared_accounts).length > 0;
 }
 
 /**
@@ -191,15 +259,44 @@ export const awsIamReaders: PlanReaders = {
     "aws_sns_topic_policy",
     "aws_ecr_repository_policy",
     "aws_glue_resource_policy",
+    "aws_opensearch_domain_policy",
+    "aws_elasticsearch_domain_policy",
+    "aws_efs_file_system_policy",
+    "aws_backup_vault_policy",
+    "aws_dynamodb_resource_policy",
+    "aws_ecr_registry_policy",
+    "aws_api_gateway_rest_api_policy",
+    "aws_cloudwatch_log_resource_policy",
+    "aws_kinesis_resource_policy",
+    "aws_cloudwatch_event_bus_policy",
+    // Images and snapshots shared with other accounts; EKS access to a cluster
+    "aws_ami_launch_permission",
+    "aws_ebs_snapshot_create_volume_permission",
+    "aws_eks_access_entry",
+    "aws_eks_access_policy_association",
     "aws_lambda_permission",
     "aws_kms_grant",
     "aws_lakeformation_permissions",
   ],
-  // Not aws_kms_key by type: every key has a policy, and the default one (the account root
-  // and AWS services) leaves access to IAM, which is checked. A key policy naming anyone else
-  // (a role, a user, "*") gives access by itself: that key is privileged, whatever
-  // privilegedTypes says.
-  privilegedByContent: (type, values) => KMS_KEY_POLICIES.has(type) && keyPolicyGivesAccess(values),
+  // Not aws_kms_key, aws_sqs_queue, aws_s3_bucket... by type: every one has a policy, and
+  // the default one (the account root and AWS services) leaves access to IAM, which is
+  // checked. A policy naming anyone else (a role, a user, "*"), or known only after apply, or
+  // a public bucket ACL, or a snapshot shared with other accounts gives access by itself: that
+  // resource is privileged, whatever privilegedTypes says (and what is unknown is denied as
+  // for any privileged resource).
+  computedWhenUnset(type) {
+    const attribute = INLINE_RESOURCE_POLICIES[type];
+    if (type === "aws_s3_bucket") return [...(attribute ? [attribute] : []), "acl", "grant"];
+    if (SHARED_SNAPSHOTS.has(type)) return ["shared_accounts"];
+    return attribute === undefined ? [] : [attribute];
+  },
+  privilegedByContent(type, values, unknown) {
+    const attribute = INLINE_RESOURCE_POLICIES[type];
+    if (attribute !== undefined && inlinePolicyGivesAccess(values, attribute, unknown)) return true;
+    if (type === "aws_s3_bucket") return bucketAclGivesAccess(values, unknown);
+    if (SHARED_SNAPSHOTS.has(type)) return snapshotShared(values, unknown);
+    return false;
+  },
   scope: awsScope,
   scopeAttributes: () => [],
   // The latest expiry over the Allow statements (and over a role's inline policies); none
@@ -225,7 +322,7 @@ function awsScope(
   if (type === "aws_iam_role" && Array.isArray(values.inline_policy))
     for (const inline of values.inline_policy)
       documents.push((inline as { policy?: unknown } | null)?.policy);
-  const options = { resourceIsSelf: KMS_KEY_POLICIES.has(type) };
+  const options = { resourceIsSelf: type in INLINE_RESOURCE_POLICIES };
   for (const document of documents) {
     if (typeof document !== "string" || document === "") continue;
     const reading = readAwsPolicy(document, options);
@@ -267,7 +364,29 @@ function awsScope(
     if (values.function_url_auth_type === "NONE")
       wide.push("a function URL anyone may call (function_url_auth_type NONE)");
   }
-  if (type === "aws_s3_bucket_acl") wide.push(...bucketAclWide(values));
+  if (type === "aws_s3_bucket_acl" || type === "aws_s3_bucket") wide.push(...bucketAclWide(values));
+  if (
+    SHARED_SNAPSHOTS.has(type) &&
+    strings(values.shared_accounts).some((account) => account.trim() === "all")
+  )
+    wide.push('shared_accounts "all" (every AWS account)');
+  if (type === "aws_ami_launch_permission" && strings(values.group).some((group) => group.trim() === "all"))
+    wide.push('group "all" (every AWS account)');
+  // EKS access: the Kubernetes groups are roles (scope.forbiddenRoles apply), system:masters
+  // is every permission; an access policy is a role, the admin ones too wide to grant.
+  if (type === "aws_eks_access_entry")
+    for (const group of strings(values.kubernetes_groups)) {
+      roles.push(group);
+      if (group.trim().toLowerCase() === "system:masters")
+        wide.push('the Kubernetes group "system:masters" (every permission on the cluster)');
+    }
+  if (type === "aws_eks_access_policy_association")
+    for (const arn of strings(values.policy_arn)) {
+      const name = arn.trim().slice(arn.trim().lastIndexOf("/") + 1);
+      roles.push(name);
+      if (EKS_ADMIN_POLICIES.has(name.toLowerCase()))
+        wide.push(`the EKS access policy ${name} (an administrator)`);
+    }
   return withWide({ privileges, roles, flags: [] }, wide);
 }
 
@@ -276,13 +395,17 @@ function bucketAclWide(values: Record<string, unknown>): string[] {
   const wide: string[] = [];
   for (const acl of strings(values.acl))
     if (PUBLIC_ACLS.has(acl.trim().toLowerCase())) wide.push(`ACL "${acl}" (anyone)`);
+  const grantees: unknown[] = [];
   for (const policy of Array.isArray(values.access_control_policy) ? values.access_control_policy : [])
     for (const grant of list((policy as { grant?: unknown } | null)?.grant))
-      for (const grantee of list((grant as { grantee?: unknown } | null)?.grantee)) {
-        const uri = (grantee as { uri?: unknown } | null)?.uri;
-        if (typeof uri === "string" && /AllUsers|AuthenticatedUsers/i.test(uri))
-          wide.push(`an ACL grant to ${uri} (anyone)`);
-      }
+      grantees.push(...list((grant as { grantee?: unknown } | null)?.grantee));
+  // aws_s3_bucket's own grant blocks name the grantee's uri directly.
+  grantees.push(...list(values.grant));
+  for (const grantee of grantees) {
+    const uri = (grantee as { uri?: unknown } | null)?.uri;
+    if (typeof uri === "string" && /AllUsers|AuthenticatedUsers/i.test(uri))
+      wide.push(`an ACL grant to ${uri} (anyone)`);
+  }
   return wide;
 }
 

@@ -47,7 +47,10 @@ export function readAwsPolicy(text: string, options: AwsPolicyOptions = {}): Aws
   // A repeated key ("Effect" twice) means one thing to JSON.parse (the last) and maybe another
   // to the cloud's own parser: what cannot be read one way only is read as wide.
   if (strictJsonProblem(text)) return UNREADABLE;
-  if (typeof document !== "object" || document === null) return UNREADABLE;
+  if (typeof document !== "object" || document === null || Array.isArray(document)) return UNREADABLE;
+  // A key AWS does not know (`statement`, `action`) is not read by tempgrant, and maybe read
+  // otherwise by AWS: the document cannot be read, never read as granting less.
+  if (Object.keys(document).some((key) => !DOCUMENT_KEYS.has(key))) return UNREADABLE;
   const statement = (document as { Statement?: unknown }).Statement;
   const statements = Array.isArray(statement) ? statement : [statement];
   const actions: string[] = [];
@@ -58,6 +61,7 @@ export function readAwsPolicy(text: string, options: AwsPolicyOptions = {}): Aws
   for (const item of statements) {
     if (typeof item !== "object" || item === null || Array.isArray(item)) return UNREADABLE;
     const fields = item as Record<string, unknown>;
+    if (Object.keys(fields).some((key) => !STATEMENT_KEYS.has(key))) return UNREADABLE;
     // Anything but an exact Deny is read as an Allow: a misspelt effect is not a narrowing.
     if (fields.Effect === "Deny") continue;
     const action = stringList(fields.Action);
@@ -73,11 +77,23 @@ export function readAwsPolicy(text: string, options: AwsPolicyOptions = {}): Aws
     if (named === undefined) wide.add('Principal "*" (anyone)');
     else
       for (const principal of named) {
-        principals.push(principal);
+        const kind = principal.slice(0, principal.indexOf(":"));
         const value = principal.slice(principal.indexOf(":") + 1).trim();
+        // Anyone, but only in the accounts a condition names (SNS's default topic policy):
+        // read as those accounts.
+        const accounts = value === "*" && kind === "AWS" ? accountCondition(fields.Condition) : undefined;
+        if (accounts !== undefined) {
+          principals.push(...accounts.map((account) => `AWS:${account}`));
+          continue;
+        }
+        principals.push(principal);
         if (value === "*") wide.add('Principal "*" (anyone)');
         // AWS refuses a partial wildcard in a principal; read as wide all the same.
         else if (WILDCARD.test(value)) wide.add(`Principal "${value}"`);
+        else if (kind === "Federated") {
+          const unbound = unboundWebIdentity(value, fields.Condition);
+          if (unbound !== undefined) wide.add(unbound);
+        }
       }
     const until = statementExpiry(fields.Condition);
     if (until === undefined) everyAllowExpires = false;
@@ -85,6 +101,20 @@ export function readAwsPolicy(text: string, options: AwsPolicyOptions = {}): Aws
   }
   return { actions, wide: [...wide], expiry: everyAllowExpires ? expiry : undefined, principals };
 }
+
+/** The keys of a policy document, and of a statement: any other is not read (see readAwsPolicy). */
+const DOCUMENT_KEYS = new Set(["Version", "Id", "Statement"]);
+const STATEMENT_KEYS = new Set([
+  "Sid",
+  "Effect",
+  "Action",
+  "NotAction",
+  "Resource",
+  "NotResource",
+  "Principal",
+  "NotPrincipal",
+  "Condition",
+]);
 
 /** A string or a list of strings; [] when absent; undefined for anything else. */
 function stringList(value: unknown): string[] | undefined {
@@ -115,6 +145,9 @@ export function isWildcardResource(arn: string): boolean {
   if (parts.slice(1, 5).some((part) => part.includes("*"))) return true;
   const segments = parts.slice(5).join(":").split(/[/:]/);
   const last = segments.length - 1;
+  // Every role AWS makes for IAM Identity Center (and other services) lives under this path:
+  // a wildcard there is every SSO role of the account, not the roles of one team's path.
+  if (parts[2] === "iam" && /^role\/aws-reserved\//i.test(parts.slice(5).join(":"))) return true;
   if (segments.slice(0, last).some((segment) => segment.trim() === "" || segment.includes("*"))) return true;
   return last < (parts[2] === "s3" ? 1 : 2);
 }
@@ -149,4 +182,74 @@ function statementExpiry(condition: unknown): number | undefined {
   if (typeof value !== "string") return undefined;
   const parsed = parseTimestamp(value);
   return parsed.ok ? parsed.instant.seconds : undefined;
+}
+
+/** Condition keys that limit `Principal "*"` to the principals of the accounts they name. */
+const ACCOUNT_KEYS = new Set(["aws:sourceowner", "aws:sourceaccount", "aws:principalaccount"]);
+
+/**
+ * The accounts a `StringEquals` on an account key limits a statement to (SNS writes
+ * `Principal {"AWS": "*"}` with `StringEquals {"AWS:SourceOwner": "<account>"}` as a
+ * topic's default policy); undefined when the condition names no account in that form.
+ */
+function accountCondition(condition: unknown): string[] | undefined {
+  if (typeof condition !== "object" || condition === null) return undefined;
+  const operator = (condition as { StringEquals?: unknown }).StringEquals;
+  if (typeof operator !== "object" || operator === null) return undefined;
+  for (const [key, value] of Object.entries(operator as Record<string, unknown>)) {
+    if (!ACCOUNT_KEYS.has(key.toLowerCase())) continue;
+    const accounts = stringList(value);
+    if (
+      accounts !== undefined &&
+      accounts.length > 0 &&
+      accounts.every((account) => /^\d{12}$/.test(account))
+    )
+      return accounts;
+  }
+  return undefined;
+}
+
+/** Web identity providers whose audience (`:aud`) is the customer's own app or identity pool. */
+const AUDIENCE_PROVIDERS = new Set([
+  "accounts.google.com",
+  "cognito-identity.amazonaws.com",
+  "graph.facebook.com",
+  "www.amazon.com",
+]);
+
+/**
+ * Condition operators that hold only when the key is present and matches: not the negated
+ * ones, not `...IfExists` (an absent key passes), not `ForAllValues:` (an empty set passes).
+ */
+const BINDING_OPERATORS = /^(ForAnyValue:)?String(Equals|EqualsIgnoreCase|Like)$/;
+
+/**
+ * Why a `Federated` web identity principal lets in anyone the provider signs in, or
+ * undefined: a SAML provider (its own IdP's assertions), or a condition that binds the token
+ * to the customer: `<provider>:sub` (the subject), or, for the providers whose audience is
+ * the customer's own app or pool (Google, Cognito, ...), `<provider>:aud`. An OIDC
+ * provider's audience is the same for everyone using it (GitHub's is sts.amazonaws.com):
+ * there only `:sub` binds.
+ */
+function unboundWebIdentity(federated: string, condition: unknown): string | undefined {
+  if (/^arn:[^:]*:iam::[^:]*:saml-provider\//i.test(federated)) return undefined;
+  const oidc = /^arn:[^:]*:iam::[^:]*:oidc-provider\/(.+)$/i.exec(federated);
+  const provider = (oidc ? oidc[1]! : federated).toLowerCase();
+  const keys = [`${provider}:sub`];
+  if (!oidc && AUDIENCE_PROVIDERS.has(provider)) keys.push(`${provider}:aud`);
+  if (typeof condition === "object" && condition !== null)
+    for (const [operator, tests] of Object.entries(condition as Record<string, unknown>)) {
+      if (!BINDING_OPERATORS.test(operator) || typeof tests !== "object" || tests === null) continue;
+      for (const [key, value] of Object.entries(tests as Record<string, unknown>)) {
+        const values = stringList(value) ?? [];
+        // Any of the values matches: one of wildcards alone matches every token.
+        if (
+          keys.includes(key.toLowerCase()) &&
+          values.length > 0 &&
+          values.every((item) => !/^[*?]*$/.test(item.trim()))
+        )
+          return undefined;
+      }
+    }
+  return `Principal Federated "${federated}" without a condition on ${keys.join(" or ")} (anyone it signs in)`;
 }

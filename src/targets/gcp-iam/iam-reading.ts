@@ -50,6 +50,71 @@ function wideMember(member: string): boolean {
 }
 
 /**
+ * Roles that let their holder act as others or grant access to others: mint tokens or keys
+ * for a service account, run as one, set IAM policies. The access they give is not the role's
+ * own, and a token or key minted under them can outlive the grant; read as too wide wherever
+ * they are granted (compared after trimming, without case).
+ */
+const IMPERSONATING_ROLES: ReadonlySet<string> = new Set(
+  [
+    "roles/iam.serviceAccountTokenCreator",
+    "roles/iam.serviceAccountUser",
+    "roles/iam.workloadIdentityUser",
+    "roles/iam.serviceAccountKeyAdmin",
+    "roles/iam.serviceAccountAdmin",
+    "roles/iam.securityAdmin",
+    "roles/resourcemanager.projectIamAdmin",
+    "roles/resourcemanager.folderIamAdmin",
+    "roles/resourcemanager.organizationAdmin",
+  ].map((role) => role.toLowerCase()),
+);
+
+/** The `wide` entry of a role that lets its holder act as, or grant access to, others; undefined for others. */
+export function impersonatingRole(role: string): string | undefined {
+  return IMPERSONATING_ROLES.has(role.trim().toLowerCase())
+    ? `the role ${role}, which lets its holder act as, or grant access to, others`
+    : undefined;
+}
+
+/**
+ * The keys a policy document may hold, level by level, as the google provider's Go structs
+ * name them. Go's `json.Unmarshal` matches keys without case (and with Unicode folding: "ſ" is
+ * "s") and keeps the last: `"Bindings"` beside `"bindings"`, or `"Condition": null` beside
+ * `"condition"`, is what GCP gets and `JSON.parse` does not. Only these exact keys are read.
+ */
+const POLICY_KEYS: ReadonlySet<string> = new Set(["bindings", "etag", "version", "auditConfigs"]);
+const BINDING_KEYS: ReadonlySet<string> = new Set(["role", "members", "condition"]);
+const CONDITION_KEYS: ReadonlySet<string> = new Set(["expression", "title", "description"]);
+
+/**
+ * Whether an object of a policy document has only keys of `known`, exactly, and no two keys
+ * equal without case (already refused by the first; kept so that widening `known` keeps it).
+ */
+function knownKeys(value: unknown, known: ReadonlySet<string>): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const folded = new Set<string>();
+  for (const key of Object.keys(value)) {
+    const fold = key.toLowerCase();
+    if (!known.has(key) || folded.has(fold)) return false;
+    folded.add(fold);
+  }
+  return true;
+}
+
+/** Whether a parsed policy document has the keys GCP reads, and only those, at every level tempgrant reads. */
+function readablePolicy(document: unknown): boolean {
+  if (!knownKeys(document, POLICY_KEYS)) return false;
+  const bindings = (document as { bindings?: unknown }).bindings;
+  if (bindings === undefined || bindings === null) return true;
+  if (!Array.isArray(bindings)) return false;
+  return bindings.every((binding) => {
+    if (!knownKeys(binding, BINDING_KEYS)) return false;
+    const condition = (binding as { condition?: unknown }).condition;
+    return condition === undefined || condition === null || knownKeys(condition, CONDITION_KEYS);
+  });
+}
+
+/**
  * The expiry of an IAM condition (a block: object or one-element list) in the emitted form;
  * `null` when there is no condition; `"unreadable"` for any other expression.
  */
@@ -75,7 +140,11 @@ export function readGcpBindings(bindings: readonly unknown[]): GcpIamReading {
   for (const binding of bindings) {
     if (typeof binding !== "object" || binding === null) return unreadable("a binding");
     const fields = binding as Record<string, unknown>;
-    if (typeof fields.role === "string") roles.push(fields.role);
+    if (typeof fields.role === "string") {
+      roles.push(fields.role);
+      const acting = impersonatingRole(fields.role);
+      if (acting) wide.add(acting);
+    }
     // GCP takes text only: a role or member of another JSON type cannot be judged, so is wide.
     else if (fields.role != null) wide.add("a role tempgrant cannot read");
     const members = [fields.member, ...(Array.isArray(fields.members) ? fields.members : [fields.members])];
@@ -102,7 +171,8 @@ export function readGcpPolicyData(text: string): GcpIamReading {
   // A repeated key ("Effect" twice) means one thing to JSON.parse (the last) and maybe another
   // to the cloud's own parser: what cannot be read one way only is read as wide.
   if (strictJsonProblem(text)) return unreadable("a policy document");
-  if (typeof document !== "object" || document === null) return unreadable("a policy document");
+  // A key GCP reads that JSON.parse does not ("Bindings", "Role", "Condition"), or any other.
+  if (!readablePolicy(document)) return unreadable("a policy document");
   const bindings = (document as { bindings?: unknown }).bindings ?? [];
   return Array.isArray(bindings) ? readGcpBindings(bindings) : unreadable("a policy document");
 }

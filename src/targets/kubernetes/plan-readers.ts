@@ -2,10 +2,14 @@ import { EMPTY_SCOPE, withWide } from "../scope-values.js";
 import { relationEntry, relationIndex, type RelationHooks } from "../relation-hooks.js";
 import { NO_READERS, type GrantedScope, type PlanReaders, type ScopeContext } from "../target-module.js";
 import {
+  awsAuthName,
+  awsAuthWide,
   builtInRules,
   manifestContent,
+  manifestObject,
   rbacObject,
   readRules,
+  reservedRoleName,
   roleKey,
   SERVICE_ACCOUNT_TOKEN,
   systemRole,
@@ -55,6 +59,38 @@ function aggregatesRoles(values: Record<string, unknown>): boolean {
   );
 }
 
+/** The provider's ConfigMap types: privileged when they are EKS's aws-auth. */
+const CONFIG_MAP_TYPES = new Set([
+  "kubernetes_config_map",
+  "kubernetes_config_map_v1",
+  "kubernetes_config_map_v1_data",
+]);
+
+/** The provider's admission webhooks: each sees, refuses or rewrites every object it matches. */
+const WEBHOOK_TYPES = [
+  "kubernetes_mutating_webhook_configuration",
+  "kubernetes_mutating_webhook_configuration_v1",
+  "kubernetes_validating_webhook_configuration",
+  "kubernetes_validating_webhook_configuration_v1",
+];
+
+const ADMISSION_WIDE =
+  "an admission webhook or policy, which sees, refuses or rewrites every object it matches";
+
+/**
+ * Whether a provider ConfigMap is (or may be) aws-auth in kube-system: by its metadata, or a
+ * name or namespace known only after apply.
+ */
+function awsAuthConfigMap(values: Record<string, unknown>, unknown: readonly string[]): boolean {
+  const metadata = Array.isArray(values.metadata) ? values.metadata[0] : values.metadata;
+  const fields =
+    typeof metadata === "object" && metadata !== null ? (metadata as Record<string, unknown>) : {};
+  return (
+    awsAuthName(fields.name, fields.namespace) ||
+    unknown.some((path) => /^metadata(?:\[0\](?:\.name|\.namespace)?)?$/.test(path))
+  );
+}
+
 /** The provider's certificate requests: with `auto_approve` (its default), a certificate the plan issues. */
 const CSR_TYPES = new Set([
   "kubernetes_certificate_signing_request",
@@ -81,11 +117,13 @@ export const kubernetesReaders: PlanReaders = {
     "kubernetes_token_request_v1",
     "kubernetes_certificate_signing_request",
     "kubernetes_certificate_signing_request_v1",
+    ...WEBHOOK_TYPES,
   ],
   privilegedByContent(type, values, unknown) {
     const content = manifestContent(type, values, unknown);
     if (content !== undefined) return content !== "other";
     if (type === "kubernetes_labels") return aggregatesRoles(values);
+    if (CONFIG_MAP_TYPES.has(type)) return awsAuthConfigMap(values, unknown);
     // The provider writes the default type ("Opaque"): one missing is unknown at plan time.
     if (SECRET_TYPES.has(type))
       return typeof values.type !== "string" || values.type === SERVICE_ACCOUNT_TOKEN;
@@ -96,6 +134,11 @@ export const kubernetesReaders: PlanReaders = {
     if (rbac) return kubernetesScope(rbac, context);
     const content = manifestContent(type, values);
     if (content === "rbac") return withWide(EMPTY_SCOPE, ["an RBAC object tempgrant cannot read"]);
+    if (content === "admission") return withWide(EMPTY_SCOPE, [ADMISSION_WIDE]);
+    if (content === "aws-auth") return withWide(EMPTY_SCOPE, awsAuthWide(manifestObject(type, values)?.data));
+    if (WEBHOOK_TYPES.includes(type)) return withWide(EMPTY_SCOPE, [ADMISSION_WIDE]);
+    if (CONFIG_MAP_TYPES.has(type) && awsAuthConfigMap(values, []))
+      return withWide(EMPTY_SCOPE, awsAuthWide(values.data));
     if (content === "unreadable")
       return withWide(EMPTY_SCOPE, [
         "a manifest tempgrant cannot read (its body or kind unknown at plan time, or not one object)",
@@ -117,13 +160,22 @@ export const kubernetesReaders: PlanReaders = {
 function kubernetesScope(object: RbacObject, context: ScopeContext | undefined): GrantedScope {
   if ("rules" in object) {
     const { privileges, wide } = readRules(object.rules, object.name);
+    // Kubernetes puts its own rules back into a role of a name it keeps (reconciliation, aggregation).
+    if (reservedRoleName(object.kind, object.name))
+      wide.push(
+        `the ${object.kind} ${object.name}, a name Kubernetes keeps for a built-in role whose rules it restores`,
+      );
     return withWide({ privileges, roles: [], flags: [] }, wide);
   }
   const wide = wideSubjects(object.subjects);
   const key = roleKey(object.roleKind, object.namespace, object.roleName);
-  const rules =
-    context?.relations.value(ROLES, key) ??
-    (object.roleKind === "ClusterRole" ? builtInRules(object.roleName) : undefined);
+  // A role of a name Kubernetes keeps is the built-in one, whatever the plan defines under it.
+  const rules = reservedRoleName(object.roleKind, object.roleName)
+    ? object.roleKind === "ClusterRole"
+      ? builtInRules(object.roleName)
+      : undefined
+    : (context?.relations.value(ROLES, key) ??
+      (object.roleKind === "ClusterRole" ? builtInRules(object.roleName) : undefined));
   const read = rules === undefined ? { privileges: [], wide: [] } : readRules(rules, object.roleName);
   // Kubernetes' own roles the plan does not define are not read: too wide, not judged by name.
   if (rules === undefined && systemRole(object.roleName))

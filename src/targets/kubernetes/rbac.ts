@@ -84,14 +84,35 @@ const ESCALATING_VERBS = new Set(["escalate", "bind", "impersonate"]);
 const WRITE: ReadonlySet<string> = new Set(["create", "update", "patch"]);
 
 /**
+ * Workloads whose pod template names any service account of the namespace: creating or
+ * changing one runs a pod with that account's token, as creating a pod does.
+ */
+const WORKLOADS = [
+  "deployments",
+  "replicasets",
+  "statefulsets",
+  "daemonsets",
+  "jobs",
+  "cronjobs",
+  "replicationcontrollers",
+];
+
+/**
  * Resources whose use reaches past what the rule names, in any API group (reading more
  * wide only refuses more). Others' credentials: secrets, minted service account tokens, the
  * tokens mounted in pods one can exec or attach into, the kubelet API behind nodes/proxy.
  * Access that outlives the grant, which the sweep cannot take back: roles and bindings
  * written through the API, approved certificates. Every later request: admission webhooks.
- * A resource here also covers its subresources (`secrets/x`); `verbs` undefined: any verb.
+ * A resource here also covers its subresources (`secrets/x`) unless `exact`; `verbs`
+ * undefined: any verb. Pods, and the workloads that make them, run with any service account
+ * of the namespace: creating one (or adding an ephemeral container) reaches that token.
  */
-const REACHING_RESOURCES: readonly { resource: string; verbs?: ReadonlySet<string>; what: string }[] = [
+const REACHING_RESOURCES: readonly {
+  resource: string;
+  verbs?: ReadonlySet<string>;
+  exact?: boolean;
+  what: string;
+}[] = [
   { resource: "secrets", what: "access to secrets" },
   {
     resource: "serviceaccounts/token",
@@ -100,6 +121,23 @@ const REACHING_RESOURCES: readonly { resource: string; verbs?: ReadonlySet<strin
   },
   { resource: "pods/exec", what: "running commands in pods, and so their tokens, through pods/exec" },
   { resource: "pods/attach", what: "attaching to pods, and so their tokens, through pods/attach" },
+  {
+    resource: "pods",
+    verbs: new Set(["create"]),
+    exact: true,
+    what: "creating pods, which run with any service account token of the namespace",
+  },
+  {
+    resource: "pods/ephemeralcontainers",
+    verbs: WRITE,
+    what: "adding containers to running pods, and so their tokens, through pods/ephemeralcontainers",
+  },
+  ...WORKLOADS.map((resource) => ({
+    resource,
+    verbs: WRITE,
+    exact: true,
+    what: `writing ${resource}, whose pods run with any service account token of the namespace`,
+  })),
   { resource: "nodes/proxy", what: "the kubelet API through nodes/proxy" },
   ...["roles", "clusterroles", "rolebindings", "clusterrolebindings"].map((resource) => ({
     resource,
@@ -116,13 +154,18 @@ const REACHING_RESOURCES: readonly { resource: string; verbs?: ReadonlySet<strin
     verbs: new Set(["approve", "sign"]),
     what: "approving or signing certificates through signers",
   },
-  ...["mutatingwebhookconfigurations", "validatingwebhookconfigurations", "mutatingadmissionpolicies"].map(
-    (resource) => ({
-      resource,
-      verbs: WRITE,
-      what: `admission control over every request through ${resource}`,
-    }),
-  ),
+  ...[
+    "mutatingwebhookconfigurations",
+    "validatingwebhookconfigurations",
+    "mutatingadmissionpolicies",
+    "mutatingadmissionpolicybindings",
+    "validatingadmissionpolicies",
+    "validatingadmissionpolicybindings",
+  ].map((resource) => ({
+    resource,
+    verbs: WRITE,
+    what: `admission control over every request through ${resource}`,
+  })),
 ];
 
 /** Subjects that are everyone. */
@@ -159,9 +202,9 @@ export function manifestContent(
   type: string,
   values: Record<string, unknown>,
   unknown: readonly string[] = [],
-): "unreadable" | "rbac" | "credential" | "other" | undefined {
+): "unreadable" | "rbac" | "credential" | "admission" | "aws-auth" | "other" | undefined {
   if (!MANIFEST_TYPES.has(type)) return undefined;
-  const fields = object(type === "kubernetes_manifest" ? values.manifest : yamlBody(values.yaml_body));
+  const fields = manifestObject(type, values);
   const kind = fields?.kind;
   if (!fields || typeof kind !== "string" || /List$/.test(kind)) return "unreadable";
   // Without case: a kind the API server would refuse is refused here too. kubectl_manifest's
@@ -169,6 +212,21 @@ export function manifestContent(
   const kinds = [kind, text(values.kind)].map((name) => name.toLowerCase());
   if (kinds.some((name) => RBAC_KINDS_LOWER.has(name))) return "rbac";
   if (kinds.includes("certificatesigningrequest")) return "credential";
+  if (kinds.some((name) => ADMISSION_KINDS.has(name))) return "admission";
+  if (kinds.includes("configmap")) {
+    const metadata = block(fields.metadata);
+    const namespace =
+      type === "kubectl_manifest" &&
+      typeof values.override_namespace === "string" &&
+      values.override_namespace !== ""
+        ? values.override_namespace
+        : metadata?.namespace;
+    if (
+      awsAuthName(metadata?.name, namespace) ||
+      unknown.some((path) => /^(?:manifest\.metadata(?:\.name|\.namespace)?|override_namespace)$/.test(path))
+    )
+      return "aws-auth";
+  }
   if (
     kinds.includes("secret") &&
     (fields.type === SERVICE_ACCOUNT_TOKEN || unknown.includes("manifest.type"))
@@ -177,12 +235,80 @@ export function manifestContent(
   return "other";
 }
 
+/** The one object a manifest resource holds; undefined when it is not one readable object. */
+export function manifestObject(
+  type: string,
+  values: Record<string, unknown>,
+): Record<string, unknown> | undefined {
+  return object(type === "kubernetes_manifest" ? values.manifest : yamlBody(values.yaml_body));
+}
+
 const RBAC_KINDS_LOWER = new Set([...RBAC_KINDS].map((kind) => kind.toLowerCase()));
+
+/** Admission control (lower case): a webhook or policy sees, refuses or rewrites every object it matches. */
+const ADMISSION_KINDS: ReadonlySet<string> = new Set(
+  [
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding",
+  ].map((kind) => kind.toLowerCase()),
+);
+
+/**
+ * Whether a ConfigMap is EKS's `aws-auth` (kube-system): it maps IAM roles and users to
+ * Kubernetes users and groups. A name or namespace that is not text cannot be ruled out.
+ */
+export function awsAuthName(name: unknown, namespace: unknown): boolean {
+  if (typeof name !== "string" || name.trim() !== "aws-auth") return false;
+  // No namespace: the provider's or the kubeconfig's default, which may be kube-system.
+  return typeof namespace !== "string" || namespace.trim() === "" || namespace.trim() === "kube-system";
+}
+
+/**
+ * What in an `aws-auth` ConfigMap's data is too wide: an entry mapping to `system:masters`
+ * (cluster-admin past RBAC, which no binding takes back). Read as plain text, without case,
+ * in every data value (mapRoles, mapUsers, any other), and in each value read as YAML too,
+ * so that an escape (`"system\x3amasters"`) or a merge key does not hide it; a value that is
+ * not text or not YAML cannot be read.
+ */
+export function awsAuthWide(data: unknown): string[] {
+  if (data === undefined || data === null) return [];
+  if (typeof data !== "object" || Array.isArray(data)) return ["aws-auth data tempgrant cannot read"];
+  const wide = new Set<string>();
+  for (const [key, value] of Object.entries(data)) {
+    if (typeof value !== "string") {
+      wide.add(`aws-auth ${key} tempgrant cannot read`);
+      continue;
+    }
+    const parsed = yamlBody(value);
+    if (parsed === undefined && value.trim() !== "") wide.add(`aws-auth ${key} tempgrant cannot read`);
+    if (value.toLowerCase().includes("system:masters") || mentionsMasters(parsed))
+      wide.add(`the group system:masters in aws-auth ${key} (cluster-admin that no binding takes back)`);
+  }
+  return [...wide];
+}
+
+function mentionsMasters(value: unknown): boolean {
+  if (typeof value === "string") return value.trim().toLowerCase() === "system:masters";
+  if (Array.isArray(value)) return value.some(mentionsMasters);
+  if (typeof value === "object" && value !== null) return Object.values(value).some(mentionsMasters);
+  return false;
+}
 
 /** The RBAC object of a resource's planned values, for the types that hold one. */
 export function rbacObject(type: string, values: Record<string, unknown>): RbacObject | undefined {
   if (type === "kubernetes_manifest") return fromManifest(values.manifest);
-  if (type === "kubectl_manifest") return fromManifest(yamlBody(values.yaml_body), values.kind);
+  if (type === "kubectl_manifest") {
+    const found = fromManifest(yamlBody(values.yaml_body), values.kind);
+    // kubectl_manifest applies the object in override_namespace when it is set.
+    const override = values.override_namespace;
+    return found && typeof override === "string" && override !== ""
+      ? { ...found, namespace: override }
+      : found;
+  }
   const kind = PROVIDER_KINDS[type.replace(/_v1$/, "")];
   if (!kind) return undefined;
   // The kubernetes provider's blocks (snake_case, lists of one) in the manifest's shape.
@@ -278,7 +404,7 @@ function reaching(resource: string, verb: string): string[] {
   const name = resource.toLowerCase();
   return REACHING_RESOURCES.filter(
     (entry) =>
-      (name === entry.resource || name.startsWith(`${entry.resource}/`)) &&
+      (name === entry.resource || (!entry.exact && name.startsWith(`${entry.resource}/`))) &&
       (entry.verbs === undefined || verb === "*" || entry.verbs.has(verb)),
   ).map((entry) => entry.what);
 }
@@ -295,6 +421,20 @@ export function builtInRules(name: string): readonly RbacRule[] | undefined {
  */
 export function systemRole(name: string): boolean {
   return name.trim().toLowerCase().startsWith("system:");
+}
+
+/** The built-in user-facing cluster roles, besides the `system:` ones. */
+const BUILT_IN_NAMES: ReadonlySet<string> = new Set(["cluster-admin", "admin", "edit", "view"]);
+
+/**
+ * Whether a role's name is one Kubernetes keeps for its own roles: the ClusterRoles
+ * cluster-admin, admin, edit and view, and any `system:` role. The API server reconciles
+ * their rules back at start (and aggregation refills admin, edit and view), so a plan that
+ * defines one does not decide what binding it grants: it is refused, and a binding to it is
+ * read as the built-in role.
+ */
+export function reservedRoleName(kind: string, name: string): boolean {
+  return systemRole(name) || (kind === "ClusterRole" && BUILT_IN_NAMES.has(name.trim()));
 }
 
 /** Subjects that are everyone or a whole class of identities, described for messages. */

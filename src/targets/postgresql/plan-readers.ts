@@ -1,5 +1,5 @@
 import { parseTimestamp } from "../../grant/time.js";
-import { grantOption, strings } from "../scope-values.js";
+import { grantOption, strings, withWide } from "../scope-values.js";
 import type { GrantedScope, PlanReaders } from "../target-module.js";
 import { POSTGRESQL_ACCESS_TYPES } from "./binding.js";
 import { parsePostgresTimestamp } from "./timestamp.js";
@@ -28,6 +28,29 @@ function isTempgrantAccess(type: string): boolean {
   return type === LOGIN_ROLE || type === POSTGRESQL_ACCESS_TYPES.membership;
 }
 
+/**
+ * Whether a flag is set: `true`, or the text "true" (a plan read from elsewhere, a provider
+ * that writes its booleans as strings): set unless it says otherwise.
+ */
+function isSet(value: unknown): boolean {
+  return value === true || (typeof value === "string" && value.trim().toLowerCase() === "true");
+}
+
+/**
+ * Flags too wide that the scope policy's own list leaves out, as `wide` entries in its words:
+ * CREATEDB (a database of one's own, and every object in it, outlives the grant).
+ */
+function flagsWide(flags: readonly string[]): string[] {
+  return flags.includes("create_database") ? ["the create_database flag"] : [];
+}
+
+/** `PUBLIC` (any case) as the grantee: every role of the server, now and later. */
+function publicWide(role: unknown): string[] {
+  return typeof role === "string" && role.trim().toLowerCase() === "public"
+    ? [`every role (the grantee ${JSON.stringify(role)} is PUBLIC)`]
+    : [];
+}
+
 function isGrantType(type: string): boolean {
   return type.startsWith("postgresql_grant") || type === "postgresql_default_privileges";
 }
@@ -48,34 +71,30 @@ export const postgresqlReaders: PlanReaders = {
   privilegedByContent: () => false,
   scope(type, values): GrantedScope | undefined {
     if (isTempgrantAccess(type)) {
-      return {
-        privileges: [],
-        roles: strings(values.member_of),
-        flags: Object.entries(TEMPGRANT_ROLE_FLAGS)
-          .filter(([attribute]) => values[attribute] === true)
-          .map(([, flag]) => flag),
-      };
+      const flags = Object.entries(TEMPGRANT_ROLE_FLAGS)
+        .filter(([attribute]) => isSet(values[attribute]))
+        .map(([, flag]) => flag);
+      return withWide({ privileges: [], roles: strings(values.member_of), flags }, flagsWide(flags));
     }
     if (type === "postgresql_role") {
-      return {
-        privileges: [],
-        roles: strings(values.roles),
-        flags: ROLE_FLAGS.filter((flag) => values[flag] === true),
-      };
+      const flags = ROLE_FLAGS.filter((flag) => isSet(values[flag]));
+      return withWide({ privileges: [], roles: strings(values.roles), flags }, flagsWide(flags));
     }
     if (isGrantType(type)) {
-      return {
-        privileges: strings(values.privileges),
-        roles: strings(values.grant_role),
-        flags: grantOption(values),
-      };
+      // WITH ADMIN OPTION on a membership is GRANT OPTION on a privilege: the holder passes it on.
+      const flags = grantOption(values);
+      if (isSet(values.with_admin_option) && !flags.includes("grant_option")) flags.push("grant_option");
+      return withWide(
+        { privileges: strings(values.privileges), roles: strings(values.grant_role), flags },
+        publicWide(values.role),
+      );
     }
     return undefined;
   },
   scopeAttributes(type) {
     if (isTempgrantAccess(type)) return ["member_of", ...Object.keys(TEMPGRANT_ROLE_FLAGS)];
     if (type === "postgresql_role") return ["roles", ...ROLE_FLAGS];
-    if (isGrantType(type)) return ["privileges", "grant_role"];
+    if (isGrantType(type)) return ["privileges", "grant_role", "with_grant_option", "with_admin_option"];
     return [];
   },
   nativeExpiry(type, values) {

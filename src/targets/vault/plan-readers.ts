@@ -1,0 +1,146 @@
+import { EMPTY_SCOPE, withWide } from "../scope-values.js";
+import { NO_READERS, type GrantedScope, type PlanReaders } from "../target-module.js";
+import { vaultPolicyWide } from "./policy-document.js";
+
+/**
+ * HashiCorp Vault's resources in a plan. tempgrant has no Vault binding: these readers only
+ * read back what a custom binding (or anyone) writes. A policy grants what its `path` blocks
+ * allow (policy-document.ts); tokens, identities and auth roles grant the policies they name
+ * (`policies`, `token_policies`), and `root` is every path with every capability, whatever
+ * the configuration says. An alias grants what its entity or group holds, which tempgrant
+ * does not read; a generic endpoint writing Vault's own configuration is read as the policy
+ * or login it writes.
+ */
+export const vaultReaders: PlanReaders = {
+  ...NO_READERS,
+  reads: (type) => type.startsWith("vault_"),
+  privilegedTypes: [
+    // Policies, tokens, and what maps an identity to policies (auth roles, users and groups,
+    // identity entities, groups and their aliases); secret backend roles are not here: they
+    // say what may be minted, a policy says who may mint it
+    "vault_policy",
+    "vault_token",
+    "vault_approle_auth_backend_role_secret_id",
+    "vault_*_auth_backend_role",
+    "vault_*_auth_backend_user",
+    "vault_*_auth_backend_group",
+    "vault_identity_group*",
+    "vault_identity_entity",
+    "vault_identity_entity_alias",
+    "vault_identity_entity_policies",
+  ],
+  privilegedByContent(type, values, unknown) {
+    if (!GENERIC_TYPES.has(type)) return false;
+    return unknown.includes("path") || configurationPath(values.path) !== null;
+  },
+  scope(type, values): GrantedScope | undefined {
+    if (type === "vault_policy") return withWide(EMPTY_SCOPE, vaultPolicyWide(values.policy));
+    if (ALIAS_TYPES.has(type)) return aliasScope(type, values);
+    if (type === "vault_identity_group_member_entity_ids" || type === "vault_identity_group_member_group_ids")
+      return withWide(EMPTY_SCOPE, [
+        `the policies of the Vault group ${JSON.stringify(values.group_id ?? null)}, which tempgrant does not read (a member gets them)`,
+      ]);
+    if (GENERIC_TYPES.has(type)) return genericScope(values);
+    if (type === "vault_token") {
+      const scope = policyScope(values);
+      // A token created without policies takes those of its parent: the provider's own token.
+      return scope.roles.length > 0
+        ? scope
+        : withWide(scope, [
+            ...(scope.wide ?? []),
+            "the policies of the token tempgrant's apply runs with (no policies set)",
+          ]);
+    }
+    // Every other Vault type grants the policies it names, if any: its other attributes
+    // (`role_name`, `role`) name things of Vault's own, not the access they give.
+    return policyScope(values);
+  },
+  scopeAttributes(type) {
+    if (type === "vault_policy") return ["policy"];
+    if (GENERIC_TYPES.has(type)) return ["path", "data_json"];
+    return type.startsWith("vault_") ? POLICY_ATTRIBUTES : [];
+  },
+};
+
+/** The attributes naming the policies a token, identity or auth role gets. */
+const POLICY_ATTRIBUTES = ["policies", "token_policies"];
+
+/** What writes any Vault path: privileged when the path is Vault's own configuration. */
+const GENERIC_TYPES = new Set(["vault_generic_endpoint", "vault_generic_secret"]);
+
+/** What logs in as an entity or group tempgrant does not see. */
+const ALIAS_TYPES = new Set(["vault_identity_entity_alias", "vault_identity_group_alias"]);
+
+/** The policies named, as roles; `root` (Vault lower-cases policy names) and what is not a name, as wide. */
+function policyScope(values: Record<string, unknown>): GrantedScope {
+  const roles: string[] = [];
+  const wide: string[] = [];
+  for (const attribute of POLICY_ATTRIBUTES) {
+    const value = values[attribute];
+    if (value === undefined || value === null) continue;
+    // Vault's API also takes a comma-separated list.
+    const list = typeof value === "string" ? value.split(",").filter((item) => item.trim() !== "") : value;
+    if (!Array.isArray(list)) {
+      wide.push(`Vault policies tempgrant cannot read (${attribute})`);
+      continue;
+    }
+    for (const item of list) {
+      if (typeof item !== "string") wide.push(`a Vault policy tempgrant cannot read (${attribute})`);
+      else {
+        roles.push(item);
+        if (item.trim().toLowerCase() === "root")
+          wide.push(`the Vault policy ${JSON.stringify(item)} (every path, every capability)`);
+      }
+    }
+  }
+  return withWide({ privileges: [], roles, flags: [] }, wide);
+}
+
+function aliasScope(type: string, values: Record<string, unknown>): GrantedScope {
+  const of = type === "vault_identity_entity_alias" ? "entity" : "group";
+  return withWide(EMPTY_SCOPE, [
+    `the policies of the Vault ${of} ${JSON.stringify(values.canonical_id ?? null)}, which tempgrant does not read (an alias logs in as it)`,
+  ]);
+}
+
+/**
+ * The part of a path from Vault's own configuration on (`sys/…`, `auth/…`, `identity/…`),
+ * after any namespace in front of it; null for a path of a secrets engine. A path that is not
+ * text is read as configuration.
+ */
+function configurationPath(path: unknown): string | null {
+  if (typeof path !== "string") return "";
+  const segments = path
+    .trim()
+    .split("/")
+    .filter((segment) => segment !== "" && segment !== ".");
+  const at = segments.findIndex((segment) => ["sys", "auth", "identity"].includes(segment.toLowerCase()));
+  return at < 0 ? null : segments.slice(at).join("/");
+}
+
+/** A policy written through `sys/policy/<name>` or `sys/policies/acl/<name>`. */
+const POLICY_PATH = /^sys\/(?:policy|policies\/acl)\/[^/]+$/i;
+/** A login that names its policies: an auth method's user, role, group or certificate, an identity entity or group. */
+const LOGIN_PATH =
+  /^(?:auth\/[^/]+\/(?:users?|roles?|groups?|certs)\/[^/]+|identity\/(?:entity|group)\/(?:name\/)?[^/]+)$/i;
+
+/** A write through a generic endpoint to Vault's own configuration: read as the policy or login it writes. */
+function genericScope(values: Record<string, unknown>): GrantedScope {
+  const path = configurationPath(values.path);
+  if (path === null) return EMPTY_SCOPE;
+  const where = JSON.stringify(values.path ?? null);
+  let body: unknown;
+  try {
+    body = typeof values.data_json === "string" ? JSON.parse(values.data_json) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    return withWide(EMPTY_SCOPE, [`a write to the Vault path ${where} whose body tempgrant cannot read`]);
+  const fields = body as Record<string, unknown>;
+  if (POLICY_PATH.test(path)) return withWide(EMPTY_SCOPE, vaultPolicyWide(fields.policy));
+  if (LOGIN_PATH.test(path)) return policyScope(fields);
+  return withWide(EMPTY_SCOPE, [
+    `a write to Vault's own configuration (path ${where}), which tempgrant does not read`,
+  ]);
+}
