@@ -1,5 +1,5 @@
 import { quoteValue } from "../errors.js";
-import { computedWhenUnset } from "../targets/registry.js";
+import { computedWhenUnset, targetGrantees } from "../targets/registry.js";
 import {
   grantRecordOfResource,
   isGrantRecordType,
@@ -299,6 +299,12 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
           context,
         );
         if (widened.length > 0) view.widened = widened;
+      }
+      // Who an owned resource gives access to, for scope/grantee-is-principal; left out when
+      // the type names no one (most resources), to keep the document small.
+      if (owner !== null && action !== "delete" && typeof values === "object" && values !== null) {
+        const grantees = targetGrantees(change.type, values as Record<string, unknown>);
+        if (grantees !== undefined) view.grantees = grantees;
       }
       return view;
     },

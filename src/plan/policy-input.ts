@@ -149,6 +149,11 @@ export interface ResourceView {
   readonly claimedBy?: readonly string[];
   /** For a privileged resource changed in place: what the change adds to its access. */
   readonly widened?: readonly string[];
+  /**
+   * For a resource a grant owns (not being deleted): who it gives its access to, as its
+   * target reads it (PlanReaders.grantees). Left out when the type names no grantee.
+   */
+  readonly grantees?: readonly string[];
   /** The expiry the target enforces by itself (epoch seconds), when it has one. */
   readonly nativeExpiry: number | null;
   /** Whether this type can carry a native expiry that tempgrant reads (role VALID UNTIL, IAM conditions). */

@@ -1,4 +1,5 @@
 import { privilegedByTargetContent, TARGET_PRIVILEGED_TYPES } from "../targets/registry.js";
+import { OPAQUE_CARRIERS } from "./scope.js";
 
 /**
  * Resource types that give access to something, as globs. A privileged resource in a plan
@@ -9,6 +10,8 @@ export const DEFAULT_PRIVILEGED_TYPES: readonly string[] = [
   // PostgreSQL, AWS, Google Cloud, Kubernetes, and Vault (read, not bound): each one's own
   // (src/targets/*/plan-readers.ts)
   ...TARGET_PRIVILEGED_TYPES,
+  // Templates, charts, documents and payloads that create what they hold (scope.ts, OPAQUE_CARRIERS)
+  ...OPAQUE_CARRIERS.keys(),
   // MySQL and other database engines
   "mysql_grant",
   "mysql_user",

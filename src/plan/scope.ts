@@ -11,9 +11,26 @@ export type { GrantedScope, ScopeContext };
  * an attachment be judged by the policy it attaches; without it, those are judged by name alone.
  */
 export function grantedScope(type: string, after: unknown, context?: ScopeContext): GrantedScope {
+  const carried = OPAQUE_CARRIERS.get(type);
+  if (carried !== undefined)
+    return withWide(EMPTY_SCOPE, [`whatever ${carried} holds, which tempgrant does not read`]);
   const values = typeof after === "object" && after !== null ? (after as Record<string, unknown>) : {};
   return targetScope(type, values, context) ?? kinScope(type, values);
 }
+
+/**
+ * Types that create whatever their template, chart, document or payload says (an IAM user, a
+ * cluster-admin binding): privileged by default (privileged-types.ts), and too wide in a grant,
+ * since nothing here reads what they carry. `scope.allow` is the reviewed way past.
+ */
+export const OPAQUE_CARRIERS: ReadonlyMap<string, string> = new Map([
+  ["aws_cloudformation_stack", "a CloudFormation template"],
+  ["aws_cloudformation_stack_set", "a CloudFormation template"],
+  ["aws_cloudformation_stack_instances", "a CloudFormation template"],
+  ["aws_ssm_association", "an SSM document run on instances"],
+  ["aws_lambda_invocation", "a Lambda function invoked at apply"],
+  ["helm_release", "a Helm chart"],
+]);
 
 /** The attributes {@link kinScope} reads. */
 const KIN_ATTRIBUTES = [

@@ -93,6 +93,14 @@ export function targetExpiryAttributes(type: string): readonly string[] {
   return readersOf(type)?.expiryAttributes(type) ?? [];
 }
 
+/**
+ * Who a resource of this type gives its access to, as its target's readers read it (see
+ * PlanReaders.grantees); undefined when the type names no grantee or no target reads it.
+ */
+export function targetGrantees(type: string, values: Record<string, unknown>): readonly string[] | undefined {
+  return readersOf(type)?.grantees?.(type, values);
+}
+
 /** Referring type -> the reference its attributes may hold, over every target. */
 const CONFIG_REFERENCES: ReadonlyMap<string, ConfigReference> = new Map(
   READERS.flatMap((readers) => Object.entries(readers.relations?.references ?? {})),

@@ -127,6 +127,16 @@ export interface PlanReaders {
   readonly credentialAttributes: Readonly<Record<string, string>>;
   /** Which of this system's resources others in the plan refer to, and how; null for none. */
   readonly relations: RelationHooks | null;
+  /**
+   * Who the resource gives its access to, as written in it, in the form the target's binding
+   * writes a grant's principal (GCP's `user:` kind left out, a Kubernetes subject's name, an
+   * AWS user or role name): compared with the owning grant's principal, case-insensitively
+   * after trimming (`scope/grantee-is-principal`). A grantee that is never one person keeps a
+   * kind (`group:…`, `domain:…`) so that it never equals a principal as the binding writes one.
+   * Undefined when the type names no grantee (or the target does not read it); an empty list
+   * when it names no one.
+   */
+  grantees?(type: string, values: Record<string, unknown>): readonly string[] | undefined;
 }
 
 /**

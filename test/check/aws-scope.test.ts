@@ -18,6 +18,10 @@ const noExpiry = (address: string) =>
 
 const denials = planDenials(config, () => t);
 
+/** The message of `scope/grantee-is-principal` for alice's grant giving access to `grantee`. */
+const notPrincipal = (address: string, grantee: string) =>
+  `scope/grantee-is-principal: ${address} of grant alice-read gives access to "${grantee}", not to the grant's principal alice@example.com: a grant's access goes to the person approved`;
+
 function record(resources: string[], nativeExpiry = true) {
   return change("terraform_data.grant", "terraform_data", {
     input: aliceRecord({
@@ -98,7 +102,7 @@ function awsGrant(policy: string, extra: object[] = [], extraAddresses: string[]
       change(
         "aws_iam_user_policy_attachment.grant",
         "aws_iam_user_policy_attachment",
-        { user: "alice" },
+        { user: "alice@example.com" },
         { policy_arn: true, id: true },
       ),
       ...extra,
@@ -164,15 +168,17 @@ describe("finding 3: wildcards spelt another way", () => {
   });
 
   it.each([
-    ["aws_iam_user_policy", { user: "alice" }],
+    ["aws_iam_user_policy", { user: "alice@example.com" }],
     ["aws_iam_group_policy", { group: "ops" }],
-    ["aws_iam_role_policy", { role: "ops" }],
+    ["aws_iam_role_policy", { role: "alice@example.com" }],
   ])("reads the same wildcards in %s", async (type, owner) => {
     const inline = change(`${type}.x`, type, {
       ...owner,
       policy: awsPolicy({ ...emitted, Action: ["iam:?"], Resource: "arn:aws:s3:::**" }),
     });
     expect(await denials(awsGrant(awsPolicy(emitted), [inline], [`${type}.x`]))).toEqual([
+      // A group is never the grant's principal.
+      ...(type === "aws_iam_group_policy" ? [notPrincipal(`${type}.x`, "group:ops")] : []),
       tooWide(`${type}.x`, '"iam:?"'),
       tooWide(`${type}.x`, 'Resource "arn:aws:s3:::**"'),
     ]);
@@ -195,7 +201,7 @@ describe("finding 3: wildcards spelt another way", () => {
 
 describe("finding 4: groups and permission sets the grant does not create", () => {
   const membership = change("aws_iam_user_group_membership.g", "aws_iam_user_group_membership", {
-    user: "alice",
+    user: "alice@example.com",
     groups: ["ops"],
   });
 
@@ -213,7 +219,7 @@ describe("finding 4: groups and permission sets the grant does not create", () =
     const join = change("aws_iam_group_membership.g", "aws_iam_group_membership", {
       name: "m",
       group: "admin",
-      users: ["alice"],
+      users: ["alice@example.com"],
     });
     expect(
       await denials(doc([record(["aws_iam_group.admin", "aws_iam_group_membership.g"], false), admin, join])),
@@ -318,7 +324,7 @@ describe("finding 6: an imported or unchanged policy is not the grant's own", ()
     change(
       "aws_iam_user_policy_attachment.grant",
       "aws_iam_user_policy_attachment",
-      { user: "alice", policy_arn: arn },
+      { user: "alice@example.com", policy_arn: arn },
       { id: true },
     );
 
@@ -890,5 +896,42 @@ describe("attributes the provider computes when the configuration leaves them ou
         "unknown/known-at-plan: aws_sqs_queue.q (aws_sqs_queue): policy is known only after apply; access must be decided when the plan is checked",
         noGrant("aws_sqs_queue.q", "aws_sqs_queue"),
       ]);
+  });
+});
+
+describe("a bucket's grant block is never taken as left unset", () => {
+  it("keeps an unknown grant (a dynamic block tofu leaves out of the configuration) as unknown access", async () => {
+    const bucket = change("aws_s3_bucket.b", "aws_s3_bucket", { bucket: "ledger" }, { grant: true });
+    const configuration = {
+      root_module: {
+        resources: [
+          {
+            address: "aws_s3_bucket.b",
+            mode: "managed",
+            type: "aws_s3_bucket",
+            name: "b",
+            expressions: { bucket: { constant_value: "ledger" } },
+          },
+        ],
+      },
+    };
+    expect(await denials(doc([bucket], configuration))).toEqual([
+      "unknown/known-at-plan: aws_s3_bucket.b (aws_s3_bucket): grant is known only after apply; access must be decided when the plan is checked",
+      noGrant("aws_s3_bucket.b", "aws_s3_bucket"),
+    ]);
+  });
+
+  it("reads a CloudFormation stack or Helm release as too wide in a grant, and privileged outside one", async () => {
+    const stack = change("aws_cloudformation_stack.s", "aws_cloudformation_stack", {
+      name: "s",
+      template_body: "{}",
+    });
+    expect(await denials(doc([stack]))).toEqual([
+      tooWide(
+        "aws_cloudformation_stack.s",
+        "whatever a CloudFormation template holds, which tempgrant does not read",
+      ),
+      noGrant("aws_cloudformation_stack.s", "aws_cloudformation_stack"),
+    ]);
   });
 });

@@ -15,6 +15,10 @@ const expires = formatTimestamp(t + 3_600);
 
 const denials = planDenials(config, () => t);
 
+/** The message of `scope/grantee-is-principal` for alice's grant giving access to `grantee`. */
+const notPrincipal = (address: string, grantee: string) =>
+  `scope/grantee-is-principal: ${address} of grant alice-read gives access to "${grantee}", not to the grant's principal alice@example.com: a grant's access goes to the person approved`;
+
 function change(address: string, type: string, after: object) {
   return {
     address,
@@ -105,13 +109,17 @@ describe("GCP members (finding 12)", () => {
     );
 
   it("passes a named user, group, federated group or federated principal with the emitted condition", async () => {
+    expect(await denials(member("user:alice@example.com"))).toEqual([]);
+    // Not too wide; but none of them is the grant's principal (scope/grantee-is-principal).
     for (const who of [
-      "user:alice@example.com",
       "group:ops@example.com",
       "principalSet://iam.googleapis.com/locations/global/workforcePools/pool/group/ops",
       "principal://iam.googleapis.com/locations/global/workforcePools/pool/subject/alice",
     ])
-      expect([who, await denials(member(who))]).toEqual([who, []]);
+      expect([who, await denials(member(who))]).toEqual([
+        who,
+        [notPrincipal("google_project_iam_member.grant", who)],
+      ]);
   });
 
   it("reads a whole pool, an attribute class, the public set and project-role members as wide", async () => {
@@ -127,6 +135,7 @@ describe("GCP members (finding 12)", () => {
       "user:*",
     ])
       expect(await denials(member(who))).toEqual([
+        notPrincipal("google_project_iam_member.grant", who.replace(/^user:/, "")),
         tooWide("google_project_iam_member.grant", `the member ${who}`),
       ]);
   });
@@ -152,9 +161,9 @@ describe("GCP members (finding 12)", () => {
 describe("PostgreSQL roles (finding 13)", () => {
   it("passes a grant of an ordinary role, pg_signal_backend, and the read-all and write-all roles", async () => {
     for (const role of ["orders_read", "pg_signal_backend", "pg_read_all_data", "pg_write_all_data"])
-      expect(await denials(granted("postgresql_grant_role", { role: "alice", grant_role: role }))).toEqual(
-        [],
-      );
+      expect(
+        await denials(granted("postgresql_grant_role", { role: "alice@example.com", grant_role: role })),
+      ).toEqual([]);
   });
 
   it("forbids the superuser-equivalent roles by default", async () => {
@@ -168,16 +177,18 @@ describe("PostgreSQL roles (finding 13)", () => {
       "alloydbsuperuser",
       "azure_pg_admin",
     ]) {
-      expect(await denials(granted("postgresql_grant_role", { role: "alice", grant_role: role }))).toEqual([
-        tooWide("postgresql_grant_role.grant", `the role "${role}"`),
-      ]);
+      expect(
+        await denials(granted("postgresql_grant_role", { role: "alice@example.com", grant_role: role })),
+      ).toEqual([tooWide("postgresql_grant_role.grant", `the role "${role}"`)]);
     }
     expect(
       await denials(granted("postgresql_role", { name: "alice", login: false, roles: ["Postgres"] })),
     ).toEqual([tooWide("postgresql_role.grant", 'the role "Postgres"')]);
     // Compared trimmed: blanks around a name do not make it another role.
     expect(
-      await denials(granted("postgresql_grant_role", { role: "alice", grant_role: " rds_superuser\t" })),
+      await denials(
+        granted("postgresql_grant_role", { role: "alice@example.com", grant_role: " rds_superuser\t" }),
+      ),
     ).toEqual([tooWide("postgresql_grant_role.grant", 'the role " rds_superuser\t"')]);
   });
 });

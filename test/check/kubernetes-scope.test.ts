@@ -68,6 +68,10 @@ const unknownAtPlan = (address: string, type: string, path: string) =>
 
 const alice = [{ kind: "User", name: "alice@example.com", api_group: "rbac.authorization.k8s.io" }];
 const bindingAddress = "kubernetes_cluster_role_binding_v1.grant";
+
+/** The message of `scope/grantee-is-principal` for alice's grant giving access to `grantee`. */
+const notPrincipal = (address: string, grantee: string) =>
+  `scope/grantee-is-principal: ${address} of grant alice-read gives access to "${grantee}", not to the grant's principal alice@example.com: a grant's access goes to the person approved`;
 const binding = (role: string, subject: object[] = alice) =>
   change(bindingAddress, "kubernetes_cluster_role_binding_v1", {
     metadata: [{ name: "tempgrant-alice-read" }],
@@ -100,8 +104,12 @@ describe("Kubernetes: what stays narrow", () => {
     ]);
     expect(await denials(granted(narrow, binding("r")))).toEqual([]);
     expect(await denials(granted(binding("view")))).toEqual([]);
+    // Not too wide; but a Group or ServiceAccount is not the grant's principal.
     const kinds = [{ kind: "Group", name: "oncall" }, ...alice, { kind: "ServiceAccount", name: "ci" }];
-    expect(await denials(granted(binding("view", kinds)))).toEqual([]);
+    expect(await denials(granted(binding("view", kinds)))).toEqual([
+      notPrincipal(bindingAddress, "ci"),
+      notPrincipal(bindingAddress, "oncall"),
+    ]);
     expect(
       await denials(
         standing(
@@ -224,6 +232,7 @@ describe("Kubernetes' own roles and groups (findings 7 and 8)", () => {
     ]) {
       const subject = { kind: "Group", name: name!, api_group: "rbac.authorization.k8s.io" };
       expect(await denials(granted(binding("view", [subject])))).toEqual([
+        notPrincipal(bindingAddress, name!),
         tooWide(bindingAddress, `the subject Group ${name} (${what})`),
       ]);
     }

@@ -20,6 +20,10 @@ const expires = formatTimestamp(expiresAt);
 
 const denials = planDenials(config, () => t);
 
+/** The message of `scope/grantee-is-principal` for alice's grant giving access to `grantee`. */
+const notPrincipal = (address: string, grantee: string) =>
+  `scope/grantee-is-principal: ${address} of grant alice-read gives access to "${grantee}", not to the grant's principal alice@example.com: a grant's access goes to the person approved`;
+
 /** A grant record (legacy terraform_data form) that owns `resources`. */
 function record(resources: string[], binding = "aws-iam", nativeExpiry = true) {
   return change("terraform_data.grant", "terraform_data", {
@@ -79,7 +83,7 @@ function awsGrant(policy: string, extra: object[] = [], extraAddresses: string[]
       change(
         "aws_iam_user_policy_attachment.grant",
         "aws_iam_user_policy_attachment",
-        { user: "alice" },
+        { user: "alice@example.com" },
         { policy_arn: true, id: true },
       ),
       ...extra,
@@ -178,7 +182,7 @@ describe("AWS IAM policy documents", () => {
 
   it("reads inline policies: an Allow statement of a role policy without the expiry is no native expiry", async () => {
     const inline = change("aws_iam_role_policy.inline", "aws_iam_role_policy", {
-      role: "alice",
+      role: "alice@example.com",
       policy: awsPolicy({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::ledger/*" }),
     });
     expect(await denials(awsGrant(awsPolicy(emitted), [inline], ["aws_iam_role_policy.inline"]))).toEqual([
@@ -189,16 +193,20 @@ describe("AWS IAM policy documents", () => {
   it("refuses attaching a policy the grant does not create, such as AdministratorAccess", async () => {
     const admin = "arn:aws:iam::aws:policy/AdministratorAccess";
     for (const [type, values] of [
-      ["aws_iam_role_policy_attachment", { role: "alice", policy_arn: admin }],
+      ["aws_iam_role_policy_attachment", { role: "alice@example.com", policy_arn: admin }],
       ["aws_iam_group_policy_attachment", { group: "ops", policy_arn: admin }],
-      ["aws_iam_policy_attachment", { name: "x", users: ["alice"], policy_arn: admin }],
+      ["aws_iam_policy_attachment", { name: "x", users: ["alice@example.com"], policy_arn: admin }],
       ["aws_iam_role", { name: "alice", assume_role_policy: "", managed_policy_arns: [admin] }],
       ["aws_ssoadmin_managed_policy_attachment", { managed_policy_arn: admin, permission_set_arn: "arn:ps" }],
     ] as const) {
       const attachment = change(`${type}.extra`, type, values);
       expect([type, await denials(awsGrant(awsPolicy(emitted), [attachment], [`${type}.extra`]))]).toEqual([
         type,
-        [tooWide(`${type}.extra`, `the policy ${admin}, which this plan does not create for the grant`)],
+        [
+          // A group is never the grant's principal.
+          ...(type === "aws_iam_group_policy_attachment" ? [notPrincipal(`${type}.extra`, "group:ops")] : []),
+          tooWide(`${type}.extra`, `the policy ${admin}, which this plan does not create for the grant`),
+        ],
       ]);
     }
   });
@@ -324,7 +332,7 @@ describe("AWS attachments in a real tofu plan's configuration", () => {
         change: {
           actions: ["create"],
           before: null,
-          after: isPolicy ? { name: "p", policy: awsPolicy(emitted) } : { user: "alice" },
+          after: isPolicy ? { name: "p", policy: awsPolicy(emitted) } : { user: "alice@example.com" },
           after_unknown: isPolicy ? { arn: true, id: true } : { policy_arn: true, id: true },
         },
       };
@@ -395,6 +403,7 @@ describe("GCP IAM", () => {
     const end = [condition(`request.time < timestamp("${expires}")`)];
     for (const who of ["allUsers", "allAuthenticatedUsers", "domain:example.com"]) {
       expect(await denials(member({ member: who, condition: end }))).toEqual([
+        notPrincipal("google_project_iam_member.grant", who),
         tooWide("google_project_iam_member.grant", `the member ${who}`),
       ]);
     }
@@ -424,6 +433,7 @@ describe("GCP IAM", () => {
       ),
     ).toEqual([
       `native-expiry/matches-record: google_project_iam_policy.grant of grant alice-read: it has no native expiry, not the record's expiry ${expires}`,
+      notPrincipal("google_project_iam_policy.grant", "allAuthenticatedUsers"),
       tooWide("google_project_iam_policy.grant", "the member allAuthenticatedUsers"),
       tooWide("google_project_iam_policy.grant", 'the role "roles/owner"'),
     ]);
@@ -522,6 +532,7 @@ describe("Kubernetes RBAC", () => {
       { kind: "Group", name: "system:authenticated" },
     ]);
     expect(await denials(plan(everyone))).toEqual([
+      notPrincipal("kubernetes_role_binding_v1.grant", "system:authenticated"),
       tooWide("kubernetes_role_binding_v1.grant", "the subject Group system:authenticated (everyone)"),
     ]);
   });

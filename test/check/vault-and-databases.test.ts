@@ -190,7 +190,11 @@ path "auth/token/lookup-self" { capabilities = ["read"] }`),
 describe("PostgreSQL", () => {
   it("reads WITH ADMIN OPTION on a membership as GRANT OPTION", async () => {
     const grant = (values: object) =>
-      granted("postgresql_grant_role", { role: "alice", grant_role: "orders_read", ...values }, "postgresql");
+      granted(
+        "postgresql_grant_role",
+        { role: "alice@example.com", grant_role: "orders_read", ...values },
+        "postgresql",
+      );
     expect(await denials(grant({ with_admin_option: true }))).toEqual([
       tooWide("postgresql_grant_role.grant", "the grant_option flag"),
     ]);

@@ -286,7 +286,9 @@ export const awsIamReaders: PlanReaders = {
   // for any privileged resource).
   computedWhenUnset(type) {
     const attribute = INLINE_RESOURCE_POLICIES[type];
-    if (type === "aws_s3_bucket") return [...(attribute ? [attribute] : []), "acl", "grant"];
+    // Attributes only, never a block such as `grant`: tofu leaves a dynamic block out of the
+    // configuration, so "not configured" could not be told from "built at apply time".
+    if (type === "aws_s3_bucket") return [...(attribute ? [attribute] : []), "acl"];
     if (SHARED_SNAPSHOTS.has(type)) return ["shared_accounts"];
     return attribute === undefined ? [] : [attribute];
   },
@@ -309,6 +311,36 @@ export const awsIamReaders: PlanReaders = {
   expiryAttributes: () => [],
   credentialAttributes: {},
   relations: awsIamRelations,
+  grantees(type, values) {
+    const attributes = AWS_GRANTEES[type];
+    if (attributes === undefined) return undefined;
+    return Object.entries(attributes).flatMap(([attribute, kind]) =>
+      strings(values[attribute]).map((name) => (kind === "group" ? `group:${name}` : name)),
+    );
+  },
+};
+
+/**
+ * Types that give their access to IAM users, roles or groups by name, and the attributes
+ * naming them. The AWS binding attaches its policy to the principal as a user or role of that
+ * name. A group is never one person: its names keep a `group:` kind, which no IAM name holds.
+ * SSO account assignments name their principal by an Identity Store id, which cannot be
+ * compared with a name: not read here.
+ */
+const AWS_GRANTEES: Readonly<Record<string, Readonly<Record<string, "name" | "group">>>> = {
+  aws_iam_user_policy_attachment: { user: "name" },
+  aws_iam_role_policy_attachment: { role: "name" },
+  aws_iam_group_policy_attachment: { group: "group" },
+  aws_iam_policy_attachment: { users: "name", roles: "name", groups: "group" },
+  aws_iam_user_policy_attachments_exclusive: { user_name: "name" },
+  aws_iam_role_policy_attachments_exclusive: { role_name: "name" },
+  aws_iam_group_policy_attachments_exclusive: { group_name: "group" },
+  aws_iam_user_policy: { user: "name" },
+  aws_iam_role_policy: { role: "name" },
+  aws_iam_group_policy: { group: "group" },
+  // A user joining groups gives the groups' access to the user; a group's members, to them.
+  aws_iam_user_group_membership: { user: "name" },
+  aws_iam_group_membership: { users: "name" },
 };
 
 function awsScope(

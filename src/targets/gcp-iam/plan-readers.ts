@@ -85,7 +85,41 @@ export const gcpIamReaders: PlanReaders = {
   expiryAttributes: () => [],
   credentialAttributes: {},
   relations: null,
+  grantees(type, values) {
+    if (GCP_BINDING.test(type)) return gcpGrantees([values]);
+    // A policy document that cannot be read is too wide already (scope/no-wildcard).
+    if (GCP_POLICY.test(type) && typeof values.policy_data === "string")
+      return gcpGrantees(policyBindings(values.policy_data));
+    return undefined;
+  },
 };
+
+/** The bindings of a policy document (JSON text); none when it cannot be read. */
+function policyBindings(text: string): Record<string, unknown>[] {
+  try {
+    const bindings: unknown = (JSON.parse(text) as { bindings?: unknown } | null)?.bindings;
+    return Array.isArray(bindings)
+      ? bindings.filter((b): b is Record<string, unknown> => typeof b === "object" && b !== null)
+      : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The members of an IAM member or binding, in the form the GCP binding writes a principal:
+ * it writes `user:<principal>` for a principal without a kind, and a principal with a kind
+ * (`serviceAccount:ci@…`) as it is. So `user:` is left out and every other kind kept: a
+ * `group:`, `domain:` or `principalSet://` member is never one person, and never equals a
+ * principal that names one.
+ */
+function gcpGrantees(bindings: readonly Record<string, unknown>[]): string[] {
+  const members = bindings.flatMap((values) => [...strings(values.member), ...strings(values.members)]);
+  return members.map((member) => {
+    const trimmed = member.trim();
+    return /^user:/i.test(trimmed) ? trimmed.slice("user:".length) : trimmed;
+  });
+}
 
 function gcpScope(type: string, values: Record<string, unknown>): GrantedScope | undefined {
   if (/_iam_(member|binding)$/.test(type)) return fromReading(readGcpBindings([values]));

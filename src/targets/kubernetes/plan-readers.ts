@@ -155,6 +155,12 @@ export const kubernetesReaders: PlanReaders = {
     return undefined;
   },
   relations: kubernetesRelations,
+  // A binding's subjects by name, as the binding writes the principal (a User named so). A
+  // Group or ServiceAccount is not one person: it passes only when named as the principal.
+  grantees(type, values) {
+    const object = rbacObject(type, values);
+    return object && "subjects" in object ? object.subjects.map((subject) => subject.name) : undefined;
+  },
 };
 
 function kubernetesScope(object: RbacObject, context: ScopeContext | undefined): GrantedScope {
