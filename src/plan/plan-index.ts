@@ -1,5 +1,6 @@
 import { quoteValue } from "../errors.js";
 import { computedWhenUnset, targetGrantees } from "../targets/registry.js";
+import { isPathIn } from "../targets/scope-values.js";
 import {
   grantRecordOfResource,
   isGrantRecordType,
@@ -776,13 +777,7 @@ function withoutUnsetComputed(
   const configured = relations.configuredAttributes(change);
   if (configured === undefined) return unknown;
   const unset = computed.filter((attribute) => !configured.has(attribute));
-  return unknown.filter(
-    (path) =>
-      !unset.some(
-        (attribute) =>
-          path === attribute || path.startsWith(`${attribute}.`) || path.startsWith(`${attribute}[`),
-      ),
-  );
+  return unknown.filter((path) => !unset.some((attribute) => isPathIn(path, attribute)));
 }
 
 /** Summarizes a plan's action list. */

@@ -23,3 +23,8 @@ export function grantOption(values: Record<string, unknown>): string[] {
     ? ["grant_option"]
     : [];
 }
+
+/** Whether an attribute path (`policy`, `grant[0].uri`, as after_unknown is flattened) is `attribute` or inside it. */
+export function isPathIn(path: string, attribute: string): boolean {
+  return path === attribute || path.startsWith(`${attribute}.`) || path.startsWith(`${attribute}[`);
+}

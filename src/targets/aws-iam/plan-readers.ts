@@ -1,4 +1,4 @@
-import { strings, withWide } from "../scope-values.js";
+import { isPathIn, strings, withWide } from "../scope-values.js";
 import {
   addressWithoutInstanceKey,
   relationEntry,
@@ -168,13 +168,7 @@ const PUBLIC_ACLS = new Set(["public-read", "public-read-write", "authenticated-
 
 /** Whether `attribute` (or a part of it, or the whole value) is known only after apply. */
 function unknownAt(unknown: readonly string[], attribute: string): boolean {
-  return unknown.some(
-    (path) =>
-      path === "*" ||
-      path === attribute ||
-      path.startsWith(`${attribute}.`) ||
-      path.startsWith(`${attribute}[`),
-  );
+  return unknown.some((path) => path === "*" || isPathIn(path, attribute));
 }
 
 /**
