@@ -6,7 +6,7 @@ import { runCli } from "../support/cli.js";
 
 interface CheckJson {
   passed: boolean;
-  deny: { rule: string; address: string | null }[];
+  deny: { rule: string; address: string | null; message: string }[];
   warn: { rule: string }[];
 }
 
@@ -70,13 +70,23 @@ describe("tempgrant check on real plans from other projects", () => {
     expect(result.stderr).toBe("");
     const report = JSON.parse(result.stdout) as CheckJson;
     expect(result.exitCode).toBe(report.passed ? 0 : 1);
-    // Nothing here is a grant, so every privileged resource it creates is unmanaged.
-    const privileged = /(^|\.)(aws_iam_|google_.*_iam_|aws_s3_bucket_policy)/;
+    // Nothing here is a grant, so every privileged resource it creates is unmanaged. A bucket
+    // counts when its ACL grants are unknown at plan time: they could give anyone access.
+    const privileged = /(^|\.)(aws_iam_|google_.*_iam_|aws_s3_bucket_policy|aws_s3_bucket\.)/;
     const unmanaged = report.deny
       .filter((v) => v.rule === "unmanaged/privileged-without-grant")
       .map((v) => v.address);
     expect(unmanaged.every((address) => privileged.test(address ?? ""))).toBe(true);
     if (/iam|bucket_policy/.test(name)) expect(unmanaged.length).toBeGreaterThan(0);
+    for (const bucket of unmanaged.filter((address) => /(^|\.)aws_s3_bucket\./.test(address ?? ""))) {
+      const unknownGrant = report.deny.some(
+        (v) =>
+          v.rule === "unknown/known-at-plan" &&
+          v.address === bucket &&
+          /: grant is known only/.test(v.message),
+      );
+      expect(unknownGrant, `${bucket} is privileged only for its unknown ACL grants`).toBe(true);
+    }
   });
 
   it("rejects the invalid one with exit 2 and one line naming the place", async (context) => {
