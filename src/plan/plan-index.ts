@@ -24,6 +24,7 @@ import type {
   ApprovalResult,
   ResourceView,
 } from "./policy-input.js";
+import { codeRunBy, codeRunners } from "./code-runners.js";
 import { PlanRelations } from "./plan-relations.js";
 import { DEFAULT_PRIVILEGED_TYPES, privilegedByContent, typeMatcher } from "./privileged-types.js";
 import { accessRelevantUnknown, grantedScope, widenedScope } from "./scope.js";
@@ -188,6 +189,22 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
     if (owned === undefined) ownedBy.set(owner, [change]);
     else owned.push(change);
   }
+  // Code the stack runs: provisioners are judged with their resource's change; a data source
+  // that runs a program ran during this plan already, so each block is judged as a read of its own.
+  const runners = codeRunners(plan);
+  const programReads = new Map<ResourceChangeJson, string>();
+  for (const runner of runners.values())
+    if (runner.everyPlan) {
+      const read = {
+        address: runner.address,
+        mode: "data",
+        type: runner.type,
+        name: runner.name,
+        change: { actions: ["read"], before: null, after: null },
+      };
+      programReads.set(read, runner.runs);
+      resources.push(read);
+    }
   // Gone from the target already (the refresh found it deleted): nothing is left behind.
   if (unlisted.size > 0)
     for (const drifted of plan.resource_drift ?? [])
@@ -288,6 +305,8 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
         if (unknownAccess.length > 0) view.unknownAccess = unknownAccess;
       }
       if (typeof change.previous_address === "string") view.previousAddress = change.previous_address;
+      const runs = programReads.get(change) ?? codeRunBy(runners, change, action);
+      if (runs !== undefined) view.runsCode = runs;
       // Shared addresses are rare: most plans have none, and then no lookup at all.
       const claimedBy = shared.size > 0 ? shared.get(change.address) : undefined;
       if (claimedBy !== undefined) view.claimedBy = claimedBy;

@@ -1,4 +1,10 @@
 import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
+import {
+  configKey,
+  configKeyOfChange,
+  forEachConfiguredResource,
+  type ConfigResource,
+} from "./configuration.js";
 import { targetConfigReference, targetRelations } from "../targets/registry.js";
 import type { ConfigReference, RelationIndex, RelationLookups } from "../targets/relation-hooks.js";
 
@@ -80,7 +86,7 @@ export class PlanRelations implements RelationLookups {
     const reference = targetConfigReference(change.type);
     if (reference === undefined || !reference.attributes.includes(attribute)) return false;
     const module = (change as { module_address?: string }).module_address ?? "";
-    const config = this.config().get(`${stripKeys(module)}|${change.type}.${change.name ?? ""}`);
+    const config = this.config().get(configKeyOfChange(change));
     const expression = config?.expressions?.[attribute];
     const references = expression?.references;
     if (!Array.isArray(references) || references.length === 0) return false;
@@ -108,8 +114,7 @@ export class PlanRelations implements RelationLookups {
    * when the plan holds no configuration of it, so a caller cannot tell (and assumes set).
    */
   configuredAttributes(change: ResourceChangeJson): ReadonlySet<string> | undefined {
-    const module = (change as { module_address?: string }).module_address ?? "";
-    const config = this.config().get(`${stripKeys(module)}|${change.type}.${change.name ?? ""}`);
+    const config = this.config().get(configKeyOfChange(change));
     const expressions = config?.expressions;
     return typeof expressions === "object" && expressions !== null
       ? new Set(Object.keys(expressions))
@@ -155,13 +160,9 @@ export class PlanRelations implements RelationLookups {
   private config(): Map<string, ConfigResource> {
     if (this.configIndex) return this.configIndex;
     const index = new Map<string, ConfigResource>();
-    const walk = (module: ConfigModule | undefined, path: string) => {
-      for (const resource of Array.isArray(module?.resources) ? module.resources : [])
-        if (typeof resource?.address === "string") index.set(`${path}|${resource.address}`, resource);
-      for (const [name, call] of Object.entries(module?.module_calls ?? {}))
-        walk(call?.module, path === "" ? `module.${name}` : `${path}.module.${name}`);
-    };
-    walk((this.plan as { configuration?: { root_module?: ConfigModule } }).configuration?.root_module, "");
+    forEachConfiguredResource(this.plan, (resource, path) => {
+      if (typeof resource.address === "string") index.set(configKey(path, resource.address), resource);
+    });
     return (this.configIndex = index);
   }
 }
@@ -175,19 +176,6 @@ interface ReferencePatterns {
   readonly reference: RegExp;
 }
 
-interface ConfigResource {
-  readonly address?: string;
-  readonly expressions?: Record<
-    string,
-    { readonly references?: unknown; readonly constant_value?: unknown } | undefined
-  >;
-}
-
-interface ConfigModule {
-  readonly resources?: readonly ConfigResource[];
-  readonly module_calls?: Record<string, { readonly module?: ConfigModule } | undefined>;
-}
-
 /** Whether the plan creates, updates or replaces the resource, and does not import it. */
 function written(change: ResourceChangeJson): boolean {
   const { actions } = change.change;
@@ -196,11 +184,6 @@ function written(change: ResourceChangeJson): boolean {
     (importing === undefined || importing === null) &&
     (actions.includes("create") || actions.includes("update"))
   );
-}
-
-/** `module.a["x"].module.b[0]` -> `module.a.module.b`. */
-function stripKeys(address: string): string {
-  return address.replace(/\[[^\]]*\]/g, "");
 }
 
 function escapeRegExp(text: string): string {

@@ -154,6 +154,11 @@ export interface ResourceView {
    * target reads it (PlanReaders.grantees). Left out when the type names no grantee.
    */
   readonly grantees?: readonly string[];
+  /**
+   * What the resource's block runs with the pipeline's rights, when this plan runs it: its
+   * provisioners (created or destroyed), or the program of a data source read during the plan.
+   */
+  readonly runsCode?: string;
   /** The expiry the target enforces by itself (epoch seconds), when it has one. */
   readonly nativeExpiry: number | null;
   /** Whether this type can carry a native expiry that tempgrant reads (role VALID UNTIL, IAM conditions). */

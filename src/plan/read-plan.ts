@@ -10,6 +10,8 @@ import { JsonUnitError, JsonUnits, type JsonUnitProblem } from "./json-units.js"
 import { startUnitChecker } from "./unit-check-helper.js";
 import type { UnitChecker } from "./unit-checks.js";
 import { computedWhenUnset, isReferringType } from "../targets/registry.js";
+import { runsCode } from "./code-runners.js";
+import type { ConfigResource } from "./configuration.js";
 import { OPEN_ARRAY, OPEN_OBJECT } from "../grant/strict-json.js";
 
 /**
@@ -227,7 +229,8 @@ function describeJsonError(text: string, error: Error): string {
 /**
  * Reads what tempgrant needs of a plan, walking its JSON: the top level's scalars, every
  * resource change and drift entry (without what no reader looks at), and of the
- * configuration only the expressions of types whose references a target reads (plan-relations.ts). Everything else
+ * configuration only the expressions of types whose references a target reads (plan-relations.ts) and the
+ * blocks that run code (code-runners.ts). Everything else
  * (planned_values, prior_state, the configuration's other resources, ...) is read and
  * checked like the rest, then dropped: a plan's bulk is never held.
  */
@@ -270,7 +273,8 @@ function walkPlan(units: JsonUnits): unknown {
 /**
  * Walks a module of planned values, prior state or configuration: each resource is read
  * whole; child modules and module calls are walked in turn. Returns, for a configuration,
- * the module with only the resources a reader looks at (types whose references a target reads).
+ * the module with only the resources a reader looks at (types whose references a target reads,
+ * blocks that run code).
  */
 function walkModule(units: JsonUnits, keep: boolean): ConfigModule | undefined {
   const resources: unknown[] = [];
@@ -279,14 +283,18 @@ function walkModule(units: JsonUnits, keep: boolean): ConfigModule | undefined {
     if (key === "resources") {
       const list = units.elements(() => {
         if (!keep) return units.skip();
-        const resource = units.take() as { type?: unknown; address?: unknown; expressions?: unknown } | null;
+        const resource = units.take() as ConfigResource | null;
         if (
           typeof resource === "object" &&
           resource !== null &&
           typeof resource.type === "string" &&
-          (isReferringType(resource.type) || computedWhenUnset(resource.type).length > 0)
-        )
-          resources.push({ address: resource.address, expressions: resource.expressions });
+          (isReferringType(resource.type) ||
+            computedWhenUnset(resource.type).length > 0 ||
+            runsCode(resource))
+        ) {
+          const { address, mode, type, expressions, provisioners } = resource;
+          resources.push({ address, mode, type, expressions, provisioners });
+        }
       });
       if (!list) units.skip();
     } else if (key === "root_module") {

@@ -30,6 +30,9 @@ export const OPAQUE_CARRIERS: ReadonlyMap<string, string> = new Map([
   ["aws_ssm_association", "an SSM document run on instances"],
   ["aws_lambda_invocation", "a Lambda function invoked at apply"],
   ["helm_release", "a Helm chart"],
+  // The shell provider runs its scripts on the pipeline's machine at create, read and delete.
+  ["shell_script", "a shell script"],
+  ["shell_sensitive_script", "a shell script"],
 ]);
 
 /** The attributes {@link kinScope} reads. */

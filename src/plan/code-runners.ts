@@ -1,0 +1,94 @@
+import {
+  configKey,
+  configKeyOfChange,
+  forEachConfiguredResource,
+  type ConfigResource,
+} from "./configuration.js";
+import type { ChangeAction } from "./policy-input.js";
+import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
+
+/**
+ * Data sources that run a program the configuration names each time they are read: during
+ * `plan`, with the pipeline's credentials, before any check sees the plan.
+ */
+const PROGRAM_DATA_SOURCES: ReadonlyMap<string, string> = new Map([
+  ["external", "the program it names"],
+  ["shell_script", "the shell script it holds"],
+]);
+
+/** A configured block that runs code with the pipeline's rights, and what it runs. */
+export interface CodeRunner {
+  /** The block's address with its module path (`module.a.data.external.x`). */
+  readonly address: string;
+  readonly type: string;
+  readonly name: string;
+  /** What the block runs, and when, for the message. */
+  readonly runs: string;
+  /** A data source, read during every plan (there is no change for it to be part of). */
+  readonly everyPlan: boolean;
+}
+
+/** Whether a configured block runs code: the read-plan walk keeps these (and drops the rest). */
+export function runsCode(resource: ConfigResource): boolean {
+  return provisionerTypes(resource).length > 0 || programOf(resource) !== undefined;
+}
+
+/**
+ * The blocks of the plan's configuration that run code: provisioners (any kind: a `local-exec`
+ * runs on the pipeline's machine, a `remote-exec` or `file` acts on a host with credentials
+ * the stack holds) and data sources that run a program. Keyed like {@link configKeyOfChange}.
+ */
+export function codeRunners(plan: PlanJson): ReadonlyMap<string, CodeRunner> {
+  const runners = new Map<string, CodeRunner>();
+  forEachConfiguredResource(plan, (resource, path) => {
+    if (typeof resource.address !== "string" || typeof resource.type !== "string") return;
+    const address = path === "" ? resource.address : `${path}.${resource.address}`;
+    const name = resource.address.split(".").pop() ?? "";
+    const program = programOf(resource);
+    const provisioners = provisionerTypes(resource);
+    if (program !== undefined)
+      runners.set(configKey(path, resource.address), {
+        address,
+        type: resource.type,
+        name,
+        runs: `runs ${program} during every plan`,
+        everyPlan: true,
+      });
+    else if (provisioners.length > 0)
+      runners.set(configKey(path, resource.address), {
+        address,
+        type: resource.type,
+        name,
+        runs: `runs its ${[...new Set(provisioners)].join(", ")} provisioner${provisioners.length > 1 ? "s" : ""} when created or destroyed`,
+        everyPlan: false,
+      });
+  });
+  return runners;
+}
+
+/**
+ * What a resource change runs: its block's provisioners when the change creates or destroys
+ * it (a creation-time or a destroy-time provisioner; the plan does not say which it has).
+ */
+export function codeRunBy(
+  runners: ReadonlyMap<string, CodeRunner>,
+  change: ResourceChangeJson,
+  action: ChangeAction,
+): string | undefined {
+  if (runners.size === 0 || !(action === "create" || action === "replace" || action === "delete")) return;
+  const runner = runners.get(configKeyOfChange(change));
+  return runner === undefined || runner.everyPlan ? undefined : runner.runs;
+}
+
+function provisionerTypes(resource: ConfigResource): string[] {
+  const list = resource.provisioners;
+  if (!Array.isArray(list)) return [];
+  // A provisioner of a kind not named still runs something: counted by position.
+  return list.map((p: { type?: unknown }) => (typeof p?.type === "string" ? p.type : "unnamed"));
+}
+
+function programOf(resource: ConfigResource): string | undefined {
+  return resource.mode === "data" && typeof resource.type === "string"
+    ? PROGRAM_DATA_SOURCES.get(resource.type)
+    : undefined;
+}
