@@ -78,6 +78,10 @@ describe("tempgrant check on real plans from other projects", () => {
       .map((v) => v.address);
     expect(unmanaged.every((address) => privileged.test(address ?? ""))).toBe(true);
     if (/iam|bucket_policy/.test(name)) expect(unmanaged.length).toBeGreaterThan(0);
+    // A provisioner is code the stack runs: denied on each instance the plan creates or destroys.
+    const plan = JSON.parse(readFileSync(join(corpus, name), "utf8")) as Record<string, unknown>;
+    const runners = report.deny.filter((v) => v.rule === "unmanaged/runs-code").map((v) => v.address);
+    expect(runners).toEqual(provisionedInstances(plan));
     for (const bucket of unmanaged.filter((address) => /(^|\.)aws_s3_bucket\./.test(address ?? ""))) {
       const unknownGrant = report.deny.some(
         (v) =>
@@ -98,3 +102,26 @@ describe("tempgrant check on real plans from other projects", () => {
     expect(result.stderr).toMatch(/invalid\.json: is not valid JSON \(.* at line 676, column 29\)/);
   });
 });
+
+interface ConfigModule {
+  resources?: { address: string; provisioners?: unknown[] }[];
+  module_calls?: Record<string, { module?: ConfigModule }>;
+}
+
+/** The created, replaced or destroyed instances of configured blocks with provisioners, as the plan lists them. */
+function provisionedInstances(plan: Record<string, unknown>): string[] {
+  const blocks = new Set<string>();
+  const walk = (module: ConfigModule | undefined, path: string) => {
+    for (const resource of module?.resources ?? [])
+      if ((resource.provisioners ?? []).length > 0) blocks.add(`${path}${resource.address}`);
+    for (const [name, call] of Object.entries(module?.module_calls ?? {}))
+      walk(call.module, `${path}module.${name}.`);
+  };
+  walk((plan.configuration as { root_module?: ConfigModule } | undefined)?.root_module, "");
+  const changes = (plan.resource_changes ?? []) as { address: string; change: { actions: string[] } }[];
+  return changes
+    .filter(({ change }) => change.actions.some((action) => action === "create" || action === "delete"))
+    .map(({ address }) => address)
+    .filter((address) => blocks.has(address.replace(/\[[^\]]*\]/g, "")))
+    .sort();
+}
