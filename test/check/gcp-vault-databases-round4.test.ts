@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { formatTimestamp } from "../../src/grant/index.js";
+import { resolveConfig } from "../../src/policy/index.js";
+import { created, grantedAt, notPrincipal, planDenials, tooWide } from "../support/plan-denials.js";
+
+// Red-team round 4: GCP members a reviewer cannot read and custom roles named as forbidden
+// ones; Vault auth methods and tokens that outlive the grant; MySQL's anonymous user,
+// Snowflake default roles, and PostgreSQL CREATE on a schema or database. Crafted plan JSON
+// shaped as the providers write planned values, checked through the real compiled bundle with
+// the default configuration.
+const config = resolveConfig();
+const t = Math.floor(Date.now() / 1000) + 60;
+const denials = planDenials(config, () => t);
+
+/** A plan of one grant record of `kind` owning `<type>.grant`, and that resource. */
+const granted = (type: string, values: object, kind = "custom", nativeExpiry = false) =>
+  grantedAt(t, { kind, nativeExpiry }, [created(`${type}.grant`, type, values)]);
+
+describe("GCP (round 4)", () => {
+  const condition = {
+    title: "tempgrant-alice-read",
+    description: "tempgrant alice-read: INC-42",
+    expression: `request.time < timestamp("${formatTimestamp(t + 3_600)}")`,
+  };
+  const member = (who: string, role = "roles/cloudsql.viewer") =>
+    granted("google_project_iam_member", { project: "p", role, member: who, condition }, "gcp-iam", true);
+  const address = "google_project_iam_member.grant";
+  const hidden = (who: string, at: string) =>
+    tooWide(
+      address,
+      `the member ${JSON.stringify(who)}, which holds ${at} (a blank, or a character that cannot be seen): not readable as one identity`,
+    );
+
+  it("reads a member holding an invisible, format or control character, or a blank, as too wide", async () => {
+    // Not alice to scope/grantee-is-principal either, but where a blank around her is trimmed.
+    for (const [who, at, alice] of [
+      ["user:alice@example.com\u200b", "U+200B", false],
+      ["user:alice@example.com\u2060", "U+2060", false],
+      ["user:\ufeffalice@example.com", "U+FEFF", false],
+      ["user:alice@example.com\u202e", "U+202E", false],
+      ["user:alice@example.com\u0007", "U+0007", false],
+      ["user:alice@example.com ", "U+0020", true],
+      ["user:alice @example.com", "U+0020", false],
+      ["user:alice@example.com\u00a0", "U+00A0", true],
+    ] as const) {
+      const grantee = who.slice("user:".length);
+      expect([who, await denials(member(who))]).toEqual([
+        who,
+        [hidden(who, at), ...(alice ? [] : [notPrincipal(address, grantee)])].sort(),
+      ]);
+    }
+    // Everyone, hidden: both what it names and that it cannot be read.
+    expect(await denials(member("allUsers\u200b"))).toEqual([
+      notPrincipal(address, "allUsers\u200b"),
+      hidden("allUsers\u200b", "U+200B"),
+    ]);
+    expect(await denials(member(" allUsers"))).toEqual(
+      [
+        notPrincipal(address, "allUsers"),
+        hidden(" allUsers", "U+0020"),
+        tooWide(address, "the member  allUsers"),
+      ].sort(),
+    );
+    expect(await denials(member("user:alice@example.com"))).toEqual([]);
+  });
+
+  it("reads a custom role whose id is a forbidden predefined role's as that role", async () => {
+    for (const role of ["projects/p/roles/owner", "organizations/1/roles/Editor"])
+      expect(await denials(member("user:alice@example.com", role))).toEqual([
+        tooWide(address, `the role ${JSON.stringify(role)}`),
+      ]);
+    expect(await denials(member("user:alice@example.com", "projects/p/roles/ordersReader"))).toEqual([]);
+  });
+});
