@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { formatTimestamp } from "../../src/grant/index.js";
 import { resolveConfig } from "../../src/policy/index.js";
-import { created, grantedAt, notPrincipal, planDenials, tooWide } from "../support/plan-denials.js";
+import {
+  created,
+  grantedAt,
+  noGrant,
+  notPrincipal,
+  planAt,
+  planDenials,
+  tooWide,
+} from "../support/plan-denials.js";
 
 // Red-team round 4: GCP members a reviewer cannot read and custom roles named as forbidden
 // ones; Vault auth methods and tokens that outlive the grant; MySQL's anonymous user,
@@ -70,5 +78,49 @@ describe("GCP (round 4)", () => {
         tooWide(address, `the role ${JSON.stringify(role)}`),
       ]);
     expect(await denials(member("user:alice@example.com", "projects/p/roles/ordersReader"))).toEqual([]);
+  });
+});
+
+describe("Vault (round 4)", () => {
+  it("holds enabling an auth method to a grant, and reads it as too wide", async () => {
+    for (const [type, values, method] of [
+      ["vault_auth_backend", { type: "userpass", path: "userpass" }, "userpass"],
+      ["vault_jwt_auth_backend", { path: "jwt", oidc_discovery_url: "https://ci.example.com" }, "jwt"],
+      ["vault_ldap_auth_backend", { path: "ldap", url: "ldaps://dc" }, "ldap"],
+    ] as const) {
+      const what = `enabling a Vault auth method (${JSON.stringify(method)}), a way to log in that tempgrant does not read`;
+      expect([type, await denials(planAt(t, [created(`${type}.x`, type, values)]))]).toEqual([
+        type,
+        [tooWide(`${type}.x`, what), noGrant(`${type}.x`, type)].sort(),
+      ]);
+      expect([type, await denials(granted(type, values))]).toEqual([type, [tooWide(`${type}.grant`, what)]]);
+    }
+    // Backend roles and configuration are not themselves a new way in.
+    expect(
+      await denials(planAt(t, [created("vault_jwt_auth_backend_role.x", "vault_jwt_auth_backend_role", {})])),
+    ).toEqual([noGrant("vault_jwt_auth_backend_role.x", "vault_jwt_auth_backend_role")]);
+  });
+
+  const token = (values: object) =>
+    granted("vault_token", { policies: ["orders-read"], ttl: "1h", ...values });
+  const address = "vault_token.grant";
+  const renewable =
+    "a renewable Vault token without explicit_max_ttl, which renews past the grant (renewable = false, or set explicit_max_ttl)";
+
+  it("reads a token that outlives the grant as too wide: orphan, periodic, renewable without a max TTL", async () => {
+    expect(await denials(token({ renewable: false, no_parent: true }))).toEqual([
+      tooWide(address, "an orphan Vault token (no_parent), which revoking its parent does not revoke"),
+    ]);
+    expect(await denials(token({ renewable: false, period: "24h" }))).toEqual([
+      tooWide(address, 'a periodic Vault token (period "24h"), which renews without end'),
+    ]);
+    // Vault makes a token renewable unless told otherwise.
+    for (const values of [{}, { renewable: true }, { renewable: true, explicit_max_ttl: "0" }])
+      expect([values, await denials(token(values))]).toEqual([values, [tooWide(address, renewable)]]);
+  });
+
+  it("passes a token that ends with the grant: not renewable, or renewable with an explicit max TTL", async () => {
+    expect(await denials(token({ renewable: false, no_parent: false, period: "" }))).toEqual([]);
+    expect(await denials(token({ renewable: true, explicit_max_ttl: "1h" }))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { parseTimestamp } from "../../grant/time.js";
-import { grantOption, strings, withWide } from "../scope-values.js";
+import { grantOption, isSet, strings, withWide } from "../scope-values.js";
 import type { GrantedScope, PlanReaders } from "../target-module.js";
 import { POSTGRESQL_ACCESS_TYPES } from "./binding.js";
 import { parsePostgresTimestamp } from "./timestamp.js";
@@ -26,14 +26,6 @@ const LOGIN_ROLE = POSTGRESQL_ACCESS_TYPES["login-role"];
 
 function isTempgrantAccess(type: string): boolean {
   return type === LOGIN_ROLE || type === POSTGRESQL_ACCESS_TYPES.membership;
-}
-
-/**
- * Whether a flag is set: `true`, or the text "true" (a plan read from elsewhere, a provider
- * that writes its booleans as strings): set unless it says otherwise.
- */
-function isSet(value: unknown): boolean {
-  return value === true || (typeof value === "string" && value.trim().toLowerCase() === "true");
 }
 
 /**
