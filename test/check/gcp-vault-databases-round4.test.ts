@@ -124,3 +124,79 @@ describe("Vault (round 4)", () => {
     expect(await denials(token({ renewable: true, explicit_max_ttl: "1h" }))).toEqual([]);
   });
 });
+
+describe("databases (round 4)", () => {
+  it("reads MySQL's anonymous user as too wide, and passes a named one", async () => {
+    for (const [type, values] of [
+      ["mysql_user", { user: "", host: "%" }],
+      [
+        "mysql_grant",
+        { user: "", host: "localhost", database: "orders", table: "*", privileges: ["SELECT"] },
+      ],
+    ] as const)
+      expect([type, await denials(granted(type, values))]).toEqual([
+        type,
+        [tooWide(`${type}.grant`, 'the anonymous MySQL user (user ""), which every login name matches')],
+      ]);
+    expect(await denials(granted("mysql_user", { user: "alice", host: "%" }))).toEqual([]);
+    expect(
+      await denials(
+        granted("mysql_grant", {
+          user: "alice",
+          host: "%",
+          database: "orders",
+          table: "*",
+          privileges: ["SELECT"],
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  it("reads a Snowflake user's default role as a role: an administrator or forbidden one is too wide", async () => {
+    for (const type of ["snowflake_user", "snowflake_service_user"]) {
+      const user = (role: string) =>
+        granted(type, { name: "ALICE", default_role: role, default_secondary_roles_option: "ALL" });
+      expect(await denials(user("ACCOUNTADMIN"))).toEqual([
+        tooWide(`${type}.grant`, 'the role "ACCOUNTADMIN" (a Snowflake administrator role)'),
+      ]);
+      expect(await denials(user("Admin"))).toEqual([tooWide(`${type}.grant`, 'the role "Admin"')]);
+      expect(await denials(user("ORDERS_READ"))).toEqual([]);
+    }
+  });
+
+  const grant = (values: object) =>
+    granted("postgresql_grant", { database: "orders", role: "alice", ...values });
+  const schemaCreate =
+    'CREATE on the schema "public" (what the grantee creates there outlives the grant, and runs for roles whose search_path holds it)';
+
+  it("reads PostgreSQL CREATE on a schema or database as too wide, and passes USAGE and CONNECT", async () => {
+    expect(
+      await denials(grant({ schema: "public", object_type: "schema", privileges: ["USAGE", "create"] })),
+    ).toEqual([tooWide("postgresql_grant.grant", schemaCreate)]);
+    expect(await denials(grant({ object_type: "database", privileges: ["CREATE"] }))).toEqual([
+      tooWide(
+        "postgresql_grant.grant",
+        'CREATE on the database "orders" (schemas the grantee creates there outlive the grant; one named after a role comes first in its search_path)',
+      ),
+    ]);
+    expect(await denials(grant({ schema: "public", object_type: "schema", privileges: ["USAGE"] }))).toEqual(
+      [],
+    );
+    expect(await denials(grant({ object_type: "database", privileges: ["CONNECT", "TEMPORARY"] }))).toEqual(
+      [],
+    );
+    // CREATE on a table is no privilege PostgreSQL has; on tables, the others are read as before.
+    expect(
+      await denials(
+        grant({ schema: "public", object_type: "table", objects: ["orders"], privileges: ["SELECT"] }),
+      ),
+    ).toEqual([]);
+  });
+
+  it("passes CREATE on a schema that scope.allow lists", async () => {
+    const allowing = planDenials(resolveConfig({ scope: { allow: ["postgresql_grant.grant"] } }), () => t);
+    expect(
+      await allowing(grant({ schema: "public", object_type: "schema", privileges: ["CREATE"] })),
+    ).toEqual([]);
+  });
+});
