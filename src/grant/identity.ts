@@ -93,18 +93,22 @@ export function codePoint(character: string): string {
   return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
+/** The first character of a text that cannot be seen (see the module comment); undefined when none. */
+export function invisibleCharacter(text: string): string | undefined {
+  return PRINTABLE_ASCII.test(text) ? undefined : INVISIBLE.exec(text)?.[0];
+}
+
 /** Why a text cannot be compared as a reader sees it; undefined when it can. */
 function invisibleProblem(field: string, text: string): TextProblem | undefined {
-  if (PRINTABLE_ASCII.test(text)) return undefined;
-  const found = INVISIBLE.exec(text);
-  if (!found) return undefined;
-  const what = LONE_SURROGATE.test(found[0])
+  const found = invisibleCharacter(text);
+  if (found === undefined) return undefined;
+  const what = LONE_SURROGATE.test(found)
     ? "half of a surrogate pair, not a character"
     : "a character that cannot be seen";
   return {
     field,
     code: "TEXT_INVISIBLE",
-    message: `${field} holds ${what} (${codePoint(found[0])}); write it without one`,
+    message: `${field} holds ${what} (${codePoint(found)}); write it without one`,
   };
 }
 

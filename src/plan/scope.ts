@@ -50,6 +50,9 @@ const KIN_ATTRIBUTES = [
   "access_level",
   "role_definition_name",
   "database",
+  // MySQL's account name (empty: the anonymous user); Snowflake's default role
+  "user",
+  "default_role",
 ];
 
 /**
@@ -76,8 +79,11 @@ function kinScope(type: string, values: Record<string, unknown>): GrantedScope {
   const roles = [
     ...roleNames(values.roles, wide),
     ...strings(values.role),
-    // Snowflake names the role a grant gives `role_name` (elsewhere it can be the grantee's name).
-    ...(type.startsWith("snowflake_") ? strings(values.role_name) : []),
+    // Snowflake names the role a grant gives `role_name` (elsewhere it can be the grantee's
+    // name); a user's `default_role` is read as held, so the administrator and forbidden roles
+    // apply. Secondary roles (`ALL`) only make the roles a user holds active together: their
+    // grants are judged where they are made.
+    ...(type.startsWith("snowflake_") ? [...strings(values.role_name), ...strings(values.default_role)] : []),
     ...strings(values.permission),
     ...strings(values.access_level),
     ...strings(values.role_definition_name),
@@ -98,6 +104,11 @@ function kinScope(type: string, values: Record<string, unknown>): GrantedScope {
   }
   if (type.startsWith("mysql_")) {
     wide.push(...mysqlWideDatabase(values.database));
+    // The anonymous account ('') matches every login name from its host.
+    if (typeof values.user === "string" && values.user.trim() === "")
+      wide.push(
+        `the anonymous MySQL user (user ${JSON.stringify(values.user)}), which every login name matches`,
+      );
     for (const privilege of privileges)
       if (mysqlAdministrative(privilege))
         wide.push(`the privilege ${JSON.stringify(privilege)} (it administers the whole MySQL server)`);

@@ -28,3 +28,11 @@ export function grantOption(values: Record<string, unknown>): string[] {
 export function isPathIn(path: string, attribute: string): boolean {
   return path === attribute || path.startsWith(`${attribute}.`) || path.startsWith(`${attribute}[`);
 }
+
+/**
+ * Whether a flag is set: `true`, or the text "true" (a plan read from elsewhere, a provider
+ * that writes its booleans as strings).
+ */
+export function isSet(value: unknown): boolean {
+  return value === true || (typeof value === "string" && value.trim().toLowerCase() === "true");
+}

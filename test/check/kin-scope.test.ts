@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatTimestamp } from "../../src/grant/index.js";
 import { resolveConfig } from "../../src/policy/index.js";
-import { planDenials, tooWide } from "../support/plan-denials.js";
+import { planDenials, tooWide, notPrincipal } from "../support/plan-denials.js";
 import { aliceRecord } from "../support/grant-record.js";
 
 // Red-team findings 2, 10, 12 and 13: access-granting types missing from the default
@@ -14,10 +14,6 @@ const t = Math.floor(Date.now() / 1000) + 60;
 const expires = formatTimestamp(t + 3_600);
 
 const denials = planDenials(config, () => t);
-
-/** The message of `scope/grantee-is-principal` for alice's grant giving access to `grantee`. */
-const notPrincipal = (address: string, grantee: string) =>
-  `scope/grantee-is-principal: ${address} of grant alice-read gives access to "${grantee}", not to the grant's principal alice@example.com: a grant's access goes to the person approved`;
 
 function change(address: string, type: string, after: object) {
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatTimestamp } from "../../src/grant/index.js";
 import { resolveConfig } from "../../src/policy/index.js";
-import { planDenials, tooWide } from "../support/plan-denials.js";
+import { planDenials, tooWide, notPrincipal } from "../support/plan-denials.js";
 import { aliceRecord } from "../support/grant-record.js";
 
 // The red team's Kubernetes findings: manifests whose kind is known only after apply,
@@ -69,9 +69,6 @@ const unknownAtPlan = (address: string, type: string, path: string) =>
 const alice = [{ kind: "User", name: "alice@example.com", api_group: "rbac.authorization.k8s.io" }];
 const bindingAddress = "kubernetes_cluster_role_binding_v1.grant";
 
-/** The message of `scope/grantee-is-principal` for alice's grant giving access to `grantee`. */
-const notPrincipal = (address: string, grantee: string) =>
-  `scope/grantee-is-principal: ${address} of grant alice-read gives access to "${grantee}", not to the grant's principal alice@example.com: a grant's access goes to the person approved`;
 const binding = (role: string, subject: object[] = alice) =>
   change(bindingAddress, "kubernetes_cluster_role_binding_v1", {
     metadata: [{ name: "tempgrant-alice-read" }],

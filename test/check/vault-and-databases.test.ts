@@ -97,7 +97,7 @@ path "auth/token/lookup-self" { capabilities = ["read"] }`),
 
   it("reads the policies of tokens, identity groups and entities, and auth roles: root is too wide", async () => {
     for (const [type, values, name] of [
-      ["vault_token", { policies: ["root"], ttl: "1h" }, "root"],
+      ["vault_token", { policies: ["root"], ttl: "1h", renewable: false }, "root"],
       ["vault_identity_group", { name: "g", policies: ["Root "], member_entity_ids: ["e"] }, "Root "],
       ["vault_identity_entity", { name: "alice", policies: ["root"] }, "root"],
       [
@@ -114,14 +114,16 @@ path "auth/token/lookup-self" { capabilities = ["read"] }`),
   });
 
   it("passes a token and an identity entity naming ordinary policies", async () => {
-    expect(await denials(granted("vault_token", { policies: ["orders-read"], ttl: "1h" }))).toEqual([]);
+    expect(
+      await denials(granted("vault_token", { policies: ["orders-read"], ttl: "1h", renewable: false })),
+    ).toEqual([]);
     expect(
       await denials(granted("vault_identity_entity", { name: "alice", policies: ["orders-read"] })),
     ).toEqual([]);
   });
 
   it("reads a token without policies as its parent's, and an alias as its entity's", async () => {
-    expect(await denials(granted("vault_token", { ttl: "1h" }))).toEqual([
+    expect(await denials(granted("vault_token", { ttl: "1h", renewable: false }))).toEqual([
       tooWide("vault_token.grant", "the policies of the token tempgrant's apply runs with (no policies set)"),
     ]);
     expect(

@@ -87,3 +87,7 @@ export function grantedAt(
     ...changes,
   ]);
 }
+
+/** The message of `scope/grantee-is-principal` for alice's grant ({@link grantedAt}) giving access to `grantee`. */
+export const notPrincipal = (address: string, grantee: string) =>
+  `scope/grantee-is-principal: ${address} of grant alice-read gives access to "${grantee}", not to the grant's principal alice@example.com: a grant's access goes to the person approved`;

@@ -1,5 +1,6 @@
 import { parseTimestamp } from "../../grant/time.js";
 import { strictJsonProblem } from "../../grant/strict-json.js";
+import { codePoint, invisibleCharacter } from "../../grant/identity.js";
 
 /** What GCP IAM resources grant: roles, the members that are everyone, conditions. */
 export interface GcpIamReading {
@@ -47,6 +48,18 @@ function wideMember(member: string): boolean {
     (folded.startsWith("principalset:") && !POOL_GROUP.test(folded)) ||
     folded.includes("*")
   );
+}
+
+/**
+ * Why a member cannot be read as one identity: it holds a character that cannot be seen (a
+ * zero-width or bidi control, a BOM, a control character; identity.ts decides) or a blank,
+ * around it or inside. What GCP makes of `allUsers\u200b` is not what a reviewer reads.
+ */
+function unreadableMember(member: string): string | undefined {
+  const hidden = invisibleCharacter(member) ?? /\p{White_Space}/u.exec(member)?.[0];
+  return hidden === undefined
+    ? undefined
+    : `the member ${JSON.stringify(member)}, which holds ${codePoint(hidden)} (a blank, or a character that cannot be seen): not readable as one identity`;
 }
 
 /**
@@ -148,9 +161,12 @@ export function readGcpBindings(bindings: readonly unknown[]): GcpIamReading {
     // GCP takes text only: a role or member of another JSON type cannot be judged, so is wide.
     else if (fields.role != null) wide.add("a role tempgrant cannot read");
     const members = [fields.member, ...(Array.isArray(fields.members) ? fields.members : [fields.members])];
-    for (const member of members)
+    for (const member of members) {
       if (typeof member === "string" ? wideMember(member) : member != null)
         wide.add(typeof member === "string" ? `the member ${member}` : "a member tempgrant cannot read");
+      const hidden = typeof member === "string" ? unreadableMember(member) : undefined;
+      if (hidden) wide.add(hidden);
+    }
     const until = gcpConditionExpiry(fields.condition);
     if (until === "unreadable")
       wide.add("an IAM condition tempgrant cannot read (only the request.time form it writes)");

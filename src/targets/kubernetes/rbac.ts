@@ -82,6 +82,8 @@ const BUILT_IN_ROLES: Readonly<Record<string, readonly RbacRule[]>> = {
 const ESCALATING_VERBS = new Set(["escalate", "bind", "impersonate"]);
 
 const WRITE: ReadonlySet<string> = new Set(["create", "update", "patch"]);
+/** Nodes: deleting one moves its pods (and their tokens) to the nodes left, one the writer may have created. */
+const NODE_WRITE: ReadonlySet<string> = new Set([...WRITE, "delete"]);
 
 /**
  * Workloads whose pod template names any service account of the namespace: creating or
@@ -102,7 +104,9 @@ const WORKLOADS = [
  * wide only refuses more). Others' credentials: secrets, minted service account tokens, the
  * tokens mounted in pods one can exec or attach into, the kubelet API behind nodes/proxy.
  * Access that outlives the grant, which the sweep cannot take back: roles and bindings
- * written through the API, approved certificates. Every later request: admission webhooks.
+ * written through the API, approved certificates. Every later request: admission webhooks,
+ * API services, CRD conversion webhooks. The node: writing nodes, persistent volumes (hostPath),
+ * namespace labels that lift Pod Security.
  * A resource here also covers its subresources (`secrets/x`) unless `exact`; `verbs`
  * undefined: any verb. Pods, and the workloads that make them, run with any service account
  * of the namespace: creating one (or adding an ephemeral container) reaches that token.
@@ -121,6 +125,11 @@ const REACHING_RESOURCES: readonly {
   },
   { resource: "pods/exec", what: "running commands in pods, and so their tokens, through pods/exec" },
   { resource: "pods/attach", what: "attaching to pods, and so their tokens, through pods/attach" },
+  // Any verb, as pods/exec: a WebSocket client asks with `get`.
+  {
+    resource: "pods/portforward",
+    what: "connecting to any port of pods, their local-only ones too, through pods/portforward",
+  },
   {
     resource: "pods",
     verbs: new Set(["create"]),
@@ -139,6 +148,37 @@ const REACHING_RESOURCES: readonly {
     what: `writing ${resource}, whose pods run with any service account token of the namespace`,
   })),
   { resource: "nodes/proxy", what: "the kubelet API through nodes/proxy" },
+  // A node's labels and taints decide which pods (and tokens) land on it; its status, where
+  // the API server sends exec, logs and proxy traffic.
+  ...["nodes", "nodes/status"].map((resource) => ({
+    resource,
+    verbs: NODE_WRITE,
+    exact: true,
+    what: `writing nodes, which decides where pods run and where the API server's kubelet traffic goes, through ${resource}`,
+  })),
+  {
+    resource: "persistentvolumes",
+    verbs: WRITE,
+    what: "writing persistent volumes, which can mount any path of a node (hostPath), through persistentvolumes",
+  },
+  {
+    resource: "apiservices",
+    verbs: WRITE,
+    what: "sending an API group's requests to any service through apiservices",
+  },
+  {
+    resource: "customresourcedefinitions",
+    verbs: WRITE,
+    what: "a conversion webhook that sees and rewrites every object of a custom type, through customresourcedefinitions",
+  },
+  // Labels on a namespace lift its Pod Security level and the namespace selectors of webhooks
+  // and network policies. Creating or deleting one gives no access.
+  {
+    resource: "namespaces",
+    verbs: new Set(["update", "patch"]),
+    exact: true,
+    what: "relabelling namespaces, which lifts their Pod Security level and webhook selectors, through namespaces",
+  },
   ...["roles", "clusterroles", "rolebindings", "clusterrolebindings"].map((resource) => ({
     resource,
     verbs: WRITE,

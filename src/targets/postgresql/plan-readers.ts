@@ -1,5 +1,5 @@
 import { parseTimestamp } from "../../grant/time.js";
-import { grantOption, strings, withWide } from "../scope-values.js";
+import { grantOption, isSet, strings, withWide } from "../scope-values.js";
 import type { GrantedScope, PlanReaders } from "../target-module.js";
 import { POSTGRESQL_ACCESS_TYPES } from "./binding.js";
 import { parsePostgresTimestamp } from "./timestamp.js";
@@ -29,19 +29,30 @@ function isTempgrantAccess(type: string): boolean {
 }
 
 /**
- * Whether a flag is set: `true`, or the text "true" (a plan read from elsewhere, a provider
- * that writes its booleans as strings): set unless it says otherwise.
- */
-function isSet(value: unknown): boolean {
-  return value === true || (typeof value === "string" && value.trim().toLowerCase() === "true");
-}
-
-/**
  * Flags too wide that the scope policy's own list leaves out, as `wide` entries in its words:
  * CREATEDB (a database of one's own, and every object in it, outlives the grant).
  */
 function flagsWide(flags: readonly string[]): string[] {
   return flags.includes("create_database") ? ["the create_database flag"] : [];
+}
+
+/**
+ * CREATE on a schema or database: what the grantee creates there is its own, outlives the
+ * grant (dropping the role does not drop it), and runs for others: a function in a schema on
+ * their search_path (`public`, by default), or a schema named after a role, first in that
+ * role's search_path (`"$user"`). `scope.allow` is the reviewed way past.
+ */
+function createWide(values: Record<string, unknown>): string[] {
+  const kind = typeof values.object_type === "string" ? values.object_type.trim().toLowerCase() : "";
+  if (kind !== "schema" && kind !== "database") return [];
+  if (!strings(values.privileges).some((privilege) => privilege.trim().toUpperCase() === "CREATE")) return [];
+  return kind === "schema"
+    ? [
+        `CREATE on the schema ${JSON.stringify(values.schema ?? null)} (what the grantee creates there outlives the grant, and runs for roles whose search_path holds it)`,
+      ]
+    : [
+        `CREATE on the database ${JSON.stringify(values.database ?? null)} (schemas the grantee creates there outlive the grant; one named after a role comes first in its search_path)`,
+      ];
 }
 
 /** `PUBLIC` (any case) as the grantee: every role of the server, now and later. */
@@ -84,10 +95,10 @@ export const postgresqlReaders: PlanReaders = {
       // WITH ADMIN OPTION on a membership is GRANT OPTION on a privilege: the holder passes it on.
       const flags = grantOption(values);
       if (isSet(values.with_admin_option) && !flags.includes("grant_option")) flags.push("grant_option");
-      return withWide(
-        { privileges: strings(values.privileges), roles: strings(values.grant_role), flags },
-        publicWide(values.role),
-      );
+      return withWide({ privileges: strings(values.privileges), roles: strings(values.grant_role), flags }, [
+        ...publicWide(values.role),
+        ...createWide(values),
+      ]);
     }
     return undefined;
   },

@@ -1,4 +1,4 @@
-import { EMPTY_SCOPE, withWide } from "../scope-values.js";
+import { EMPTY_SCOPE, isSet, withWide } from "../scope-values.js";
 import { NO_READERS, type GrantedScope, type PlanReaders } from "../target-module.js";
 import { vaultPolicyWide } from "./policy-document.js";
 
@@ -28,6 +28,9 @@ export const vaultReaders: PlanReaders = {
     "vault_identity_entity",
     "vault_identity_entity_alias",
     "vault_identity_entity_policies",
+    // Enabling an auth method (vault_auth_backend, or a typed one: vault_jwt_auth_backend,
+    // vault_ldap_auth_backend, ...): a way in, whose logins are configured apart
+    "vault_*auth_backend",
   ],
   privilegedByContent(type, values, unknown) {
     if (!GENERIC_TYPES.has(type)) return false;
@@ -41,15 +44,15 @@ export const vaultReaders: PlanReaders = {
         `the policies of the Vault group ${JSON.stringify(values.group_id ?? null)}, which tempgrant does not read (a member gets them)`,
       ]);
     if (GENERIC_TYPES.has(type)) return genericScope(values);
+    if (AUTH_BACKEND.test(type)) return withWide(policyScope(values), [authMethodWide(type, values)]);
     if (type === "vault_token") {
       const scope = policyScope(values);
       // A token created without policies takes those of its parent: the provider's own token.
-      return scope.roles.length > 0
-        ? scope
-        : withWide(scope, [
-            ...(scope.wide ?? []),
-            "the policies of the token tempgrant's apply runs with (no policies set)",
-          ]);
+      const parent =
+        scope.roles.length > 0
+          ? []
+          : ["the policies of the token tempgrant's apply runs with (no policies set)"];
+      return withWide(scope, [...(scope.wide ?? []), ...parent, ...outlivingToken(values)]);
     }
     // Every other Vault type grants the policies it names, if any: its other attributes
     // (`role_name`, `role`) name things of Vault's own, not the access they give.
@@ -61,6 +64,45 @@ export const vaultReaders: PlanReaders = {
     return type.startsWith("vault_") ? POLICY_ATTRIBUTES : [];
   },
 };
+
+/** The types that enable an auth method: vault_auth_backend and the typed ones (vault_jwt_auth_backend, ...). */
+const AUTH_BACKEND = /^vault_(?:[a-z0-9]+_)?auth_backend$/;
+
+/** An auth method enabled: its type is `type`, or in the resource type's name. */
+function authMethodWide(type: string, values: Record<string, unknown>): string {
+  const method =
+    typeof values.type === "string" ? values.type : type.slice("vault_".length, -"_auth_backend".length);
+  return `enabling a Vault auth method (${JSON.stringify(method || "unknown")}), a way to log in that tempgrant does not read`;
+}
+
+/** Whether a duration attribute is set: a number or text other than zero. */
+function durationSet(value: unknown): boolean {
+  if (typeof value === "number") return value > 0;
+  return typeof value === "string" && !/^\s*0*(?:[smhd])?\s*$/i.test(value);
+}
+
+/**
+ * What lets a token outlive the grant: no parent (revoking the token it was made with leaves
+ * it), a period (renewed, it never expires), or renewal without an explicit_max_ttl (renewed
+ * up to the mount's max TTL, 32 days by default). Vault makes a token renewable unless
+ * `renewable` is false.
+ */
+function outlivingToken(values: Record<string, unknown>): string[] {
+  const wide: string[] = [];
+  if (isSet(values.no_parent))
+    wide.push("an orphan Vault token (no_parent), which revoking its parent does not revoke");
+  if (durationSet(values.period))
+    wide.push(`a periodic Vault token (period ${JSON.stringify(values.period)}), which renews without end`);
+  const renewable = !(
+    values.renewable === false ||
+    (typeof values.renewable === "string" && values.renewable.trim().toLowerCase() === "false")
+  );
+  if (renewable && !durationSet(values.explicit_max_ttl))
+    wide.push(
+      "a renewable Vault token without explicit_max_ttl, which renews past the grant (renewable = false, or set explicit_max_ttl)",
+    );
+  return wide;
+}
 
 /** The attributes naming the policies a token, identity or auth role gets. */
 const POLICY_ATTRIBUTES = ["policies", "token_policies"];

@@ -3,7 +3,8 @@
 # description: |
 #   A privileged resource being created or changed may not grant everything: actions with
 #   `*` or `?` (`service:*`, `iam:?`), ALL / ALL PRIVILEGES (any case or spacing), superuser,
-#   GRANT OPTION or similar role flags, or a forbidden role (scope.forbiddenRoles). The
+#   GRANT OPTION or similar role flags, or a forbidden role (scope.forbiddenRoles; a GCP
+#   custom role projects/P/roles/ID or organizations/O/roles/ID counts as roles/ID). The
 #   target's own semantics are read (src/plan/scope.ts): an AWS policy grants what any Allow
 #   statement grants, and NotAction, NotResource, Principal `*` and a resource wildcarded
 #   beyond the last segment of a named resource (`*`, `arn:aws:s3:::*/*`, `role/*`) are
@@ -15,8 +16,9 @@
 #   or with a condition other than the request.time form tempgrant writes, is refused. A
 #   Kubernetes binding is as wide as the role it binds (a role of the same plan, or the
 #   built-in cluster-admin, admin and edit; any other `system:` role is too wide): `*`,
-#   secrets, pods/exec, serviceaccounts/token, nodes/proxy, writing roles, bindings or
-#   webhooks, approving certificates, the escalate, bind and impersonate verbs, and subjects
+#   secrets, pods/exec, pods/portforward, serviceaccounts/token, nodes/proxy, writing nodes,
+#   persistent volumes, API services, CRDs, roles, bindings or webhooks, relabelling
+#   namespaces, approving certificates, the escalate, bind and impersonate verbs, and subjects
 #   that are a whole class of users. MySQL and kin are read for ALL, SUPER, GRANT OPTION and
 #   databases that are patterns (`*`, `%`, an unescaped `_`) or the `mysql` grant tables. An
 #   address or grant id listed in scope.allow is exempt.
@@ -48,12 +50,24 @@ exempt(resource) if resource.owner in lib.config.scope.allow
 
 # Everything a scope grants that is too wide, described for the message.
 # `wide` (what the plan reader found too wide or could not read) is left out when empty.
-too_wide(scope) := (({sprintf("\"%s\"", [p]) | some p in scope.privileges; wildcard(p)} | {sprintf("the %s flag", [f]) | some f in scope.flags; f in wide_flags}) | {sprintf("the role \"%s\"", [r]) | some r in scope.roles; lower(trim_space(r)) in forbidden_roles}) | {w | some w in object.get(scope, "wide", [])}
+too_wide(scope) := (({sprintf("\"%s\"", [p]) | some p in scope.privileges; wildcard(p)} | {sprintf("the %s flag", [f]) | some f in scope.flags; f in wide_flags}) | {sprintf("the role \"%s\"", [r]) | some r in scope.roles; forbidden_role(r)}) | {w | some w in object.get(scope, "wide", [])}
 
 wide_flags := {"superuser", "bypass_row_level_security", "replication", "create_role", "grant_option"}
 
 # Compared trimmed and in lower case: " roles/owner" is roles/owner to the target.
 forbidden_roles := {lower(trim_space(role)) | some role in lib.config.scope.forbiddenRoles}
+
+forbidden_role(role) if lower(trim_space(role)) in forbidden_roles
+
+# A GCP custom role (projects/P/roles/ID, organizations/O/roles/ID) whose id is a forbidden
+# predefined role's (roles/ID): "owner" is what a reviewer reads, whatever it holds.
+forbidden_role(role) if {
+	parts := split(lower(trim_space(role)), "/")
+	count(parts) == 4
+	parts[0] in {"projects", "organizations"}
+	parts[2] == "roles"
+	concat("/", ["roles", parts[3]]) in forbidden_roles
+}
 
 wildcard(privilege) if contains(privilege, "*")
 

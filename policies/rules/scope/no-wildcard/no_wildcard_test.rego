@@ -27,6 +27,15 @@ test_superuser_and_forbidden_roles_are_denied if {
 	count(check({"roles": ["roles/owner"]})) == 1
 }
 
+test_a_gcp_custom_role_named_as_a_forbidden_one_is_denied if {
+	every role in ["projects/p/roles/owner", "organizations/1/roles/Editor", " projects/p/roles/OWNER"] {
+		count(check({"roles": [role]})) == 1
+	}
+	every role in ["projects/p/roles/orders_read", "projects/p/roles/admin", "folders/f/roles/owner", "projects/p/roles/owner/x"] {
+		count(check({"roles": [role]})) == 0
+	}
+}
+
 test_allow_list_exempts if {
 	r := fixtures.resource({"scope": {"privileges": ["ALL"], "roles": [], "flags": []}})
 	verdicts := no_wildcard.deny with input as {"now": fixtures.now, "grants": [], "resources": [r]}
