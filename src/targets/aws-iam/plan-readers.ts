@@ -9,7 +9,10 @@ import {
 import type { GrantedScope, PlanReaders, ScopeContext } from "../target-module.js";
 import { readAwsPolicy } from "./policy-document.js";
 
-/** AWS types holding policy documents (JSON text), and the attributes that hold them. */
+/**
+ * AWS types holding policy documents (JSON text), and the attributes that hold them
+ * (`block.attribute`: in each element of a block list).
+ */
 const AWS_DOCUMENTS: Readonly<Record<string, readonly string[]>> = {
   aws_iam_policy: ["policy"],
   aws_iam_role_policy: ["policy"],
@@ -37,6 +40,15 @@ const AWS_DOCUMENTS: Readonly<Record<string, readonly string[]>> = {
   aws_cloudwatch_log_resource_policy: ["policy_document"],
   aws_kinesis_resource_policy: ["policy"],
   aws_cloudwatch_event_bus_policy: ["policy"],
+  aws_ses_identity_policy: ["policy"],
+  aws_sesv2_email_identity_policy: ["policy"],
+  aws_s3control_access_point_policy: ["policy"],
+  aws_s3control_bucket_policy: ["policy"],
+  aws_s3control_multi_region_access_point_policy: ["details.policy"],
+  aws_s3control_object_lambda_access_point_policy: ["policy"],
+  // An IoT policy names no principal: it gives what it allows to the certificates it is
+  // attached to (aws_iot_policy_attachment), read like an IAM policy.
+  aws_iot_policy: ["policy"],
   // Resources holding their resource policy inline: privileged by what it names, see
   // INLINE_RESOURCE_POLICIES.
   aws_sqs_queue: ["policy"],
@@ -104,6 +116,8 @@ const GROUPS_BY_NAME = relationIndex("aws-iam groups by name");
 /** The plan's SSO permission sets by known ARN (holding their name) and by address. */
 const PERMISSION_SETS_BY_ARN = relationIndex<string | undefined>("aws-iam permission sets by ARN");
 const PERMISSION_SETS_BY_ADDRESS = relationIndex("aws-iam permission sets by address");
+/** The plan's IoT policies by name: an attachment is in scope only of a policy of its grant. */
+const IOT_POLICIES_BY_NAME = relationIndex("aws-iam IoT policies by name");
 
 /** An attachment may attach the ARN of a policy the same module instance creates (the AWS binding's). */
 const POLICY_ARN_REFERENCE: ConfigReference = {
@@ -128,12 +142,17 @@ const PERMISSION_SET_REFERENCE: ConfigReference = {
  */
 const awsIamRelations: RelationHooks = {
   referable: (type) =>
-    type === "aws_iam_policy" || type === "aws_iam_group" || type === "aws_ssoadmin_permission_set",
+    type === "aws_iam_policy" ||
+    type === "aws_iam_group" ||
+    type === "aws_ssoadmin_permission_set" ||
+    type === "aws_iot_policy",
   writtenOnly: true,
   entries(type, address, values) {
     const arn = values?.arn;
-    if (type === "aws_iam_group")
-      return typeof values?.name === "string" ? [relationEntry(GROUPS_BY_NAME, values.name, undefined)] : [];
+    if (type === "aws_iam_group" || type === "aws_iot_policy") {
+      const index = type === "aws_iam_group" ? GROUPS_BY_NAME : IOT_POLICIES_BY_NAME;
+      return typeof values?.name === "string" ? [relationEntry(index, values.name, undefined)] : [];
+    }
     if (type === "aws_ssoadmin_permission_set") {
       const name = typeof values?.name === "string" ? values.name : undefined;
       const byAddress = relationEntry(
@@ -271,6 +290,14 @@ export const awsIamReaders: PlanReaders = {
     "aws_lambda_permission",
     "aws_kms_grant",
     "aws_lakeformation_permissions",
+    "aws_ses_identity_policy",
+    "aws_sesv2_email_identity_policy",
+    "aws_s3control_access_point_policy",
+    "aws_s3control_bucket_policy",
+    "aws_s3control_multi_region_access_point_policy",
+    "aws_s3control_object_lambda_access_point_policy",
+    "aws_iot_policy",
+    "aws_iot_policy_attachment",
   ],
   // Not aws_kms_key, aws_sqs_queue, aws_s3_bucket... by type: every one has a policy, and
   // the default one (the account root and AWS services) leaves access to IAM, which is
@@ -344,7 +371,7 @@ function awsScope(
 ): GrantedScope {
   const privileges: string[] = [];
   const wide: string[] = [];
-  const documents = (AWS_DOCUMENTS[type] ?? []).map((attribute) => values[attribute]);
+  const documents = (AWS_DOCUMENTS[type] ?? []).flatMap((path) => valuesAt(values, path));
   if (type === "aws_iam_role" && Array.isArray(values.inline_policy))
     for (const inline of values.inline_policy)
       documents.push((inline as { policy?: unknown } | null)?.policy);
@@ -359,6 +386,10 @@ function awsScope(
     for (const arn of strings(values[attribute]))
       if (!context?.relations.heldFor(POLICIES_BY_ARN, arn, context.owner))
         wide.push(`the policy ${arn}, which this plan does not create for the grant`);
+  if (type === "aws_iot_policy_attachment")
+    for (const name of strings(values.policy))
+      if (!context?.relations.heldFor(IOT_POLICIES_BY_NAME, name, context.owner))
+        wide.push(`the IoT policy ${name}, which this plan does not create for the grant`);
   if (type === "aws_ssoadmin_customer_managed_policy_attachment")
     wide.push("attaches a customer managed policy by name, which tempgrant cannot read");
   const roles: string[] = [];
@@ -433,6 +464,16 @@ function bucketAclWide(values: Record<string, unknown>): string[] {
       wide.push(`an ACL grant to ${uri} (anyone)`);
   }
   return wide;
+}
+
+/** The value of `attribute`, or of `block.attribute` in each element of a block list. */
+function valuesAt(values: Record<string, unknown>, path: string): unknown[] {
+  const dot = path.indexOf(".");
+  if (dot < 0) return [values[path]];
+  const attribute = path.slice(dot + 1);
+  return list(values[path.slice(0, dot)]).map(
+    (item) => (item as Record<string, unknown> | null)?.[attribute],
+  );
 }
 
 function list(value: unknown): unknown[] {

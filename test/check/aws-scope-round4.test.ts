@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import { resolveConfig } from "../../src/policy/index.js";
+import { created, grantedAt, noGrant, planAt, planDenials, tooWide } from "../support/plan-denials.js";
+
+// Red-team round 4, AWS: resource policies, sharing and organization policies tempgrant did
+// not read, public function URLs and objects, and CI trusts for any repository. Crafted plan
+// JSON shaped as the AWS provider writes planned values, checked through the real compiled
+// bundle with the default configuration.
+const config = resolveConfig();
+
+const t = Math.floor(Date.now() / 1000) + 60;
+const denials = planDenials(config, () => t);
+const account = "123456789012";
+
+/** A plan of one AWS grant record owning `changes` (no native expiry: these carry none). */
+const granted = (...changes: { address: string }[]) =>
+  grantedAt(t, { kind: "aws-iam", nativeExpiry: false }, changes);
+
+/** A plan of standing resources: no grant record. */
+const standing = (...changes: object[]) => planAt(t, changes);
+
+/** The message of `unknown/known-at-plan` for `path` of a resource. */
+const unknownAtPlan = (address: string, type: string, path: string) =>
+  `unknown/known-at-plan: ${address} (${type}): ${path} is known only after apply; access must be decided when the plan is checked`;
+
+const awsPolicy = (...statements: object[]) =>
+  JSON.stringify({ Version: "2012-10-17", Statement: statements });
+const toRole = (action: string, resource: string) =>
+  awsPolicy({
+    Effect: "Allow",
+    Principal: { AWS: `arn:aws:iam::${account}:role/reporting` },
+    Action: action,
+    Resource: resource,
+  });
+const toAnyone = (action: string, resource: string) =>
+  awsPolicy({ Effect: "Allow", Principal: "*", Action: action, Resource: resource });
+
+describe("round 4 hole 1: resource policies of SES, S3 Control and IoT", () => {
+  const accessPoint = `arn:aws:s3:eu-west-1:${account}:accesspoint/ap`;
+  const identity = `arn:aws:ses:eu-west-1:${account}:identity/example.com`;
+  const resources: [string, (policy: string) => object, string, string][] = [
+    ["aws_ses_identity_policy", (policy) => ({ identity, name: "p", policy }), "ses:SendEmail", identity],
+    [
+      "aws_sesv2_email_identity_policy",
+      (policy) => ({ email_identity: "example.com", policy_name: "p", policy }),
+      "ses:SendEmail",
+      identity,
+    ],
+    [
+      "aws_s3control_access_point_policy",
+      (policy) => ({ access_point_arn: accessPoint, policy }),
+      "s3:GetObject",
+      `${accessPoint}/object/reports/*`,
+    ],
+    [
+      "aws_s3control_bucket_policy",
+      (policy) => ({ bucket: `arn:aws:s3-outposts:eu-west-1:${account}:outpost/op-1/bucket/b`, policy }),
+      "s3-outposts:GetObject",
+      `arn:aws:s3-outposts:eu-west-1:${account}:outpost/op-1/bucket/b/object/*`,
+    ],
+    [
+      "aws_s3control_multi_region_access_point_policy",
+      (policy) => ({ account_id: account, details: [{ name: "mrap", policy }] }),
+      "s3:GetObject",
+      `arn:aws:s3::${account}:accesspoint/mrap.mrap/object/*`,
+    ],
+    [
+      "aws_s3control_object_lambda_access_point_policy",
+      (policy) => ({ account_id: account, name: "olap", policy }),
+      "s3-object-lambda:GetObject",
+      `arn:aws:s3-object-lambda:eu-west-1:${account}:accesspoint/olap`,
+    ],
+  ];
+
+  it.each(resources)(
+    "refuses a standing %s, and passes it narrow in a grant",
+    async (type, values, action, arn) => {
+      const resource = created(`${type}.x`, type, values(toRole(action, arn)));
+      expect(await denials(standing(resource))).toEqual([noGrant(`${type}.x`, type)]);
+      expect(await denials(granted(resource))).toEqual([]);
+    },
+  );
+
+  it.each(resources)(
+    'reads Principal "*" and a wildcard action in %s as too wide',
+    async (type, values, action, arn) => {
+      const service = action.slice(0, action.indexOf(":"));
+      const resource = created(`${type}.x`, type, values(toAnyone(`${service}:*`, arn)));
+      expect(await denials(granted(resource))).toEqual([
+        tooWide(`${type}.x`, `"${service}:*"`),
+        tooWide(`${type}.x`, 'Principal "*" (anyone)'),
+      ]);
+    },
+  );
+
+  it("reads an unreadable document as too wide, and one known only after apply as unknown", async () => {
+    const type = "aws_s3control_multi_region_access_point_policy";
+    const unreadable = created(`${type}.x`, type, { details: [{ name: "mrap", policy: "{not json" }] });
+    expect(await denials(granted(unreadable))).toEqual([
+      tooWide(`${type}.x`, "a policy document tempgrant cannot read"),
+    ]);
+    const later = created(
+      `${type}.x`,
+      type,
+      { details: [{ name: "mrap" }] },
+      { details: [{ policy: true }] },
+    );
+    expect(await denials(standing(later))).toEqual([
+      unknownAtPlan(`${type}.x`, type, "details[0].policy"),
+      noGrant(`${type}.x`, type),
+    ]);
+  });
+
+  const iotPolicy = (document: string) =>
+    created("aws_iot_policy.p", "aws_iot_policy", { name: "sensors", policy: document });
+  const attachment = created("aws_iot_policy_attachment.a", "aws_iot_policy_attachment", {
+    policy: "sensors",
+    target: `arn:aws:iot:eu-west-1:${account}:cert/abc`,
+  });
+  const iotStatement = (action: string, resource: string) =>
+    awsPolicy({ Effect: "Allow", Action: action, Resource: resource });
+
+  it("reads an IoT policy like an IAM policy: iot:* and Resource * are too wide, a named topic passes", async () => {
+    expect(await denials(granted(iotPolicy(iotStatement("iot:*", "*")), attachment))).toEqual([
+      tooWide("aws_iot_policy.p", '"iot:*"'),
+      tooWide("aws_iot_policy.p", 'Resource "*"'),
+    ]);
+    const narrow = iotPolicy(
+      iotStatement("iot:Publish", `arn:aws:iot:eu-west-1:${account}:topic/sensors/reading`),
+    );
+    expect(await denials(granted(narrow, attachment))).toEqual([]);
+    // Outside a grant, the policy is no grant's own either.
+    expect(await denials(standing(narrow, attachment))).toEqual([
+      tooWide(
+        "aws_iot_policy_attachment.a",
+        "the IoT policy sensors, which this plan does not create for the grant",
+      ),
+      noGrant("aws_iot_policy.p", "aws_iot_policy"),
+      noGrant("aws_iot_policy_attachment.a", "aws_iot_policy_attachment"),
+    ]);
+  });
+
+  it("refuses attaching an IoT policy the plan does not create for the grant", async () => {
+    expect(await denials(granted(attachment))).toEqual([
+      tooWide(
+        "aws_iot_policy_attachment.a",
+        "the IoT policy sensors, which this plan does not create for the grant",
+      ),
+    ]);
+  });
+});
