@@ -149,3 +149,139 @@ describe("round 4 hole 1: resource policies of SES, S3 Control and IoT", () => {
     ]);
   });
 });
+
+describe("round 4 hole 2: resources shared with other accounts (RAM)", () => {
+  const share = `arn:aws:ram:eu-west-1:${account}:resource-share/s`;
+  const association = (principal: string) =>
+    created("aws_ram_principal_association.p", "aws_ram_principal_association", {
+      principal,
+      resource_share_arn: share,
+    });
+  const resource = created("aws_ram_resource_association.r", "aws_ram_resource_association", {
+    resource_arn: `arn:aws:ec2:eu-west-1:${account}:subnet/subnet-1`,
+    resource_share_arn: share,
+  });
+  const resourceShare = (external: boolean) =>
+    created("aws_ram_resource_share.s", "aws_ram_resource_share", {
+      name: "s",
+      allow_external_principals: external,
+      permission_arns: [],
+    });
+
+  it("refuses standing shares and associations, and passes sharing with one account in a grant", async () => {
+    const changes = [resourceShare(false), association("999999999999"), resource];
+    expect(await denials(standing(...changes))).toEqual([
+      noGrant("aws_ram_principal_association.p", "aws_ram_principal_association"),
+      noGrant("aws_ram_resource_association.r", "aws_ram_resource_association"),
+      noGrant("aws_ram_resource_share.s", "aws_ram_resource_share"),
+    ]);
+    expect(await denials(granted(...changes))).toEqual([]);
+  });
+
+  it.each([
+    "arn:aws:organizations::111111111111:organization/o-abc123",
+    "arn:aws:organizations::111111111111:ou/o-abc123/ou-ab12-cd34",
+  ])("reads sharing with %s, or with accounts outside the organization, as too wide", async (principal) => {
+    expect(await denials(granted(resourceShare(true), association(principal)))).toEqual([
+      tooWide(
+        "aws_ram_principal_association.p",
+        `sharing with ${principal} (every account of an organization or organizational unit)`,
+      ),
+      tooWide(
+        "aws_ram_resource_share.s",
+        "allow_external_principals (sharing with accounts outside the organization)",
+      ),
+    ]);
+  });
+});
+
+describe("round 4 hole 3: organization policies (SCPs, RCPs) and their attachments", () => {
+  const policy = created("aws_organizations_policy.scp", "aws_organizations_policy", {
+    name: "deny-leaving",
+    type: "SERVICE_CONTROL_POLICY",
+    content: awsPolicy({ Effect: "Deny", Action: "organizations:LeaveOrganization", Resource: "*" }),
+  });
+  const attachment = created("aws_organizations_policy_attachment.a", "aws_organizations_policy_attachment", {
+    policy_id: "p-abc",
+    target_id: "ou-ab12-cd34",
+  });
+  const policyWide = tooWide(
+    "aws_organizations_policy.scp",
+    "an organization policy, which bounds what every account it is attached to may do",
+  );
+  const attachmentWide = tooWide(
+    "aws_organizations_policy_attachment.a",
+    "an organization policy attachment, which bounds what every account under its target may do",
+  );
+
+  it("refuses them outside a grant and reads them as too wide in one", async () => {
+    expect(await denials(standing(policy, attachment))).toEqual([
+      policyWide,
+      attachmentWide,
+      noGrant("aws_organizations_policy.scp", "aws_organizations_policy"),
+      noGrant("aws_organizations_policy_attachment.a", "aws_organizations_policy_attachment"),
+    ]);
+    expect(await denials(granted(policy, attachment))).toEqual([policyWide, attachmentWide]);
+  });
+
+  it("passes them once listed in scope.allow, the reviewed way past", async () => {
+    const allowed = planDenials(
+      resolveConfig({
+        scope: { allow: ["aws_organizations_policy.scp", "aws_organizations_policy_attachment.a"] },
+      }),
+      () => t,
+    );
+    expect(await allowed(granted(policy, attachment))).toEqual([]);
+  });
+});
+
+describe("round 4 hole 4: Lambda function URLs anyone may invoke", () => {
+  const url = (authorization: object, unknown: object = {}) =>
+    created(
+      "aws_lambda_function_url.u",
+      "aws_lambda_function_url",
+      { function_name: "billing", ...authorization },
+      { function_arn: true, function_url: true, url_id: true, id: true, ...unknown },
+    );
+
+  it("leaves a URL IAM authorizes unprivileged", async () => {
+    expect(await denials(standing(url({ authorization_type: "AWS_IAM" })))).toEqual([]);
+  });
+
+  it("makes a URL anyone may invoke privileged and too wide", async () => {
+    const open = url({ authorization_type: "NONE" });
+    const wide = tooWide(
+      "aws_lambda_function_url.u",
+      "a function URL anyone on the internet may invoke (authorization_type NONE)",
+    );
+    expect(await denials(standing(open))).toEqual([
+      wide,
+      noGrant("aws_lambda_function_url.u", "aws_lambda_function_url"),
+    ]);
+    expect(await denials(granted(open))).toEqual([wide]);
+  });
+
+  it("makes a URL whose authorization is known only after apply privileged, and denies the unknown", async () => {
+    expect(await denials(standing(url({}, { authorization_type: true })))).toEqual([
+      unknownAtPlan("aws_lambda_function_url.u", "aws_lambda_function_url", "authorization_type"),
+      noGrant("aws_lambda_function_url.u", "aws_lambda_function_url"),
+    ]);
+  });
+
+  // Principal "*" is read already (aws-scope.test.ts); a public URL's permission is wide too.
+  it("reads a lambda permission for a function URL with no authorization as too wide", async () => {
+    const values = { function_name: "billing", action: "lambda:InvokeFunctionUrl", principal: account };
+    expect(
+      await denials(
+        granted(
+          created("aws_lambda_permission.p", "aws_lambda_permission", {
+            ...values,
+            function_url_auth_type: "NONE",
+          }),
+        ),
+      ),
+    ).toEqual([
+      tooWide("aws_lambda_permission.p", "a function URL anyone may call (function_url_auth_type NONE)"),
+    ]);
+  });
+});

@@ -79,6 +79,21 @@ const INLINE_RESOURCE_POLICIES: Readonly<Record<string, string>> = {
 /** Snapshots shared with other accounts by a list of account ids (`all`: public). */
 const SHARED_SNAPSHOTS = new Set(["aws_db_snapshot", "aws_db_cluster_snapshot"]);
 
+/**
+ * Organization policies (SCPs, RCPs, ...) and their attachments: writing, replacing or
+ * detaching one changes what every account under its targets may do, which no grant narrows.
+ * Too wide whatever they hold; `scope.allow` is the reviewed way past.
+ */
+const ORGANIZATION_POLICIES: Readonly<Record<string, string>> = {
+  aws_organizations_policy:
+    "an organization policy, which bounds what every account it is attached to may do",
+  aws_organizations_policy_attachment:
+    "an organization policy attachment, which bounds what every account under its target may do",
+};
+
+/** A RAM principal that is a whole organization or organizational unit: every account in it. */
+const ORGANIZATION_PRINCIPAL = /^arn:[^:]*:organizations::[^:]*:(organization|ou)\//;
+
 /** EKS access policies that make their holder an administrator (of the cluster, or of namespaces). */
 const EKS_ADMIN_POLICIES = new Set(["amazoneksclusteradminpolicy", "amazoneksadminpolicy"]);
 
@@ -298,6 +313,12 @@ export const awsIamReaders: PlanReaders = {
     "aws_s3control_object_lambda_access_point_policy",
     "aws_iot_policy",
     "aws_iot_policy_attachment",
+    // Resources shared with other accounts (RAM); organization policies (see ORGANIZATION_POLICIES)
+    "aws_ram_principal_association",
+    "aws_ram_resource_association",
+    "aws_ram_resource_share",
+    "aws_organizations_policy",
+    "aws_organizations_policy_attachment",
   ],
   // Not aws_kms_key, aws_sqs_queue, aws_s3_bucket... by type: every one has a policy, and
   // the default one (the account root and AWS services) leaves access to IAM, which is
@@ -311,6 +332,8 @@ export const awsIamReaders: PlanReaders = {
     // configuration, so "not configured" could not be told from "built at apply time".
     if (type === "aws_s3_bucket") return [...(attribute ? [attribute] : []), "acl"];
     if (SHARED_SNAPSHOTS.has(type)) return ["shared_accounts"];
+    // Left out, a share gets the default managed permission of each resource type.
+    if (type === "aws_ram_resource_share") return ["permission_arns"];
     return attribute === undefined ? [] : [attribute];
   },
   privilegedByContent(type, values, unknown) {
@@ -318,6 +341,9 @@ export const awsIamReaders: PlanReaders = {
     if (attribute !== undefined && inlinePolicyGivesAccess(values, attribute, unknown)) return true;
     if (type === "aws_s3_bucket") return bucketAclGivesAccess(values, unknown);
     if (SHARED_SNAPSHOTS.has(type)) return snapshotShared(values, unknown);
+    // A function URL lets anyone on the internet invoke the function unless IAM authorizes it.
+    if (type === "aws_lambda_function_url")
+      return unknownAt(unknown, "authorization_type") || values.authorization_type !== "AWS_IAM";
     return false;
   },
   scope: awsScope,
@@ -421,7 +447,20 @@ function awsScope(
     if (values.function_url_auth_type === "NONE")
       wide.push("a function URL anyone may call (function_url_auth_type NONE)");
   }
+  if (type === "aws_lambda_function_url") {
+    const authorization = values.authorization_type;
+    if (typeof authorization === "string" && authorization !== "AWS_IAM")
+      wide.push(`a function URL anyone on the internet may invoke (authorization_type ${authorization})`);
+  }
   if (type === "aws_s3_bucket_acl" || type === "aws_s3_bucket") wide.push(...bucketAclWide(values));
+  const organizationPolicy = ORGANIZATION_POLICIES[type];
+  if (organizationPolicy !== undefined) wide.push(organizationPolicy);
+  if (type === "aws_ram_principal_association")
+    for (const principal of strings(values.principal))
+      if (ORGANIZATION_PRINCIPAL.test(principal.trim()))
+        wide.push(`sharing with ${principal} (every account of an organization or organizational unit)`);
+  if (type === "aws_ram_resource_share" && values.allow_external_principals === true)
+    wide.push("allow_external_principals (sharing with accounts outside the organization)");
   if (
     SHARED_SNAPSHOTS.has(type) &&
     strings(values.shared_accounts).some((account) => account.trim() === "all")
