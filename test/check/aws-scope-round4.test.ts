@@ -285,3 +285,69 @@ describe("round 4 hole 4: Lambda function URLs anyone may invoke", () => {
     ]);
   });
 });
+
+describe("round 4 hole 5: public S3 objects", () => {
+  const object = (type: string, values: object, unknown: object = {}) =>
+    created(`${type}.o`, type, { bucket: "ledger", key: "report.csv", ...values }, unknown);
+  /** A plan with the configuration of `type.o`: `acl` left out (AWS computes it) unless in `acl`. */
+  const configured = (type: string, change: object, acl: object = {}) => ({
+    ...standing(change),
+    configuration: {
+      root_module: {
+        resources: [
+          {
+            address: `${type}.o`,
+            mode: "managed",
+            type,
+            name: "o",
+            expressions: {
+              bucket: { constant_value: "ledger" },
+              key: { constant_value: "report.csv" },
+              ...acl,
+            },
+          },
+        ],
+      },
+    },
+  });
+  const types = ["aws_s3_object", "aws_s3_bucket_object", "aws_s3_object_copy"];
+
+  it.each(types)("leaves a %s with no ACL, a private one, or one AWS computes unprivileged", async (type) => {
+    expect(await denials(standing(object(type, { acl: null })))).toEqual([]);
+    expect(await denials(standing(object(type, { acl: "private" })))).toEqual([]);
+    expect(await denials(configured(type, object(type, {}, { acl: true })))).toEqual([]);
+  });
+
+  it.each(
+    types.flatMap((type) =>
+      ["public-read", "public-read-write", "authenticated-read"].map((acl) => [type, acl]),
+    ),
+  )("makes a %s with ACL %s privileged and too wide", async (type, acl) => {
+    const wide = tooWide(`${type}.o`, `ACL "${acl}" (anyone)`);
+    expect(await denials(standing(object(type, { acl })))).toEqual([wide, noGrant(`${type}.o`, type)]);
+    expect(await denials(granted(object(type, { acl })))).toEqual([wide]);
+  });
+
+  it("makes a copy granting AllUsers privileged and too wide", async () => {
+    const uri = "http://acs.amazonaws.com/groups/global/AllUsers";
+    const copy = object("aws_s3_object_copy", {
+      source: "other/report.csv",
+      acl: null,
+      grant: [{ type: "Group", uri, permissions: ["READ"], email: null, id: null }],
+    });
+    expect(await denials(standing(copy))).toEqual([
+      tooWide("aws_s3_object_copy.o", `an ACL grant to ${uri} (anyone)`),
+      noGrant("aws_s3_object_copy.o", "aws_s3_object_copy"),
+    ]);
+  });
+
+  it("makes an object whose ACL is set by an expression known only after apply, or with no configuration to tell, privileged", async () => {
+    const type = "aws_s3_object";
+    const later = object(type, {}, { acl: true });
+    for (const plan of [configured(type, later, { acl: { references: ["var.acl"] } }), standing(later)])
+      expect(await denials(plan)).toEqual([
+        unknownAtPlan(`${type}.o`, type, "acl"),
+        noGrant(`${type}.o`, type),
+      ]);
+  });
+});

@@ -76,6 +76,12 @@ const INLINE_RESOURCE_POLICIES: Readonly<Record<string, string>> = {
   aws_glacier_vault: "access_policy",
 };
 
+/**
+ * S3 objects, whose own ACL (or a copy's grants) can make them public. Not privileged by type:
+ * most plans hold plain objects; a public ACL, or one known only after apply, is.
+ */
+const S3_OBJECTS = new Set(["aws_s3_object", "aws_s3_bucket_object", "aws_s3_object_copy"]);
+
 /** Snapshots shared with other accounts by a list of account ids (`all`: public). */
 const SHARED_SNAPSHOTS = new Set(["aws_db_snapshot", "aws_db_cluster_snapshot"]);
 
@@ -231,7 +237,7 @@ function inlinePolicyGivesAccess(
   );
 }
 
-/** Whether a bucket's own ACL (or grants) lets anyone in, or is known only after apply. */
+/** Whether a bucket's or object's own ACL (or grants) lets anyone in, or is known only after apply. */
 function bucketAclGivesAccess(values: Record<string, unknown>, unknown: readonly string[]): boolean {
   return unknownAt(unknown, "acl") || unknownAt(unknown, "grant") || bucketAclWide(values).length > 0;
 }
@@ -330,7 +336,7 @@ export const awsIamReaders: PlanReaders = {
     const attribute = INLINE_RESOURCE_POLICIES[type];
     // Attributes only, never a block such as `grant`: tofu leaves a dynamic block out of the
     // configuration, so "not configured" could not be told from "built at apply time".
-    if (type === "aws_s3_bucket") return [...(attribute ? [attribute] : []), "acl"];
+    if (type === "aws_s3_bucket" || S3_OBJECTS.has(type)) return [...(attribute ? [attribute] : []), "acl"];
     if (SHARED_SNAPSHOTS.has(type)) return ["shared_accounts"];
     // Left out, a share gets the default managed permission of each resource type.
     if (type === "aws_ram_resource_share") return ["permission_arns"];
@@ -339,7 +345,7 @@ export const awsIamReaders: PlanReaders = {
   privilegedByContent(type, values, unknown) {
     const attribute = INLINE_RESOURCE_POLICIES[type];
     if (attribute !== undefined && inlinePolicyGivesAccess(values, attribute, unknown)) return true;
-    if (type === "aws_s3_bucket") return bucketAclGivesAccess(values, unknown);
+    if (type === "aws_s3_bucket" || S3_OBJECTS.has(type)) return bucketAclGivesAccess(values, unknown);
     if (SHARED_SNAPSHOTS.has(type)) return snapshotShared(values, unknown);
     // A function URL lets anyone on the internet invoke the function unless IAM authorizes it.
     if (type === "aws_lambda_function_url")
@@ -452,7 +458,8 @@ function awsScope(
     if (typeof authorization === "string" && authorization !== "AWS_IAM")
       wide.push(`a function URL anyone on the internet may invoke (authorization_type ${authorization})`);
   }
-  if (type === "aws_s3_bucket_acl" || type === "aws_s3_bucket") wide.push(...bucketAclWide(values));
+  if (type === "aws_s3_bucket_acl" || type === "aws_s3_bucket" || S3_OBJECTS.has(type))
+    wide.push(...bucketAclWide(values));
   const organizationPolicy = ORGANIZATION_POLICIES[type];
   if (organizationPolicy !== undefined) wide.push(organizationPolicy);
   if (type === "aws_ram_principal_association")
@@ -486,7 +493,7 @@ function awsScope(
   return withWide({ privileges, roles, flags: [] }, wide);
 }
 
-/** A bucket ACL's grants to everyone: a public canned ACL, or a grant to the AllUsers or AuthenticatedUsers group. */
+/** A bucket or object ACL's grants to everyone: a public canned ACL, or a grant to the AllUsers or AuthenticatedUsers group. */
 function bucketAclWide(values: Record<string, unknown>): string[] {
   const wide: string[] = [];
   for (const acl of strings(values.acl))
@@ -495,7 +502,7 @@ function bucketAclWide(values: Record<string, unknown>): string[] {
   for (const policy of Array.isArray(values.access_control_policy) ? values.access_control_policy : [])
     for (const grant of list((policy as { grant?: unknown } | null)?.grant))
       grantees.push(...list((grant as { grantee?: unknown } | null)?.grantee));
-  // aws_s3_bucket's own grant blocks name the grantee's uri directly.
+  // aws_s3_bucket's and aws_s3_object_copy's own grant blocks name the grantee's uri directly.
   grantees.push(...list(values.grant));
   for (const grantee of grantees) {
     const uri = (grantee as { uri?: unknown } | null)?.uri;
