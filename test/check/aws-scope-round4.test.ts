@@ -351,3 +351,80 @@ describe("round 4 hole 5: public S3 objects", () => {
       ]);
   });
 });
+
+describe("round 4 hole 6: CI trusts that any repository's workflow can assume", () => {
+  const github = `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`;
+  const gitlab = `arn:aws:iam::${account}:oidc-provider/gitlab.com`;
+  const trust = (federated: string, condition?: object) =>
+    granted(
+      created("aws_iam_role.ci", "aws_iam_role", {
+        name: "ci",
+        assume_role_policy: awsPolicy({
+          Effect: "Allow",
+          Principal: { Federated: federated },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          ...(condition ? { Condition: condition } : {}),
+        }),
+      }),
+    );
+  const audience = { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" };
+
+  it.each([
+    [github, "token.actions.githubusercontent.com:sub", "repo:*"],
+    [github, "token.actions.githubusercontent.com:sub", "repo:*/*"],
+    [github, "token.actions.githubusercontent.com:sub", "repo:acme*"],
+    [github, "token.actions.githubusercontent.com:sub", "repo:acme/*"],
+    [github, "token.actions.githubusercontent.com:sub", "repo:acme/ledger*"],
+    [github, "token.actions.githubusercontent.com:sub", "repo:acme/ledge?:ref:refs/heads/main"],
+    [github, "token.actions.githubusercontent.com:sub", "*:ref:refs/heads/main"],
+    [gitlab, "gitlab.com:sub", "project_path:*"],
+    [gitlab, "gitlab.com:sub", "project_path:acme/*:ref_type:branch:ref:main"],
+  ])("reads a trust in %s with %s like %s as too wide", async (federated, key, pattern) => {
+    const condition = { StringEquals: audience, StringLike: { [key]: pattern } };
+    expect(await denials(trust(federated, condition))).toEqual([
+      tooWide(
+        "aws_iam_role.ci",
+        `Principal Federated "${federated}" with ${key} like "${pattern}" (other repositories match it)`,
+      ),
+    ]);
+  });
+
+  it("reads one loose pattern among the subjects as too wide: any of them matches", async () => {
+    const subjects = ["repo:acme/ledger:ref:refs/heads/main", "repo:*"];
+    const condition = { StringLike: { "token.actions.githubusercontent.com:sub": subjects } };
+    expect(await denials(trust(github, condition))).toEqual([
+      tooWide(
+        "aws_iam_role.ci",
+        `Principal Federated "${github}" with token.actions.githubusercontent.com:sub like "repo:*" (other repositories match it)`,
+      ),
+    ]);
+  });
+
+  it("still reads a trust with no subject condition as anyone it signs in", async () => {
+    expect(
+      await denials(trust(gitlab, { StringEquals: { "gitlab.com:aud": "https://gitlab.com" } })),
+    ).toEqual([
+      tooWide(
+        "aws_iam_role.ci",
+        `Principal Federated "${gitlab}" without a condition on gitlab.com:sub (anyone it signs in)`,
+      ),
+    ]);
+  });
+
+  it.each([
+    [github, { StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme/ledger:*" } }],
+    [
+      github,
+      { StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme/ledger:environment:prod" } },
+    ],
+    // StringEquals reads * as itself: only a subject spelt "repo:*" matches, which GitHub never issues.
+    [github, { StringEquals: { "token.actions.githubusercontent.com:sub": "repo:acme/*" } }],
+    [
+      `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com/acme-enterprise`,
+      { StringLike: { "token.actions.githubusercontent.com/acme-enterprise:sub": "repo:acme/ledger:*" } },
+    ],
+    [gitlab, { StringLike: { "gitlab.com:sub": "project_path:acme/infra/ledger:ref_type:branch:ref:*" } }],
+  ])("passes a trust in %s bound to one repository: %j", async (federated, condition) => {
+    expect(await denials(trust(federated, condition))).toEqual([]);
+  });
+});
