@@ -265,6 +265,13 @@ const HARMLESS_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
   aws_iam_policy: ["attachment_count", "policy_id"],
   aws_sqs_queue: ["url"],
   aws_kms_key: ["key_id"],
+  aws_lambda_function_url: ["function_arn", "function_url", "url_id"],
+  aws_iot_policy: ["default_version_id"],
+  // The owner account, whether the applied policy is public, the policy as applied: AWS's
+  // account of what the plan's own policy (read) does.
+  aws_s3control_access_point_policy: ["has_public_access_policy"],
+  aws_s3control_object_lambda_access_point_policy: ["account_id", "has_public_access_policy"],
+  aws_s3control_multi_region_access_point_policy: ["account_id", "established", "proposed"],
   // What the server gave the applied object: its uid and version, not what it is.
   kubectl_manifest: ["live_uid", "live_manifest_incluster", "yaml_incluster"],
 };

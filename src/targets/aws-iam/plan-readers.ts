@@ -9,7 +9,10 @@ import {
 import type { GrantedScope, PlanReaders, ScopeContext } from "../target-module.js";
 import { readAwsPolicy } from "./policy-document.js";
 
-/** AWS types holding policy documents (JSON text), and the attributes that hold them. */
+/**
+ * AWS types holding policy documents (JSON text), and the attributes that hold them
+ * (`block.attribute`: in each element of a block list).
+ */
 const AWS_DOCUMENTS: Readonly<Record<string, readonly string[]>> = {
   aws_iam_policy: ["policy"],
   aws_iam_role_policy: ["policy"],
@@ -37,6 +40,15 @@ const AWS_DOCUMENTS: Readonly<Record<string, readonly string[]>> = {
   aws_cloudwatch_log_resource_policy: ["policy_document"],
   aws_kinesis_resource_policy: ["policy"],
   aws_cloudwatch_event_bus_policy: ["policy"],
+  aws_ses_identity_policy: ["policy"],
+  aws_sesv2_email_identity_policy: ["policy"],
+  aws_s3control_access_point_policy: ["policy"],
+  aws_s3control_bucket_policy: ["policy"],
+  aws_s3control_multi_region_access_point_policy: ["details.policy"],
+  aws_s3control_object_lambda_access_point_policy: ["policy"],
+  // An IoT policy names no principal: it gives what it allows to the certificates it is
+  // attached to (aws_iot_policy_attachment), read like an IAM policy.
+  aws_iot_policy: ["policy"],
   // Resources holding their resource policy inline: privileged by what it names, see
   // INLINE_RESOURCE_POLICIES.
   aws_sqs_queue: ["policy"],
@@ -64,8 +76,29 @@ const INLINE_RESOURCE_POLICIES: Readonly<Record<string, string>> = {
   aws_glacier_vault: "access_policy",
 };
 
+/**
+ * S3 objects, whose own ACL (or a copy's grants) can make them public. Not privileged by type:
+ * most plans hold plain objects; a public ACL, or one known only after apply, is.
+ */
+const S3_OBJECTS = new Set(["aws_s3_object", "aws_s3_bucket_object", "aws_s3_object_copy"]);
+
 /** Snapshots shared with other accounts by a list of account ids (`all`: public). */
 const SHARED_SNAPSHOTS = new Set(["aws_db_snapshot", "aws_db_cluster_snapshot"]);
+
+/**
+ * Organization policies (SCPs, RCPs, ...) and their attachments: writing, replacing or
+ * detaching one changes what every account under its targets may do, which no grant narrows.
+ * Too wide whatever they hold; `scope.allow` is the reviewed way past.
+ */
+const ORGANIZATION_POLICIES: Readonly<Record<string, string>> = {
+  aws_organizations_policy:
+    "an organization policy, which bounds what every account it is attached to may do",
+  aws_organizations_policy_attachment:
+    "an organization policy attachment, which bounds what every account under its target may do",
+};
+
+/** A RAM principal that is a whole organization or organizational unit: every account in it. */
+const ORGANIZATION_PRINCIPAL = /^arn:[^:]*:organizations::[^:]*:(organization|ou)\//;
 
 /** EKS access policies that make their holder an administrator (of the cluster, or of namespaces). */
 const EKS_ADMIN_POLICIES = new Set(["amazoneksclusteradminpolicy", "amazoneksadminpolicy"]);
@@ -104,6 +137,8 @@ const GROUPS_BY_NAME = relationIndex("aws-iam groups by name");
 /** The plan's SSO permission sets by known ARN (holding their name) and by address. */
 const PERMISSION_SETS_BY_ARN = relationIndex<string | undefined>("aws-iam permission sets by ARN");
 const PERMISSION_SETS_BY_ADDRESS = relationIndex("aws-iam permission sets by address");
+/** The plan's IoT policies by name: an attachment is in scope only of a policy of its grant. */
+const IOT_POLICIES_BY_NAME = relationIndex("aws-iam IoT policies by name");
 
 /** An attachment may attach the ARN of a policy the same module instance creates (the AWS binding's). */
 const POLICY_ARN_REFERENCE: ConfigReference = {
@@ -128,12 +163,17 @@ const PERMISSION_SET_REFERENCE: ConfigReference = {
  */
 const awsIamRelations: RelationHooks = {
   referable: (type) =>
-    type === "aws_iam_policy" || type === "aws_iam_group" || type === "aws_ssoadmin_permission_set",
+    type === "aws_iam_policy" ||
+    type === "aws_iam_group" ||
+    type === "aws_ssoadmin_permission_set" ||
+    type === "aws_iot_policy",
   writtenOnly: true,
   entries(type, address, values) {
     const arn = values?.arn;
-    if (type === "aws_iam_group")
-      return typeof values?.name === "string" ? [relationEntry(GROUPS_BY_NAME, values.name, undefined)] : [];
+    if (type === "aws_iam_group" || type === "aws_iot_policy") {
+      const index = type === "aws_iam_group" ? GROUPS_BY_NAME : IOT_POLICIES_BY_NAME;
+      return typeof values?.name === "string" ? [relationEntry(index, values.name, undefined)] : [];
+    }
     if (type === "aws_ssoadmin_permission_set") {
       const name = typeof values?.name === "string" ? values.name : undefined;
       const byAddress = relationEntry(
@@ -197,7 +237,7 @@ function inlinePolicyGivesAccess(
   );
 }
 
-/** Whether a bucket's own ACL (or grants) lets anyone in, or is known only after apply. */
+/** Whether a bucket's or object's own ACL (or grants) lets anyone in, or is known only after apply. */
 function bucketAclGivesAccess(values: Record<string, unknown>, unknown: readonly string[]): boolean {
   return unknownAt(unknown, "acl") || unknownAt(unknown, "grant") || bucketAclWide(values).length > 0;
 }
@@ -271,6 +311,20 @@ export const awsIamReaders: PlanReaders = {
     "aws_lambda_permission",
     "aws_kms_grant",
     "aws_lakeformation_permissions",
+    "aws_ses_identity_policy",
+    "aws_sesv2_email_identity_policy",
+    "aws_s3control_access_point_policy",
+    "aws_s3control_bucket_policy",
+    "aws_s3control_multi_region_access_point_policy",
+    "aws_s3control_object_lambda_access_point_policy",
+    "aws_iot_policy",
+    "aws_iot_policy_attachment",
+    // Resources shared with other accounts (RAM); organization policies (see ORGANIZATION_POLICIES)
+    "aws_ram_principal_association",
+    "aws_ram_resource_association",
+    "aws_ram_resource_share",
+    "aws_organizations_policy",
+    "aws_organizations_policy_attachment",
   ],
   // Not aws_kms_key, aws_sqs_queue, aws_s3_bucket... by type: every one has a policy, and
   // the default one (the account root and AWS services) leaves access to IAM, which is
@@ -282,15 +336,20 @@ export const awsIamReaders: PlanReaders = {
     const attribute = INLINE_RESOURCE_POLICIES[type];
     // Attributes only, never a block such as `grant`: tofu leaves a dynamic block out of the
     // configuration, so "not configured" could not be told from "built at apply time".
-    if (type === "aws_s3_bucket") return [...(attribute ? [attribute] : []), "acl"];
+    if (type === "aws_s3_bucket" || S3_OBJECTS.has(type)) return [...(attribute ? [attribute] : []), "acl"];
     if (SHARED_SNAPSHOTS.has(type)) return ["shared_accounts"];
+    // Left out, a share gets the default managed permission of each resource type.
+    if (type === "aws_ram_resource_share") return ["permission_arns"];
     return attribute === undefined ? [] : [attribute];
   },
   privilegedByContent(type, values, unknown) {
     const attribute = INLINE_RESOURCE_POLICIES[type];
     if (attribute !== undefined && inlinePolicyGivesAccess(values, attribute, unknown)) return true;
-    if (type === "aws_s3_bucket") return bucketAclGivesAccess(values, unknown);
+    if (type === "aws_s3_bucket" || S3_OBJECTS.has(type)) return bucketAclGivesAccess(values, unknown);
     if (SHARED_SNAPSHOTS.has(type)) return snapshotShared(values, unknown);
+    // A function URL lets anyone on the internet invoke the function unless IAM authorizes it.
+    if (type === "aws_lambda_function_url")
+      return unknownAt(unknown, "authorization_type") || values.authorization_type !== "AWS_IAM";
     return false;
   },
   scope: awsScope,
@@ -344,7 +403,7 @@ function awsScope(
 ): GrantedScope {
   const privileges: string[] = [];
   const wide: string[] = [];
-  const documents = (AWS_DOCUMENTS[type] ?? []).map((attribute) => values[attribute]);
+  const documents = (AWS_DOCUMENTS[type] ?? []).flatMap((path) => valuesAt(values, path));
   if (type === "aws_iam_role" && Array.isArray(values.inline_policy))
     for (const inline of values.inline_policy)
       documents.push((inline as { policy?: unknown } | null)?.policy);
@@ -359,6 +418,10 @@ function awsScope(
     for (const arn of strings(values[attribute]))
       if (!context?.relations.heldFor(POLICIES_BY_ARN, arn, context.owner))
         wide.push(`the policy ${arn}, which this plan does not create for the grant`);
+  if (type === "aws_iot_policy_attachment")
+    for (const name of strings(values.policy))
+      if (!context?.relations.heldFor(IOT_POLICIES_BY_NAME, name, context.owner))
+        wide.push(`the IoT policy ${name}, which this plan does not create for the grant`);
   if (type === "aws_ssoadmin_customer_managed_policy_attachment")
     wide.push("attaches a customer managed policy by name, which tempgrant cannot read");
   const roles: string[] = [];
@@ -390,7 +453,21 @@ function awsScope(
     if (values.function_url_auth_type === "NONE")
       wide.push("a function URL anyone may call (function_url_auth_type NONE)");
   }
-  if (type === "aws_s3_bucket_acl" || type === "aws_s3_bucket") wide.push(...bucketAclWide(values));
+  if (type === "aws_lambda_function_url") {
+    const authorization = values.authorization_type;
+    if (typeof authorization === "string" && authorization !== "AWS_IAM")
+      wide.push(`a function URL anyone on the internet may invoke (authorization_type ${authorization})`);
+  }
+  if (type === "aws_s3_bucket_acl" || type === "aws_s3_bucket" || S3_OBJECTS.has(type))
+    wide.push(...bucketAclWide(values));
+  const organizationPolicy = ORGANIZATION_POLICIES[type];
+  if (organizationPolicy !== undefined) wide.push(organizationPolicy);
+  if (type === "aws_ram_principal_association")
+    for (const principal of strings(values.principal))
+      if (ORGANIZATION_PRINCIPAL.test(principal.trim()))
+        wide.push(`sharing with ${principal} (every account of an organization or organizational unit)`);
+  if (type === "aws_ram_resource_share" && values.allow_external_principals === true)
+    wide.push("allow_external_principals (sharing with accounts outside the organization)");
   if (
     SHARED_SNAPSHOTS.has(type) &&
     strings(values.shared_accounts).some((account) => account.trim() === "all")
@@ -416,7 +493,7 @@ function awsScope(
   return withWide({ privileges, roles, flags: [] }, wide);
 }
 
-/** A bucket ACL's grants to everyone: a public canned ACL, or a grant to the AllUsers or AuthenticatedUsers group. */
+/** A bucket or object ACL's grants to everyone: a public canned ACL, or a grant to the AllUsers or AuthenticatedUsers group. */
 function bucketAclWide(values: Record<string, unknown>): string[] {
   const wide: string[] = [];
   for (const acl of strings(values.acl))
@@ -425,7 +502,7 @@ function bucketAclWide(values: Record<string, unknown>): string[] {
   for (const policy of Array.isArray(values.access_control_policy) ? values.access_control_policy : [])
     for (const grant of list((policy as { grant?: unknown } | null)?.grant))
       grantees.push(...list((grant as { grantee?: unknown } | null)?.grantee));
-  // aws_s3_bucket's own grant blocks name the grantee's uri directly.
+  // aws_s3_bucket's and aws_s3_object_copy's own grant blocks name the grantee's uri directly.
   grantees.push(...list(values.grant));
   for (const grantee of grantees) {
     const uri = (grantee as { uri?: unknown } | null)?.uri;
@@ -433,6 +510,16 @@ function bucketAclWide(values: Record<string, unknown>): string[] {
       wide.push(`an ACL grant to ${uri} (anyone)`);
   }
   return wide;
+}
+
+/** The value of `attribute`, or of `block.attribute` in each element of a block list. */
+function valuesAt(values: Record<string, unknown>, path: string): unknown[] {
+  const dot = path.indexOf(".");
+  if (dot < 0) return [values[path]];
+  const attribute = path.slice(dot + 1);
+  return list(values[path.slice(0, dot)]).map(
+    (item) => (item as Record<string, unknown> | null)?.[attribute],
+  );
 }
 
 function list(value: unknown): unknown[] {

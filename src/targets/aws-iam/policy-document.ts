@@ -224,12 +224,35 @@ const AUDIENCE_PROVIDERS = new Set([
 const BINDING_OPERATORS = /^(ForAnyValue:)?String(Equals|EqualsIgnoreCase|Like)$/;
 
 /**
+ * CI providers whose subject names a repository, and the claim before it:
+ * `repo:<owner>/<repo>:…` (GitHub Actions, also `token.actions.githubusercontent.com/<enterprise>`),
+ * `project_path:<group>/<project>:…` (gitlab.com).
+ */
+const REPOSITORY_SUBJECTS: Readonly<Record<string, string>> = {
+  "token.actions.githubusercontent.com": "repo",
+  "gitlab.com": "project_path",
+};
+
+/**
+ * Whether a `...Like` pattern on a CI provider's `:sub` matches other repositories than one:
+ * a wildcard in the owner or repository (`repo:*`, `repo:org/*`, `repo:org*`), or a pattern
+ * not of the form `<claim>:<owner>/<repo>:…` (a custom subject tempgrant cannot place).
+ * A wildcard after the repository's colon (`repo:org/repo:*`) covers that repository's refs.
+ */
+function matchesOtherRepositories(provider: string, operator: string, value: string): boolean {
+  const claim = REPOSITORY_SUBJECTS[provider.split("/")[0]!];
+  if (claim === undefined || !operator.endsWith("Like") || !WILDCARD.test(value)) return false;
+  const repository = new RegExp(`^${claim}:([^:]*)`).exec(value.trim());
+  return repository === null || WILDCARD.test(repository[1]!);
+}
+
+/**
  * Why a `Federated` web identity principal lets in anyone the provider signs in, or
  * undefined: a SAML provider (its own IdP's assertions), or a condition that binds the token
  * to the customer: `<provider>:sub` (the subject), or, for the providers whose audience is
  * the customer's own app or pool (Google, Cognito, ...), `<provider>:aud`. An OIDC
  * provider's audience is the same for everyone using it (GitHub's is sts.amazonaws.com):
- * there only `:sub` binds.
+ * there only `:sub` binds, and for GitHub and GitLab only a subject of one repository.
  */
 function unboundWebIdentity(federated: string, condition: unknown): string | undefined {
   if (/^arn:[^:]*:iam::[^:]*:saml-provider\//i.test(federated)) return undefined;
@@ -237,6 +260,7 @@ function unboundWebIdentity(federated: string, condition: unknown): string | und
   const provider = (oidc ? oidc[1]! : federated).toLowerCase();
   const keys = [`${provider}:sub`];
   if (!oidc && AUDIENCE_PROVIDERS.has(provider)) keys.push(`${provider}:aud`);
+  let loose: string | undefined;
   if (typeof condition === "object" && condition !== null)
     for (const [operator, tests] of Object.entries(condition as Record<string, unknown>)) {
       if (!BINDING_OPERATORS.test(operator) || typeof tests !== "object" || tests === null) continue;
@@ -244,12 +268,18 @@ function unboundWebIdentity(federated: string, condition: unknown): string | und
         const values = stringList(value) ?? [];
         // Any of the values matches: one of wildcards alone matches every token.
         if (
-          keys.includes(key.toLowerCase()) &&
-          values.length > 0 &&
-          values.every((item) => !/^[*?]*$/.test(item.trim()))
+          !keys.includes(key.toLowerCase()) ||
+          values.length === 0 ||
+          values.some((item) => /^[*?]*$/.test(item.trim()))
         )
-          return undefined;
+          continue;
+        const other = values.find((item) => matchesOtherRepositories(provider, operator, item));
+        if (other === undefined) return undefined;
+        loose ??= `Principal Federated "${federated}" with ${key} like "${other}" (other repositories match it)`;
       }
     }
-  return `Principal Federated "${federated}" without a condition on ${keys.join(" or ")} (anyone it signs in)`;
+  return (
+    loose ??
+    `Principal Federated "${federated}" without a condition on ${keys.join(" or ")} (anyone it signs in)`
+  );
 }
