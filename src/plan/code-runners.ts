@@ -4,7 +4,6 @@ import {
   forEachConfiguredResource,
   type ConfigResource,
 } from "./configuration.js";
-import type { ChangeAction } from "./policy-input.js";
 import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
 
 /**
@@ -69,13 +68,16 @@ export function codeRunners(plan: PlanJson): ReadonlyMap<string, CodeRunner> {
 /**
  * What a resource change runs: its block's provisioners when the change creates or destroys
  * it (a creation-time or a destroy-time provisioner; the plan does not say which it has).
+ * Read from the actions themselves, not their summary: a replacement under
+ * `lifecycle { destroy = false }` (`["forget","create"]`) summarizes as a forget, yet creates.
  */
 export function codeRunBy(
   runners: ReadonlyMap<string, CodeRunner>,
   change: ResourceChangeJson,
-  action: ChangeAction,
 ): string | undefined {
-  if (runners.size === 0 || !(action === "create" || action === "replace" || action === "delete")) return;
+  if (runners.size === 0) return;
+  const { actions } = change.change;
+  if (!(actions.includes("create") || actions.includes("delete"))) return;
   const runner = runners.get(configKeyOfChange(change));
   return runner === undefined || runner.everyPlan ? undefined : runner.runs;
 }

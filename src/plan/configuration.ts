@@ -1,3 +1,4 @@
+import { withoutInstanceKeys } from "../grant/instance-keys.js";
 import type { PlanJson, ResourceChangeJson } from "./plan-json.js";
 
 /** A resource block of the plan's configuration section, with what tempgrant reads of it. */
@@ -45,10 +46,5 @@ export function configKey(modulePath: string, address: string): string {
 /** The key of the block a managed resource change was planned from (its instance keys dropped). */
 export function configKeyOfChange(change: ResourceChangeJson): string {
   const module = (change as { module_address?: string }).module_address ?? "";
-  return configKey(stripKeys(module), `${change.type}.${change.name ?? ""}`);
-}
-
-/** `module.a["x"].module.b[0]` -> `module.a.module.b`. */
-function stripKeys(address: string): string {
-  return address.replace(/\[[^\]]*\]/g, "");
+  return configKey(withoutInstanceKeys(module), `${change.type}.${change.name ?? ""}`);
 }

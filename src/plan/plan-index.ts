@@ -305,7 +305,7 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
         if (unknownAccess.length > 0) view.unknownAccess = unknownAccess;
       }
       if (typeof change.previous_address === "string") view.previousAddress = change.previous_address;
-      const runs = programReads.get(change) ?? codeRunBy(runners, change, action);
+      const runs = programReads.get(change) ?? codeRunBy(runners, change);
       if (runs !== undefined) view.runsCode = runs;
       // Shared addresses are rare: most plans have none, and then no lookup at all.
       const claimedBy = shared.size > 0 ? shared.get(change.address) : undefined;

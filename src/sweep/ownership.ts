@@ -1,5 +1,6 @@
 import { grantRecordOfResource, isGrantRecordType, type GrantRecord } from "../grant/record.js";
 import { epochSecondsOrNull } from "../grant/time.js";
+import { withoutInstanceKeys } from "../grant/instance-keys.js";
 import { revokedRecord } from "../audit/ledger/sweep-records.js";
 
 /**
@@ -130,7 +131,7 @@ export function recordsInState(resources: readonly StateResource[]): Map<string,
 
 /** The resource type of a configuration or instance address (`module.m.type.name["k"]` -> `type`). */
 function typeOfAddress(address: string): string {
-  const parts = address.replace(/\[[^\]]*\]/g, "").split(".");
+  const parts = withoutInstanceKeys(address).split(".");
   return parts.at(-2) ?? "";
 }
 

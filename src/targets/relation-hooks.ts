@@ -1,3 +1,5 @@
+import { withoutLastInstanceKey } from "../grant/instance-keys.js";
+
 /**
  * What of a target's resources others in the same plan may refer to, and how they are found.
  * A target declares the indexes it keeps (AWS: its policies by ARN and by address; Kubernetes:
@@ -76,6 +78,4 @@ export interface RelationLookups {
 }
 
 /** `aws_iam_policy.p[0]` -> `aws_iam_policy.p`: the resource's instance key dropped, its modules' kept. */
-export function addressWithoutInstanceKey(address: string): string {
-  return address.charCodeAt(address.length - 1) === 0x5d ? address.replace(/\[[^\]]*\]$/, "") : address;
-}
+export const addressWithoutInstanceKey = withoutLastInstanceKey;

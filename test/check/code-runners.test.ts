@@ -40,7 +40,11 @@ describe("through a real tofu plan", () => {
               hook: { input: "x", provisioner: [local] },
             },
           },
-          module: { m: { source: "./m", count: 2 } },
+          // A string key may hold "]" or "[": it must not hide the block from its configuration.
+          module: {
+            m: { source: "./m", count: 2 },
+            n: { source: "./m", for_each: '${toset(["a]b", "c[0].d"])}' },
+          },
         }),
       );
       mkdirSync(join(dir, "m"), { recursive: true });
@@ -75,6 +79,16 @@ describe("through a real tofu plan", () => {
       "terraform_data",
       "runs its remote-exec provisioner when created or destroyed",
     ),
+    runsCode(
+      'module.n["a]b"].terraform_data.b',
+      "terraform_data",
+      "runs its remote-exec provisioner when created or destroyed",
+    ),
+    runsCode(
+      'module.n["c[0].d"].terraform_data.b',
+      "terraform_data",
+      "runs its remote-exec provisioner when created or destroyed",
+    ),
     runsCode("terraform_data.hook", "terraform_data", PROVISIONER),
   ];
 
@@ -102,6 +116,8 @@ describe("through a real tofu plan", () => {
     expect(report.deny.filter((v) => v.rule === "unmanaged/runs-code").map((v) => v.address)).toEqual([
       "module.m[0].terraform_data.b",
       "module.m[1].terraform_data.b",
+      'module.n["a]b"].terraform_data.b',
+      'module.n["c[0].d"].terraform_data.b',
       "terraform_data.hook",
     ]);
   });
@@ -154,6 +170,10 @@ describe("through crafted plans", () => {
     expect(await denials(withConfig([change(["create"])], { resources: [block] }))).toEqual(deny);
     expect(await denials(withConfig([change(["delete", "create"])], { resources: [block] }))).toEqual(deny);
     expect(await denials(withConfig([change(["delete"])], { resources: [block] }))).toEqual(deny);
+    // A replacement under lifecycle destroy = false forgets the old one and creates anew: it runs.
+    expect(await denials(withConfig([change(["forget", "create"])], { resources: [block] }))).toEqual(deny);
+    expect(await denials(withConfig([change(["create", "forget"])], { resources: [block] }))).toEqual(deny);
+    expect(await denials(withConfig([change(["forget"])], { resources: [block] }))).toEqual([]);
     expect(await denials(withConfig([change(["no-op"])], { resources: [block] }))).toEqual([]);
     expect(await denials(withConfig([change(["update"])], { resources: [block] }))).toEqual([]);
     // The same resource with no provisioner is plain data.
