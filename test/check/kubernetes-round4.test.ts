@@ -114,3 +114,56 @@ describe("Kubernetes RBAC that reaches a node, an API group or a namespace's gua
     expect(await denials(bound(rule("", ["namespaces"], ["create", "delete", "get"])))).toEqual([]);
   });
 });
+
+describe("Kubernetes RBAC that reaches aws-auth or a running pod (red team, round 4b)", () => {
+  const CONFIGMAPS =
+    "writing configmaps cluster-wide or in kube-system, where EKS's aws-auth maps IAM roles to any group, system:masters too";
+
+  /** A plan of alice's grant owning a Role `r` in `namespace` of `rules`, and her RoleBinding to it there. */
+  const boundIn = (namespace: string, ...rules: object[]) =>
+    grantedAt(t, { kind: "kubernetes", nativeExpiry: false }, [
+      created("kubernetes_role_v1.r", "kubernetes_role_v1", {
+        metadata: [{ name: "r", namespace }],
+        rule: rules,
+      }),
+      created("kubernetes_role_binding_v1.grant", "kubernetes_role_binding_v1", {
+        metadata: [{ name: "tempgrant-alice-read", namespace }],
+        role_ref: [{ api_group: "rbac.authorization.k8s.io", kind: "Role", name: "r" }],
+        subject: [{ kind: "User", name: "alice@example.com", api_group: "rbac.authorization.k8s.io" }],
+      }),
+    ]);
+  const bothWideIn = (what: string) =>
+    [
+      tooWide("kubernetes_role_v1.r", `${what} (in r)`),
+      tooWide("kubernetes_role_binding_v1.grant", `${what} (in r)`),
+    ].sort();
+
+  it("reads writing configmaps cluster-wide, or in kube-system, as too wide", async () => {
+    for (const verb of ["create", "update", "patch", "delete"])
+      expect([verb, await denials(bound(rule("", ["configmaps"], [verb])))]).toEqual([
+        verb,
+        bothWide(CONFIGMAPS),
+      ]);
+    expect(await denials(boundIn("kube-system", rule("", ["configmaps"], ["patch"])))).toEqual(
+      bothWideIn(CONFIGMAPS),
+    );
+  });
+
+  it("passes writing configmaps in an application's namespace, and reading them anywhere", async () => {
+    expect(
+      await denials(boundIn("orders", rule("", ["configmaps"], ["create", "update", "patch", "delete"]))),
+    ).toEqual([]);
+    expect(await denials(bound(rule("", ["configmaps"], ["get", "list", "watch"])))).toEqual([]);
+  });
+
+  it("reads changing a running pod as too wide, as creating one (its new image runs with the pod's token)", async () => {
+    const what =
+      "writing pods (creating one, or changing a running pod's image), which run with any service account token of the namespace";
+    for (const verb of ["create", "update", "patch"])
+      expect([verb, await denials(boundIn("orders", rule("", ["pods"], [verb])))]).toEqual([
+        verb,
+        bothWideIn(what),
+      ]);
+    expect(await denials(boundIn("orders", rule("", ["pods"], ["get", "list", "delete"])))).toEqual([]);
+  });
+});

@@ -391,7 +391,7 @@ describe("pods and workloads reach the namespace's service account tokens (r2b f
   it("reads creating pods, ephemeral containers and workloads as too wide", async () => {
     await wideRule(
       { api_groups: [""], resources: ["pods"], verbs: ["create"] },
-      "creating pods, which run with any service account token of the namespace (in r)",
+      "writing pods (creating one, or changing a running pod's image), which run with any service account token of the namespace (in r)",
     );
     await wideRule(
       { api_groups: [""], resources: ["pods/ephemeralcontainers"], verbs: ["patch"] },

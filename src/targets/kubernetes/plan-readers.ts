@@ -165,7 +165,9 @@ export const kubernetesReaders: PlanReaders = {
 
 function kubernetesScope(object: RbacObject, context: ScopeContext | undefined): GrantedScope {
   if ("rules" in object) {
-    const { privileges, wide } = readRules(object.rules, object.name);
+    // A ClusterRole's rules hold wherever it is bound: cluster-wide for the reading.
+    const where = object.kind === "Role" ? object.namespace : undefined;
+    const { privileges, wide } = readRules(object.rules, object.name, where);
     // Kubernetes puts its own rules back into a role of a name it keeps (reconciliation, aggregation).
     if (reservedRoleName(object.kind, object.name))
       wide.push(
@@ -182,7 +184,8 @@ function kubernetesScope(object: RbacObject, context: ScopeContext | undefined):
       : undefined
     : (context?.relations.value(ROLES, key) ??
       (object.roleKind === "ClusterRole" ? builtInRules(object.roleName) : undefined));
-  const read = rules === undefined ? { privileges: [], wide: [] } : readRules(rules, object.roleName);
+  const where = object.kind === "RoleBinding" ? object.namespace : undefined;
+  const read = rules === undefined ? { privileges: [], wide: [] } : readRules(rules, object.roleName, where);
   // Kubernetes' own roles the plan does not define are not read: too wide, not judged by name.
   if (rules === undefined && systemRole(object.roleName))
     wide.push(`the built-in role ${object.roleName}, whose rules tempgrant does not read`);

@@ -115,6 +115,8 @@ const REACHING_RESOURCES: readonly {
   resource: string;
   verbs?: ReadonlySet<string>;
   exact?: boolean;
+  /** Reaching only through rules that hold in this namespace (or cluster-wide). */
+  onlyIn?: string;
   what: string;
 }[] = [
   { resource: "secrets", what: "access to secrets" },
@@ -130,11 +132,20 @@ const REACHING_RESOURCES: readonly {
     resource: "pods/portforward",
     what: "connecting to any port of pods, their local-only ones too, through pods/portforward",
   },
+  // Changing a running pod's image runs new code with its token, as creating one does.
   {
     resource: "pods",
-    verbs: new Set(["create"]),
+    verbs: WRITE,
     exact: true,
-    what: "creating pods, which run with any service account token of the namespace",
+    what: "writing pods (creating one, or changing a running pod's image), which run with any service account token of the namespace",
+  },
+  // On EKS, kube-system's aws-auth ConfigMap maps IAM roles to Kubernetes groups (system:masters).
+  {
+    resource: "configmaps",
+    verbs: NODE_WRITE,
+    exact: true,
+    onlyIn: "kube-system",
+    what: "writing configmaps cluster-wide or in kube-system, where EKS's aws-auth maps IAM roles to any group, system:masters too",
   },
   {
     resource: "pods/ephemeralcontainers",
@@ -413,8 +424,15 @@ function fromManifest(manifest: unknown, kindAttribute?: unknown): RbacObject | 
   };
 }
 
-/** What a set of rules allows, for the scope: `verb group/resource` privileges and what is too wide. */
-export function readRules(rules: RoleRules, roleName: string): { privileges: string[]; wide: string[] } {
+/**
+ * What a set of rules allows, for the scope: `verb group/resource` privileges and what is too
+ * wide. `namespace`: where the rules hold (a Role's, a RoleBinding's); undefined for cluster-wide.
+ */
+export function readRules(
+  rules: RoleRules,
+  roleName: string,
+  namespace?: string,
+): { privileges: string[]; wide: string[] } {
   if (rules === "aggregated")
     return { privileges: [], wide: [`the role ${roleName}, whose rules are aggregated from other roles`] };
   const privileges: string[] = [];
@@ -427,7 +445,7 @@ export function readRules(rules: RoleRules, roleName: string): { privileges: str
         for (const resource of rule.resources) {
           // A "*" resource (or "*/token") is a wildcard privilege already.
           privileges.push(`${verb} ${group === "" ? "" : `${group}/`}${resource}`);
-          for (const what of reaching(resource, lower)) wide.add(`${what} (in ${roleName})`);
+          for (const what of reaching(resource, lower, namespace)) wide.add(`${what} (in ${roleName})`);
         }
       // Non-resource URLs are read as privileges too (a "*" in one is a wildcard).
       for (const url of rule.nonResourceURLs ?? []) {
@@ -440,12 +458,13 @@ export function readRules(rules: RoleRules, roleName: string): { privileges: str
 }
 
 /** What in {@link REACHING_RESOURCES} a verb on a resource reaches (without case). */
-function reaching(resource: string, verb: string): string[] {
+function reaching(resource: string, verb: string, namespace: string | undefined): string[] {
   const name = resource.toLowerCase();
   return REACHING_RESOURCES.filter(
     (entry) =>
       (name === entry.resource || (!entry.exact && name.startsWith(`${entry.resource}/`))) &&
-      (entry.verbs === undefined || verb === "*" || entry.verbs.has(verb)),
+      (entry.verbs === undefined || verb === "*" || entry.verbs.has(verb)) &&
+      (entry.onlyIn === undefined || namespace === undefined || namespace.trim() === entry.onlyIn),
   ).map((entry) => entry.what);
 }
 
