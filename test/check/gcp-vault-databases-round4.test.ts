@@ -193,6 +193,43 @@ describe("databases (round 4)", () => {
     ).toEqual([]);
   });
 
+  it("reads PostgreSQL TRIGGER on tables as too wide, granted or by default privileges", async () => {
+    const trigger =
+      'TRIGGER on tables of the schema "public" (a trigger the grantee adds runs its function as whoever writes the table, and outlives the grant)';
+    expect(
+      await denials(
+        grant({
+          schema: "public",
+          object_type: "table",
+          objects: ["orders"],
+          privileges: ["SELECT", "trigger"],
+        }),
+      ),
+    ).toEqual([tooWide("postgresql_grant.grant", trigger)]);
+    expect(
+      await denials(
+        granted("postgresql_default_privileges", {
+          database: "orders",
+          role: "alice",
+          owner: "app",
+          schema: "public",
+          object_type: "table",
+          privileges: ["TRIG\u00a0GER"],
+        }),
+      ),
+    ).toEqual([tooWide("postgresql_default_privileges.grant", trigger)]);
+    expect(
+      await denials(
+        grant({
+          schema: "public",
+          object_type: "table",
+          objects: ["orders"],
+          privileges: ["SELECT", "UPDATE"],
+        }),
+      ),
+    ).toEqual([]);
+  });
+
   it("passes CREATE on a schema that scope.allow lists", async () => {
     const allowing = planDenials(resolveConfig({ scope: { allow: ["postgresql_grant.grant"] } }), () => t);
     expect(

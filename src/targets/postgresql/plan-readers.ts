@@ -37,22 +37,30 @@ function flagsWide(flags: readonly string[]): string[] {
 }
 
 /**
- * CREATE on a schema or database: what the grantee creates there is its own, outlives the
- * grant (dropping the role does not drop it), and runs for others: a function in a schema on
- * their search_path (`public`, by default), or a schema named after a role, first in that
- * role's search_path (`"$user"`). `scope.allow` is the reviewed way past.
+ * Privileges that leave the grantee's code behind, running for others: CREATE on a schema or
+ * database (what the grantee creates there is its own and outlives the grant, since dropping
+ * the role does not drop it: a function in a schema on their search_path, `public` by default,
+ * or a schema named after a role, first in that role's search_path `"$user"`), and TRIGGER
+ * on tables (a trigger runs its function as whoever writes the table, and stays). `scope.allow`
+ * is the reviewed way past.
  */
-function createWide(values: Record<string, unknown>): string[] {
+function ownCodeWide(values: Record<string, unknown>): string[] {
   const kind = typeof values.object_type === "string" ? values.object_type.trim().toLowerCase() : "";
-  if (kind !== "schema" && kind !== "database") return [];
-  if (!strings(values.privileges).some((privilege) => privilege.trim().toUpperCase() === "CREATE")) return [];
-  return kind === "schema"
-    ? [
-        `CREATE on the schema ${JSON.stringify(values.schema ?? null)} (what the grantee creates there outlives the grant, and runs for roles whose search_path holds it)`,
-      ]
-    : [
-        `CREATE on the database ${JSON.stringify(values.database ?? null)} (schemas the grantee creates there outlive the grant; one named after a role comes first in its search_path)`,
-      ];
+  const holds = (name: string) =>
+    strings(values.privileges).some((privilege) => privilege.replace(/\s/gu, "").toUpperCase() === name);
+  if (kind === "schema" && holds("CREATE"))
+    return [
+      `CREATE on the schema ${JSON.stringify(values.schema ?? null)} (what the grantee creates there outlives the grant, and runs for roles whose search_path holds it)`,
+    ];
+  if (kind === "database" && holds("CREATE"))
+    return [
+      `CREATE on the database ${JSON.stringify(values.database ?? null)} (schemas the grantee creates there outlive the grant; one named after a role comes first in its search_path)`,
+    ];
+  if (kind === "table" && holds("TRIGGER"))
+    return [
+      `TRIGGER on tables of the schema ${JSON.stringify(values.schema ?? null)} (a trigger the grantee adds runs its function as whoever writes the table, and outlives the grant)`,
+    ];
+  return [];
 }
 
 /** `PUBLIC` (any case) as the grantee: every role of the server, now and later. */
@@ -97,7 +105,7 @@ export const postgresqlReaders: PlanReaders = {
       if (isSet(values.with_admin_option) && !flags.includes("grant_option")) flags.push("grant_option");
       return withWide({ privileges: strings(values.privileges), roles: strings(values.grant_role), flags }, [
         ...publicWide(values.role),
-        ...createWide(values),
+        ...ownCodeWide(values),
       ]);
     }
     return undefined;
