@@ -5,6 +5,7 @@ import type { CheckReport } from "../check/check-plan.js";
 import { formatDuration } from "../grant/duration.js";
 import { evaluateInput } from "../check/check-plan.js";
 import { withInactiveGrantWarnings } from "../check/inactive-grants.js";
+import { removedBlocksOf } from "../check/removed-blocks.js";
 import { wrapStep } from "../errors.js";
 import { formatTimestamp } from "../grant/time.js";
 import { resolveClock } from "../grant/clock.js";
@@ -85,6 +86,7 @@ export async function planAndCheckStacks(options: PlanAndCheckOptions): Promise<
       privilegedTypes: config.privilegedTypes,
       aliases: config.policy.approvals.aliases,
       approvals: evidence,
+      removedBlocks: removedBlocksOf(stack.workspace.workingDir),
     });
     reports.push({
       stack,

@@ -9,6 +9,7 @@ import {
 } from "../plan/index.js";
 import { defaultHelperCount } from "../policy/evaluation-helpers.js";
 import type { ApprovalCheck } from "../plan/policy-input.js";
+import type { RemovedBlock } from "../plan/code-runners.js";
 import type { CheckConfig, PolicyEngine, Verdicts } from "../policy/index.js";
 
 /** The outcome of checking one plan. */
@@ -38,6 +39,8 @@ export interface CheckPlanOptions {
    * Awaited once the plan is read: it may still be loading meanwhile (loadEvidenceAhead).
    */
   readonly approvals?: ApprovalCheck | Promise<ApprovalCheck>;
+  /** The stack's `removed` blocks with provisioners (removed-blocks.ts), which the plan does not show. */
+  readonly removedBlocks?: readonly RemovedBlock[];
 }
 
 /**
@@ -55,6 +58,7 @@ export async function checkPlan(options: CheckPlanOptions): Promise<CheckReport>
     privilegedTypes: options.config.privilegedTypes,
     aliases: options.config.policy.approvals.aliases,
     ...(approvals ? { approvals } : {}),
+    ...(options.removedBlocks ? { removedBlocks: options.removedBlocks } : {}),
   });
   index.verifyApprovalsAhead();
   return {

@@ -27,6 +27,16 @@ export interface CodeRunner {
   readonly everyPlan: boolean;
 }
 
+/**
+ * A `removed` block of the configuration with destroy-time provisioners: the plan JSON holds
+ * neither, so they come from the synthesized configuration itself (check/removed-blocks.ts).
+ */
+export interface RemovedBlock {
+  /** The block's `from`: a resource (`module.a.type.name`) or a whole module (`module.a`). */
+  readonly from: string;
+  readonly provisioners: readonly string[];
+}
+
 /** Whether a configured block runs code: the read-plan walk keeps these (and drops the rest). */
 export function runsCode(resource: ConfigResource): boolean {
   return provisionerTypes(resource).length > 0 || programOf(resource) !== undefined;
@@ -37,8 +47,28 @@ export function runsCode(resource: ConfigResource): boolean {
  * runs on the pipeline's machine, a `remote-exec` or `file` acts on a host with credentials
  * the stack holds) and data sources that run a program. Keyed like {@link configKeyOfChange}.
  */
-export function codeRunners(plan: PlanJson): ReadonlyMap<string, CodeRunner> {
+export function codeRunners(
+  plan: PlanJson,
+  removed: readonly RemovedBlock[] = [],
+): ReadonlyMap<string, CodeRunner> {
   const runners = new Map<string, CodeRunner>();
+  for (const block of removed) {
+    if (block.provisioners.length === 0) continue;
+    const runs = `runs the ${[...new Set(block.provisioners)].join(", ")} provisioner${block.provisioners.length > 1 ? "s" : ""} of a removed block, which the plan does not show, when destroyed`;
+    // `from` names a resource (its last two parts), or a module: every resource under it.
+    const parts = block.from.split(".");
+    const isModule = parts.length % 2 === 0 && parts.at(-2) === "module";
+    const key = isModule
+      ? configKey(block.from, "*")
+      : configKey(parts.slice(0, -2).join("."), parts.slice(-2).join("."));
+    runners.set(key, {
+      address: block.from,
+      type: isModule ? "module" : (parts.at(-2) ?? ""),
+      name: parts.at(-1) ?? "",
+      runs,
+      everyPlan: false,
+    });
+  }
   forEachConfiguredResource(plan, (resource, path) => {
     if (typeof resource.address !== "string" || typeof resource.type !== "string") return;
     const address = path === "" ? resource.address : `${path}.${resource.address}`;
@@ -78,8 +108,21 @@ export function codeRunBy(
   if (runners.size === 0) return;
   const { actions } = change.change;
   if (!(actions.includes("create") || actions.includes("delete"))) return;
-  const runner = runners.get(configKeyOfChange(change));
+  const runner = runners.get(configKeyOfChange(change)) ?? removedModuleRunner(runners, change);
   return runner === undefined || runner.everyPlan ? undefined : runner.runs;
+}
+
+/** A removed block naming a module the change is in (or a module above it). */
+function removedModuleRunner(
+  runners: ReadonlyMap<string, CodeRunner>,
+  change: ResourceChangeJson,
+): CodeRunner | undefined {
+  const module = configKeyOfChange(change).split("|")[0]!;
+  for (let path = module; path !== ""; path = path.replace(/\.?module\.[^.]*$/, "")) {
+    const runner = runners.get(configKey(path, "*"));
+    if (runner !== undefined) return runner;
+  }
+  return undefined;
 }
 
 function provisionerTypes(resource: ConfigResource): string[] {

@@ -191,7 +191,7 @@ export function indexPlan(plan: PlanJson, options: PolicyInputOptions): PlanInde
   }
   // Code the stack runs: provisioners are judged with their resource's change; a data source
   // that runs a program ran during this plan already, so each block is judged as a read of its own.
-  const runners = codeRunners(plan);
+  const runners = codeRunners(plan, options.removedBlocks);
   const programReads = new Map<ResourceChangeJson, string>();
   for (const runner of runners.values())
     if (runner.everyPlan) {

@@ -1,4 +1,5 @@
 import type { GrantRecord } from "../grant/record.js";
+import type { RemovedBlock } from "./code-runners.js";
 import { indexPlan } from "./plan-index.js";
 import type { PlanJson } from "./plan-json.js";
 import type { GrantedScope } from "./scope.js";
@@ -187,6 +188,11 @@ export interface PolicyInput {
 
 /** Options of {@link toPolicyInput}. */
 export interface PolicyInputOptions {
+  /**
+   * The configuration's `removed` blocks with provisioners (check/removed-blocks.ts reads them
+   * from a synthesized stack): the plan JSON holds neither, yet they run when it destroys.
+   */
+  readonly removedBlocks?: readonly RemovedBlock[];
   /** Overrides the plan's own timestamp (`--now`). */
   readonly now?: number;
   /** Used when neither `now` nor the plan's timestamp is there (older Terraform). */

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readPlanFile, readPlanFileWithHelper } from "../../src/plan/read-plan.js";
 import { resolveConfig } from "../../src/policy/index.js";
-import { init, plan, resolveEngine, showJson } from "../../src/runner/index.js";
+import { codeRunBy, codeRunners } from "../../src/plan/code-runners.js";
+import { apply, init, plan, resolveEngine, showJson } from "../../src/runner/index.js";
 import { runCli } from "../support/cli.js";
 import { created, noGrant, planAt, planDenials, tooWide } from "../support/plan-denials.js";
 
@@ -189,5 +190,66 @@ describe("through crafted plans", () => {
       tooWide("shell_script.x", "whatever a shell script holds, which tempgrant does not read"),
       noGrant("shell_script.x", "shell_script"),
     ]);
+  });
+});
+
+describe("a removed block's destroy-time provisioner, which the plan JSON leaves out", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tempgrant-removed-block-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const RUNS =
+    "runs the local-exec provisioner of a removed block, which the plan does not show, when destroyed";
+
+  it("is read from the stack's cdk.tf.json: tempgrant check --chdir denies the plan that destroys", async () => {
+    // A synthesized stack's file name: tofu reads it, and so does tempgrant beside the plan.
+    const config = (body: object) => writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(body));
+    config({ resource: { terraform_data: { a: { input: "x" } } } });
+    const workspace = { engine: resolveEngine(), workingDir: dir, lockTimeout: "30s" };
+    await init(workspace);
+    await apply(workspace, (await plan(workspace, { out: "p.tfplan" })).planFile);
+    config({
+      removed: [
+        {
+          from: "terraform_data.a",
+          lifecycle: { destroy: true },
+          provisioner: [{ "local-exec": { when: "destroy", command: "false" } }],
+        },
+      ],
+    });
+    const doc = await showJson(workspace, (await plan(workspace, { out: "p.tfplan" })).planFile);
+    expect(JSON.stringify(doc)).not.toContain("local-exec");
+    const planFile = join(dir, "plan.json");
+    writeFileSync(planFile, JSON.stringify(doc));
+    const beside = await runCli(["check", planFile, "--chdir", dir, "--format", "json"]);
+    expect([beside.exitCode, beside.stderr]).toEqual([1, ""]);
+    const report = JSON.parse(beside.stdout) as { deny: { rule: string; message: string }[] };
+    expect(report.deny.map((v) => `${v.rule}: ${v.message}`)).toEqual([
+      runsCode("terraform_data.a", "terraform_data", RUNS),
+    ]);
+    // Away from its stack, the plan alone cannot show it (documented as not guarded).
+    const away = await runCli(["check", planFile, "--chdir", tmpdir(), "--format", "json"]);
+    expect(away.exitCode).toBe(0);
+  });
+
+  it("names a resource, or a whole module and every resource under it", () => {
+    const change = (address: string, module?: string) => ({
+      address,
+      mode: "managed",
+      type: "terraform_data",
+      name: address.split(".").pop()!.replace(/\[.*$/, ""),
+      ...(module !== undefined ? { module_address: module } : {}),
+      change: { actions: ["delete"], before: {}, after: null },
+    });
+    const runners = codeRunners(planAt(t, []), [
+      { from: "module.m.terraform_data.a", provisioners: ["local-exec"] },
+      { from: "module.n", provisioners: ["local-exec", "local-exec"] },
+    ]);
+    expect(codeRunBy(runners, change('module.m["k"].terraform_data.a[0]', 'module.m["k"]'))).toBe(RUNS);
+    expect(codeRunBy(runners, change("module.m.terraform_data.b", "module.m"))).toBeUndefined();
+    expect(
+      codeRunBy(runners, change("module.n[0].module.deep.terraform_data.x", "module.n[0].module.deep")),
+    ).toBe(
+      "runs the local-exec provisioners of a removed block, which the plan does not show, when destroyed",
+    );
+    expect(codeRunBy(runners, change("terraform_data.a"))).toBeUndefined();
   });
 });

@@ -39,7 +39,7 @@ export function checkCommand(): Command {
     )
     .option(
       "--chdir <dir>",
-      "the stack's initialized folder: renders a binary plan there, and its cdk.tf.json names the declared grants outside their window (warned about); PLAN and other paths stay relative to where you run tempgrant",
+      "the stack's initialized folder: renders a binary plan there, and its cdk.tf.json names the declared grants outside their window (warned about) and the removed blocks whose provisioners the plan JSON leaves out (denied when the plan destroys what they name); PLAN and other paths stay relative to where you run tempgrant",
       ".",
     )
     .option("--engine <engine>", "tofu or terraform, for a binary plan (default: TEMPGRANT_ENGINE or tofu)")
@@ -115,8 +115,12 @@ export function checkCommand(): Command {
                 ...(options.reviews !== undefined ? { reviews: options.reviews } : {}),
                 now: clock?.now ?? resolveClock().now,
               });
+        // A stack's folder (the usual --chdir for a saved plan) also holds what its plan JSON
+        // leaves out: removed blocks and the grants it declares.
+        const { removedBlocksOf } = await import("../../check/removed-blocks.js");
         const report = await checkPlan({
           ...(approvals ? { approvals } : {}),
+          removedBlocks: removedBlocksOf(options.chdir),
           source: planPath,
           config,
           engine,
@@ -136,7 +140,6 @@ export function checkCommand(): Command {
             );
           },
         });
-        // A stack's folder (the usual --chdir for a saved plan) also says which grants it declares.
         const { withInactiveGrantWarnings } = await import("../../check/inactive-grants.js");
         const checked = withInactiveGrantWarnings(report, options.chdir);
         process.stdout.write(CHECK_FORMATS[options.format](checked, { colour: useColour() }));
