@@ -125,7 +125,7 @@ function unheldTokenRole(values: Record<string, unknown>, context: ScopeContext 
 }
 
 /** Auth methods' roles (vault_jwt_auth_backend_role, vault_aws_auth_backend_role, ...): who logs in with what. */
-const AUTH_ROLE = /^vault_[a-z0-9]+_auth_backend_role$/;
+const AUTH_ROLE = /^vault_[a-z0-9_]+_auth_backend_role$/;
 
 /** The types that enable an auth method: vault_auth_backend and the typed ones (vault_jwt_auth_backend, ...). */
 const AUTH_BACKEND = /^vault_(?:[a-z0-9]+_)?auth_backend$/;
