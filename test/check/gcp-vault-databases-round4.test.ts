@@ -95,9 +95,12 @@ describe("Vault (round 4)", () => {
       ]);
       expect([type, await denials(granted(type, values))]).toEqual([type, [tooWide(`${type}.grant`, what)]]);
     }
-    // Backend roles and configuration are not themselves a new way in.
+    // Backend roles and configuration are not themselves a new way in (a role bound to someone).
+    const role = { bound_audiences: ["vault"], bound_subject: "repo:acme/orders:ref:refs/heads/main" };
     expect(
-      await denials(planAt(t, [created("vault_jwt_auth_backend_role.x", "vault_jwt_auth_backend_role", {})])),
+      await denials(
+        planAt(t, [created("vault_jwt_auth_backend_role.x", "vault_jwt_auth_backend_role", role)]),
+      ),
     ).toEqual([noGrant("vault_jwt_auth_backend_role.x", "vault_jwt_auth_backend_role")]);
   });
 

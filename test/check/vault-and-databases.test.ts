@@ -102,7 +102,12 @@ path "auth/token/lookup-self" { capabilities = ["read"] }`),
       ["vault_identity_entity", { name: "alice", policies: ["root"] }, "root"],
       [
         "vault_jwt_auth_backend_role",
-        { role_name: "r", token_policies: ["orders-read", "root"], user_claim: "sub" },
+        {
+          role_name: "r",
+          token_policies: ["orders-read", "root"],
+          user_claim: "sub",
+          bound_subject: "repo:acme/orders:ref:refs/heads/main",
+        },
         "root",
       ],
     ] as const) {

@@ -1,5 +1,7 @@
+import { relationEntry, relationIndex, type RelationHooks } from "../relation-hooks.js";
 import { EMPTY_SCOPE, isSet, withWide } from "../scope-values.js";
-import { NO_READERS, type GrantedScope, type PlanReaders } from "../target-module.js";
+import { NO_READERS, type GrantedScope, type PlanReaders, type ScopeContext } from "../target-module.js";
+import { authRoleWide, outlivingTokenRole } from "./auth-roles.js";
 import { vaultPolicyWide } from "./policy-document.js";
 
 /**
@@ -9,7 +11,9 @@ import { vaultPolicyWide } from "./policy-document.js";
  * (`policies`, `token_policies`), and `root` is every path with every capability, whatever
  * the configuration says. An alias grants what its entity or group holds, which tempgrant
  * does not read; a generic endpoint writing Vault's own configuration is read as the policy
- * or login it writes.
+ * or login it writes. An auth role is also read for who it lets log in (auth-roles.ts), a
+ * token role for how long its tokens live, and a token made from a role is held to a role the
+ * same plan creates for the same grant.
  */
 export const vaultReaders: PlanReaders = {
   ...NO_READERS,
@@ -36,7 +40,7 @@ export const vaultReaders: PlanReaders = {
     if (!GENERIC_TYPES.has(type)) return false;
     return unknown.includes("path") || configurationPath(values.path) !== null;
   },
-  scope(type, values): GrantedScope | undefined {
+  scope(type, values, context): GrantedScope | undefined {
     if (type === "vault_policy") return withWide(EMPTY_SCOPE, vaultPolicyWide(values.policy));
     if (ALIAS_TYPES.has(type)) return aliasScope(type, values);
     if (type === "vault_identity_group_member_entity_ids" || type === "vault_identity_group_member_group_ids")
@@ -45,6 +49,14 @@ export const vaultReaders: PlanReaders = {
       ]);
     if (GENERIC_TYPES.has(type)) return genericScope(values);
     if (AUTH_BACKEND.test(type)) return withWide(policyScope(values), [authMethodWide(type, values)]);
+    if (type === TOKEN_ROLE) {
+      const scope = policyScope(values, TOKEN_ROLE_POLICIES);
+      return withWide(scope, [...(scope.wide ?? []), ...outlivingTokenRole(values, durationSet)]);
+    }
+    if (AUTH_ROLE.test(type)) {
+      const scope = policyScope(values);
+      return withWide(scope, [...(scope.wide ?? []), ...authRoleWide(type, values)]);
+    }
     if (type === "vault_token") {
       const scope = policyScope(values);
       // A token created without policies takes those of its parent: the provider's own token.
@@ -52,7 +64,12 @@ export const vaultReaders: PlanReaders = {
         scope.roles.length > 0
           ? []
           : ["the policies of the token tempgrant's apply runs with (no policies set)"];
-      return withWide(scope, [...(scope.wide ?? []), ...parent, ...outlivingToken(values)]);
+      return withWide(scope, [
+        ...(scope.wide ?? []),
+        ...parent,
+        ...outlivingToken(values),
+        ...unheldTokenRole(values, context),
+      ]);
     }
     // Every other Vault type grants the policies it names, if any: its other attributes
     // (`role_name`, `role`) name things of Vault's own, not the access they give.
@@ -61,9 +78,54 @@ export const vaultReaders: PlanReaders = {
   scopeAttributes(type) {
     if (type === "vault_policy") return ["policy"];
     if (GENERIC_TYPES.has(type)) return ["path", "data_json"];
+    if (type === TOKEN_ROLE) return TOKEN_ROLE_POLICIES;
     return type.startsWith("vault_") ? POLICY_ATTRIBUTES : [];
   },
+  relations: {
+    // A token role is referred to by name from the tokens made with it.
+    referable: (type) => type === TOKEN_ROLE,
+    writtenOnly: true,
+    entries: (_type, _address, values) =>
+      typeof values?.role_name === "string"
+        ? [relationEntry(TOKEN_ROLES, tokenRoleKey(values.namespace, values.role_name), undefined)]
+        : [],
+    references: {},
+  } satisfies RelationHooks,
 };
+
+/** The token auth method's roles: what a token made with `role_name` gets (orphan, period, renewal, policies). */
+const TOKEN_ROLE = "vault_token_auth_backend_role";
+
+/** The attributes naming the policies a token role's tokens may get. */
+const TOKEN_ROLE_POLICIES = ["allowed_policies", "token_policies"];
+
+/** The token roles a plan writes, by namespace and name. */
+const TOKEN_ROLES = relationIndex("vault token roles by name");
+
+/** A token role's key: its namespace (none: the provider's) and name. */
+function tokenRoleKey(namespace: unknown, name: string): string {
+  return `${typeof namespace === "string" ? namespace.trim().replace(/^\/+|\/+$/g, "") : ""}\n${name}`;
+}
+
+/**
+ * A token made with a role gets the role's orphan, period and renewal, whatever it asks: read
+ * only when the same plan writes that role for the same grant (the role is then judged itself).
+ */
+function unheldTokenRole(values: Record<string, unknown>, context: ScopeContext | undefined): string[] {
+  const role = values.role_name;
+  if (role === undefined || role === null || role === "") return [];
+  if (
+    typeof role === "string" &&
+    context?.relations.heldFor(TOKEN_ROLES, tokenRoleKey(values.namespace, role), context.owner)
+  )
+    return [];
+  return [
+    `a Vault token of the role ${JSON.stringify(role)} (a token role this plan does not create for the grant: its orphan, period and renewal are unread)`,
+  ];
+}
+
+/** Auth methods' roles (vault_jwt_auth_backend_role, vault_aws_auth_backend_role, ...): who logs in with what. */
+const AUTH_ROLE = /^vault_[a-z0-9_]+_auth_backend_role$/;
 
 /** The types that enable an auth method: vault_auth_backend and the typed ones (vault_jwt_auth_backend, ...). */
 const AUTH_BACKEND = /^vault_(?:[a-z0-9]+_)?auth_backend$/;
@@ -114,10 +176,13 @@ const GENERIC_TYPES = new Set(["vault_generic_endpoint", "vault_generic_secret"]
 const ALIAS_TYPES = new Set(["vault_identity_entity_alias", "vault_identity_group_alias"]);
 
 /** The policies named, as roles; `root` (Vault lower-cases policy names) and what is not a name, as wide. */
-function policyScope(values: Record<string, unknown>): GrantedScope {
+function policyScope(
+  values: Record<string, unknown>,
+  attributes: readonly string[] = POLICY_ATTRIBUTES,
+): GrantedScope {
   const roles: string[] = [];
   const wide: string[] = [];
-  for (const attribute of POLICY_ATTRIBUTES) {
+  for (const attribute of attributes) {
     const value = values[attribute];
     if (value === undefined || value === null) continue;
     // Vault's API also takes a comma-separated list.
