@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/policy/index.js";
-import { created, noGrant, planDenials, plansAt, tooWide, unknownAtPlan } from "../support/plan-denials.js";
+import {
+  created,
+  noGrant,
+  planDenials,
+  plansAt,
+  tooWide,
+  unknownAtPlan,
+  webIdentityRole,
+} from "../support/plan-denials.js";
 
 // Red-team round 4, AWS: resource policies, sharing and organization policies tempgrant did
 // not read, public function URLs and objects, and CI trusts for any repository. Crafted plan
@@ -347,18 +355,7 @@ describe("round 4 hole 5: public S3 objects", () => {
 describe("round 4 hole 6: CI trusts that any repository's workflow can assume", () => {
   const github = `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`;
   const gitlab = `arn:aws:iam::${account}:oidc-provider/gitlab.com`;
-  const trust = (federated: string, condition?: object) =>
-    granted(
-      created("aws_iam_role.ci", "aws_iam_role", {
-        name: "ci",
-        assume_role_policy: awsPolicy({
-          Effect: "Allow",
-          Principal: { Federated: federated },
-          Action: "sts:AssumeRoleWithWebIdentity",
-          ...(condition ? { Condition: condition } : {}),
-        }),
-      }),
-    );
+  const trust = (federated: string, condition?: object) => granted(webIdentityRole(federated, condition));
   const audience = { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" };
 
   it.each([

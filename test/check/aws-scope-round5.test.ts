@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/policy/index.js";
-import { created, noGrant, planDenials, plansAt, tooWide, unknownAtPlan } from "../support/plan-denials.js";
+import {
+  created,
+  noGrant,
+  planDenials,
+  plansAt,
+  tooWide,
+  unknownAtPlan,
+  webIdentityRole,
+} from "../support/plan-denials.js";
 
 // Red-team round 5, AWS: layers, endpoint services, CodeArtifact and SSM documents shared with
 // other accounts, and web identity trusts with a wildcard subject in multi-tenant providers.
@@ -172,4 +180,89 @@ describe("round 5 hole 1: layers, endpoint services, CodeArtifact and SSM docume
       ]);
     },
   );
+});
+
+describe("round 5 hole 2: web identity trusts with a wildcard subject", () => {
+  const oidc = (host: string) => `arn:aws:iam::${account}:oidc-provider/${host}`;
+  const trust = (federated: string, condition: object) => granted(webIdentityRole(federated, condition));
+  const eks = "oidc.eks.eu-west-1.amazonaws.com/id/ABC";
+
+  it.each([
+    [oidc("app.terraform.io"), "app.terraform.io:sub", "organization:*:project:*:workspace:*:run_phase:*"],
+    [oidc("app.terraform.io"), "app.terraform.io:sub", "organization:acme:project:*:workspace:*:run_phase:*"],
+    [oidc("app.terraform.io"), "app.terraform.io:sub", "organization:acme:project:infra:workspace:prod*"],
+    [oidc("agent.buildkite.com"), "agent.buildkite.com:sub", "organization:*"],
+    [oidc(eks), `${eks}:sub`, "system:serviceaccount:*:*"],
+    [oidc(eks), `${eks}:sub`, "system:serviceaccount:ci:*"],
+    ["accounts.google.com", "accounts.google.com:sub", "*1*"],
+    [oidc("gitlab.acme.io"), "gitlab.acme.io:sub", "project_path:*"],
+    [oidc("gitlab.com:443"), "gitlab.com:443:sub", "project_path:*"],
+  ])("reads a trust in %s with %s like %s as too wide", async (federated, key, pattern) => {
+    expect(await denials(trust(federated, { StringLike: { [key]: pattern } }))).toEqual([
+      tooWide(
+        "aws_iam_role.ci",
+        `Principal Federated "${federated}" with ${key} like "${pattern}" (other subjects match it)`,
+      ),
+    ]);
+  });
+
+  it("reads a wildcard audience of a provider whose audience is the customer's app as too wide", async () => {
+    const condition = { StringLike: { "accounts.google.com:aud": "1234*.apps.googleusercontent.com" } };
+    expect(await denials(trust("accounts.google.com", condition))).toEqual([
+      tooWide(
+        "aws_iam_role.ci",
+        'Principal Federated "accounts.google.com" with accounts.google.com:aud like "1234*.apps.googleusercontent.com" (other audiences match it)',
+      ),
+    ]);
+  });
+
+  const pool = { "cognito-identity.amazonaws.com:aud": "eu-west-1:pool" };
+  it.each([
+    [
+      { "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "unauthenticated" } },
+      "unauthenticated",
+    ],
+    [{ "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": ["authenticated", "*"] } }, "*"],
+    [
+      { StringEqualsIgnoreCase: { "cognito-identity.amazonaws.com:amr": "Unauthenticated" } },
+      "Unauthenticated",
+    ],
+  ])("reads a Cognito trust admitting unauthenticated identities as too wide: %j", async (amr, value) => {
+    expect(await denials(trust("cognito-identity.amazonaws.com", { StringEquals: pool, ...amr }))).toEqual([
+      tooWide(
+        "aws_iam_role.ci",
+        `Principal Federated "cognito-identity.amazonaws.com" with cognito-identity.amazonaws.com:amr "${value}" (the pool's unauthenticated identities: anyone)`,
+      ),
+    ]);
+  });
+
+  it.each([
+    [
+      oidc("app.terraform.io"),
+      {
+        StringLike: { "app.terraform.io:sub": "organization:acme:project:infra:workspace:prod:run_phase:*" },
+      },
+    ],
+    [oidc("agent.buildkite.com"), { StringEquals: { "agent.buildkite.com:sub": "organization:*" } }],
+    [oidc(eks), { StringEquals: { [`${eks}:sub`]: "system:serviceaccount:ci:deployer" } }],
+    [oidc(eks), { StringLike: { [`${eks}:sub`]: "system:serviceaccount:ci:deployer" } }],
+    // Conditions all hold: the bound audience keeps others out whatever the subject pattern.
+    [
+      "accounts.google.com",
+      {
+        StringEquals: { "accounts.google.com:aud": "1234.apps.googleusercontent.com" },
+        StringLike: { "accounts.google.com:sub": "*1*" },
+      },
+    ],
+    [
+      "cognito-identity.amazonaws.com",
+      {
+        StringEquals: pool,
+        "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" },
+        StringNotEquals: { "cognito-identity.amazonaws.com:amr": "unauthenticated" },
+      },
+    ],
+  ])("passes a trust in %s bound to one subject: %j", async (federated, condition) => {
+    expect(await denials(trust(federated, condition))).toEqual([]);
+  });
 });

@@ -106,3 +106,21 @@ export function plansAt(now: number, binding: { kind: string; nativeExpiry: bool
     standing: (...changes: object[]) => planAt(now, changes),
   };
 }
+
+/** A created `aws_iam_role.ci` whose trust policy lets the web identity `federated` in under `condition`. */
+export function webIdentityRole(federated: string, condition?: object) {
+  return created("aws_iam_role.ci", "aws_iam_role", {
+    name: "ci",
+    assume_role_policy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Federated: federated },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          ...(condition ? { Condition: condition } : {}),
+        },
+      ],
+    }),
+  });
+}
