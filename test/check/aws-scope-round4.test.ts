@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/policy/index.js";
-import { created, grantedAt, noGrant, planAt, planDenials, tooWide } from "../support/plan-denials.js";
+import {
+  created,
+  noGrant,
+  planDenials,
+  plansAt,
+  tooWide,
+  unknownAtPlan,
+  webIdentityRole,
+} from "../support/plan-denials.js";
 
 // Red-team round 4, AWS: resource policies, sharing and organization policies tempgrant did
 // not read, public function URLs and objects, and CI trusts for any repository. Crafted plan
@@ -12,16 +20,8 @@ const t = Math.floor(Date.now() / 1000) + 60;
 const denials = planDenials(config, () => t);
 const account = "123456789012";
 
-/** A plan of one AWS grant record owning `changes` (no native expiry: these carry none). */
-const granted = (...changes: { address: string }[]) =>
-  grantedAt(t, { kind: "aws-iam", nativeExpiry: false }, changes);
-
-/** A plan of standing resources: no grant record. */
-const standing = (...changes: object[]) => planAt(t, changes);
-
-/** The message of `unknown/known-at-plan` for `path` of a resource. */
-const unknownAtPlan = (address: string, type: string, path: string) =>
-  `unknown/known-at-plan: ${address} (${type}): ${path} is known only after apply; access must be decided when the plan is checked`;
+/** Plans of one AWS grant record owning changes (no native expiry: these carry none), or none. */
+const { granted, standing } = plansAt(t, { kind: "aws-iam", nativeExpiry: false });
 
 const awsPolicy = (...statements: object[]) =>
   JSON.stringify({ Version: "2012-10-17", Statement: statements });
@@ -355,18 +355,7 @@ describe("round 4 hole 5: public S3 objects", () => {
 describe("round 4 hole 6: CI trusts that any repository's workflow can assume", () => {
   const github = `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`;
   const gitlab = `arn:aws:iam::${account}:oidc-provider/gitlab.com`;
-  const trust = (federated: string, condition?: object) =>
-    granted(
-      created("aws_iam_role.ci", "aws_iam_role", {
-        name: "ci",
-        assume_role_policy: awsPolicy({
-          Effect: "Allow",
-          Principal: { Federated: federated },
-          Action: "sts:AssumeRoleWithWebIdentity",
-          ...(condition ? { Condition: condition } : {}),
-        }),
-      }),
-    );
+  const trust = (federated: string, condition?: object) => granted(webIdentityRole(federated, condition));
   const audience = { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" };
 
   it.each([

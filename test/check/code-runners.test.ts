@@ -239,7 +239,7 @@ describe("a removed block's destroy-time provisioner, which the plan JSON leaves
       ...(module !== undefined ? { module_address: module } : {}),
       change: { actions: ["delete"], before: {}, after: null },
     });
-    const runners = codeRunners(planAt(t, []), [
+    const runners = codeRunners({ format_version: "1.2", planned_values: {}, resource_changes: [] }, [
       { from: "module.m.terraform_data.a", provisioners: ["local-exec"] },
       { from: "module.n", provisioners: ["local-exec", "local-exec"] },
     ]);

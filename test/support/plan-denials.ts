@@ -91,3 +91,36 @@ export function grantedAt(
 /** The message of `scope/grantee-is-principal` for alice's grant ({@link grantedAt}) giving access to `grantee`. */
 export const notPrincipal = (address: string, grantee: string) =>
   `scope/grantee-is-principal: ${address} of grant alice-read gives access to "${grantee}", not to the grant's principal alice@example.com: a grant's access goes to the person approved`;
+
+/** The message of `unknown/known-at-plan` for `path` of a resource. */
+export const unknownAtPlan = (address: string, type: string, path: string) =>
+  `unknown/known-at-plan: ${address} (${type}): ${path} is known only after apply; access must be decided when the plan is checked`;
+
+/**
+ * Plans at `now`: `granted`, of one grant record of `binding` owning the changes (see
+ * {@link grantedAt}); `standing`, of the changes alone, with no grant record.
+ */
+export function plansAt(now: number, binding: { kind: string; nativeExpiry: boolean }) {
+  return {
+    granted: (...changes: { address: string }[]) => grantedAt(now, binding, changes),
+    standing: (...changes: object[]) => planAt(now, changes),
+  };
+}
+
+/** A created `aws_iam_role.ci` whose trust policy lets the web identity `federated` in under `condition`. */
+export function webIdentityRole(federated: string, condition?: object) {
+  return created("aws_iam_role.ci", "aws_iam_role", {
+    name: "ci",
+    assume_role_policy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Federated: federated },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          ...(condition ? { Condition: condition } : {}),
+        },
+      ],
+    }),
+  });
+}

@@ -46,6 +46,8 @@ const AWS_DOCUMENTS: Readonly<Record<string, readonly string[]>> = {
   aws_s3control_bucket_policy: ["policy"],
   aws_s3control_multi_region_access_point_policy: ["details.policy"],
   aws_s3control_object_lambda_access_point_policy: ["policy"],
+  aws_codeartifact_domain_permissions_policy: ["policy_document"],
+  aws_codeartifact_repository_permissions_policy: ["policy_document"],
   // An IoT policy names no principal: it gives what it allows to the certificates it is
   // attached to (aws_iot_policy_attachment), read like an IAM policy.
   aws_iot_policy: ["policy"],
@@ -84,6 +86,35 @@ const S3_OBJECTS = new Set(["aws_s3_object", "aws_s3_bucket_object", "aws_s3_obj
 
 /** Snapshots shared with other accounts by a list of account ids (`all`: public). */
 const SHARED_SNAPSHOTS = new Set(["aws_db_snapshot", "aws_db_cluster_snapshot"]);
+
+/**
+ * An SSM document's sharing (`permissions {type = "Share", account_ids = "1,2"}`, `All`: every
+ * AWS account): the account ids it is shared with, split as the provider splits them.
+ */
+function ssmDocumentAccounts(values: Record<string, unknown>): string[] {
+  const permissions = values.permissions as { account_ids?: unknown } | null | undefined;
+  if (typeof permissions !== "object" || permissions === null) return [];
+  return strings(permissions.account_ids)
+    .flatMap((ids) => ids.split(","))
+    .filter((id) => id.trim() !== "");
+}
+
+/** Whether an SSM document is shared with any account (or its sharing is known only after apply). */
+function ssmDocumentShared(values: Record<string, unknown>, unknown: readonly string[]): boolean {
+  return unknownAt(unknown, "permissions") || ssmDocumentAccounts(values).length > 0;
+}
+
+/** Whether an endpoint service lets any principal connect (or its list is known only after apply). */
+function endpointServiceShared(values: Record<string, unknown>, unknown: readonly string[]): boolean {
+  return unknownAt(unknown, "allowed_principals") || strings(values.allowed_principals).length > 0;
+}
+
+/** A principal allowed to connect to an endpoint service that is anyone, or a wildcard. */
+function endpointPrincipalWide(principal: string): string | undefined {
+  const value = principal.trim();
+  if (value === "*") return 'the principal "*" (every AWS account may connect)';
+  return /[*?]/.test(value) ? `the principal "${value}"` : undefined;
+}
 
 /**
  * Organization policies (SCPs, RCPs, ...) and their attachments: writing, replacing or
@@ -319,6 +350,13 @@ export const awsIamReaders: PlanReaders = {
     "aws_s3control_object_lambda_access_point_policy",
     "aws_iot_policy",
     "aws_iot_policy_attachment",
+    // Lambda layers, endpoint services and CodeArtifact domains and repositories shared with
+    // other accounts (an endpoint service or SSM document by what it shares: see
+    // privilegedByContent)
+    "aws_lambda_layer_version_permission",
+    "aws_vpc_endpoint_service_allowed_principal",
+    "aws_codeartifact_domain_permissions_policy",
+    "aws_codeartifact_repository_permissions_policy",
     // Resources shared with other accounts (RAM); organization policies (see ORGANIZATION_POLICIES)
     "aws_ram_principal_association",
     "aws_ram_resource_association",
@@ -329,7 +367,8 @@ export const awsIamReaders: PlanReaders = {
   // Not aws_kms_key, aws_sqs_queue, aws_s3_bucket... by type: every one has a policy, and
   // the default one (the account root and AWS services) leaves access to IAM, which is
   // checked. A policy naming anyone else (a role, a user, "*"), or known only after apply, or
-  // a public bucket ACL, or a snapshot shared with other accounts gives access by itself: that
+  // a public bucket ACL, a snapshot, SSM document or endpoint service shared with other
+  // accounts gives access by itself: that
   // resource is privileged, whatever privilegedTypes says (and what is unknown is denied as
   // for any privileged resource).
   computedWhenUnset(type) {
@@ -338,6 +377,7 @@ export const awsIamReaders: PlanReaders = {
     // configuration, so "not configured" could not be told from "built at apply time".
     if (type === "aws_s3_bucket" || S3_OBJECTS.has(type)) return [...(attribute ? [attribute] : []), "acl"];
     if (SHARED_SNAPSHOTS.has(type)) return ["shared_accounts"];
+    if (type === "aws_vpc_endpoint_service") return ["allowed_principals"];
     // Left out, a share gets the default managed permission of each resource type.
     if (type === "aws_ram_resource_share") return ["permission_arns"];
     return attribute === undefined ? [] : [attribute];
@@ -347,6 +387,8 @@ export const awsIamReaders: PlanReaders = {
     if (attribute !== undefined && inlinePolicyGivesAccess(values, attribute, unknown)) return true;
     if (type === "aws_s3_bucket" || S3_OBJECTS.has(type)) return bucketAclGivesAccess(values, unknown);
     if (SHARED_SNAPSHOTS.has(type)) return snapshotShared(values, unknown);
+    if (type === "aws_ssm_document") return ssmDocumentShared(values, unknown);
+    if (type === "aws_vpc_endpoint_service") return endpointServiceShared(values, unknown);
     // A function URL lets anyone on the internet invoke the function unless IAM authorizes it.
     if (type === "aws_lambda_function_url")
       return unknownAt(unknown, "authorization_type") || values.authorization_type !== "AWS_IAM";
@@ -473,6 +515,30 @@ function awsScope(
     strings(values.shared_accounts).some((account) => account.trim() === "all")
   )
     wide.push('shared_accounts "all" (every AWS account)');
+  if (
+    type === "aws_ssm_document" &&
+    ssmDocumentAccounts(values).some((account) => account.trim().toLowerCase() === "all")
+  )
+    wide.push('permissions account_ids "All" (every AWS account may run the document)');
+  if (type === "aws_lambda_layer_version_permission") {
+    privileges.push(...strings(values.action));
+    const principal = strings(values.principal)[0]?.trim();
+    const organization = strings(values.organization_id)[0]?.trim();
+    if (organization !== undefined && organization !== "")
+      wide.push(`sharing with the organization ${organization} (every account of it)`);
+    else if (principal === "*") wide.push('Principal "*" (every AWS account)');
+    else if (principal !== undefined && /[*?]/.test(principal)) wide.push(`Principal "${principal}"`);
+  }
+  const endpointPrincipals =
+    type === "aws_vpc_endpoint_service_allowed_principal"
+      ? strings(values.principal_arn)
+      : type === "aws_vpc_endpoint_service"
+        ? strings(values.allowed_principals)
+        : [];
+  for (const principal of endpointPrincipals) {
+    const reason = endpointPrincipalWide(principal);
+    if (reason !== undefined) wide.push(reason);
+  }
   if (type === "aws_ami_launch_permission" && strings(values.group).some((group) => group.trim() === "all"))
     wide.push('group "all" (every AWS account)');
   // EKS access: the Kubernetes groups are roles (scope.forbiddenRoles apply), system:masters

@@ -234,16 +234,68 @@ const REPOSITORY_SUBJECTS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Whether a `...Like` pattern on a CI provider's `:sub` matches other repositories than one:
- * a wildcard in the owner or repository (`repo:*`, `repo:org/*`, `repo:org*`), or a pattern
- * not of the form `<claim>:<owner>/<repo>:…` (a custom subject tempgrant cannot place).
- * A wildcard after the repository's colon (`repo:org/repo:*`) covers that repository's refs.
+ * Terraform Cloud's subject, `organization:<org>:project:<project>:workspace:<ws>:run_phase:<phase>`:
+ * a pattern naming one workspace of one organization, with wildcards only after it. Names
+ * there hold no colon and organization names are unique: such a pattern is that workspace's.
  */
-function matchesOtherRepositories(provider: string, operator: string, value: string): boolean {
-  const claim = REPOSITORY_SUBJECTS[provider.split("/")[0]!];
-  if (claim === undefined || !operator.endsWith("Like") || !WILDCARD.test(value)) return false;
-  const repository = new RegExp(`^${claim}:([^:]*)`).exec(value.trim());
-  return repository === null || WILDCARD.test(repository[1]!);
+const ONE_TERRAFORM_WORKSPACE = /^organization:[^:*?]+:project:[^:*?]+:workspace:[^:*?]+:/;
+
+/**
+ * Whether a `...Like` pattern on a web identity's `:sub` (or `:aud`) matches other subjects
+ * than one, and which: undefined when it binds one. A wildcard is another subject for any
+ * provider (an EKS cluster's `system:serviceaccount:*:*`, Buildkite's `organization:*`,
+ * Google's `*1*`), but where the subject is known to name one repository or workspace first:
+ * after the repository's colon for GitHub and GitLab (`repo:org/repo:*` covers that
+ * repository's refs; `repo:org/*`, `repo:org*`, or a pattern not of the form
+ * `<claim>:<owner>/<repo>:…` is other repositories), after the workspace's colon for
+ * Terraform Cloud.
+ */
+function looseSubject(provider: string, key: string, operator: string, value: string): string | undefined {
+  if (!operator.endsWith("Like") || !WILDCARD.test(value)) return undefined;
+  if (key.endsWith(":aud")) return "other audiences match it";
+  const host = provider.split("/")[0]!;
+  const claim = REPOSITORY_SUBJECTS[host];
+  if (claim !== undefined) {
+    const repository = new RegExp(`^${claim}:([^:]*):`).exec(value.trim());
+    return repository === null || WILDCARD.test(repository[1]!) ? "other repositories match it" : undefined;
+  }
+  if (provider === "app.terraform.io" && ONE_TERRAFORM_WORKSPACE.test(value.trim())) return undefined;
+  return "other subjects match it";
+}
+
+/** Cognito's authentication method claim: `unauthenticated` is anyone who asks the pool. */
+const COGNITO = "cognito-identity.amazonaws.com";
+
+/** An IAM `...Like` pattern as a regular expression (`*` any run, `?` any one character). */
+function likePattern(pattern: string): RegExp {
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${source}$`, "is");
+}
+
+/**
+ * The `cognito-identity.amazonaws.com:amr` value of a condition that admits identities the
+ * pool gives to anyone unauthenticated, or undefined. Negated operators exclude; any other
+ * (`ForAnyValue:StringLike`, `StringEquals`, `...IfExists`) admitting it lets them in.
+ */
+function unauthenticatedCognito(condition: unknown): string | undefined {
+  if (typeof condition !== "object" || condition === null) return undefined;
+  for (const [operator, tests] of Object.entries(condition as Record<string, unknown>)) {
+    if (/Not/.test(operator) || typeof tests !== "object" || tests === null) continue;
+    for (const [key, value] of Object.entries(tests as Record<string, unknown>)) {
+      if (key.toLowerCase() !== `${COGNITO}:amr`) continue;
+      // Values tempgrant cannot read (not strings) are read as admitting anyone.
+      const admitting = (stringList(value) ?? ["*"]).find((item) =>
+        operator.includes("Like") || item === "*"
+          ? likePattern(item.trim()).test("unauthenticated")
+          : item.trim().toLowerCase() === "unauthenticated",
+      );
+      if (admitting !== undefined) return admitting;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -252,12 +304,18 @@ function matchesOtherRepositories(provider: string, operator: string, value: str
  * to the customer: `<provider>:sub` (the subject), or, for the providers whose audience is
  * the customer's own app or pool (Google, Cognito, ...), `<provider>:aud`. An OIDC
  * provider's audience is the same for everyone using it (GitHub's is sts.amazonaws.com):
- * there only `:sub` binds, and for GitHub and GitLab only a subject of one repository.
+ * there only `:sub` binds, and only a subject of one repository, workspace or identity (see
+ * looseSubject). A Cognito pool's unauthenticated identities are anyone, bound or not.
  */
 function unboundWebIdentity(federated: string, condition: unknown): string | undefined {
   if (/^arn:[^:]*:iam::[^:]*:saml-provider\//i.test(federated)) return undefined;
   const oidc = /^arn:[^:]*:iam::[^:]*:oidc-provider\/(.+)$/i.exec(federated);
   const provider = (oidc ? oidc[1]! : federated).toLowerCase();
+  if (provider === COGNITO) {
+    const unauthenticated = unauthenticatedCognito(condition);
+    if (unauthenticated !== undefined)
+      return `Principal Federated "${federated}" with ${COGNITO}:amr "${unauthenticated}" (the pool's unauthenticated identities: anyone)`;
+  }
   const keys = [`${provider}:sub`];
   if (!oidc && AUDIENCE_PROVIDERS.has(provider)) keys.push(`${provider}:aud`);
   let loose: string | undefined;
@@ -273,9 +331,10 @@ function unboundWebIdentity(federated: string, condition: unknown): string | und
           values.some((item) => /^[*?]*$/.test(item.trim()))
         )
           continue;
-        const other = values.find((item) => matchesOtherRepositories(provider, operator, item));
-        if (other === undefined) return undefined;
-        loose ??= `Principal Federated "${federated}" with ${key} like "${other}" (other repositories match it)`;
+        const reasons = values.map((item) => looseSubject(provider, key.toLowerCase(), operator, item));
+        const other = reasons.findIndex((reason) => reason !== undefined);
+        if (other < 0) return undefined;
+        loose ??= `Principal Federated "${federated}" with ${key} like "${values[other]}" (${reasons[other]})`;
       }
     }
   return (
