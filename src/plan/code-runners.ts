@@ -25,6 +25,8 @@ export interface CodeRunner {
   readonly runs: string;
   /** A data source, read during every plan (there is no change for it to be part of). */
   readonly everyPlan: boolean;
+  /** A removed block's provisioners: they run only when the plan destroys what it names. */
+  readonly onDestroy?: boolean;
 }
 
 /**
@@ -32,10 +34,16 @@ export interface CodeRunner {
  * neither, so they come from the synthesized configuration itself (check/removed-blocks.ts).
  */
 export interface RemovedBlock {
-  /** The block's `from`: a resource (`module.a.type.name`) or a whole module (`module.a`). */
+  /**
+   * The block's `from`: a resource (`module.a.type.name`), a whole module (`module.a`), or
+   * {@link ANYWHERE} when it cannot be placed (a module's own file, a form not read).
+   */
   readonly from: string;
   readonly provisioners: readonly string[];
 }
+
+/** The `from` of a removed block that could name any resource: every destroy may run it. */
+export const ANYWHERE = "*";
 
 /** Whether a configured block runs code: the read-plan walk keeps these (and drops the rest). */
 export function runsCode(resource: ConfigResource): boolean {
@@ -55,18 +63,23 @@ export function codeRunners(
   for (const block of removed) {
     if (block.provisioners.length === 0) continue;
     const runs = `runs the ${[...new Set(block.provisioners)].join(", ")} provisioner${block.provisioners.length > 1 ? "s" : ""} of a removed block, which the plan does not show, when destroyed`;
-    // `from` names a resource (its last two parts), or a module: every resource under it.
+    // `from` names a resource (its last two parts), a module (every resource under it), or
+    // cannot be placed (every destroy).
     const parts = block.from.split(".");
     const isModule = parts.length % 2 === 0 && parts.at(-2) === "module";
-    const key = isModule
-      ? configKey(block.from, "*")
-      : configKey(parts.slice(0, -2).join("."), parts.slice(-2).join("."));
+    const key =
+      block.from === ANYWHERE
+        ? configKey(ANYWHERE, ANYWHERE)
+        : isModule
+          ? configKey(block.from, ANYWHERE)
+          : configKey(parts.slice(0, -2).join("."), parts.slice(-2).join("."));
     runners.set(key, {
       address: block.from,
       type: isModule ? "module" : (parts.at(-2) ?? ""),
       name: parts.at(-1) ?? "",
       runs,
       everyPlan: false,
+      onDestroy: true,
     });
   }
   forEachConfiguredResource(plan, (resource, path) => {
@@ -107,9 +120,14 @@ export function codeRunBy(
 ): string | undefined {
   if (runners.size === 0) return;
   const { actions } = change.change;
-  if (!(actions.includes("create") || actions.includes("delete"))) return;
-  const runner = runners.get(configKeyOfChange(change)) ?? removedModuleRunner(runners, change);
-  return runner === undefined || runner.everyPlan ? undefined : runner.runs;
+  const destroys = actions.includes("delete");
+  if (!(destroys || actions.includes("create"))) return;
+  const runner =
+    runners.get(configKeyOfChange(change)) ??
+    removedModuleRunner(runners, change) ??
+    runners.get(configKey(ANYWHERE, ANYWHERE));
+  if (runner === undefined || runner.everyPlan || (runner.onDestroy === true && !destroys)) return undefined;
+  return runner.runs;
 }
 
 /** A removed block naming a module the change is in (or a module above it). */
@@ -119,7 +137,7 @@ function removedModuleRunner(
 ): CodeRunner | undefined {
   const module = configKeyOfChange(change).split("|")[0]!;
   for (let path = module; path !== ""; path = path.replace(/\.?module\.[^.]*$/, "")) {
-    const runner = runners.get(configKey(path, "*"));
+    const runner = runners.get(configKey(path, ANYWHERE));
     if (runner !== undefined) return runner;
   }
   return undefined;

@@ -251,5 +251,15 @@ describe("a removed block's destroy-time provisioner, which the plan JSON leaves
       "runs the local-exec provisioners of a removed block, which the plan does not show, when destroyed",
     );
     expect(codeRunBy(runners, change("terraform_data.a"))).toBeUndefined();
+    // A block that cannot be placed may name anything: every destroy runs it, no create does.
+    const anywhere = codeRunners({ format_version: "1.2", planned_values: {}, resource_changes: [] }, [
+      { from: "*", provisioners: ["unread"] },
+    ]);
+    const runs =
+      "runs the unread provisioner of a removed block, which the plan does not show, when destroyed";
+    expect(codeRunBy(anywhere, change("terraform_data.a"))).toBe(runs);
+    expect(
+      codeRunBy(anywhere, { ...change("terraform_data.a"), change: { actions: ["create"], after: {} } }),
+    ).toBeUndefined();
   });
 });

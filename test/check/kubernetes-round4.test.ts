@@ -149,6 +149,25 @@ describe("Kubernetes RBAC that reaches aws-auth or a running pod (red team, roun
     );
   });
 
+  it("reads a Role that names no namespace (a manifest lands in the kubeconfig's) as anywhere", async () => {
+    const manifest = (metadata: object) =>
+      grantedAt(t, { kind: "kubernetes", nativeExpiry: false }, [
+        created("kubernetes_manifest.r", "kubernetes_manifest", {
+          manifest: {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "Role",
+            metadata: { name: "r", ...metadata },
+            rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["patch"] }],
+          },
+        }),
+      ]);
+    for (const metadata of [{}, { namespace: "" }, { namespace: " " }])
+      expect(await denials(manifest(metadata))).toContain(
+        tooWide("kubernetes_manifest.r", `${CONFIGMAPS} (in r)`),
+      );
+    expect(await denials(manifest({ namespace: "orders" }))).toEqual([]);
+  });
+
   it("passes writing configmaps in an application's namespace, and reading them anywhere", async () => {
     expect(
       await denials(boundIn("orders", rule("", ["configmaps"], ["create", "update", "patch", "delete"]))),

@@ -39,7 +39,7 @@ export function checkCommand(): Command {
     )
     .option(
       "--chdir <dir>",
-      "the stack's initialized folder: renders a binary plan there, and its cdk.tf.json names the declared grants outside their window (warned about) and the removed blocks whose provisioners the plan JSON leaves out (denied when the plan destroys what they name); PLAN and other paths stay relative to where you run tempgrant",
+      "the stack's initialized folder: renders a binary plan there, and its cdk.tf.json names the declared grants outside their window (warned about) and its configuration files the removed blocks whose provisioners the plan JSON leaves out (denied when the plan destroys what they name); PLAN and other paths stay relative to where you run tempgrant",
       ".",
     )
     .option("--engine <engine>", "tofu or terraform, for a binary plan (default: TEMPGRANT_ENGINE or tofu)")

@@ -166,7 +166,7 @@ export const kubernetesReaders: PlanReaders = {
 function kubernetesScope(object: RbacObject, context: ScopeContext | undefined): GrantedScope {
   if ("rules" in object) {
     // A ClusterRole's rules hold wherever it is bound: cluster-wide for the reading.
-    const where = object.kind === "Role" ? object.namespace : undefined;
+    const where = object.kind === "Role" ? namedNamespace(object.namespace) : undefined;
     const { privileges, wide } = readRules(object.rules, object.name, where);
     // Kubernetes puts its own rules back into a role of a name it keeps (reconciliation, aggregation).
     if (reservedRoleName(object.kind, object.name))
@@ -184,7 +184,7 @@ function kubernetesScope(object: RbacObject, context: ScopeContext | undefined):
       : undefined
     : (context?.relations.value(ROLES, key) ??
       (object.roleKind === "ClusterRole" ? builtInRules(object.roleName) : undefined));
-  const where = object.kind === "RoleBinding" ? object.namespace : undefined;
+  const where = object.kind === "RoleBinding" ? namedNamespace(object.namespace) : undefined;
   const read = rules === undefined ? { privileges: [], wide: [] } : readRules(rules, object.roleName, where);
   // Kubernetes' own roles the plan does not define are not read: too wide, not judged by name.
   if (rules === undefined && systemRole(object.roleName))
@@ -193,4 +193,12 @@ function kubernetesScope(object: RbacObject, context: ScopeContext | undefined):
     ...wide,
     ...read.wide,
   ]);
+}
+
+/**
+ * A namespace the object names, or undefined when it names none: a manifest without one lands
+ * in whatever namespace the kubeconfig says (kube-system too), so it is read as anywhere.
+ */
+function namedNamespace(namespace: string): string | undefined {
+  return namespace.trim() === "" ? undefined : namespace;
 }
