@@ -8,7 +8,7 @@ import { ANYWHERE, type RemovedBlock } from "../plan/code-runners.js";
 const JSON_CONFIG = /\.(tf|tofu)\.json$/;
 const HCL_CONFIG = /\.(tf|tofu)$/;
 /** Folders of a stack that hold no configuration: the providers' binaries, version control. */
-const SKIPPED = new Set([".git", "node_modules", "providers", "plugins"]);
+const SKIPPED = new Set([".terraform/providers", ".terraform/plugins", ".git", "node_modules"]);
 const MAX_DEPTH = 16;
 
 /**
@@ -87,7 +87,7 @@ function* configFiles(root: string, dir: string, depth: number): Generator<strin
     const relative = dir === "" ? entry : `${dir}/${entry}`;
     const stat = lstatSync(join(root, relative));
     if (stat.isDirectory()) {
-      if (!SKIPPED.has(entry)) yield* configFiles(root, relative, depth + 1);
+      if (!SKIPPED.has(relative) && !SKIPPED.has(entry)) yield* configFiles(root, relative, depth + 1);
     } else if (stat.isFile() && (JSON_CONFIG.test(entry) || HCL_CONFIG.test(entry))) yield relative;
   }
 }
