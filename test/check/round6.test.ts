@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { resolveConfig } from "../../src/policy/index.js";
+import { created, grantedAt, noGrant, planAt, planDenials, tooWide } from "../support/plan-denials.js";
+
+// Red-team round 6: Vault types that gave access unseen (GitHub teams and users, auth method
+// configuration, logins, plugins, issued certificates), auth roles written through a generic
+// endpoint, JWT roles bound to no identity, Kubernetes roles selecting every namespace,
+// AppRoles bound to halves of the Internet, and AWS web identity conditions on a policy
+// variable. Crafted plan JSON checked through the real compiled bundle, default configuration.
+const t = Math.floor(Date.now() / 1000) + 60;
+const denials = planDenials(resolveConfig(), () => t);
+
+/** A plan of one custom grant record owning `<type>.grant` holding `values`. */
+const granted = (type: string, values: object) =>
+  grantedAt(t, { kind: "custom", nativeExpiry: false }, [created(`${type}.grant`, type, values)]);
+const standing = (type: string, values: object) => planAt(t, [created(`${type}.x`, type, values)]);
+
+describe("round 6 hole 1: Vault types that gave access unseen", () => {
+  it.each(["vault_github_team", "vault_github_user"])(
+    "holds %s to a grant, reads its policies, and root as too wide",
+    async (type) => {
+      const values = { team: "ops", user: "alice", policies: ["orders-read"] };
+      expect(await denials(standing(type, values))).toEqual([noGrant(`${type}.x`, type)]);
+      expect(await denials(granted(type, values))).toEqual([]);
+      expect(await denials(granted(type, { ...values, policies: ["orders-read", "root"] }))).toEqual([
+        tooWide(`${type}.grant`, 'the Vault policy "root" (every path, every capability)'),
+      ]);
+    },
+  );
+
+  it.each([
+    [
+      "vault_kubernetes_auth_backend_config",
+      { backend: "kubernetes", kubernetes_host: "https://k8s.example.com" },
+      "where a Vault auth method checks its logins (its Kubernetes API and token reviewer), which tempgrant does not read",
+    ],
+    [
+      "vault_aws_auth_backend_client",
+      { backend: "aws", sts_endpoint: "https://sts.example.com" },
+      "where a Vault auth method checks its logins (its AWS credentials and endpoints), which tempgrant does not read",
+    ],
+    [
+      "vault_aws_auth_backend_sts_role",
+      { backend: "aws", account_id: "123456789012", sts_role: "arn:aws:iam::123456789012:role/vault" },
+      "where a Vault auth method checks its logins (an AWS account's role it assumes), which tempgrant does not read",
+    ],
+    [
+      "vault_approle_auth_backend_login",
+      { backend: "approle", role_id: "r", secret_id: "s" },
+      "a Vault AppRole login, which holds a token tempgrant does not read",
+    ],
+    [
+      "vault_plugin",
+      { type: "secret", name: "p", command: "p", sha256: "00" },
+      "a Vault plugin registered, code Vault runs that tempgrant does not read",
+    ],
+    [
+      "vault_pki_secret_backend_cert",
+      { backend: "pki", name: "web", common_name: "orders.example.com", ttl: "720h" },
+      "a certificate issued by Vault's PKI, which outlives the grant",
+    ],
+  ])("holds %s to a grant, and reads it as too wide", async (type, values, what) => {
+    expect(await denials(standing(type, values))).toEqual(
+      [tooWide(`${type}.x`, what), noGrant(`${type}.x`, type)].sort(),
+    );
+    expect(await denials(granted(type, values))).toEqual([tooWide(`${type}.grant`, what)]);
+  });
+});
+
+describe("round 6 hole 2: an auth role written through a generic endpoint", () => {
+  const type = "vault_generic_endpoint";
+  const write = (path: string, body: object = { bind_secret_id: false, token_policies: ["orders-read"] }) =>
+    denials(granted(type, { path, data_json: JSON.stringify(body) }));
+  const unread = (path: string) =>
+    tooWide(
+      `${type}.grant`,
+      `an auth role written through a generic endpoint (path ${JSON.stringify(path)}), which tempgrant does not read; use the typed resource`,
+    );
+
+  it.each([
+    "auth/approle/role/ci",
+    "auth/jwt/roles/ci",
+    "auth/cert/certs/web",
+    "auth/token/roles/ci",
+    "//Auth/AppRole/ROLE/ci",
+    "team-a/auth/kubernetes/role/ci",
+  ])("reads a write to %s as too wide", async (path) => {
+    expect(await write(path)).toEqual([unread(path)]);
+  });
+
+  it("still reads a user's policies, and root in a role's", async () => {
+    expect(
+      await write("auth/userpass/users/alice", { password: "x", token_policies: ["orders-read"] }),
+    ).toEqual([]);
+    expect(await write("auth/approle/role/ci", { token_policies: ["root"] })).toEqual(
+      [
+        unread("auth/approle/role/ci"),
+        tooWide(`${type}.grant`, 'the Vault policy "root" (every path, every capability)'),
+      ].sort(),
+    );
+  });
+});
