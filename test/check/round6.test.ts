@@ -100,3 +100,108 @@ describe("round 6 hole 2: an auth role written through a generic endpoint", () =
     );
   });
 });
+
+describe("round 6 hole 3: a JWT or OIDC role bound to no identity", () => {
+  const type = "vault_jwt_auth_backend_role";
+  const role = (values: object) =>
+    denials(granted(type, { role_name: "r", user_claim: "sub", token_policies: ["orders-read"], ...values }));
+  const unbound = tooWide(
+    `${type}.grant`,
+    "Vault logins for any token its issuer signs (no bound_subject, nor bound_claims on one of sub, email, oid, upn, preferred_username, repository, repository_id, project_path, project_id; bound_audiences and other claims name no one)",
+  );
+
+  it.each([
+    { bound_audiences: ["https://github.com/acme"] },
+    { bound_audiences: ["vault"], role_type: "oidc" },
+    { bound_claims: { ref: "refs/heads/main" }, bound_claims_type: "string" },
+    { bound_claims: { repository_owner: "acme", environment: "prod" } },
+    { bound_claims: { SUB: "repo:acme/orders:ref:refs/heads/main" } },
+    { bound_subject: "\u200b" },
+    { bound_subject: " ", bound_claims: { sub: [] } },
+  ])("reads %j as too wide", async (values) => {
+    expect(await role(values)).toEqual([unbound]);
+  });
+
+  it.each([
+    { bound_subject: "repo:acme/orders:ref:refs/heads/main", bound_audiences: ["vault"] },
+    { bound_claims: { ref: "refs/heads/main", repository: "acme/orders" } },
+    { bound_claims: { project_path: "acme/orders" }, bound_audiences: ["vault"] },
+    { bound_claims: { oid: "00000000-0000-0000-0000-000000000001" } },
+  ])("passes %j", async (values) => {
+    expect(await role(values)).toEqual([]);
+  });
+});
+
+describe("round 6 hole 4: Kubernetes namespace selectors, AppRole CIDRs", () => {
+  const k8s = "vault_kubernetes_auth_backend_role";
+  const selected = (selector: unknown) =>
+    denials(
+      granted(k8s, {
+        role_name: "r",
+        bound_service_account_names: ["default"],
+        bound_service_account_namespace_selector: selector,
+        token_policies: ["orders-read"],
+      }),
+    );
+
+  it.each([
+    "{}",
+    '{"matchLabels":{}}',
+    "matchLabels: {}",
+    "matchLabels:\n",
+    "{",
+    "matchExpressions:\n  - {key: team, operator: NotIn, values: [x]}",
+    "namespaceSelector: {}",
+  ])("reads the selector %j as too wide", async (selector) => {
+    expect(await selected(selector)).toEqual([
+      tooWide(
+        `${k8s}.grant`,
+        `Vault logins from any namespace bound_service_account_namespace_selector ${JSON.stringify(selector)} selects (no label it requires)`,
+      ),
+    ]);
+  });
+
+  it.each([
+    "",
+    '{"matchLabels":{"team":"orders"}}',
+    "matchLabels:\n  team: orders\n",
+    "matchExpressions:\n  - key: team\n    operator: In\n    values: [orders]\n",
+  ])("passes the selector %j", async (selector) => {
+    expect(await selected(selector)).toEqual([]);
+  });
+
+  const approle = "vault_approle_auth_backend_role";
+  const open = tooWide(
+    `${approle}.grant`,
+    "Vault logins for whoever knows the AppRole's role ID (bind_secret_id = false, and no secret_id_bound_cidrs or token_bound_cidrs of an IPv4 /8 or IPv6 /32 or narrower)",
+  );
+  const bound = (cidrs: string[]) =>
+    denials(
+      granted(approle, {
+        role_name: "r",
+        bind_secret_id: false,
+        secret_id_bound_cidrs: cidrs,
+        token_policies: ["orders-read"],
+      }),
+    );
+
+  it.each([
+    [["0.0.0.0/1", "128.0.0.0/1"]],
+    [["::/0"]],
+    [["2000::/3"]],
+    [["0.0.0.0/0.0.0.0"]],
+    [["::ffff:0.0.0.0/96"]],
+    [["::ffff:0:0/96"]],
+    [["10.0.0.0/7"]],
+    [["not-a-cidr"]],
+  ])("reads CIDRs %j as not narrowing", async (cidrs) => {
+    expect(await bound(cidrs)).toEqual([open]);
+  });
+
+  it.each([[["10.0.0.0/8"]], [["10.1.2.3"]], [["2001:db8::/32"]], [["0.0.0.0/1", "10.1.0.0/16"]]])(
+    "passes CIDRs %j",
+    async (cidrs) => {
+      expect(await bound(cidrs)).toEqual([]);
+    },
+  );
+});
