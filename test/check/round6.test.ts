@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/policy/index.js";
-import { created, grantedAt, noGrant, planAt, planDenials, tooWide } from "../support/plan-denials.js";
+import {
+  created,
+  grantedAt,
+  noGrant,
+  planAt,
+  planDenials,
+  tooWide,
+  webIdentityRole,
+} from "../support/plan-denials.js";
 
 // Red-team round 6: Vault types that gave access unseen (GitHub teams and users, auth method
 // configuration, logins, plugins, issued certificates), auth roles written through a generic
@@ -204,4 +212,29 @@ describe("round 6 hole 4: Kubernetes namespace selectors, AppRole CIDRs", () => 
       expect(await bound(cidrs)).toEqual([]);
     },
   );
+});
+
+describe("round 6 hole 5: an AWS web identity condition on a policy variable", () => {
+  const gh = "token.actions.githubusercontent.com";
+  const provider = `arn:aws:iam::123456789012:oidc-provider/${gh}`;
+  const role = (condition: object) =>
+    denials(grantedAt(t, { kind: "aws-iam", nativeExpiry: false }, [webIdentityRole(provider, condition)]));
+
+  it.each([
+    { StringEquals: { [`${gh}:sub`]: `\${${gh}:sub}` } },
+    { StringLike: { [`${gh}:sub`]: `repo:\${${gh}:repository}:*` } },
+  ])("reads %j as binding no one", async (condition) => {
+    expect(await role(condition)).toEqual([
+      tooWide(
+        "aws_iam_role.ci",
+        `Principal Federated "${provider}" without a condition on ${gh}:sub (anyone it signs in)`,
+      ),
+    ]);
+  });
+
+  it("passes a literal subject", async () => {
+    expect(await role({ StringEquals: { [`${gh}:sub`]: "repo:acme/orders:ref:refs/heads/main" } })).toEqual(
+      [],
+    );
+  });
 });
