@@ -51,10 +51,17 @@ describe("Vault auth roles that let anyone in (round 5)", () => {
     ).toEqual([
       tooWide(
         `${jwt}.grant`,
-        "Vault logins for any token its issuer signs (no bound_subject, bound_claims or bound_audiences)",
+        "Vault logins for any token its issuer signs (no bound_subject, nor bound_claims on one of sub, email, oid, upn, preferred_username, repository, repository_id, project_path, project_id; bound_audiences and other claims name no one)",
       ),
     ]);
-    expect(await role(jwt, { role_name: "r", user_claim: "sub", bound_audiences: ["vault"] })).toEqual([]);
+    expect(
+      await role(jwt, {
+        role_name: "r",
+        user_claim: "sub",
+        bound_audiences: ["vault"],
+        bound_subject: "u-1",
+      }),
+    ).toEqual([]);
   });
 
   it("reads a Kubernetes role for every service account or namespace as too wide", async () => {
@@ -137,7 +144,7 @@ describe("Vault auth roles that let anyone in (round 5)", () => {
     const approle = "vault_approle_auth_backend_role";
     const open = tooWide(
       `${approle}.grant`,
-      "Vault logins for whoever knows the AppRole's role ID (bind_secret_id = false, and no secret_id_bound_cidrs or token_bound_cidrs narrower than /0)",
+      "Vault logins for whoever knows the AppRole's role ID (bind_secret_id = false, and no secret_id_bound_cidrs or token_bound_cidrs of an IPv4 /8 or IPv6 /32 or narrower)",
     );
     expect(await role(approle, { role_name: "r", bind_secret_id: false, token_bound_cidrs: [] })).toEqual([
       open,

@@ -324,11 +324,13 @@ function unboundWebIdentity(federated: string, condition: unknown): string | und
       if (!BINDING_OPERATORS.test(operator) || typeof tests !== "object" || tests === null) continue;
       for (const [key, value] of Object.entries(tests as Record<string, unknown>)) {
         const values = stringList(value) ?? [];
-        // Any of the values matches: one of wildcards alone matches every token.
+        // Any of the values matches: one of wildcards alone matches every token, and so does one
+        // holding a policy variable (`${token.actions.githubusercontent.com:sub}` is the token's
+        // own subject: a tautology).
         if (
           !keys.includes(key.toLowerCase()) ||
           values.length === 0 ||
-          values.some((item) => /^[*?]*$/.test(item.trim()))
+          values.some((item) => /^[*?]*$/.test(item.trim()) || item.includes("${"))
         )
           continue;
         const reasons = values.map((item) => looseSubject(provider, key.toLowerCase(), operator, item));

@@ -1,3 +1,5 @@
+import { isIP } from "node:net";
+import { parse as parseYaml } from "yaml";
 import { isSet, strings } from "../scope-values.js";
 
 /**
@@ -20,26 +22,121 @@ export function authRoleWide(type: string, values: Record<string, unknown>): str
               : `Vault logins for anyone matching ${attribute} ${JSON.stringify(item)} (a glob, not one identity)`,
           );
   }
-  if (
-    type === "vault_jwt_auth_backend_role" &&
-    !JWT_BOUNDS.some((attribute) => listed(values[attribute]).length > 0)
-  )
+  if (type === "vault_jwt_auth_backend_role" && !jwtIdentityBound(values))
     wide.push(
-      "Vault logins for any token its issuer signs (no bound_subject, bound_claims or bound_audiences)",
+      `Vault logins for any token its issuer signs (no bound_subject, nor bound_claims on one of ${IDENTITY_CLAIMS.join(", ")}; bound_audiences and other claims name no one)`,
     );
+  if (type === "vault_kubernetes_auth_backend_role") {
+    const selector = values.bound_service_account_namespace_selector;
+    if (typeof selector === "string" ? selector.trim() !== "" : selector !== undefined && selector !== null)
+      if (!selectorNarrows(selector))
+        wide.push(
+          `Vault logins from any namespace bound_service_account_namespace_selector ${JSON.stringify(selector)} selects (no label it requires)`,
+        );
+  }
   if (type === "vault_cert_auth_backend_role") wide.push(...certificateWide(values));
   if (type === "vault_approle_auth_backend_role" && isFalse(values.bind_secret_id)) {
     const cidrs = [...listed(values.secret_id_bound_cidrs), ...listed(values.token_bound_cidrs)];
-    if (!cidrs.some((cidr) => !/\/0\s*$/.test(cidr)))
+    if (!cidrs.some(cidrNarrows))
       wide.push(
-        "Vault logins for whoever knows the AppRole's role ID (bind_secret_id = false, and no secret_id_bound_cidrs or token_bound_cidrs narrower than /0)",
+        "Vault logins for whoever knows the AppRole's role ID (bind_secret_id = false, and no secret_id_bound_cidrs or token_bound_cidrs of an IPv4 /8 or IPv6 /32 or narrower)",
       );
   }
   return wide;
 }
 
-/** What bounds a JWT or OIDC login to someone: without any, every token of the issuer logs in. */
-const JWT_BOUNDS = ["bound_subject", "bound_claims", "bound_audiences"];
+/**
+ * The claims that name one identity in the tokens Vault's JWT/OIDC roles are mostly used with:
+ * `sub` (OIDC Core; GitHub Actions' and GitLab's hold the repository or project), `email`,
+ * `oid`, `upn`, `preferred_username` (a user or service principal of Microsoft Entra ID),
+ * `repository`, `repository_id` (GitHub Actions), `project_path`, `project_id` (GitLab CI).
+ * An audience is the relying party, not who logs in; `ref`, `environment`, `repository_owner`,
+ * `namespace_path` and the like hold many identities (every repository of an owner, every
+ * project of a group, every branch named `main` anywhere), so alone they bind no one.
+ */
+const IDENTITY_CLAIMS = [
+  "sub",
+  "email",
+  "oid",
+  "upn",
+  "preferred_username",
+  "repository",
+  "repository_id",
+  "project_path",
+  "project_id",
+];
+
+/**
+ * Whether a JWT or OIDC role is bound to one identity: a `bound_subject`, or a `bound_claims`
+ * entry on an identity claim, whose values all name something (visible characters, not only
+ * spaces or format characters). A globbed one is read as too wide above.
+ */
+function jwtIdentityBound(values: Record<string, unknown>): boolean {
+  const bound = (value: unknown) => {
+    const items = listed(value);
+    return items.length > 0 && items.every((item) => item.replace(/[\s\p{Cf}]/gu, "") !== "");
+  };
+  if (bound(values.bound_subject)) return true;
+  const claims = values.bound_claims;
+  if (typeof claims !== "object" || claims === null || Array.isArray(claims)) return false;
+  return Object.entries(claims).some(([claim, value]) => IDENTITY_CLAIMS.includes(claim) && bound(value));
+}
+
+/**
+ * Whether a Kubernetes label selector (JSON or YAML) requires something: a `matchLabels`
+ * entry, or a `matchExpressions` entry of operator `In` with values. A selector with any other
+ * key, or that cannot be read, selects every namespace as far as tempgrant knows.
+ */
+function selectorNarrows(selector: unknown): boolean {
+  let parsed: unknown = selector;
+  if (typeof selector === "string")
+    try {
+      parsed = parseYaml(selector);
+    } catch {
+      return false;
+    }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return false;
+  const fields = parsed as Record<string, unknown>;
+  if (Object.keys(fields).some((key) => key !== "matchLabels" && key !== "matchExpressions")) return false;
+  const labels = fields.matchLabels;
+  const expressions = fields.matchExpressions;
+  const labelled =
+    typeof labels === "object" &&
+    labels !== null &&
+    !Array.isArray(labels) &&
+    Object.entries(labels).some(([key, value]) => key.trim() !== "" && typeof value === "string");
+  const required =
+    Array.isArray(expressions) &&
+    expressions.some((expression: unknown) => {
+      if (typeof expression !== "object" || expression === null) return false;
+      const { key, operator, values } = expression as Record<string, unknown>;
+      return (
+        typeof key === "string" &&
+        key.trim() !== "" &&
+        operator === "In" &&
+        Array.isArray(values) &&
+        values.length > 0 &&
+        values.every((value) => typeof value === "string")
+      );
+    });
+  return labelled || required;
+}
+
+/**
+ * Whether a CIDR (or one address) narrows who may log in: an IPv4 prefix of /8 or longer, an
+ * IPv6 one of /32 or longer (/104 for IPv4 written inside IPv6, `::ffff:a.b.c.d`). What does not
+ * read as `address[/length]` does not narrow.
+ */
+function cidrNarrows(cidr: string): boolean {
+  const match = /^\s*([^/\s]+)(?:\/(\d{1,3}))?\s*$/.exec(cidr);
+  if (!match) return false;
+  const version = isIP(match[1]!);
+  if (version === 0) return false;
+  const length = match[2] === undefined ? (version === 4 ? 32 : 128) : Number(match[2]);
+  if (version === 4) return length >= 8 && length <= 32;
+  const mapped = /^::ffff:/i.test(match[1]!) || match[1]!.includes(".");
+  return length >= (mapped ? 104 : 32) && length <= 128;
+}
 
 /** The constraints of a certificate role on the certificates its CA signs (the provider's names). */
 const CERTIFICATE_CONSTRAINTS = [

@@ -4,6 +4,19 @@ import { NO_READERS, type GrantedScope, type PlanReaders, type ScopeContext } fr
 import { authRoleWide, outlivingTokenRole } from "./auth-roles.js";
 import { vaultPolicyWide } from "./policy-document.js";
 
+/** The types held too wide whatever they say, and why. */
+const UNREAD: Record<string, string> = {
+  vault_kubernetes_auth_backend_config:
+    "where a Vault auth method checks its logins (its Kubernetes API and token reviewer), which tempgrant does not read",
+  vault_aws_auth_backend_client:
+    "where a Vault auth method checks its logins (its AWS credentials and endpoints), which tempgrant does not read",
+  vault_aws_auth_backend_sts_role:
+    "where a Vault auth method checks its logins (an AWS account's role it assumes), which tempgrant does not read",
+  vault_approle_auth_backend_login: "a Vault AppRole login, which holds a token tempgrant does not read",
+  vault_plugin: "a Vault plugin registered, code Vault runs that tempgrant does not read",
+  vault_pki_secret_backend_cert: "a certificate issued by Vault's PKI, which outlives the grant",
+};
+
 /**
  * HashiCorp Vault's resources in a plan. tempgrant has no Vault binding: these readers only
  * read back what a custom binding (or anyone) writes. A policy grants what its `path` blocks
@@ -35,6 +48,12 @@ export const vaultReaders: PlanReaders = {
     // Enabling an auth method (vault_auth_backend, or a typed one: vault_jwt_auth_backend,
     // vault_ldap_auth_backend, ...): a way in, whose logins are configured apart
     "vault_*auth_backend",
+    // GitHub teams and users mapped to policies (read for `policies`, as any other)
+    "vault_github_team",
+    "vault_github_user",
+    // What tempgrant holds too wide whatever it says (UNREAD): where an auth method checks
+    // logins, a login (it holds a token), a plugin (code Vault runs), an issued certificate
+    ...Object.keys(UNREAD),
   ],
   privilegedByContent(type, values, unknown) {
     if (!GENERIC_TYPES.has(type)) return false;
@@ -48,6 +67,7 @@ export const vaultReaders: PlanReaders = {
         `the policies of the Vault group ${JSON.stringify(values.group_id ?? null)}, which tempgrant does not read (a member gets them)`,
       ]);
     if (GENERIC_TYPES.has(type)) return genericScope(values);
+    if (Object.hasOwn(UNREAD, type)) return withWide(policyScope(values), [UNREAD[type]!]);
     if (AUTH_BACKEND.test(type)) return withWide(policyScope(values), [authMethodWide(type, values)]);
     if (type === TOKEN_ROLE) {
       const scope = policyScope(values, TOKEN_ROLE_POLICIES);
@@ -227,9 +247,15 @@ function configurationPath(path: unknown): string | null {
 
 /** A policy written through `sys/policy/<name>` or `sys/policies/acl/<name>`. */
 const POLICY_PATH = /^sys\/(?:policy|policies\/acl)\/[^/]+$/i;
-/** A login that names its policies: an auth method's user, role, group or certificate, an identity entity or group. */
+/** A login that names its policies: an auth method's user or group, an identity entity or group. */
 const LOGIN_PATH =
-  /^(?:auth\/[^/]+\/(?:users?|roles?|groups?|certs)\/[^/]+|identity\/(?:entity|group)\/(?:name\/)?[^/]+)$/i;
+  /^(?:auth\/[^/]+\/(?:users?|groups?)\/[^/]+|identity\/(?:entity|group)\/(?:name\/)?[^/]+)$/i;
+/**
+ * An auth method's role or certificate (`auth/<mount>/role/<x>`, `auth/token/roles/<x>`,
+ * `auth/<mount>/certs/<x>`): who it lets in is read only on the typed resources
+ * (auth-roles.ts), whose type says the method; a mount's name does not.
+ */
+const AUTH_ROLE_PATH = /^auth\/[^/]+\/(?:roles?|certs)\/[^/]+$/i;
 
 /** A write through a generic endpoint to Vault's own configuration: read as the policy or login it writes. */
 function genericScope(values: Record<string, unknown>): GrantedScope {
@@ -247,6 +273,13 @@ function genericScope(values: Record<string, unknown>): GrantedScope {
   const fields = body as Record<string, unknown>;
   if (POLICY_PATH.test(path)) return withWide(EMPTY_SCOPE, vaultPolicyWide(fields.policy));
   if (LOGIN_PATH.test(path)) return policyScope(fields);
+  if (AUTH_ROLE_PATH.test(path)) {
+    const scope = policyScope(fields);
+    return withWide(scope, [
+      ...(scope.wide ?? []),
+      `an auth role written through a generic endpoint (path ${where}), which tempgrant does not read; use the typed resource`,
+    ]);
+  }
   return withWide(EMPTY_SCOPE, [
     `a write to Vault's own configuration (path ${where}), which tempgrant does not read`,
   ]);
