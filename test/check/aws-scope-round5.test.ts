@@ -206,14 +206,16 @@ describe("round 5 hole 2: web identity trusts with a wildcard subject", () => {
     ]);
   });
 
-  it("reads a wildcard audience of a provider whose audience is the customer's app as too wide", async () => {
-    const condition = { StringLike: { "accounts.google.com:aud": "1234*.apps.googleusercontent.com" } };
-    expect(await denials(trust("accounts.google.com", condition))).toEqual([
-      tooWide(
-        "aws_iam_role.ci",
-        'Principal Federated "accounts.google.com" with accounts.google.com:aud like "1234*.apps.googleusercontent.com" (other audiences match it)',
-      ),
-    ]);
+  it("reads a trust bound only by an audience, exact or a wildcard, as anyone: an app's audience names no one", async () => {
+    for (const aud of ["1234*.apps.googleusercontent.com", "1234.apps.googleusercontent.com"])
+      expect(
+        await denials(trust("accounts.google.com", { StringLike: { "accounts.google.com:aud": aud } })),
+      ).toEqual([
+        tooWide(
+          "aws_iam_role.ci",
+          'Principal Federated "accounts.google.com" without a condition on accounts.google.com:sub (anyone it signs in)',
+        ),
+      ]);
   });
 
   const pool = { "cognito-identity.amazonaws.com:aud": "eu-west-1:pool" };
@@ -246,18 +248,20 @@ describe("round 5 hole 2: web identity trusts with a wildcard subject", () => {
     [oidc("agent.buildkite.com"), { StringEquals: { "agent.buildkite.com:sub": "organization:*" } }],
     [oidc(eks), { StringEquals: { [`${eks}:sub`]: "system:serviceaccount:ci:deployer" } }],
     [oidc(eks), { StringLike: { [`${eks}:sub`]: "system:serviceaccount:ci:deployer" } }],
-    // Conditions all hold: the bound audience keeps others out whatever the subject pattern.
     [
       "accounts.google.com",
       {
         StringEquals: { "accounts.google.com:aud": "1234.apps.googleusercontent.com" },
-        StringLike: { "accounts.google.com:sub": "*1*" },
+        StringLike: { "accounts.google.com:sub": "110169484474386276334" },
       },
     ],
     [
       "cognito-identity.amazonaws.com",
       {
-        StringEquals: pool,
+        StringEquals: {
+          ...pool,
+          "cognito-identity.amazonaws.com:sub": "eu-west-1:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+        },
         "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" },
         StringNotEquals: { "cognito-identity.amazonaws.com:amr": "unauthenticated" },
       },

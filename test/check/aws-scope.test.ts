@@ -787,16 +787,19 @@ describe("r2b finding D: trust policies for any web identity, and every SSO role
   const github = `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`;
 
   it.each([
-    ["accounts.google.com", undefined, "accounts.google.com:sub or accounts.google.com:aud"],
-    [
-      "cognito-identity.amazonaws.com",
-      undefined,
-      "cognito-identity.amazonaws.com:sub or cognito-identity.amazonaws.com:aud",
-    ],
+    ["accounts.google.com", undefined, "accounts.google.com:sub"],
+    ["cognito-identity.amazonaws.com", undefined, "cognito-identity.amazonaws.com:sub"],
+    ["accounts.google.com", { StringLike: { "accounts.google.com:aud": "*" } }, "accounts.google.com:sub"],
+    // An app's audience admits every account that signs in to the app: it names no one.
     [
       "accounts.google.com",
-      { StringLike: { "accounts.google.com:aud": "*" } },
-      "accounts.google.com:sub or accounts.google.com:aud",
+      { StringEquals: { "accounts.google.com:aud": "1234.apps.googleusercontent.com" } },
+      "accounts.google.com:sub",
+    ],
+    [
+      "cognito-identity.amazonaws.com",
+      { StringEquals: { "cognito-identity.amazonaws.com:aud": "eu-west-1:pool" } },
+      "cognito-identity.amazonaws.com:sub",
     ],
     [
       github,
@@ -812,15 +815,24 @@ describe("r2b finding D: trust policies for any web identity, and every SSO role
     ]);
   });
 
-  it("passes a web identity trust bound to the customer's app, pool or repository", async () => {
+  it("passes a web identity trust bound to one subject or repository", async () => {
     for (const [federated, condition] of [
       [
         "accounts.google.com",
-        { StringEquals: { "accounts.google.com:aud": "1234.apps.googleusercontent.com" } },
+        {
+          StringEquals: {
+            "accounts.google.com:aud": "1234.apps.googleusercontent.com",
+            "accounts.google.com:sub": "110169484474386276334",
+          },
+        },
       ],
       [
         "cognito-identity.amazonaws.com",
-        { StringEquals: { "cognito-identity.amazonaws.com:aud": "eu-west-1:pool" } },
+        {
+          StringEquals: {
+            "cognito-identity.amazonaws.com:sub": "eu-west-1:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+          },
+        },
       ],
       [
         github,

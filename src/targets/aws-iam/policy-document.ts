@@ -209,14 +209,6 @@ function accountCondition(condition: unknown): string[] | undefined {
   return undefined;
 }
 
-/** Web identity providers whose audience (`:aud`) is the customer's own app or identity pool. */
-const AUDIENCE_PROVIDERS = new Set([
-  "accounts.google.com",
-  "cognito-identity.amazonaws.com",
-  "graph.facebook.com",
-  "www.amazon.com",
-]);
-
 /**
  * Condition operators that hold only when the key is present and matches: not the negated
  * ones, not `...IfExists` (an absent key passes), not `ForAllValues:` (an empty set passes).
@@ -241,7 +233,7 @@ const REPOSITORY_SUBJECTS: Readonly<Record<string, string>> = {
 const ONE_TERRAFORM_WORKSPACE = /^organization:[^:*?]+:project:[^:*?]+:workspace:[^:*?]+:/;
 
 /**
- * Whether a `...Like` pattern on a web identity's `:sub` (or `:aud`) matches other subjects
+ * Whether a `...Like` pattern on a web identity's `:sub` matches other subjects
  * than one, and which: undefined when it binds one. A wildcard is another subject for any
  * provider (an EKS cluster's `system:serviceaccount:*:*`, Buildkite's `organization:*`,
  * Google's `*1*`), but where the subject is known to name one repository or workspace first:
@@ -252,7 +244,6 @@ const ONE_TERRAFORM_WORKSPACE = /^organization:[^:*?]+:project:[^:*?]+:workspace
  */
 function looseSubject(provider: string, key: string, operator: string, value: string): string | undefined {
   if (!operator.endsWith("Like") || !WILDCARD.test(value)) return undefined;
-  if (key.endsWith(":aud")) return "other audiences match it";
   const host = provider.split("/")[0]!;
   const claim = REPOSITORY_SUBJECTS[host];
   if (claim !== undefined) {
@@ -301,11 +292,9 @@ function unauthenticatedCognito(condition: unknown): string | undefined {
 /**
  * Why a `Federated` web identity principal lets in anyone the provider signs in, or
  * undefined: a SAML provider (its own IdP's assertions), or a condition that binds the token
- * to the customer: `<provider>:sub` (the subject), or, for the providers whose audience is
- * the customer's own app or pool (Google, Cognito, ...), `<provider>:aud`. An OIDC
- * provider's audience is the same for everyone using it (GitHub's is sts.amazonaws.com):
- * there only `:sub` binds, and only a subject of one repository, workspace or identity (see
- * looseSubject). A Cognito pool's unauthenticated identities are anyone, bound or not.
+ * to one subject: `<provider>:sub`, of one repository, workspace or identity (see
+ * looseSubject). An audience binds no one. A Cognito pool's unauthenticated identities are
+ * anyone, bound or not.
  */
 function unboundWebIdentity(federated: string, condition: unknown): string | undefined {
   if (/^arn:[^:]*:iam::[^:]*:saml-provider\//i.test(federated)) return undefined;
@@ -316,8 +305,10 @@ function unboundWebIdentity(federated: string, condition: unknown): string | und
     if (unauthenticated !== undefined)
       return `Principal Federated "${federated}" with ${COGNITO}:amr "${unauthenticated}" (the pool's unauthenticated identities: anyone)`;
   }
+  // Only a subject names someone: an audience is an app or pool whose users are anyone who signs
+  // in to it (any Google, Facebook or Amazon account, a pool's sign-ups), and an OIDC
+  // provider's audience is the same for everyone using it (GitHub's is sts.amazonaws.com).
   const keys = [`${provider}:sub`];
-  if (!oidc && AUDIENCE_PROVIDERS.has(provider)) keys.push(`${provider}:aud`);
   let loose: string | undefined;
   if (typeof condition === "object" && condition !== null)
     for (const [operator, tests] of Object.entries(condition as Record<string, unknown>)) {
