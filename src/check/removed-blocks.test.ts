@@ -48,7 +48,9 @@ describe("removed blocks with provisioners, read from a stack's folder", () => {
         'removed {\n  from = terraform_data.c\n  provisioner "local-exec" {\n    when = destroy\n  }\n}\n',
       "odd.tf.json": JSON.stringify({ removed: [{ from: 'terraform_data.d["k"]', provisioner: [hook] }] }),
       ".terraform/providers/x/terraform-provider-x.tf": 'removed { provisioner "local-exec" {} }',
-      "providers/main.tf.json": JSON.stringify({ removed: [{ from: "terraform_data.e", provisioner: [hook] }] }),
+      "providers/main.tf.json": JSON.stringify({
+        removed: [{ from: "terraform_data.e", provisioner: [hook] }],
+      }),
     });
     expect(
       removedBlocksOf(dir).sort((a, b) =>
