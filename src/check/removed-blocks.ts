@@ -1,7 +1,8 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { TempgrantError } from "../errors.js";
-import { strictJsonProblem } from "../grant/strict-json.js";
+import { jsonProblem, parseJsonDocument } from "../plan/json-document.js";
+import { JsonUnitError } from "../plan/json-units.js";
 import { ANYWHERE, type RemovedBlock } from "../plan/code-runners.js";
 
 /** The configuration files tofu and Terraform read: JSON, or HCL that is not read here. */
@@ -17,8 +18,9 @@ const MAX_DEPTH = 16;
  * JSON leaves `removed` blocks out, provisioners and all, so a destroy-time `local-exec` there
  * would run unseen. A block whose `from` cannot be placed (in a module's own file, in HCL,
  * which is not parsed, or written in a form not read) may name anything: {@link ANYWHERE}.
- * A JSON file that cannot be read as tofu reads it (invalid, or a key repeated, which
- * `JSON.parse` reads as the last and tofu as all) is an error, never "none".
+ * A JSON file is read by the plan reader's rules (json-document.ts): one that cannot be read
+ * as tofu reads it (invalid, or a key repeated, which `JSON.parse` reads as the last and tofu
+ * as all) is an error, never "none".
  */
 export function removedBlocksOf(stackDir: string): RemovedBlock[] {
   // Not a stack's folder (a plan checked away from its configuration): nothing to read.
@@ -30,29 +32,26 @@ export function removedBlocksOf(stackDir: string): RemovedBlock[] {
   const blocks: RemovedBlock[] = [];
   for (const file of configFiles(stackDir, "", 0)) {
     const path = join(stackDir, file);
-    const text = readFileSync(path, "utf8");
+    const bytes = readFileSync(path);
     const atRoot = !file.includes("/");
-    if (JSON_CONFIG.test(file)) blocks.push(...jsonRemovedBlocks(text, path, atRoot));
-    // HCL is not parsed: a file with a removed block and a provisioner may run it on any destroy.
-    else if (/(^|\n)\s*removed\s*\{/.test(text) && /\bprovisioner\s*"/.test(text))
+    if (JSON_CONFIG.test(file)) blocks.push(...jsonRemovedBlocks(bytes, path, atRoot));
+    else if (hclMayRunRemoved(bytes.toString("utf8")))
       blocks.push({ from: ANYWHERE, provisioners: ["unread"] });
   }
   return blocks;
 }
 
-function jsonRemovedBlocks(text: string, path: string, atRoot: boolean): RemovedBlock[] {
+function jsonRemovedBlocks(bytes: Buffer, path: string, atRoot: boolean): RemovedBlock[] {
   let config: unknown;
   try {
-    config = JSON.parse(text);
+    config = parseJsonDocument(bytes);
   } catch (error) {
-    throw new TempgrantError("INVALID_INPUT", `${path}: not valid JSON (${(error as Error).message})`);
-  }
-  const problem = strictJsonProblem(text);
-  if (problem)
+    if (!(error instanceof JsonUnitError)) throw error;
     throw new TempgrantError(
       "INVALID_INPUT",
-      `${path}:${problem.line}:${problem.column}: ${problem.message}`,
+      `${path}: ${jsonProblem(bytes, error.problem, "configuration JSON")}`,
     );
+  }
   const blocks: RemovedBlock[] = [];
   // JSON syntax writes a block as an object or as a list of them.
   for (const block of asList((config as { removed?: unknown } | null)?.removed)) {
@@ -66,6 +65,11 @@ function jsonRemovedBlocks(text: string, path: string, atRoot: boolean): Removed
     blocks.push({ from: atRoot ? placed(from) : ANYWHERE, provisioners });
   }
   return blocks;
+}
+
+/** HCL is not parsed: a file with a removed block and a provisioner may run it on any destroy. */
+function hclMayRunRemoved(text: string): boolean {
+  return /(^|\n)\s*removed\s*\{/.test(text) && /\bprovisioner\s*"/.test(text);
 }
 
 /**

@@ -1,6 +1,7 @@
 import {
   configKey,
   configKeyOfChange,
+  configModuleOfChange,
   forEachConfiguredResource,
   type ConfigResource,
 } from "./configuration.js";
@@ -62,7 +63,7 @@ export function codeRunners(
   const runners = new Map<string, CodeRunner>();
   for (const block of removed) {
     if (block.provisioners.length === 0) continue;
-    const runs = `runs the ${[...new Set(block.provisioners)].join(", ")} provisioner${block.provisioners.length > 1 ? "s" : ""} of a removed block, which the plan does not show, when destroyed`;
+    const runs = `runs the ${provisionerWords(block.provisioners)} of a removed block, which the plan does not show, when destroyed`;
     // `from` names a resource (its last two parts), a module (every resource under it), or
     // cannot be placed (every destroy).
     const parts = block.from.split(".");
@@ -101,7 +102,7 @@ export function codeRunners(
         address,
         type: resource.type,
         name,
-        runs: `runs its ${[...new Set(provisioners)].join(", ")} provisioner${provisioners.length > 1 ? "s" : ""} when created or destroyed`,
+        runs: `runs its ${provisionerWords(provisioners)} when created or destroyed`,
         everyPlan: false,
       });
   });
@@ -135,12 +136,16 @@ function removedModuleRunner(
   runners: ReadonlyMap<string, CodeRunner>,
   change: ResourceChangeJson,
 ): CodeRunner | undefined {
-  const module = configKeyOfChange(change).split("|")[0]!;
-  for (let path = module; path !== ""; path = path.replace(/\.?module\.[^.]*$/, "")) {
+  for (let path = configModuleOfChange(change); path !== ""; path = path.replace(/\.?module\.[^.]*$/, "")) {
     const runner = runners.get(configKey(path, ANYWHERE));
     if (runner !== undefined) return runner;
   }
   return undefined;
+}
+
+/** `local-exec provisioner`, `local-exec, file provisioners`: the kinds once each, counted all. */
+function provisionerWords(kinds: readonly string[]): string {
+  return `${[...new Set(kinds)].join(", ")} provisioner${kinds.length > 1 ? "s" : ""}`;
 }
 
 function provisionerTypes(resource: ConfigResource): string[] {

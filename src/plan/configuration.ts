@@ -45,6 +45,10 @@ export function configKey(modulePath: string, address: string): string {
 
 /** The key of the block a managed resource change was planned from (its instance keys dropped). */
 export function configKeyOfChange(change: ResourceChangeJson): string {
-  const module = (change as { module_address?: string }).module_address ?? "";
-  return configKey(withoutInstanceKeys(module), `${change.type}.${change.name ?? ""}`);
+  return configKey(configModuleOfChange(change), `${change.type}.${change.name ?? ""}`);
+}
+
+/** The module path of a resource change without instance keys (`""` for the root module). */
+export function configModuleOfChange(change: ResourceChangeJson): string {
+  return withoutInstanceKeys((change as { module_address?: string }).module_address ?? "");
 }

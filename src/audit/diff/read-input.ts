@@ -2,8 +2,8 @@ import { isUtf8 } from "node:buffer";
 import { readFileSync } from "node:fs";
 import { TempgrantError } from "../../errors.js";
 import { inputFileSize } from "../../plan/input-file.js";
-import { parseJsonDocument } from "../../plan/json-document.js";
-import { JsonUnitError, type JsonUnitProblem } from "../../plan/json-units.js";
+import { jsonProblem, parseJsonDocument } from "../../plan/json-document.js";
+import { JsonUnitError } from "../../plan/json-units.js";
 import { badInput } from "./bad-input.js";
 import { isObject } from "./json-object.js";
 import { moduleResources } from "./module-values.js";
@@ -75,29 +75,13 @@ function parse(bytes: Buffer, path: string): unknown {
     return parseJsonDocument(bytes);
   } catch (error) {
     if (!(error instanceof JsonUnitError)) throw error;
-    throw badInput(path, jsonProblem(bytes, error.problem));
+    throw badInput(
+      path,
+      error.problem.kind === "binary"
+        ? `is binary data, not JSON: ${EXPECTED}`
+        : jsonProblem(bytes, error.problem, "state or plan JSON"),
+    );
   }
-}
-
-/** What is wrong with the JSON, and where: line and column. */
-function jsonProblem(bytes: Buffer, problem: JsonUnitProblem): string {
-  if (problem.kind === "binary") return `is binary data, not JSON: ${EXPECTED}`;
-  if (problem.kind === "strict") {
-    const { line, column } = problem.place;
-    return `is not state or plan JSON: ${problem.message} at line ${line}, column ${column}`;
-  }
-  // Only a walk that checks elsewhere says this; this one checks in place.
-  if (problem.kind === "unchecked") return `is not state or plan JSON: ${problem.message}`;
-  const { place } = problem;
-  if (problem.end) return "is not valid JSON (it ends early: truncated?)";
-  if (!place) return `is not valid JSON (${problem.what})`;
-  // A complaint at the end of the text (after its last non-blank character) is a cut-off file.
-  const lines = bytes.toString("utf8").trimEnd().split("\n");
-  const last = { line: lines.length, column: lines.at(-1)!.length + 1 };
-  const atEnd = place.line > last.line || (place.line === last.line && place.column >= last.column);
-  return atEnd
-    ? `is not valid JSON (it ends early at line ${place.line}, column ${place.column}: truncated?)`
-    : `is not valid JSON (unexpected text at line ${place.line}, column ${place.column})`;
 }
 
 function recognize(doc: unknown, path: string): DiffInput {
